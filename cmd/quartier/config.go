@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"quartier/core/mail"
+	"quartier/core/web"
+)
+
+// Config is config.yaml after environment overrides. See config.yaml for the meaning
+// and default of every field.
+type Config struct {
+	Env      string         `yaml:"env"`
+	Log      LogConfig      `yaml:"log"`
+	HTTP     HTTPConfig     `yaml:"http"`
+	Database DatabaseConfig `yaml:"database"`
+	Auth     AuthConfig     `yaml:"auth"`
+	Mail     MailConfig     `yaml:"mail"`
+}
+
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+type HTTPConfig struct {
+	Addr            string        `yaml:"addr"`
+	PublicURL       string        `yaml:"public_url"`
+	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	TrustedProxies  []string      `yaml:"trusted_proxies"`
+}
+
+type DatabaseConfig struct {
+	URL      string `yaml:"-"` // DATABASE_URL only: it may hold a password
+	MaxConns int32  `yaml:"max_conns"`
+}
+
+type LimitConfig struct {
+	Max    int           `yaml:"max"`
+	Window time.Duration `yaml:"window"`
+}
+
+type AuthConfig struct {
+	SessionTTL     time.Duration `yaml:"session_ttl"`
+	ConfirmLinkTTL time.Duration `yaml:"confirm_link_ttl"`
+	ResetLinkTTL   time.Duration `yaml:"reset_link_ttl"`
+	RateLimits     struct {
+		LoginPerIP      LimitConfig `yaml:"login_per_ip"`
+		LoginPerAccount LimitConfig `yaml:"login_per_account"`
+		SignupPerIP     LimitConfig `yaml:"signup_per_ip"`
+		MailPerAddress  LimitConfig `yaml:"mail_per_address"`
+		ResetPerIP      LimitConfig `yaml:"reset_per_ip"`
+		APIWritePerUser LimitConfig `yaml:"api_write_per_user"`
+	} `yaml:"rate_limits"`
+}
+
+type MailConfig struct {
+	From       string `yaml:"from"`
+	DevCatcher string `yaml:"dev_catcher"`
+	SMTP       struct {
+		Host     string        `yaml:"host"`
+		Port     int           `yaml:"port"`
+		TLS      string        `yaml:"tls"`
+		Username string        `yaml:"username"`
+		Password string        `yaml:"-"` // QUARTIER_SMTP_PASSWORD only
+		Timeout  time.Duration `yaml:"timeout"`
+	} `yaml:"smtp"`
+}
+
+// defaultConfig is what an empty config.yaml means; config.yaml repeats these
+// values so an operator sees them.
+func defaultConfig() Config {
+	var c Config
+	c.Env = web.EnvDevelopment
+	c.Log.Level = "info"
+	c.HTTP.Addr = "127.0.0.1:8080"
+	c.HTTP.PublicURL = "http://localhost:8080"
+	c.HTTP.MaxBodyBytes = 1 << 20
+	c.HTTP.ShutdownTimeout = 20 * time.Second
+	c.Database.MaxConns = 10
+	c.Auth.SessionTTL = 30 * 24 * time.Hour
+	c.Auth.ConfirmLinkTTL = 48 * time.Hour
+	c.Auth.ResetLinkTTL = time.Hour
+	rl := &c.Auth.RateLimits
+	rl.LoginPerIP = LimitConfig{30, 15 * time.Minute}
+	rl.LoginPerAccount = LimitConfig{10, 15 * time.Minute}
+	rl.SignupPerIP = LimitConfig{20, time.Hour}
+	rl.MailPerAddress = LimitConfig{5, time.Hour}
+	rl.ResetPerIP = LimitConfig{20, time.Hour}
+	rl.APIWritePerUser = LimitConfig{120, time.Minute}
+	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
+	c.Mail.DevCatcher = "127.0.0.1:2525"
+	c.Mail.SMTP.Host = "127.0.0.1"
+	c.Mail.SMTP.Port = 2525
+	c.Mail.SMTP.TLS = mail.TLSNone
+	c.Mail.SMTP.Timeout = 30 * time.Second
+	return c
+}
+
+// loadConfig reads path (a missing default file is fine; a missing named file is
+// not), decodes it strictly, applies the environment and validates the result.
+func loadConfig(path string, explicit bool, getenv func(string) string) (Config, error) {
+	cfg := defaultConfig()
+	raw, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if err := decodeStrict(raw, &cfg); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+	case errors.Is(err, os.ErrNotExist) && !explicit:
+	default:
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	applyEnv(&cfg, getenv)
+	if err := cfg.validate(); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return cfg, nil
+}
+
+// decodeStrict rejects unknown keys, naming the key and its line.
+func decodeStrict(raw []byte, cfg *Config) error {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil && !errors.Is(err, io.EOF) {
+		return errors.New(strings.ReplaceAll(err.Error(), "yaml: unmarshal errors:\n  ", ""))
+	}
+	return nil
+}
+
+// applyEnv lets the environment override the file. Secrets come only from here.
+func applyEnv(cfg *Config, getenv func(string) string) {
+	if v := getenv("QUARTIER_ENV"); v != "" {
+		cfg.Env = v
+	}
+	if v := getenv("QUARTIER_ADDR"); v != "" {
+		cfg.HTTP.Addr = v
+	}
+	if v := getenv("QUARTIER_PUBLIC_URL"); v != "" {
+		cfg.HTTP.PublicURL = v
+	}
+	cfg.Database.URL = getenv("DATABASE_URL")
+	cfg.Mail.SMTP.Password = getenv("QUARTIER_SMTP_PASSWORD")
+}
+
+func (c Config) validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if c.Env != web.EnvDevelopment && c.Env != web.EnvProduction {
+		add("env (or QUARTIER_ENV) must be %q or %q, not %q", web.EnvDevelopment, web.EnvProduction, c.Env)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level must be debug, info, warn or error, not %q", c.Log.Level)
+	}
+	if c.Log.Format != "" && c.Log.Format != "text" && c.Log.Format != "json" {
+		add("log.format must be text, json or empty, not %q", c.Log.Format)
+	}
+	if _, port, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		add("http.addr (or QUARTIER_ADDR) must be host:port, like 127.0.0.1:8080, not %q", c.HTTP.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		add("http.addr port must be a number from 0 to 65535, not %q", port)
+	}
+	if u, err := url.Parse(c.HTTP.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		add("http.public_url must be an absolute http(s) URL, like https://participer.example.lu, not %q", c.HTTP.PublicURL)
+	} else if c.Env == web.EnvProduction && u.Scheme != "https" {
+		add("http.public_url must use https in production (cookies are only safe over TLS)")
+	}
+	if c.HTTP.MaxBodyBytes < 1024 {
+		add("http.max_body_bytes must be at least 1024")
+	}
+	if c.HTTP.ShutdownTimeout <= 0 {
+		add("http.shutdown_timeout must be positive, like 20s")
+	}
+	if c.Database.MaxConns < 1 {
+		add("database.max_conns must be at least 1")
+	}
+	for name, d := range map[string]time.Duration{
+		"auth.session_ttl": c.Auth.SessionTTL, "auth.confirm_link_ttl": c.Auth.ConfirmLinkTTL, "auth.reset_link_ttl": c.Auth.ResetLinkTTL,
+	} {
+		if d < time.Minute {
+			add("%s must be at least 1m", name)
+		}
+	}
+	rl := c.Auth.RateLimits
+	for name, l := range map[string]LimitConfig{
+		"login_per_ip": rl.LoginPerIP, "login_per_account": rl.LoginPerAccount, "signup_per_ip": rl.SignupPerIP,
+		"mail_per_address": rl.MailPerAddress, "reset_per_ip": rl.ResetPerIP, "api_write_per_user": rl.APIWritePerUser,
+	} {
+		if l.Max < 1 || l.Window < time.Second {
+			add("auth.rate_limits.%s needs max >= 1 and a window of at least 1s", name)
+		}
+	}
+	if _, err := mail.NewSender(c.smtpConfig()); err != nil {
+		add("mail: %v", err)
+	}
+	if c.Mail.DevCatcher != "" {
+		if _, _, err := net.SplitHostPort(c.Mail.DevCatcher); err != nil {
+			add("mail.dev_catcher must be host:port or empty, not %q", c.Mail.DevCatcher)
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func (c Config) smtpConfig() mail.SMTPConfig {
+	s := c.Mail.SMTP
+	return mail.SMTPConfig{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password, From: c.Mail.From, Timeout: s.Timeout}
+}
+
+func (c Config) webConfig(version string) web.Config {
+	u, _ := url.Parse(c.HTTP.PublicURL) // validated
+	lim := func(l LimitConfig) web.Limit { return web.Limit{Max: l.Max, Window: l.Window} }
+	rl := c.Auth.RateLimits
+	return web.Config{
+		Env: c.Env, PublicURL: u, MaxBodyBytes: c.HTTP.MaxBodyBytes,
+		SessionTTL: c.Auth.SessionTTL, ConfirmLinkTTL: c.Auth.ConfirmLinkTTL, ResetLinkTTL: c.Auth.ResetLinkTTL,
+		TrustedProxies: c.HTTP.TrustedProxies, Version: version,
+		Limits: web.RateLimits{
+			LoginPerIP: lim(rl.LoginPerIP), LoginPerAccount: lim(rl.LoginPerAccount), SignupPerIP: lim(rl.SignupPerIP),
+			MailPerAddress: lim(rl.MailPerAddress), ResetPerIP: lim(rl.ResetPerIP), APIWritePerUser: lim(rl.APIWritePerUser),
+		},
+	}
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"quartier/core/mail"
+	"quartier/core/postgres"
+	"quartier/core/web"
+)
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Log.Level)) // validated
+	opts := &slog.HandlerOptions{Level: level}
+	format := cfg.Log.Format
+	if format == "" {
+		format = "text"
+		if cfg.Env == web.EnvProduction {
+			format = "json"
+		}
+	}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore connects to DATABASE_URL.
+func openStore(ctx context.Context, cfg Config) (*postgres.Store, error) {
+	if cfg.Database.URL == "" {
+		return nil, errors.New("DATABASE_URL is not set: point it at the PostgreSQL database (make run starts one for you)")
+	}
+	store, err := postgres.Open(ctx, cfg.Database.URL, postgres.Options{MaxConns: cfg.Database.MaxConns})
+	if err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	return store, nil
+}
+
+func (e *commandEnv) migrate(args []string) error {
+	fs := e.flags("migrate")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	store, err := openStore(e.ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	applied, err := store.Migrate(e.ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(e.stdout, "schema is current (version %d)\n", postgres.LatestVersion())
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "applied migrations %v; schema is at version %d\n", applied, postgres.LatestVersion())
+	return nil
+}
+
+func (e *commandEnv) serve(args []string) error {
+	fs := e.flags("serve")
+	migrate := fs.Bool("migrate", false, "apply pending migrations before serving")
+	if err := e.parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, e.stderr)
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if *migrate {
+		applied, err := store.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			log.Info("migrations applied", "versions", applied)
+		}
+	}
+	current, latest, err := store.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if current != latest {
+		return fmt.Errorf("the database schema is at version %d but this build needs %d: run `quartier migrate` or start with `serve --migrate`", current, latest)
+	}
+
+	var mailbox web.Mailbox
+	if cfg.Env == web.EnvDevelopment && cfg.Mail.DevCatcher != "" {
+		catcher, err := mail.StartCatcher(cfg.Mail.DevCatcher, 200, log)
+		if err != nil {
+			return fmt.Errorf("%w (set mail.dev_catcher to another address, or empty to send through mail.smtp)", err)
+		}
+		defer catcher.Close()
+		mailbox = catcher
+		log.Info("development mailbox listening", "smtp", catcher.Addr().String(), "page", "/dev/mail")
+	} else if cfg.Env == web.EnvProduction && cfg.Mail.DevCatcher != "" {
+		log.Warn("mail.dev_catcher is ignored in production")
+	}
+	sender, err := mail.NewSender(cfg.smtpConfig())
+	if err != nil {
+		return err
+	}
+	outbox := mail.NewOutbox(store, sender, log, 10*time.Second)
+	go outbox.Run(ctx)
+	go sweepExpired(ctx, store, log)
+
+	handler, err := web.New(ctx, cfg.webConfig(buildVersion()), web.Deps{
+		Store: store, Log: log, MailQueued: outbox.Poke, DevMailbox: mailbox,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set QUARTIER_ADDR or http.addr to a free address)", cfg.HTTP.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stdout, "quartier %s listening on http://%s (env %s)\n", buildVersion(), ln.Addr(), cfg.Env)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight", "timeout", cfg.HTTP.ShutdownTimeout.String())
+	shutdownCtx, done := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout)
+	defer done()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// sweepExpired removes expired sessions, links and counters every hour.
+func sweepExpired(ctx context.Context, store *postgres.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := store.DeleteExpired(ctx); err != nil {
+			log.Warn("sweep of expired rows failed", "err", err)
+		} else if n > 0 {
+			log.Info("expired rows removed", "rows", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

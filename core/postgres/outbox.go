@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quartier/core"
+)
+
+func queueMail(ctx context.Context, tx pgx.Tx, m core.Mail) error {
+	_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3)`, m.To, m.Subject, m.Body)
+	return err
+}
+
+// ClaimDueMail returns up to limit messages due for delivery and pushes their next
+// attempt back by lease, so that another process does not send them meanwhile. The
+// caller reports each outcome with MailSent or MailFailed.
+func (s *Store) ClaimDueMail(ctx context.Context, limit int, lease time.Duration) ([]core.QueuedMail, error) {
+	now := s.now()
+	rows, err := s.pool.Query(ctx, `UPDATE mail_outbox SET next_attempt_at = $2, attempts = attempts + 1
+		WHERE id IN (SELECT id FROM mail_outbox
+			WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+			ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+		RETURNING id, recipient, subject, body, attempts`, now, now.Add(lease), limit)
+	if err != nil {
+		return nil, wrapDB("claim mail", err)
+	}
+	mails, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.QueuedMail, error) {
+		var m core.QueuedMail
+		err := row.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Body, &m.Attempts)
+		return m, err
+	})
+	return mails, wrapDB("scan mail", err)
+}
+
+// MailSent records a delivery and drops the body, which may hold a one-time link.
+func (s *Store) MailSent(ctx context.Context, id int64) error {
+	_, err := s.pool.Exec(ctx, `UPDATE mail_outbox SET sent_at = $2, body = '', last_error = '' WHERE id = $1`, id, s.now())
+	return wrapDB("mark mail sent", err)
+}
+
+// MailFailed records a failed attempt: retry at retryAt, or give up when retryAt is zero.
+func (s *Store) MailFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
+	if len(reason) > 500 {
+		reason = reason[:500]
+	}
+	var err error
+	if retryAt.IsZero() {
+		_, err = s.pool.Exec(ctx, `UPDATE mail_outbox SET failed_at = $2, body = '', last_error = $3 WHERE id = $1`, id, s.now(), reason)
+	} else {
+		_, err = s.pool.Exec(ctx, `UPDATE mail_outbox SET next_attempt_at = $2, last_error = $3 WHERE id = $1`, id, retryAt, reason)
+	}
+	return wrapDB("mark mail failed", err)
+}
+
+// ServerSecret returns the installation's signing key (made by the first migration).
+func (s *Store) ServerSecret(ctx context.Context) ([]byte, error) {
+	var secret []byte
+	err := s.pool.QueryRow(ctx, `SELECT secret FROM server_secret WHERE id = 1`).Scan(&secret)
+	return secret, wrapDB("read server secret", err)
+}

@@ -1,0 +1,68 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"quartier/core"
+)
+
+// sessionTouchInterval bounds how often a session's last_seen_at is written: once a
+// minute is plenty for "last active" and spares a write on every request.
+const sessionTouchInterval = time.Minute
+
+// CreateSession stores a browser session for a participant under the token's hash.
+func (s *Store) CreateSession(ctx context.Context, participantID int64, tokenHash []byte, expires time.Time, userAgent string) error {
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO web_session (token_hash, participant_id, created_at, last_seen_at, expires_at, user_agent)
+		VALUES ($1, $2, $3, $3, $4, $5)`, tokenHash, participantID, s.now(), expires, userAgent)
+	return wrapDB("create session", err)
+}
+
+// SessionParticipant returns the live participant of an unexpired session.
+// NotFound when the session is unknown, expired or its account deleted.
+func (s *Store) SessionParticipant(ctx context.Context, tokenHash []byte) (core.Participant, error) {
+	now := s.now()
+	var lastSeen time.Time
+	p, err := scanParticipant(s.pool.QueryRow(ctx, `SELECT `+participantCols("p")+`, ws.last_seen_at
+		FROM web_session ws JOIN participant p ON p.id = ws.participant_id
+		WHERE ws.token_hash = $1 AND ws.expires_at > $2 AND p.deleted_at IS NULL`, tokenHash, now), &lastSeen)
+	if err != nil {
+		return core.Participant{}, notFoundOr(err, "error.session_expired", "read session")
+	}
+	if now.Sub(lastSeen) > sessionTouchInterval {
+		if _, err := s.pool.Exec(ctx, `UPDATE web_session SET last_seen_at = $2 WHERE token_hash = $1`, tokenHash, now); err != nil {
+			return core.Participant{}, wrapDB("touch session", err)
+		}
+	}
+	return p, nil
+}
+
+// DeleteSession ends one session (logout). Ending an unknown session is not an error.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM web_session WHERE token_hash = $1`, tokenHash)
+	return wrapDB("delete session", err)
+}
+
+// DeleteExpired removes expired sessions and links, old rate-limit windows and the
+// sent part of the outbox. It returns how many rows went.
+func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
+	now := s.now()
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM web_session WHERE expires_at <= $1`,
+		`DELETE FROM email_token WHERE expires_at <= $1::timestamptz - interval '30 days'`,
+		`DELETE FROM rate_limit WHERE window_start <= $1::timestamptz - interval '2 days'`,
+		`DELETE FROM mail_outbox WHERE sent_at <= $1::timestamptz - interval '30 days'`,
+	} {
+		tag, err := s.pool.Exec(ctx, q, now)
+		if err != nil {
+			return total, wrapDB("delete expired rows", err)
+		}
+		total += tag.RowsAffected()
+	}
+	return total, nil
+}
+

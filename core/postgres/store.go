@@ -1,0 +1,149 @@
+// Package postgres is the only package that speaks SQL. It stores the domain of
+// package core in PostgreSQL 15 through pgx/v5, with hand-written SQL next to the
+// code that scans it, and embedded forward-only migrations.
+//
+// Every method that changes the domain appends to the change log (table event) in
+// the same transaction.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"quartier/core"
+)
+
+// Store is the database handle shared by every request and job. It is safe for
+// concurrent use.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// Options tune the connection pool.
+type Options struct {
+	MaxConns int32            // 0 means pgxpool's default (max(4, CPUs))
+	Now      func() time.Time // clock for stored times; nil means time.Now
+}
+
+// Open connects to url and checks the server answers. The pool reconnects by itself
+// after PostgreSQL restarts: idle connections are checked before use.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", redactURLError(err))
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	cfg.HealthCheckPeriod = 15 * time.Second
+	cfg.ConnConfig.RuntimeParams["application_name"] = "quartier"
+	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create pool: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Store{pool: pool, now: now}, nil
+}
+
+// Close waits for borrowed connections to come back and closes the pool.
+func (s *Store) Close() { s.pool.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return wrapDB("ping", err)
+	}
+	return nil
+}
+
+// PoolStats are the connection pool's figures for /metrics.
+type PoolStats struct {
+	MaxConns, TotalConns, IdleConns, AcquiredConns int32
+	AcquireCount, EmptyAcquireCount                int64
+	AcquireDuration                                time.Duration
+}
+
+// PoolStats reads the pool's current figures.
+func (s *Store) PoolStats() PoolStats {
+	st := s.pool.Stat()
+	return PoolStats{
+		MaxConns: st.MaxConns(), TotalConns: st.TotalConns(), IdleConns: st.IdleConns(),
+		AcquiredConns: st.AcquiredConns(), AcquireCount: st.AcquireCount(),
+		EmptyAcquireCount: st.EmptyAcquireCount(), AcquireDuration: st.AcquireDuration(),
+	}
+}
+
+// inTx runs fn in a transaction and commits when fn returns nil.
+func (s *Store) inTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
+	err := pgx.BeginFunc(ctx, s.pool, fn)
+	if err != nil {
+		var de *core.Error
+		if errors.As(err, &de) {
+			return err
+		}
+		return wrapDB(what, err)
+	}
+	return nil
+}
+
+// wrapDB turns a driver error into a core error with context: a lost connection or a
+// server that is starting up is Unavailable (worth retrying), anything else Internal.
+func wrapDB(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *core.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if isUnavailable(err) {
+		return core.Unavailable(fmt.Errorf("%s: %w", what, err))
+	}
+	return core.Internalf("%s: %w", what, err)
+}
+
+func isUnavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown,
+		// cannot connect now (starting up).
+		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || pgconn.SafeToRetry(err) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var connErr *pgconn.ConnectError
+	return errors.As(err, &connErr)
+}
+
+// redactURLError keeps a password in a malformed URL out of logs.
+func redactURLError(err error) error {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		return errors.New("malformed connection string")
+	}
+	return err
+}
+
+// isUniqueViolation reports a unique-constraint error (SQLSTATE 23505).
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

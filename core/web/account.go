@@ -1,0 +1,160 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+func (s *Server) home(c *gin.Context) {
+	s.render(c, http.StatusOK, "home", nil)
+}
+
+// setLanguage remembers the chosen language in a cookie (and on the account) and
+// returns to the page the switch was on.
+func (s *Server) setLanguage(c *gin.Context) {
+	lang, ok := core.ParseLanguage(c.PostForm("lang"))
+	if !ok {
+		s.fail(c, core.Invalid("lang", "error.language_unknown"))
+		return
+	}
+	s.setCookie(c, cookieLang, string(lang), 365*24*time.Hour)
+	if u := userOf(c); u != nil && u.Locale != lang {
+		if _, err := s.store.UpdateProfile(c.Request.Context(), u.ID, postgres.Profile{DisplayName: u.DisplayName, Locale: lang}); err != nil {
+			s.log.Warn("save language on account failed", "err", err)
+		}
+	}
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+}
+
+func (s *Server) account(c *gin.Context) {
+	s.accountPage(c, http.StatusOK, nil, nil)
+}
+
+// accountPage renders the account page, with a just-created token or form problems.
+func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, formErr error) {
+	u := userOf(c)
+	tokens, err := s.store.APITokens(c.Request.Context(), u.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Tokens": tokens}
+	for k, v := range extra {
+		data[k] = v
+	}
+	if formErr != nil {
+		s.formPage(c, "account", formErr, map[string]string{"display_name": c.PostForm("display_name")}, data)
+		return
+	}
+	s.render(c, status, "account", data)
+}
+
+func (s *Server) updateProfile(c *gin.Context) {
+	u := userOf(c)
+	name, err := core.NormalizeDisplayName(c.PostForm("display_name"))
+	lang, ok := core.ParseLanguage(c.PostForm("locale"))
+	if !ok {
+		err = errors.Join(err, core.Invalid("locale", "error.language_unknown"))
+	}
+	if err != nil {
+		s.accountPage(c, http.StatusUnprocessableEntity, nil, err)
+		return
+	}
+	if _, err := s.store.UpdateProfile(c.Request.Context(), u.ID, postgres.Profile{DisplayName: name, Locale: lang}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.setCookie(c, cookieLang, string(lang), 365*24*time.Hour)
+	s.redirectWithFlash(c, "/account", "flash.profile_saved")
+}
+
+// MaxTokenNameLength bounds a personal API token's label.
+const maxTokenNameLength = 60
+
+func (s *Server) createToken(c *gin.Context) {
+	u := userOf(c)
+	name := strings.Join(strings.Fields(c.PostForm("name")), " ")
+	if name == "" || len([]rune(name)) > maxTokenNameLength {
+		s.accountPage(c, http.StatusUnprocessableEntity, nil, core.Invalid("name", "error.token_name"))
+		return
+	}
+	token, hash := core.NewToken()
+	t, err := s.store.CreateAPIToken(c.Request.Context(), u.ID, name, hash)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	// Shown once, never stored in clear.
+	s.accountPage(c, http.StatusCreated, map[string]any{"NewToken": token, "NewTokenName": t.Name}, nil)
+}
+
+func (s *Server) revokeToken(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.token_not_found"))
+		return
+	}
+	if err := s.store.RevokeAPIToken(c.Request.Context(), userOf(c).ID, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/account", "flash.token_revoked")
+}
+
+func (s *Server) exportAccount(c *gin.Context) {
+	d, err := s.store.AccountData(c.Request.Context(), userOf(c).ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := json.MarshalIndent(exportOf(d, s.now()), "", "  ")
+	if err != nil {
+		s.fail(c, core.Internalf("encode export: %w", err))
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="quartier-my-data-`+s.now().UTC().Format("2006-01-02")+`.json"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+func (s *Server) deleteAccountForm(c *gin.Context) {
+	s.render(c, http.StatusOK, "delete_account", nil)
+}
+
+// deleteAccount erases the account after the participant re-enters their password.
+func (s *Server) deleteAccount(c *gin.Context) {
+	u := userOf(c)
+	removeContent := c.PostForm("remove_content") == "yes"
+	form := map[string]string{}
+	if removeContent {
+		form["remove_content"] = "yes"
+	}
+	if err := s.allow(c, bucketLoginAccount, s.cfg.Limits.LoginPerAccount, u.Email); err != nil {
+		s.formOrFail(c, "delete_account", err, form)
+		return
+	}
+	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if !core.VerifyPassword(hash, c.PostForm("password")) {
+		s.formPage(c, "delete_account", core.Invalid("password", "error.password_wrong"), form, nil)
+		return
+	}
+	if err := s.store.DeleteAccount(c.Request.Context(), u.ID, removeContent); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.clearCookie(c, cookieSession)
+	s.redirectWithFlash(c, "/", "flash.account_deleted")
+}

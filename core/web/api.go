@@ -1,0 +1,159 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+//go:embed openapi.json
+var openapiFS embed.FS
+
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
+func (s *Server) apiRoutes(api *gin.RouterGroup) {
+	api.GET("/openapi.json", s.openapi)
+	me := api.Group("/me", s.requireAPIUser)
+	me.GET("", s.apiMe)
+	me.PATCH("", s.apiUpdateMe)
+	me.GET("/export", s.exportAccount)
+}
+
+// apiAuth identifies the caller by a personal token (Authorization: Bearer) or by
+// the browser session. Session callers must send X-CSRF-Token on writes; token
+// callers need not, as a browser never adds the header by itself.
+func (s *Server) apiAuth(c *gin.Context) {
+	c.Set(keyLang, fromAcceptLanguage(c.GetHeader("Accept-Language")))
+	if auth := c.GetHeader("Authorization"); auth != "" {
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || token == "" {
+			s.fail(c, &core.Error{Code: core.CodeUnauthenticated, Key: "error.token_invalid"})
+			return
+		}
+		p, err := s.store.APITokenParticipant(c.Request.Context(), core.HashToken(strings.TrimSpace(token)))
+		if err != nil {
+			if core.CodeOf(err) == core.CodeNotFound {
+				err = &core.Error{Code: core.CodeUnauthenticated, Key: "error.token_invalid"}
+			}
+			s.fail(c, err)
+			return
+		}
+		c.Set(keyUser, &p)
+		c.Set(keyAuthToken, true)
+		c.Next()
+		return
+	}
+	s.sessionAuth(c)
+	if c.IsAborted() {
+		return
+	}
+	if userOf(c) != nil {
+		s.csrfProtect(c)
+	}
+}
+
+func (s *Server) requireAPIUser(c *gin.Context) {
+	if userOf(c) == nil {
+		c.Header("WWW-Authenticate", `Bearer realm="quartier"`)
+		s.fail(c, &core.Error{Code: core.CodeUnauthenticated, Key: "error.login_required"})
+		return
+	}
+	c.Next()
+}
+
+func (s *Server) openapi(c *gin.Context) {
+	doc, _ := openapiFS.ReadFile("openapi.json")
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "application/json; charset=utf-8", doc)
+}
+
+func (s *Server) apiMe(c *gin.Context) {
+	c.JSON(http.StatusOK, participantJSON(*userOf(c)))
+}
+
+type apiProfilePatch struct {
+	DisplayName *string `json:"display_name"`
+	Locale      *string `json:"locale"`
+}
+
+func (s *Server) apiUpdateMe(c *gin.Context) {
+	u := userOf(c)
+	if err := s.allow(c, "api_write", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var patch apiProfilePatch
+	if err := decodeJSON(c, &patch); err != nil {
+		s.fail(c, err)
+		return
+	}
+	pr := postgres.Profile{DisplayName: u.DisplayName, Locale: u.Locale}
+	var errs []error
+	if patch.DisplayName != nil {
+		name, err := core.NormalizeDisplayName(*patch.DisplayName)
+		errs = append(errs, err)
+		pr.DisplayName = name
+	}
+	if patch.Locale != nil {
+		lang, ok := core.ParseLanguage(*patch.Locale)
+		if !ok {
+			errs = append(errs, core.Invalid("locale", "error.language_unknown"))
+		}
+		pr.Locale = lang
+	}
+	if err := errors.Join(errs...); err != nil {
+		s.fail(c, core.Problems(err)[0])
+		return
+	}
+	p, err := s.store.UpdateProfile(c.Request.Context(), u.ID, pr)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, participantJSON(p))
+}
+
+// decodeJSON reads one JSON object into v, refusing unknown fields, trailing data,
+// a wrong content type and bodies over the limit, each with a message for people.
+func decodeJSON(c *gin.Context, v any) error {
+	if ct := c.ContentType(); ct != "application/json" {
+		return core.Invalid("", "error.json_content_type")
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return asError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) {
+			return core.Invalid(typeErr.Field, "error.json_field_type")
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return core.Invalid(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`), "error.json_unknown_field")
+		}
+		return core.Invalid("", "error.json_malformed")
+	}
+	if dec.More() {
+		return core.Invalid("", "error.json_malformed")
+	}
+	return nil
+}

@@ -1,0 +1,315 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// Rate-limit buckets.
+const (
+	bucketLoginIP      = "login_ip"
+	bucketLoginAccount = "login_account"
+	bucketSignupIP     = "signup_ip"
+	bucketMailAddress  = "mail_address"
+	bucketResetIP      = "reset_ip"
+)
+
+func (s *Server) registerForm(c *gin.Context) {
+	s.render(c, http.StatusOK, "register", nil)
+}
+
+func (s *Server) register(c *gin.Context) {
+	form := map[string]string{"email": c.PostForm("email"), "display_name": c.PostForm("display_name")}
+	if err := s.allow(c, bucketSignupIP, s.cfg.Limits.SignupPerIP, c.ClientIP()); err != nil {
+		s.formOrFail(c, "register", err, form)
+		return
+	}
+	reg, err := core.Registration{
+		Email: form["email"], DisplayName: form["display_name"],
+		Password: c.PostForm("password"), Locale: langOf(c),
+	}.Normalize()
+	if err != nil {
+		s.formPage(c, "register", err, form, nil)
+		return
+	}
+	if s.mailBudgetSpent(c, reg.Email) {
+		s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": "register"})
+		return
+	}
+	hash, err := core.HashPassword(reg.Password)
+	if err != nil {
+		s.fail(c, core.Internalf("hash password: %w", err))
+		return
+	}
+	token, tokenHash := core.NewToken()
+	err = s.store.Register(c.Request.Context(), postgres.Registration{
+		Registration: reg, PasswordHash: hash,
+		LinkTokenHash: tokenHash, LinkExpiresAt: s.now().Add(s.cfg.ConfirmLinkTTL),
+		ConfirmMail: func(p core.Participant) core.Mail { return s.confirmMail(p, token) },
+		AlreadyMail: s.alreadyRegisteredMail,
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
+	s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": "register"})
+}
+
+// mailBudgetSpent counts one e-mail to address and reports whether the address has
+// had its share. The caller then answers as if it had sent, so that the limit tells
+// nothing about which addresses are registered.
+func (s *Server) mailBudgetSpent(c *gin.Context, address string) bool {
+	err := s.allow(c, bucketMailAddress, s.cfg.Limits.MailPerAddress, address)
+	c.Writer.Header().Del("Retry-After")
+	return err != nil
+}
+
+func (s *Server) confirmForm(c *gin.Context) {
+	token := c.Query("token")
+	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeVerifyEmail, core.HashToken(token)); err != nil {
+		s.linkProblem(c, err, "/confirm/resend")
+		return
+	}
+	s.render(c, http.StatusOK, "confirm", map[string]any{"Token": token})
+}
+
+func (s *Server) confirm(c *gin.Context) {
+	_, err := s.store.ConfirmEmail(c.Request.Context(), core.HashToken(c.PostForm("token")))
+	if err != nil {
+		s.linkProblem(c, err, "/confirm/resend")
+		return
+	}
+	s.redirectWithFlash(c, "/login", "flash.email_confirmed")
+}
+
+// linkProblem explains an unusable one-time link and offers a way to get a new one.
+func (s *Server) linkProblem(c *gin.Context, err error, retry string) {
+	e := asError(err)
+	switch e.Code {
+	case core.CodeNotFound, core.CodeConflict, core.CodeInvalid:
+		s.render(c, statusOf(e.Code), "link_problem", map[string]any{
+			"Message": s.catalog.T(langOf(c), e.Key), "Retry": retry, "Used": e.Code == core.CodeConflict,
+		})
+	default:
+		s.fail(c, err)
+	}
+}
+
+func (s *Server) resendForm(c *gin.Context) {
+	s.render(c, http.StatusOK, "resend", nil)
+}
+
+func (s *Server) resend(c *gin.Context) {
+	form := map[string]string{"email": c.PostForm("email")}
+	if err := s.allow(c, bucketSignupIP, s.cfg.Limits.SignupPerIP, c.ClientIP()); err != nil {
+		s.formOrFail(c, "resend", err, form)
+		return
+	}
+	email, err := core.NormalizeEmail(form["email"])
+	if err != nil {
+		s.formPage(c, "resend", err, form, nil)
+		return
+	}
+	if !s.mailBudgetSpent(c, email) {
+		token, tokenHash := core.NewToken()
+		err = s.store.ResendConfirmation(c.Request.Context(), email, tokenHash, s.now().Add(s.cfg.ConfirmLinkTTL),
+			func(p core.Participant) core.Mail { return s.confirmMail(p, token) })
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.mailPoke()
+	}
+	s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": "resend"})
+}
+
+func (s *Server) loginForm(c *gin.Context) {
+	if userOf(c) != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		return
+	}
+	p := s.newPage(c, nil)
+	p.Form["next"] = safeNext(c.Query("next"))
+	s.renderPage(c, http.StatusOK, "login", p)
+}
+
+func (s *Server) login(c *gin.Context) {
+	form := map[string]string{"email": c.PostForm("email"), "next": safeNext(c.PostForm("next"))}
+	email := strings.ToLower(strings.TrimSpace(form["email"]))
+	for _, l := range []struct {
+		bucket string
+		limit  Limit
+		key    string
+	}{
+		{bucketLoginIP, s.cfg.Limits.LoginPerIP, c.ClientIP()},
+		{bucketLoginAccount, s.cfg.Limits.LoginPerAccount, email},
+	} {
+		if err := s.allow(c, l.bucket, l.limit, l.key); err != nil {
+			s.formOrFail(c, "login", err, form)
+			return
+		}
+	}
+	password := c.PostForm("password")
+	p, hash, err := s.store.Credentials(c.Request.Context(), email)
+	if err != nil && core.CodeOf(err) != core.CodeNotFound {
+		s.fail(c, err)
+		return
+	}
+	// VerifyPassword costs the same with an empty hash, so an unknown address takes
+	// as long as a wrong password.
+	if !core.VerifyPassword(hash, password) || err != nil {
+		s.formPage(c, "login", core.Invalid("", "error.login_failed"), form, nil)
+		return
+	}
+	if !p.Verified() {
+		s.formPage(c, "login", core.Invalid("", "error.login_unconfirmed"), form, map[string]any{"Unconfirmed": true})
+		return
+	}
+	if err := s.startSession(c, p); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, form["next"])
+}
+
+// startSession ends the visitor's current session, if any, and opens a new one
+// with a fresh token (so a token planted before login is worthless after it).
+func (s *Server) startSession(c *gin.Context, p core.Participant) error {
+	if old, err := c.Cookie(cookieSession); err == nil && old != "" {
+		if err := s.store.DeleteSession(c.Request.Context(), core.HashToken(old)); err != nil {
+			return err
+		}
+	}
+	token, hash := core.NewToken()
+	if err := s.store.CreateSession(c.Request.Context(), p.ID, hash, s.now().Add(s.cfg.SessionTTL), c.Request.UserAgent()); err != nil {
+		return err
+	}
+	s.setCookie(c, cookieSession, token, s.cfg.SessionTTL)
+	return nil
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if v, ok := c.Get(keySession); ok {
+		if err := s.store.DeleteSession(c.Request.Context(), v.([]byte)); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.clearCookie(c, cookieSession)
+	s.redirectWithFlash(c, "/", "flash.logged_out")
+}
+
+func (s *Server) forgotForm(c *gin.Context) {
+	s.render(c, http.StatusOK, "forgot", nil)
+}
+
+func (s *Server) forgot(c *gin.Context) {
+	form := map[string]string{"email": c.PostForm("email")}
+	if err := s.allow(c, bucketResetIP, s.cfg.Limits.ResetPerIP, c.ClientIP()); err != nil {
+		s.formOrFail(c, "forgot", err, form)
+		return
+	}
+	email, err := core.NormalizeEmail(form["email"])
+	if err != nil {
+		s.formPage(c, "forgot", err, form, nil)
+		return
+	}
+	if !s.mailBudgetSpent(c, email) {
+		token, tokenHash := core.NewToken()
+		err = s.store.RequestPasswordReset(c.Request.Context(), email, tokenHash, s.now().Add(s.cfg.ResetLinkTTL),
+			func(p core.Participant) core.Mail { return s.resetMail(p, token) })
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.mailPoke()
+	}
+	s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": "reset"})
+}
+
+func (s *Server) resetForm(c *gin.Context) {
+	token := c.Query("token")
+	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeResetPassword, core.HashToken(token)); err != nil {
+		s.linkProblem(c, err, "/password/forgot")
+		return
+	}
+	// The token travels in the form from here on, not in the address bar.
+	c.Header("Referrer-Policy", "no-referrer")
+	s.render(c, http.StatusOK, "reset", map[string]any{"Token": token})
+}
+
+func (s *Server) reset(c *gin.Context) {
+	token := c.PostForm("token")
+	password := c.PostForm("password")
+	if err := core.ValidatePassword(password); err != nil {
+		s.formPage(c, "reset", err, nil, map[string]any{"Token": token})
+		return
+	}
+	hash, err := core.HashPassword(password)
+	if err != nil {
+		s.fail(c, core.Internalf("hash password: %w", err))
+		return
+	}
+	if _, err := s.store.ResetPassword(c.Request.Context(), core.HashToken(token), hash); err != nil {
+		s.linkProblem(c, err, "/password/forgot")
+		return
+	}
+	s.clearCookie(c, cookieSession)
+	s.redirectWithFlash(c, "/login", "flash.password_changed")
+}
+
+// formOrFail shows a rate limit on the form itself, and anything else as an error page.
+func (s *Server) formOrFail(c *gin.Context, page string, err error, form map[string]string) {
+	var e *core.Error
+	if errors.As(err, &e) && e.Code == core.CodeRateLimited {
+		s.formPage(c, page, err, form, nil)
+		return
+	}
+	s.fail(c, err)
+}
+
+func (s *Server) link(path string, query ...string) string {
+	u := *s.cfg.PublicURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	if len(query) == 2 {
+		u.RawQuery = query[0] + "=" + query[1]
+	}
+	return u.String()
+}
+
+func hours(d time.Duration) int { return int(d.Round(time.Hour) / time.Hour) }
+
+func (s *Server) confirmMail(p core.Participant, token string) core.Mail {
+	return core.Mail{
+		To:      p.Email,
+		Subject: s.catalog.T(p.Locale, "mail.confirm.subject"),
+		Body: s.catalog.T(p.Locale, "mail.confirm.body", "name", p.DisplayName,
+			"link", s.link("/confirm", "token", token), "hours", hours(s.cfg.ConfirmLinkTTL)),
+	}
+}
+
+func (s *Server) alreadyRegisteredMail(p core.Participant) core.Mail {
+	return core.Mail{
+		To:      p.Email,
+		Subject: s.catalog.T(p.Locale, "mail.already.subject"),
+		Body: s.catalog.T(p.Locale, "mail.already.body", "name", p.DisplayName,
+			"login", s.link("/login"), "reset", s.link("/password/forgot")),
+	}
+}
+
+func (s *Server) resetMail(p core.Participant, token string) core.Mail {
+	return core.Mail{
+		To:      p.Email,
+		Subject: s.catalog.T(p.Locale, "mail.reset.subject"),
+		Body: s.catalog.T(p.Locale, "mail.reset.body", "name", p.DisplayName,
+			"link", s.link("/password/reset", "token", token), "minutes", int(s.cfg.ResetLinkTTL/time.Minute)),
+	}
+}

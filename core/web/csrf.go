@@ -1,0 +1,83 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+)
+
+// csrfTTL is how long a form stays valid after it was shown.
+const csrfTTL = 12 * time.Hour
+
+// csrfSigner makes and checks CSRF tokens. The browser holds a random, HttpOnly
+// cookie; each form carries "issued-at.HMAC(key, cookie|issued-at)". A forged form
+// from another site has neither the cookie's value nor the key, and an old form
+// expires. SameSite=Lax cookies are a second line of defence.
+type csrfSigner struct{ key []byte }
+
+func newCSRFSigner(secret []byte) *csrfSigner {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte("quartier csrf v1"))
+	return &csrfSigner{key: mac.Sum(nil)}
+}
+
+func (cs *csrfSigner) sign(cookie string, issued int64) string {
+	mac := hmac.New(sha256.New, cs.key)
+	mac.Write([]byte(cookie + "|" + strconv.FormatInt(issued, 10)))
+	return strconv.FormatInt(issued, 10) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// check returns nil, or the error to show: expired or invalid.
+func (cs *csrfSigner) check(cookie, token string, now time.Time) error {
+	issuedStr, _, ok := strings.Cut(token, ".")
+	issued, err := strconv.ParseInt(issuedStr, 10, 64)
+	if !ok || err != nil || cookie == "" || !hmac.Equal([]byte(cs.sign(cookie, issued)), []byte(token)) {
+		return core.Forbidden("error.csrf_invalid")
+	}
+	if now.Sub(time.Unix(issued, 0)) > csrfTTL {
+		return core.Forbidden("error.csrf_expired")
+	}
+	return nil
+}
+
+// csrfToken returns a token for the visitor's forms, setting the cookie on first use.
+func (s *Server) csrfToken(c *gin.Context) string {
+	cookie, err := c.Cookie(cookieCSRF)
+	if err != nil || len(cookie) < 32 {
+		if v, ok := c.Get(cookieCSRF); ok {
+			cookie = v.(string)
+		} else {
+			cookie, _ = core.NewToken()
+			c.Set(cookieCSRF, cookie)
+			s.setCookie(c, cookieCSRF, cookie, 365*24*time.Hour)
+		}
+	}
+	return s.csrf.sign(cookie, s.now().Unix())
+}
+
+// csrfProtect rejects state-changing requests whose csrf_token does not match.
+func (s *Server) csrfProtect(c *gin.Context) {
+	switch c.Request.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		c.Next()
+		return
+	}
+	cookie, _ := c.Cookie(cookieCSRF)
+	token := c.GetHeader("X-CSRF-Token")
+	if token == "" {
+		token = c.PostForm("csrf_token")
+	}
+	if err := s.csrf.check(cookie, token, s.now()); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Next()
+}

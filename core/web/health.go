@@ -1,0 +1,42 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+//go:embed static
+var staticFiles embed.FS
+
+// healthz says the process is up; it does not touch the database.
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "version": s.cfg.Version})
+}
+
+// readyz says whether the instance can serve: database reachable, schema current.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	current, latest, err := s.store.SchemaVersion(ctx)
+	switch {
+	case err != nil:
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "unreachable"})
+	case current != latest:
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "database": "ok",
+			"schema": gin.H{"current": current, "expected": latest}})
+	default:
+		c.JSON(http.StatusOK, gin.H{"status": "ok", "database": "ok", "schema": gin.H{"current": current, "expected": latest}})
+	}
+}
+
+// static serves the embedded CSS and images; they change only with the binary.
+func (s *Server) static(c *gin.Context) {
+	sub, _ := fs.Sub(staticFiles, "static")
+	c.Header("Cache-Control", "public, max-age=3600")
+	c.FileFromFS(c.Param("file"), http.FS(sub))
+}

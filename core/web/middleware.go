@@ -1,0 +1,210 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+)
+
+// Context keys set by the middleware.
+const (
+	keyLang      = "quartier.lang"
+	keyUser      = "quartier.user"
+	keySession   = "quartier.session" // the session token hash, for logout
+	keyAuthToken = "quartier.api_token"
+)
+
+// Cookie names.
+const (
+	cookieSession = "quartier_session"
+	cookieLang    = "quartier_lang"
+	cookieCSRF    = "quartier_csrf"
+	cookieFlash   = "quartier_flash"
+)
+
+func (s *Server) recoverPanics(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("handler panicked", "path", c.Request.URL.Path, "panic", v)
+			if !c.Writer.Written() {
+				s.fail(c, core.Internalf("panic: %v", v))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// observe logs each request and feeds the metrics.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	elapsed := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.metrics.observe(c.Request.Method, route, status, elapsed)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	} else if route == "/healthz" || route == "/readyz" || route == "/metrics" || strings.HasPrefix(route, "/static/") {
+		level = slog.LevelDebug
+	}
+	s.log.Log(c.Request.Context(), level, "http request",
+		"method", c.Request.Method, "route", route, "status", status,
+		"duration_ms", float64(elapsed.Microseconds())/1000, "bytes", c.Writer.Size())
+}
+
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+	if s.secure() {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	c.Next()
+}
+
+// limitBody caps request bodies; reading past the cap fails and the handler answers 413.
+func (s *Server) limitBody(c *gin.Context) {
+	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
+		s.fail(c, &core.Error{Code: codeTooLarge, Key: "error.too_large"})
+		c.Abort()
+		return
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
+	c.Next()
+}
+
+// locale decides the page language: the remembered choice, then the account's,
+// then the browser's preference, then French.
+func (s *Server) locale(c *gin.Context) {
+	lang := core.Language("")
+	if v, err := c.Cookie(cookieLang); err == nil {
+		lang, _ = core.ParseLanguage(v)
+	}
+	if lang == "" {
+		lang = fromAcceptLanguage(c.GetHeader("Accept-Language"))
+	}
+	c.Set(keyLang, lang)
+	c.Next()
+}
+
+func fromAcceptLanguage(header string) core.Language {
+	best, bestQ := core.DefaultLanguage, -1.0
+	for _, part := range strings.Split(header, ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			q = f
+		}
+		if l, ok := core.ParseLanguage(tag); ok && q > bestQ {
+			best, bestQ = l, q
+		}
+	}
+	return best
+}
+
+func langOf(c *gin.Context) core.Language {
+	if v, ok := c.Get(keyLang); ok {
+		if l, ok := v.(core.Language); ok && l != "" {
+			return l
+		}
+	}
+	return core.DefaultLanguage
+}
+
+// userOf returns the signed-in participant, or nil.
+func userOf(c *gin.Context) *core.Participant {
+	if v, ok := c.Get(keyUser); ok {
+		return v.(*core.Participant)
+	}
+	return nil
+}
+
+// sessionAuth loads the participant of the session cookie, if any. A stale cookie
+// is cleared; a database failure leaves the visitor anonymous for this request.
+func (s *Server) sessionAuth(c *gin.Context) {
+	token, err := c.Cookie(cookieSession)
+	if err != nil || token == "" {
+		c.Next()
+		return
+	}
+	hash := core.HashToken(token)
+	p, err := s.store.SessionParticipant(c.Request.Context(), hash)
+	switch {
+	case err == nil:
+		c.Set(keyUser, &p)
+		c.Set(keySession, hash)
+		if _, err := c.Cookie(cookieLang); err != nil {
+			c.Set(keyLang, p.Locale) // no choice made in this browser: the account's language
+		}
+	case core.CodeOf(err) == core.CodeNotFound:
+		s.clearCookie(c, cookieSession)
+	default:
+		s.log.Warn("session lookup failed", "err", err)
+	}
+	c.Next()
+}
+
+// requireLogin sends anonymous visitors to the login page and back afterwards.
+func (s *Server) requireLogin(c *gin.Context) {
+	if userOf(c) == nil {
+		c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// requireRole lets through participants whose role includes min; others get 403
+// (anonymous visitors are asked to log in first).
+func (s *Server) requireRole(min core.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u := userOf(c)
+		if u == nil {
+			s.requireLogin(c)
+			return
+		}
+		if !u.Role.AtLeast(min) {
+			s.fail(c, core.Forbidden("error.forbidden"))
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+func (s *Server) setCookie(c *gin.Context, name, value string, maxAge time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(c *gin.Context, name string) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secure(), SameSite: http.SameSiteLaxMode,
+	})
+}

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/i18n"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// pages holds one template set per page: the layout plus that page's blocks.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+func loadPages() (*pages, error) {
+	funcs := template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"isoDate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{byName: map[string]*template.Template{}}
+	for _, f := range files {
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, f)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		p.byName[strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")] = t
+	}
+	return p, nil
+}
+
+// Page is what every template receives. Page-specific values are in Data.
+type Page struct {
+	Lang      core.Language
+	Languages []core.Language
+	Path      string
+	User      *core.Participant
+	Flash     string // a message (already translated) to show once
+	Form      map[string]string
+	Errors    map[string]string // field name: translated message
+	ErrorList []fieldError      // the same, in order, for the summary
+	Data      map[string]any
+	DevMode   bool
+	csrf      func() string
+	cat       *i18n.Catalog
+}
+
+type fieldError struct{ Field, Message string }
+
+// T translates key into the page language; args are name, value pairs.
+func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
+
+// CSRF returns the token every form must post back as csrf_token.
+func (p *Page) CSRF() string { return p.csrf() }
+
+// LanguageName returns a language's name in that language (for the switch).
+func (p *Page) LanguageName(l core.Language) string { return p.cat.T(l, "language.name") }
+
+// Name shows a participant's name, or "former participant" for a deleted account.
+func (p *Page) Name(u core.Participant) string {
+	if u.Deleted() {
+		return p.T("participant.former")
+	}
+	return u.DisplayName
+}
+
+// RoleName translates a role.
+func (p *Page) RoleName(r core.Role) string { return p.T("role." + string(r)) }
+
+func (s *Server) newPage(c *gin.Context, data map[string]any) *Page {
+	p := &Page{
+		Lang: langOf(c), Languages: core.Languages, Path: c.Request.URL.RequestURI(),
+		User: userOf(c), Data: data, Form: map[string]string{}, Errors: map[string]string{},
+		DevMode: s.mailbox != nil, cat: s.catalog,
+		csrf: func() string { return s.csrfToken(c) },
+	}
+	if flash, err := c.Cookie(cookieFlash); err == nil && flash != "" {
+		if strings.HasPrefix(flash, "flash.") && s.catalog.Has(core.DefaultLanguage, flash) {
+			p.Flash = s.catalog.T(p.Lang, flash)
+		}
+		s.clearCookie(c, cookieFlash)
+	}
+	return p
+}
+
+// render writes page name with data.
+func (s *Server) render(c *gin.Context, status int, name string, data map[string]any) {
+	s.renderPage(c, status, name, s.newPage(c, data))
+}
+
+func (s *Server) renderPage(c *gin.Context, status int, name string, p *Page) {
+	t, ok := s.pages.byName[name]
+	if !ok {
+		s.log.Error("missing template", "name", name)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render failed", "template", name, "err", err)
+		c.String(http.StatusInternalServerError, "internal error")
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// formPage re-renders a form with its values and the problems in err.
+func (s *Server) formPage(c *gin.Context, name string, err error, form map[string]string, data map[string]any) {
+	p := s.newPage(c, data)
+	p.Form = form
+	status := http.StatusUnprocessableEntity
+	for _, e := range core.Problems(err) {
+		msg := s.catalog.T(p.Lang, e.Key)
+		field := e.Field
+		if field == "" {
+			field = "form"
+		}
+		if _, dup := p.Errors[field]; !dup {
+			p.Errors[field] = msg
+			p.ErrorList = append(p.ErrorList, fieldError{Field: field, Message: msg})
+		}
+		if e.Code == core.CodeRateLimited {
+			status = http.StatusTooManyRequests
+		}
+	}
+	s.renderPage(c, status, name, p)
+}
+
+// redirectWithFlash redirects (303) and leaves a one-time message for the next page.
+func (s *Server) redirectWithFlash(c *gin.Context, to, flashKey string) {
+	s.setCookie(c, cookieFlash, flashKey, time.Minute)
+	c.Redirect(http.StatusSeeOther, to)
+}

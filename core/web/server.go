@@ -1,0 +1,188 @@
+// Package web is Quartier's HTTP face: the server-rendered pages, the JSON API under
+// /api/v1, health and metrics. It is the only package that imports gin.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/i18n"
+	"quartier/core/mail"
+	"quartier/core/postgres"
+)
+
+// Environments.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Limit is a rate limit: at most Max hits per Window.
+type Limit struct {
+	Max    int
+	Window time.Duration
+}
+
+// RateLimits are the limits on the endpoints attackers like.
+type RateLimits struct {
+	LoginPerIP      Limit
+	LoginPerAccount Limit
+	SignupPerIP     Limit // registration, resend confirmation
+	MailPerAddress  Limit // e-mails sent to one address (sign-up, reset)
+	ResetPerIP      Limit
+	APIWritePerUser Limit
+}
+
+// Config is what the web layer needs to know; cmd/quartier fills it from config.yaml
+// and the environment.
+type Config struct {
+	Env            string
+	PublicURL      *url.URL // where residents reach the site; its scheme decides Secure cookies
+	MaxBodyBytes   int64
+	SessionTTL     time.Duration
+	ConfirmLinkTTL time.Duration
+	ResetLinkTTL   time.Duration
+	Limits         RateLimits
+	TrustedProxies []string
+	Version        string
+}
+
+// Mailbox is the development mailbox shown at /dev/mail.
+type Mailbox interface {
+	Messages() []mail.Caught
+}
+
+// Deps are the services the web layer calls.
+type Deps struct {
+	Store      *postgres.Store
+	Log        *slog.Logger
+	MailQueued func()  // called after a commit that queued mail
+	DevMailbox Mailbox // development only; nil otherwise
+	Now        func() time.Time
+}
+
+// Server holds the routes and their shared state.
+type Server struct {
+	cfg      Config
+	store    *postgres.Store
+	log      *slog.Logger
+	catalog  *i18n.Catalog
+	pages    *pages
+	csrf     *csrfSigner
+	metrics  *metrics
+	mailbox  Mailbox
+	mailPoke func()
+	now      func() time.Time
+	engine   *gin.Engine
+}
+
+// New builds the HTTP handler. It reads the installation's signing key from the store.
+func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
+	if cfg.Env != EnvDevelopment && cfg.Env != EnvProduction {
+		return nil, fmt.Errorf("web: env must be %q or %q", EnvDevelopment, EnvProduction)
+	}
+	if cfg.PublicURL == nil {
+		return nil, fmt.Errorf("web: public URL is required")
+	}
+	secret, err := deps.Store.ServerSecret(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("web: read signing key: %w", err)
+	}
+	catalog, err := i18n.Load()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	pg, err := loadPages()
+	if err != nil {
+		return nil, fmt.Errorf("web: %w", err)
+	}
+	s := &Server{
+		cfg: cfg, store: deps.Store, log: deps.Log, catalog: catalog, pages: pg,
+		csrf: newCSRFSigner(secret), metrics: newMetrics(), mailPoke: deps.MailQueued, now: deps.Now,
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.mailPoke == nil {
+		s.mailPoke = func() {}
+	}
+	if cfg.Env == EnvDevelopment {
+		s.mailbox = deps.DevMailbox
+	}
+	if s.engine, err = s.routes(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ServeHTTP makes the server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.engine.ServeHTTP(w, r) }
+
+// Routes lists the method and path of every route, for tests and documentation.
+func (s *Server) Routes() []gin.RouteInfo { return s.engine.Routes() }
+
+func (s *Server) secure() bool { return s.cfg.PublicURL.Scheme == "https" }
+
+func (s *Server) routes() (*gin.Engine, error) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.RedirectTrailingSlash = true
+	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("web: trusted proxies: %w", err)
+	}
+	r.Use(s.recoverPanics, s.observe, s.securityHeaders, s.limitBody)
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", s.metricsHandler)
+	r.GET("/static/*file", s.static)
+
+	api := r.Group("/api/v1", s.apiAuth)
+	s.apiRoutes(api)
+
+	h := r.Group("/", s.locale, s.sessionAuth, s.csrfProtect)
+	h.GET("/", s.home)
+	h.POST("/language", s.setLanguage)
+	h.GET("/register", s.registerForm)
+	h.POST("/register", s.register)
+	h.GET("/confirm", s.confirmForm)
+	h.POST("/confirm", s.confirm)
+	h.GET("/confirm/resend", s.resendForm)
+	h.POST("/confirm/resend", s.resend)
+	h.GET("/login", s.loginForm)
+	h.POST("/login", s.login)
+	h.POST("/logout", s.logout)
+	h.GET("/password/forgot", s.forgotForm)
+	h.POST("/password/forgot", s.forgot)
+	h.GET("/password/reset", s.resetForm)
+	h.POST("/password/reset", s.reset)
+
+	acc := h.Group("/account", s.requireLogin)
+	acc.GET("", s.account)
+	acc.POST("/profile", s.updateProfile)
+	acc.GET("/export", s.exportAccount)
+	acc.POST("/tokens", s.createToken)
+	acc.POST("/tokens/:id/revoke", s.revokeToken)
+	acc.GET("/delete", s.deleteAccountForm)
+	acc.POST("/delete", s.deleteAccount)
+
+	staff := h.Group("/staff", s.requireRole(core.RoleModerator))
+	staff.GET("", s.staffHome)
+	staff.GET("/participants", s.requireRole(core.RoleManager), s.staffParticipants)
+	staff.POST("/participants/:id/role", s.requireRole(core.RoleAdmin), s.staffSetRole)
+
+	if s.cfg.Env == EnvDevelopment && s.mailbox != nil {
+		h.GET("/dev/mail", s.devMail)
+	}
+	r.NoRoute(s.locale, s.sessionAuth, s.notFound)
+	r.NoMethod(s.locale, s.methodNotAllowed)
+	return r, nil
+}
