@@ -10,9 +10,9 @@ type Event struct {
 	Kind       string // EventCreated, EventUpdated, ...
 	Entity     string // EntityParticipant, ...
 	EntityID   int64
-	Revision   int   // the entity's revision after the change
+	Revision   int     // the entity's revision after the change
 	AreaIDs    []int64 // areas the change concerns, for targeting
-	ActorID    int64 // who acted; 0 for the system
+	ActorID    int64   // who acted; 0 for the system
 	OccurredAt time.Time
 	Data       map[string]any // small, non-personal details (e.g. the new role)
 }

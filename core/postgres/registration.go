@@ -17,9 +17,9 @@ const (
 
 // Registration is a validated sign-up with everything the transaction writes.
 type Registration struct {
-	core.Registration           // normalised
+	core.Registration // normalised
 	PasswordHash      string
-	LinkTokenHash     []byte    // the confirmation link's token, hashed
+	LinkTokenHash     []byte // the confirmation link's token, hashed
 	LinkExpiresAt     time.Time
 	// ConfirmMail composes the e-mail with the confirmation link, for a new or a
 	// still unconfirmed account; AlreadyMail the notice to an account that exists.
@@ -122,10 +122,14 @@ func (s *Store) ConfirmEmail(ctx context.Context, tokenHash []byte) (core.Partic
 			return err
 		}
 		p, err = scanParticipant(tx.QueryRow(ctx, `UPDATE participant
-			SET email_verified_at = coalesce(email_verified_at, $2), updated_at = $2, revision = revision + 1
-			WHERE id = $1 AND deleted_at IS NULL RETURNING `+participantColumns, id, s.now()))
+			SET email_verified_at = $2, updated_at = $2, revision = revision + 1
+			WHERE id = $1 AND deleted_at IS NULL AND email_verified_at IS NULL RETURNING `+participantColumns, id, s.now()))
+		if err == pgx.ErrNoRows { // confirmed already (by another link): nothing changes
+			p, err = scanParticipant(tx.QueryRow(ctx, `SELECT `+participantColumns+` FROM participant WHERE id = $1 AND deleted_at IS NULL`, id))
+			return notFoundOr(err, "error.link_invalid", "read participant")
+		}
 		if err != nil {
-			return notFoundOr(err, "error.link_invalid", "confirm e-mail")
+			return err
 		}
 		return appendEvent(ctx, tx, eventAt(p.UpdatedAt, core.EventVerified, core.EntityParticipant, p.ID, p.Revision, p.ID))
 	})

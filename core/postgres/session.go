@@ -65,4 +65,3 @@ func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 	}
 	return total, nil
 }
-

@@ -55,14 +55,22 @@ func URL(t testing.TB) string {
 	if templateErr != nil {
 		t.Fatalf("prepare template database: %v", templateErr)
 	}
+	return clone(t, admin, templateName)
+}
+
+// clone creates a database from template, dropped when the test ends.
+func clone(t testing.TB, admin, template string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	name := fmt.Sprintf("qt_%d_%d_%d", os.Getpid(), time.Now().UnixNano()%1e6, counter.Add(1))
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
 		t.Fatalf("connect to test server: %v", err)
 	}
 	defer conn.Close(ctx)
-	if err := createFromTemplate(ctx, conn, name, templateName); err != nil {
-		t.Fatalf("clone template: %v", err)
+	if err := createFromTemplate(ctx, conn, name, template); err != nil {
+		t.Fatalf("clone %s: %v", template, err)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -78,6 +86,13 @@ func URL(t testing.TB) string {
 		}
 	})
 	return withDatabase(admin, name)
+}
+
+// EmptyURL creates an empty database (no migrations) for the test.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	admin := AdminURL(t)
+	return clone(t, admin, "template0")
 }
 
 // Store opens a Store on a fresh migrated database, closed when the test ends.
