@@ -60,13 +60,14 @@ func (s *Server) apiAuth(c *gin.Context) {
 		c.Next()
 		return
 	}
-	s.sessionAuth(c)
-	if c.IsAborted() {
-		return
-	}
+	s.loadSession(c)
 	if userOf(c) != nil {
-		s.csrfProtect(c)
+		if err := s.checkCSRF(c); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
+	c.Next()
 }
 
 func (s *Server) requireAPIUser(c *gin.Context) {

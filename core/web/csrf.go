@@ -63,21 +63,26 @@ func (s *Server) csrfToken(c *gin.Context) string {
 	return s.csrf.sign(cookie, s.now().Unix())
 }
 
-// csrfProtect rejects state-changing requests whose csrf_token does not match.
+// csrfProtect rejects state-changing requests whose CSRF token does not match.
 func (s *Server) csrfProtect(c *gin.Context) {
+	if err := s.checkCSRF(c); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Next()
+}
+
+// checkCSRF checks the X-CSRF-Token header, or the csrf_token form field, of a
+// state-changing request.
+func (s *Server) checkCSRF(c *gin.Context) error {
 	switch c.Request.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		c.Next()
-		return
+		return nil
 	}
 	cookie, _ := c.Cookie(cookieCSRF)
 	token := c.GetHeader("X-CSRF-Token")
 	if token == "" {
 		token = c.PostForm("csrf_token")
 	}
-	if err := s.csrf.check(cookie, token, s.now()); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Next()
+	return s.csrf.check(cookie, token, s.now())
 }

@@ -95,14 +95,7 @@ func (s *Server) limitBody(c *gin.Context) {
 // locale decides the page language: the remembered choice, then the account's,
 // then the browser's preference, then French.
 func (s *Server) locale(c *gin.Context) {
-	lang := core.Language("")
-	if v, err := c.Cookie(cookieLang); err == nil {
-		lang, _ = core.ParseLanguage(v)
-	}
-	if lang == "" {
-		lang = fromAcceptLanguage(c.GetHeader("Accept-Language"))
-	}
-	c.Set(keyLang, lang)
+	c.Set(keyLang, langOf(c))
 	c.Next()
 }
 
@@ -125,13 +118,20 @@ func fromAcceptLanguage(header string) core.Language {
 	return best
 }
 
+// langOf returns the language decided by the locale middleware, or decides it
+// from the request for answers given before that middleware ran (413, 404).
 func langOf(c *gin.Context) core.Language {
 	if v, ok := c.Get(keyLang); ok {
 		if l, ok := v.(core.Language); ok && l != "" {
 			return l
 		}
 	}
-	return core.DefaultLanguage
+	if v, err := c.Cookie(cookieLang); err == nil && !isAPI(c) {
+		if l, ok := core.ParseLanguage(v); ok {
+			return l
+		}
+	}
+	return fromAcceptLanguage(c.GetHeader("Accept-Language"))
 }
 
 // userOf returns the signed-in participant, or nil.
@@ -142,12 +142,17 @@ func userOf(c *gin.Context) *core.Participant {
 	return nil
 }
 
-// sessionAuth loads the participant of the session cookie, if any. A stale cookie
-// is cleared; a database failure leaves the visitor anonymous for this request.
+// sessionAuth loads the participant of the session cookie, if any.
 func (s *Server) sessionAuth(c *gin.Context) {
+	s.loadSession(c)
+	c.Next()
+}
+
+// loadSession sets the participant of the session cookie on c. A stale cookie is
+// cleared; a database failure leaves the visitor anonymous for this request.
+func (s *Server) loadSession(c *gin.Context) {
 	token, err := c.Cookie(cookieSession)
 	if err != nil || token == "" {
-		c.Next()
 		return
 	}
 	hash := core.HashToken(token)
@@ -156,15 +161,25 @@ func (s *Server) sessionAuth(c *gin.Context) {
 	case err == nil:
 		c.Set(keyUser, &p)
 		c.Set(keySession, hash)
-		if _, err := c.Cookie(cookieLang); err != nil {
-			c.Set(keyLang, p.Locale) // no choice made in this browser: the account's language
+		if !languageChosen(c) {
+			c.Set(keyLang, p.Locale)
 		}
 	case core.CodeOf(err) == core.CodeNotFound:
 		s.clearCookie(c, cookieSession)
 	default:
 		s.log.Warn("session lookup failed", "err", err)
 	}
-	c.Next()
+}
+
+// languageChosen reports whether the request itself says which language it wants:
+// the language switch's cookie on pages, Accept-Language on the API. Otherwise a
+// signed-in participant gets their account's language.
+func languageChosen(c *gin.Context) bool {
+	if isAPI(c) {
+		return c.GetHeader("Accept-Language") != ""
+	}
+	_, err := c.Cookie(cookieLang)
+	return err == nil
 }
 
 // requireLogin sends anonymous visitors to the login page and back afterwards.
