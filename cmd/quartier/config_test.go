@@ -1,0 +1,91 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func envOf(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+// The shipped config.yaml is valid and states the defaults.
+func TestShippedConfigIsTheDefault(t *testing.T) {
+	cfg, err := loadConfig("../../config.yaml", true, envOf(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := defaultConfig()
+	if !(cfg.HTTP.Addr == def.HTTP.Addr && cfg.HTTP.PublicURL == def.HTTP.PublicURL && len(cfg.HTTP.TrustedProxies) == 0 &&
+		cfg.HTTP.MaxBodyBytes == def.HTTP.MaxBodyBytes && cfg.HTTP.ShutdownTimeout == def.HTTP.ShutdownTimeout) {
+		t.Errorf("http section %+v differs from defaults %+v", cfg.HTTP, def.HTTP)
+	}
+	if cfg.Auth != def.Auth || cfg.Mail != def.Mail || cfg.Log != def.Log || cfg.Database != def.Database || cfg.Env != def.Env {
+		t.Errorf("config.yaml differs from defaultConfig():\n%+v\n%+v", cfg, def)
+	}
+}
+
+func TestUnknownKeyNamesKeyAndLine(t *testing.T) {
+	path := writeConfig(t, "env: development\nhttp:\n  addr: 127.0.0.1:8080\n  adress: typo\n")
+	_, err := loadConfig(path, true, envOf(nil))
+	if err == nil || !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "adress") {
+		t.Fatalf("err = %v, want the key and line 4", err)
+	}
+}
+
+func TestInvalidValuesSayWhatToFix(t *testing.T) {
+	tests := []struct{ yaml, want string }{
+		{"env: staging\n", `env (or QUARTIER_ENV) must be "development" or "production"`},
+		{"http:\n  addr: localhost\n", "http.addr (or QUARTIER_ADDR) must be host:port"},
+		{"http:\n  public_url: participer.lu\n", "http.public_url must be an absolute http(s) URL"},
+		{"env: production\n", "must use https in production"},
+		{"mail:\n  smtp:\n    tls: ssl\n", "tls must be none, starttls or tls"},
+		{"auth:\n  rate_limits:\n    login_per_ip: {max: 0, window: 1m}\n", "auth.rate_limits.login_per_ip needs max >= 1"},
+		{"auth:\n  session_ttl: 1s\n", "auth.session_ttl must be at least 1m"},
+		{"auth:\n  session_ttl: 10\n", "cannot unmarshal !!int `10` into time.Duration"},
+		{"log:\n  level: verbose\n", "log.level must be debug, info, warn or error"},
+		{"http: [1, 2]\n", "cannot unmarshal"},
+	}
+	for _, tt := range tests {
+		_, err := loadConfig(writeConfig(t, tt.yaml), true, envOf(nil))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: err = %v, want %q", tt.yaml, err, tt.want)
+		}
+	}
+}
+
+func TestEnvironmentOverridesFile(t *testing.T) {
+	path := writeConfig(t, "env: development\nhttp:\n  addr: 127.0.0.1:8080\n")
+	cfg, err := loadConfig(path, true, envOf(map[string]string{
+		"QUARTIER_ENV": "production", "QUARTIER_ADDR": "0.0.0.0:9000", "QUARTIER_PUBLIC_URL": "https://participer.example.lu",
+		"DATABASE_URL": "postgres://x", "QUARTIER_SMTP_PASSWORD": "s3cret",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Env != "production" || cfg.HTTP.Addr != "0.0.0.0:9000" || cfg.Database.URL != "postgres://x" || cfg.Mail.SMTP.Password != "s3cret" {
+		t.Fatalf("overrides not applied: %+v", cfg)
+	}
+}
+
+func TestMissingConfigFile(t *testing.T) {
+	if _, err := loadConfig("/nonexistent/config.yaml", false, envOf(nil)); err != nil {
+		t.Fatalf("default path missing should mean defaults: %v", err)
+	}
+	if _, err := loadConfig("/nonexistent/config.yaml", true, envOf(nil)); err == nil {
+		t.Fatal("an explicitly named missing file was accepted")
+	}
+	if d := defaultConfig().Auth.ResetLinkTTL; d != time.Hour {
+		t.Fatalf("reset link default %v", d)
+	}
+}
