@@ -34,7 +34,8 @@ ensure_binaries() {
 }
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, so that the postgres user never starts in a folder it may not enter.
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 sockdir() {
@@ -56,7 +57,10 @@ start() {
   dir=$(cd "$dir" && pwd)
   local data="$dir/pgdata" sock; sock=$(sockdir "$dir")
   mkdir -p "$sock"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$dir" "$sock"; chmod 755 "$dir" "$sock"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$dir" "$sock"; chmod 755 "$dir" "$sock"
+    as_owner test -w "$dir" || die "the postgres user cannot reach $dir (a parent folder is closed to other users): move the project to a folder others can traverse, or set DATABASE_URL"
+  fi
   if [ ! -f "$data/PG_VERSION" ]; then
     as_owner "$BINDIR/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; die "initdb failed"; }

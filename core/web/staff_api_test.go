@@ -29,7 +29,7 @@ func TestStaffRoutesCheckRoles(t *testing.T) {
 		t.Fatalf("anonymous /staff: %d %s", r.status, r.header.Get("Location"))
 	}
 	tests := []struct {
-		email                  string
+		email                string
 		staff, list, setRole int
 	}{
 		{"citizen@example.lu", 403, 403, 403},
