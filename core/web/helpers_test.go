@@ -24,7 +24,7 @@ var ctx = context.Background()
 
 // app is a real web server on a real, fresh database.
 type app struct {
-	t     *testing.T
+	t     testing.TB
 	store *postgres.Store
 	web   *web.Server
 	srv   *httptest.Server
@@ -41,7 +41,7 @@ func testConfig() web.Config {
 }
 
 // newApp starts a server; edit changes its config, deps its dependencies.
-func newApp(t *testing.T, edit func(*web.Config), deps ...func(*web.Deps)) *app {
+func newApp(t testing.TB, edit func(*web.Config), deps ...func(*web.Deps)) *app {
 	t.Helper()
 	cfg := testConfig()
 	if edit != nil {
@@ -140,7 +140,7 @@ func (b *browser) login(email string) {
 	}
 }
 
-func (r response) contains(t *testing.T, parts ...string) {
+func (r response) contains(t testing.TB, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
 		if !strings.Contains(r.body, p) && !strings.Contains(html.UnescapeString(r.body), p) {
