@@ -107,6 +107,7 @@ func (e *commandEnv) serve(args []string) error {
 	}
 
 	var mailbox web.Mailbox
+	smtpCfg := cfg.smtpConfig()
 	if cfg.Env == web.EnvDevelopment && cfg.Mail.DevCatcher != "" {
 		catcher, err := mail.StartCatcher(cfg.Mail.DevCatcher, 200, log)
 		if err != nil {
@@ -114,11 +115,13 @@ func (e *commandEnv) serve(args []string) error {
 		}
 		defer catcher.Close()
 		mailbox = catcher
+		// Everything goes to the catcher, whatever mail.smtp says.
+		smtpCfg.Host, smtpCfg.Port, smtpCfg.TLS, smtpCfg.Username = "127.0.0.1", catcher.Addr().Port, mail.TLSNone, ""
 		log.Info("development mailbox listening", "smtp", catcher.Addr().String(), "page", "/dev/mail")
 	} else if cfg.Env == web.EnvProduction && cfg.Mail.DevCatcher != "" {
 		log.Warn("mail.dev_catcher is ignored in production")
 	}
-	sender, err := mail.NewSender(cfg.smtpConfig())
+	sender, err := mail.NewSender(smtpCfg)
 	if err != nil {
 		return err
 	}

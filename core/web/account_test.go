@@ -24,6 +24,14 @@ func TestLanguageSwitchIsRemembered(t *testing.T) {
 		r = b.get("/")
 		r.contains(t, `<html lang="`+lang+`">`, heading)
 	}
+	// A one-time message survives a background error (a missing icon, say) and
+	// shows on the next page.
+	b.post("/language", url.Values{"lang": {"fr"}, "next": {"/"}})
+	b.login("lea@example.lu")
+	b.get("/")
+	b.post("/logout", nil)
+	b.get("/apple-touch-icon.png")
+	b.get("/").contains(t, "Vous êtes déconnecté·e.")
 	if r := b.post("/language", url.Values{"lang": {"nl"}}); r.status != http.StatusBadRequest {
 		t.Fatalf("unknown language: %d", r.status)
 	}

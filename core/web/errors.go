@@ -69,6 +69,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		}})
 		return
 	}
+	c.Set(keyErrorPage, true)
 	s.render(c, status, "error", map[string]any{
 		"Status": status, "Message": s.catalog.T(lang, e.Key),
 	})
@@ -88,6 +89,7 @@ func (s *Server) methodNotAllowed(c *gin.Context) {
 		}})
 		return
 	}
+	c.Set(keyErrorPage, true)
 	s.render(c, http.StatusMethodNotAllowed, "error", map[string]any{
 		"Status": http.StatusMethodNotAllowed, "Message": s.catalog.T(langOf(c), "error.method_not_allowed"),
 	})

@@ -19,6 +19,7 @@ const (
 	keyUser      = "quartier.user"
 	keySession   = "quartier.session" // the session token hash, for logout
 	keyAuthToken = "quartier.api_token"
+	keyErrorPage = "quartier.error_page" // set while an error page renders
 )
 
 // Cookie names.

@@ -98,7 +98,9 @@ func (s *Server) newPage(c *gin.Context, data map[string]any) *Page {
 		DevMode: s.mailbox != nil, cat: s.catalog,
 		csrf: func() string { return s.csrfToken(c) },
 	}
-	if flash, err := c.Cookie(cookieFlash); err == nil && flash != "" {
+	// Error pages leave the message for the next real page: a browser's background
+	// request (a missing favicon, say) must not swallow it.
+	if flash, err := c.Cookie(cookieFlash); err == nil && flash != "" && !c.GetBool(keyErrorPage) {
 		if strings.HasPrefix(flash, "flash.") && s.catalog.Has(core.DefaultLanguage, flash) {
 			p.Flash = s.catalog.T(p.Lang, flash)
 		}

@@ -144,6 +144,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", s.metricsHandler)
 	r.GET("/static/*file", s.static)
+	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 
 	api := r.Group("/api/v1", s.apiAuth)
 	s.apiRoutes(api)

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// webDriver is a minimal client of the W3C WebDriver protocol, enough to drive
+// Chromium through chromedriver like a person: open pages, type, click, read.
+type webDriver struct {
+	t       *testing.T
+	base    string // http://127.0.0.1:PORT/session/ID
+	elemKey string
+}
+
+const w3cElement = "element-6066-11e4-a52e-4f735466cecf"
+
+// startBrowser starts chromedriver and a headless Chromium session. Without
+// chromedriver the test is skipped, except in CI, where it fails: `make test`
+// installs Chromium when it can.
+func startBrowser(t *testing.T) *webDriver {
+	t.Helper()
+	driver, err := exec.LookPath("chromedriver")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("chromedriver not found: install the chromium and chromium-driver packages (make test does so as root)")
+		}
+		t.Skip("chromedriver not found; install chromium and chromium-driver to run the browser test")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(driver, fmt.Sprintf("--port=%d", port))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	root := fmt.Sprintf("http://127.0.0.1:%d", port)
+	for i := 0; ; i++ {
+		if res, err := http.Get(root + "/status"); err == nil {
+			res.Body.Close()
+			break
+		}
+		if i > 100 {
+			t.Fatal("chromedriver did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
+		"browserName": "chrome",
+		"goog:chromeOptions": map[string]any{
+			"binary": chromiumBinary(),
+			"prefs":  map[string]any{"intl.accept_languages": "fr-LU,fr"},
+			"args": []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+				"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+				"--window-size=390,844", "--lang=fr"},
+		},
+	}}}
+	w := &webDriver{t: t, base: root}
+	var created struct {
+		SessionID string `json:"sessionId"`
+	}
+	w.call("POST", "/session", caps, &created)
+	if created.SessionID == "" {
+		t.Fatal("chromedriver returned no session")
+	}
+	w.base = root + "/session/" + created.SessionID
+	t.Cleanup(func() { w.call("DELETE", "", nil, nil) })
+	return w
+}
+
+func chromiumBinary() string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "chromium"
+}
+
+func (w *webDriver) call(method, path string, body, out any) {
+	w.t.Helper()
+	if err := w.try(method, path, body, out); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// try is call that returns the error instead of failing the test.
+func (w *webDriver) try(method, path string, body, out any) error {
+	var buf bytes.Buffer
+	if body != nil {
+		json.NewEncoder(&buf).Encode(body)
+	}
+	req, _ := http.NewRequest(method, w.base+path, &buf)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("webdriver %s %s: %w", method, path, err)
+	}
+	defer res.Body.Close()
+	var envelope struct {
+		Value json.RawMessage `json:"value"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&envelope); err != nil {
+		return fmt.Errorf("webdriver %s %s: decode: %w", method, path, err)
+	}
+	if res.StatusCode != 200 {
+		var e struct{ Error, Message string }
+		json.Unmarshal(envelope.Value, &e)
+		msg, _, _ := strings.Cut(e.Message, "\n")
+		return fmt.Errorf("webdriver %s %s: %d %s: %s", method, path, res.StatusCode, e.Error, msg)
+	}
+	if out != nil {
+		if err := json.Unmarshal(envelope.Value, out); err != nil {
+			return fmt.Errorf("webdriver %s %s: %w in %s", method, path, err, envelope.Value)
+		}
+	}
+	return nil
+}
+
+func (w *webDriver) open(url string) {
+	w.t.Helper()
+	w.call("POST", "/url", map[string]string{"url": url}, nil)
+}
+
+// find returns the first element matching css; when there is none, the test fails
+// showing the page the browser is on.
+func (w *webDriver) find(css string) string {
+	w.t.Helper()
+	var el map[string]string
+	if err := w.try("POST", "/element", map[string]string{"using": "css selector", "value": css}, &el); err != nil {
+		var page string
+		w.try("POST", "/execute/sync", map[string]any{"script": "return document.body.innerText", "args": []any{}}, &page)
+		w.t.Fatalf("%v\nat %s the page shows:\n%s", err, w.currentURL(), page)
+	}
+	return el[w3cElement]
+}
+
+func (w *webDriver) typeInto(css, text string) {
+	w.t.Helper()
+	w.call("POST", "/element/"+w.find(css)+"/value", map[string]string{"text": text}, nil)
+}
+
+func (w *webDriver) click(css string) {
+	w.t.Helper()
+	w.call("POST", "/element/"+w.find(css)+"/click", map[string]any{}, nil)
+}
+
+func (w *webDriver) text(css string) string {
+	w.t.Helper()
+	var s string
+	w.call("GET", "/element/"+w.find(css)+"/text", nil, &s)
+	return s
+}
+
+func (w *webDriver) currentURL() string {
+	w.t.Helper()
+	var s string
+	w.call("GET", "/url", nil, &s)
+	return s
+}
+
+// mustSee waits up to 5 s (a submitted form may still be loading) for an element
+// matching css to show want.
+func (w *webDriver) mustSee(css, want string) {
+	w.t.Helper()
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var el map[string]string
+		if w.try("POST", "/element", map[string]string{"using": "css selector", "value": css}, &el) != nil {
+			continue
+		}
+		if w.try("GET", "/element/"+el[w3cElement]+"/text", nil, &got) == nil && strings.Contains(got, want) {
+			return
+		}
+	}
+	w.find(css) // fails showing the page when the element is missing
+	w.t.Fatalf("at %s, %s shows %q, want %q", w.currentURL(), css, got, want)
+}
+
+// linkInMailbox reads the newest link to path from the development mailbox page.
+func (w *webDriver) linkInMailbox(base, path string) string {
+	w.t.Helper()
+	w.open(base + "/dev/mail")
+	body := w.text("main")
+	i := strings.Index(body, "http://quartier.test"+path)
+	if i < 0 {
+		w.t.Fatalf("no %s link in the mailbox:\n%s", path, body)
+	}
+	link := strings.Fields(body[i:])[0]
+	return base + strings.TrimPrefix(link, "http://quartier.test")
+}
