@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+./scripts/assets.sh
 go build -o bin/quartier ./cmd/quartier
 
 stop_pg=true

@@ -12,6 +12,8 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   trap './scripts/pg.sh stop "$dir"; rm -rf "$dir"' EXIT
 fi
 
+./scripts/assets.sh
+
 # The browser test drives Chromium through chromedriver; install them when missing.
 if ! command -v chromedriver >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

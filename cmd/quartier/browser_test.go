@@ -18,14 +18,19 @@ import (
 func TestBrowserAccountFlows(t *testing.T) {
 	w := startBrowser(t)
 	base := startDevServer(t)
+	axe := axeSource(t)
 
+	w.open(base + "/")
+	w.checkAccessibility(axe)
 	w.open(base + "/register")
 	w.mustSee("h1", "Créer un compte")
+	w.checkAccessibility(axe)
 	w.typeInto("#display_name", "Léa")
 	w.typeInto("#email", "lea@example.lu")
 	w.typeInto("#password", "court")
 	w.click("form.stack button[type=submit]")
 	w.mustSee(".error-summary", "au moins 10 caractères")
+	w.checkAccessibility(axe)
 	w.typeInto("#password", "ma phrase secrète")
 	w.click("form.stack button[type=submit]")
 	w.mustSee("h1", "Consultez votre boîte mail")
@@ -44,6 +49,7 @@ func TestBrowserAccountFlows(t *testing.T) {
 	w.mustSee("h1", "Ihr Viertel, Ihre Stimme")
 	w.open(base + "/account")
 	w.mustSee("h1", "Mein Konto")
+	w.checkAccessibility(axe)
 
 	w.click("header form[action='/logout'] button")
 	w.mustSee(".flash", "Sie sind abgemeldet")
@@ -60,6 +66,10 @@ func TestBrowserAccountFlows(t *testing.T) {
 	w.typeInto("#password", "eine neue Passphrase")
 	w.click("main form.stack button")
 	w.mustSee("main", "Hallo Léa")
+	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page"} {
+		w.open(base + page)
+		w.checkAccessibility(axe)
+	}
 }
 
 // startDevServer runs `quartier serve` in development mode with its own mailbox.

@@ -201,3 +201,35 @@ func (w *webDriver) linkInMailbox(base, path string) string {
 	link := strings.Fields(body[i:])[0]
 	return base + strings.TrimPrefix(link, "http://quartier.test")
 }
+
+// axeSource is axe-core, installed from npm by `make assets` (test.sh runs it).
+func axeSource(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile("../../node_modules/axe-core/axe.min.js")
+	if err != nil {
+		t.Fatalf("axe-core missing (run `make assets`): %v", err)
+	}
+	return string(src)
+}
+
+// checkAccessibility runs axe-core's WCAG 2.1 A and AA rules on the current page
+// and fails the test for every violation.
+func (w *webDriver) checkAccessibility(axe string) {
+	w.t.Helper()
+	var result struct {
+		Violations []struct {
+			ID, Help string
+			Nodes    []struct{ Target []any }
+		}
+	}
+	script := axe + `;
+		const done = arguments[arguments.length - 1];
+		axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+			.then(r => done({violations: r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => ({target: n.target}))}))}))
+			.catch(e => done({violations: [{id: "axe-error", help: String(e), nodes: []}]}));`
+	w.call("POST", "/timeouts", map[string]int{"script": 30000}, nil)
+	w.call("POST", "/execute/async", map[string]any{"script": script, "args": []any{}}, &result)
+	for _, v := range result.Violations {
+		w.t.Errorf("accessibility at %s: %s (%s) on %v", w.currentURL(), v.ID, v.Help, v.Nodes)
+	}
+}
