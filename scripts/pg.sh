@@ -79,8 +79,11 @@ start() {
 stop() {
   local dir="$1"
   [ -d "$dir/pgdata" ] || return 0
+  dir=$(cd "$dir" && pwd)
   BINDIR=$(find_bindir) || return 0
-  as_owner "$BINDIR/pg_ctl" -D "$dir/pgdata" -m fast -w stop >/dev/null 2>&1 || true
+  if as_owner "$BINDIR/pg_ctl" -D "$dir/pgdata" status >/dev/null 2>&1; then
+    as_owner "$BINDIR/pg_ctl" -D "$dir/pgdata" -m fast -w stop >/dev/null || echo "pg.sh: could not stop the server in $dir" >&2
+  fi
 }
 
 case "${1:-}" in
