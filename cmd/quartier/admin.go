@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -57,14 +58,11 @@ func (e *commandEnv) admin(args []string) error {
 	if err != nil {
 		return err
 	}
-	store, err := openStore(e.ctx, cfg)
+	store, err := openCurrentStore(e, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := requireCurrentSchema(e, store); err != nil {
-		return err
-	}
 	p, err := createAccount(e, store, addr, displayName, password, role)
 	if core.CodeOf(err) == core.CodeConflict {
 		return fmt.Errorf("an account with e-mail %s already exists", addr)
@@ -89,13 +87,26 @@ func createAccount(e *commandEnv, store *postgres.Store, email, name, password s
 	})
 }
 
-func requireCurrentSchema(e *commandEnv, store *postgres.Store) error {
-	current, latest, err := store.SchemaVersion(e.ctx)
+// openCurrentStore opens the database and refuses a schema behind this build.
+func openCurrentStore(e *commandEnv, cfg Config) (*postgres.Store, error) {
+	store, err := openStore(e.ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireCurrentSchema(e.ctx, store); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return store, nil
+}
+
+func requireCurrentSchema(ctx context.Context, store *postgres.Store) error {
+	current, latest, err := store.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}
 	if current != latest {
-		return fmt.Errorf("the database schema is at version %d but this build needs %d: run `quartier migrate` first", current, latest)
+		return fmt.Errorf("the database schema is at version %d but this build needs %d: run `quartier migrate`, or start with `serve --migrate`", current, latest)
 	}
 	return nil
 }
@@ -126,14 +137,11 @@ func (e *commandEnv) demo(args []string) error {
 	if cfg.Env != web.EnvDevelopment {
 		return errors.New("demo content has well-known passwords and is refused outside development (QUARTIER_ENV=development)")
 	}
-	store, err := openStore(e.ctx, cfg)
+	store, err := openCurrentStore(e, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := requireCurrentSchema(e, store); err != nil {
-		return err
-	}
 	for _, a := range []struct {
 		email, name, password string
 		role                  core.Role

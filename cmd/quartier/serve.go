@@ -98,12 +98,8 @@ func (e *commandEnv) serve(args []string) error {
 			log.Info("migrations applied", "versions", applied)
 		}
 	}
-	current, latest, err := store.SchemaVersion(ctx)
-	if err != nil {
+	if err := requireCurrentSchema(ctx, store); err != nil {
 		return err
-	}
-	if current != latest {
-		return fmt.Errorf("the database schema is at version %d but this build needs %d: run `quartier migrate` or start with `serve --migrate`", current, latest)
 	}
 
 	var mailbox web.Mailbox

@@ -73,41 +73,35 @@ func (s *Store) Register(ctx context.Context, r Registration) error {
 	})
 }
 
-// ResendConfirmation queues a new confirmation link for an unconfirmed account.
-// Nothing happens for an unknown or already confirmed address (and no error says so).
-func (s *Store) ResendConfirmation(ctx context.Context, email string, tokenHash []byte, expires time.Time, compose func(core.Participant) core.Mail) error {
-	return s.inTx(ctx, "resend confirmation", func(tx pgx.Tx) error {
-		p, err := scanParticipant(tx.QueryRow(ctx, `SELECT `+participantColumns+` FROM participant
-			WHERE email = $1 AND deleted_at IS NULL AND email_verified_at IS NULL`, email))
-		if err == pgx.ErrNoRows {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := insertLink(ctx, tx, p.ID, PurposeVerifyEmail, tokenHash, s.now(), expires); err != nil {
-			return err
-		}
-		return queueMail(ctx, tx, compose(p))
-	})
+// LinkRequest asks for a one-time link by e-mail.
+type LinkRequest struct {
+	Email     string // normalised
+	Purpose   string // PurposeVerifyEmail or PurposeResetPassword
+	TokenHash []byte
+	ExpiresAt time.Time
+	Compose   func(core.Participant) core.Mail
 }
 
-// RequestPasswordReset queues a reset link for the live account with email. Nothing
-// happens for an unknown address (and no error says so).
-func (s *Store) RequestPasswordReset(ctx context.Context, email string, tokenHash []byte, expires time.Time, compose func(core.Participant) core.Mail) error {
-	return s.inTx(ctx, "request password reset", func(tx pgx.Tx) error {
-		p, err := scanParticipant(tx.QueryRow(ctx, `SELECT `+participantColumns+` FROM participant
-			WHERE email = $1 AND deleted_at IS NULL`, email))
+// MailLink stores a one-time link and queues its e-mail, for a live account with
+// the address (for a confirmation link: one not confirmed yet). Nothing happens
+// otherwise, and no error says so: the caller answers the same either way.
+func (s *Store) MailLink(ctx context.Context, r LinkRequest) error {
+	where := `email = $1 AND deleted_at IS NULL`
+	if r.Purpose == PurposeVerifyEmail {
+		where += ` AND email_verified_at IS NULL`
+	}
+	return s.inTx(ctx, "mail "+r.Purpose+" link", func(tx pgx.Tx) error {
+		p, err := scanParticipant(tx.QueryRow(ctx, `SELECT `+participantColumns+` FROM participant WHERE `+where, r.Email))
 		if err == pgx.ErrNoRows {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		if err := insertLink(ctx, tx, p.ID, PurposeResetPassword, tokenHash, s.now(), expires); err != nil {
+		if err := insertLink(ctx, tx, p.ID, r.Purpose, r.TokenHash, s.now(), r.ExpiresAt); err != nil {
 			return err
 		}
-		return queueMail(ctx, tx, compose(p))
+		return queueMail(ctx, tx, r.Compose(p))
 	})
 }
 

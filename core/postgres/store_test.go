@@ -102,6 +102,22 @@ func eventsOf(t *testing.T, s *postgres.Store, id int64) []core.Event {
 	return out
 }
 
+// storeAt opens a store on a fresh database whose clock reads *now.
+func storeAt(t *testing.T, now *time.Time) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: func() time.Time { return *now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+func resetLink(email string, hash []byte, expires time.Time) postgres.LinkRequest {
+	return postgres.LinkRequest{Email: email, Purpose: postgres.PurposeResetPassword, TokenHash: hash, ExpiresAt: expires,
+		Compose: func(p core.Participant) core.Mail { return core.Mail{To: p.Email, Subject: "reset", Body: "link"} }}
+}
+
 func TestCreateAccountConflictWritesNothing(t *testing.T) {
 	s := pgtest.Store(t)
 	p := newAccount(t, s, "lea@example.lu", core.RoleAdmin)
@@ -183,13 +199,19 @@ func TestRegisterConfirmAndResetFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, resetHash := core.NewToken()
-	if err := s.RequestPasswordReset(ctx, "lea@example.lu", resetHash, time.Now().Add(time.Hour),
-		func(p core.Participant) core.Mail { return core.Mail{To: p.Email, Subject: "reset"} }); err != nil {
+	if err := s.MailLink(ctx, resetLink("lea@example.lu", resetHash, time.Now().Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RequestPasswordReset(ctx, "nobody@example.lu", []byte("x"), time.Now().Add(time.Hour),
-		func(p core.Participant) core.Mail { t.Fatal("mail composed for unknown address"); return core.Mail{} }); err != nil {
+	if err := s.MailLink(ctx, postgres.LinkRequest{Email: "nobody@example.lu", Purpose: postgres.PurposeResetPassword, TokenHash: []byte("x"),
+		ExpiresAt: time.Now().Add(time.Hour), Compose: func(p core.Participant) core.Mail { t.Fatal("mail composed for unknown address"); return core.Mail{} }}); err != nil {
 		t.Fatalf("reset for unknown address: %v", err)
+	}
+	if err := s.MailLink(ctx, postgres.LinkRequest{Email: "lea@example.lu", Purpose: postgres.PurposeVerifyEmail, TokenHash: []byte("y"),
+		ExpiresAt: time.Now().Add(time.Hour), Compose: func(p core.Participant) core.Mail {
+			t.Fatal("confirmation composed for a confirmed account")
+			return core.Mail{}
+		}}); err != nil {
+		t.Fatalf("confirmation for confirmed address: %v", err)
 	}
 	if err := s.CheckLink(ctx, postgres.PurposeResetPassword, resetHash); err != nil {
 		t.Fatalf("fresh reset link: %v", err)
@@ -220,14 +242,10 @@ func TestRegisterConfirmAndResetFlow(t *testing.T) {
 
 func TestExpiredLink(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	s, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storeAt(t, &now)
 	p := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
 	_, hash := core.NewToken()
-	if err := s.RequestPasswordReset(ctx, p.Email, hash, now.Add(time.Hour), func(p core.Participant) core.Mail { return core.Mail{To: p.Email} }); err != nil {
+	if err := s.MailLink(ctx, resetLink(p.Email, hash, now.Add(time.Hour))); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(61 * time.Minute)
@@ -241,11 +259,7 @@ func TestExpiredLink(t *testing.T) {
 
 func TestSessionsExpire(t *testing.T) {
 	now := time.Now()
-	s, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storeAt(t, &now)
 	p := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
 	_, hash := core.NewToken()
 	if err := s.CreateSession(ctx, p.ID, hash, now.Add(time.Hour), "ua"); err != nil {
@@ -265,11 +279,7 @@ func TestSessionsExpire(t *testing.T) {
 
 func TestRateLimitCountsPerWindow(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 30, 0, time.UTC)
-	s, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{Now: func() time.Time { return now }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := storeAt(t, &now)
 	for i := 1; i <= 3; i++ {
 		hits, reset, err := s.HitRateLimit(ctx, "login_ip", "192.0.2.1", time.Minute)
 		if err != nil || hits != i || !reset.Equal(time.Date(2026, 11, 26, 12, 1, 0, 0, time.UTC)) {
@@ -326,9 +336,9 @@ func TestOutboxRetriesThenGivesUp(t *testing.T) {
 	s := pgtest.Store(t)
 	_, hash := core.NewToken()
 	p := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
-	_ = s.RequestPasswordReset(ctx, p.Email, hash, time.Now().Add(time.Hour), func(p core.Participant) core.Mail {
-		return core.Mail{To: p.Email, Subject: "reset", Body: "link"}
-	})
+	if err := s.MailLink(ctx, resetLink(p.Email, hash, time.Now().Add(time.Hour))); err != nil {
+		t.Fatal(err)
+	}
 	claimed, err := s.ClaimDueMail(ctx, 10, time.Minute)
 	if err != nil || len(claimed) != 1 || claimed[0].Attempts != 1 {
 		t.Fatalf("claim: %+v, %v", claimed, err)

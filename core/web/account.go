@@ -139,7 +139,7 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		form["remove_content"] = "yes"
 	}
 	if err := s.allow(c, bucketLoginAccount, s.cfg.Limits.LoginPerAccount, u.Email); err != nil {
-		s.formOrFail(c, "delete_account", err, form)
+		s.formOrFail(c, "delete_account", err, form, nil)
 		return
 	}
 	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)

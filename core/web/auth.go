@@ -28,7 +28,7 @@ func (s *Server) registerForm(c *gin.Context) {
 func (s *Server) register(c *gin.Context) {
 	form := map[string]string{"email": c.PostForm("email"), "display_name": c.PostForm("display_name")}
 	if err := s.allow(c, bucketSignupIP, s.cfg.Limits.SignupPerIP, c.ClientIP()); err != nil {
-		s.formOrFail(c, "register", err, form)
+		s.formOrFail(c, "register", err, form, nil)
 		return
 	}
 	reg, err := core.Registration{
@@ -103,34 +103,6 @@ func (s *Server) linkProblem(c *gin.Context, err error, retry string) {
 	}
 }
 
-func (s *Server) resendForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "resend", nil)
-}
-
-func (s *Server) resend(c *gin.Context) {
-	form := map[string]string{"email": c.PostForm("email")}
-	if err := s.allow(c, bucketSignupIP, s.cfg.Limits.SignupPerIP, c.ClientIP()); err != nil {
-		s.formOrFail(c, "resend", err, form)
-		return
-	}
-	email, err := core.NormalizeEmail(form["email"])
-	if err != nil {
-		s.formPage(c, "resend", err, form, nil)
-		return
-	}
-	if !s.mailBudgetSpent(c, email) {
-		token, tokenHash := core.NewToken()
-		err = s.store.ResendConfirmation(c.Request.Context(), email, tokenHash, s.now().Add(s.cfg.ConfirmLinkTTL),
-			func(p core.Participant) core.Mail { return s.confirmMail(p, token) })
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		s.mailPoke()
-	}
-	s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": "resend"})
-}
-
 func (s *Server) loginForm(c *gin.Context) {
 	if userOf(c) != nil {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
@@ -153,7 +125,7 @@ func (s *Server) login(c *gin.Context) {
 		{bucketLoginAccount, s.cfg.Limits.LoginPerAccount, email},
 	} {
 		if err := s.allow(c, l.bucket, l.limit, l.key); err != nil {
-			s.formOrFail(c, "login", err, form)
+			s.formOrFail(c, "login", err, form, nil)
 			return
 		}
 	}
@@ -207,34 +179,6 @@ func (s *Server) logout(c *gin.Context) {
 	s.redirectWithFlash(c, "/", "flash.logged_out")
 }
 
-func (s *Server) forgotForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "forgot", nil)
-}
-
-func (s *Server) forgot(c *gin.Context) {
-	form := map[string]string{"email": c.PostForm("email")}
-	if err := s.allow(c, bucketResetIP, s.cfg.Limits.ResetPerIP, c.ClientIP()); err != nil {
-		s.formOrFail(c, "forgot", err, form)
-		return
-	}
-	email, err := core.NormalizeEmail(form["email"])
-	if err != nil {
-		s.formPage(c, "forgot", err, form, nil)
-		return
-	}
-	if !s.mailBudgetSpent(c, email) {
-		token, tokenHash := core.NewToken()
-		err = s.store.RequestPasswordReset(c.Request.Context(), email, tokenHash, s.now().Add(s.cfg.ResetLinkTTL),
-			func(p core.Participant) core.Mail { return s.resetMail(p, token) })
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		s.mailPoke()
-	}
-	s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": "reset"})
-}
-
 func (s *Server) resetForm(c *gin.Context) {
 	token := c.Query("token")
 	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeResetPassword, core.HashToken(token)); err != nil {
@@ -267,13 +211,78 @@ func (s *Server) reset(c *gin.Context) {
 }
 
 // formOrFail shows a rate limit on the form itself, and anything else as an error page.
-func (s *Server) formOrFail(c *gin.Context, page string, err error, form map[string]string) {
+func (s *Server) formOrFail(c *gin.Context, page string, err error, form map[string]string, data map[string]any) {
 	var e *core.Error
 	if errors.As(err, &e) && e.Code == core.CodeRateLimited {
-		s.formPage(c, page, err, form, nil)
+		s.formPage(c, page, err, form, data)
 		return
 	}
 	s.fail(c, err)
+}
+
+// linkForm describes a page where a person asks for a one-time link by e-mail.
+type linkForm struct {
+	page    string // the check_email Kind, and the form's name in texts
+	action  string
+	bucket  string
+	limit   func(*Server) Limit
+	purpose string
+	ttl     func(*Server) time.Duration
+	mail    func(s *Server, p core.Participant, token string) core.Mail
+}
+
+var (
+	resendLinkForm = linkForm{
+		page: "resend", action: "/confirm/resend", bucket: bucketSignupIP, purpose: postgres.PurposeVerifyEmail,
+		limit: func(s *Server) Limit { return s.cfg.Limits.SignupPerIP },
+		ttl:   func(s *Server) time.Duration { return s.cfg.ConfirmLinkTTL },
+		mail:  (*Server).confirmMail,
+	}
+	forgotLinkForm = linkForm{
+		page: "forgot", action: "/password/forgot", bucket: bucketResetIP, purpose: postgres.PurposeResetPassword,
+		limit: func(s *Server) Limit { return s.cfg.Limits.ResetPerIP },
+		ttl:   func(s *Server) time.Duration { return s.cfg.ResetLinkTTL },
+		mail:  (*Server).resetMail,
+	}
+)
+
+func (lf linkForm) data() map[string]any {
+	return map[string]any{"Page": lf.page, "Action": lf.action}
+}
+
+// showLinkForm renders the form that asks for the e-mail address.
+func (s *Server) showLinkForm(lf linkForm) gin.HandlerFunc {
+	return func(c *gin.Context) { s.render(c, http.StatusOK, "email_request", lf.data()) }
+}
+
+// requestLink mails a one-time link if an account fits, and answers the same
+// page whether or not one does.
+func (s *Server) requestLink(lf linkForm) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		form := map[string]string{"email": c.PostForm("email")}
+		if err := s.allow(c, lf.bucket, lf.limit(s), c.ClientIP()); err != nil {
+			s.formOrFail(c, "email_request", err, form, lf.data())
+			return
+		}
+		email, err := core.NormalizeEmail(form["email"])
+		if err != nil {
+			s.formPage(c, "email_request", err, form, lf.data())
+			return
+		}
+		if !s.mailBudgetSpent(c, email) {
+			token, tokenHash := core.NewToken()
+			err = s.store.MailLink(c.Request.Context(), postgres.LinkRequest{
+				Email: email, Purpose: lf.purpose, TokenHash: tokenHash, ExpiresAt: s.now().Add(lf.ttl(s)),
+				Compose: func(p core.Participant) core.Mail { return lf.mail(s, p, token) },
+			})
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			s.mailPoke()
+		}
+		s.render(c, http.StatusOK, "check_email", map[string]any{"Kind": lf.page})
+	}
 }
 
 func (s *Server) link(path string, query ...string) string {
