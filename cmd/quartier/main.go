@@ -3,6 +3,7 @@
 //	quartier [--config FILE] serve [--migrate]   serve the web site and API
 //	quartier [--config FILE] migrate             apply pending database migrations
 //	quartier [--config FILE] admin create --email E [--role admin] [--name N] [--password-stdin]
+//	quartier [--config FILE] import areas|addresses FILE [FLAGS]
 //	quartier [--config FILE] demo                load demo content (development only)
 //	quartier version                             print the version
 //
@@ -50,6 +51,8 @@ commands:
   serve [--migrate]    serve the web site and the API
   migrate              apply pending database migrations
   admin create         create a staff account (--email, --role, --name, --password-stdin)
+  import areas FILE    import a GeoJSON layer of areas (--kind commune|quarter|custom)
+  import addresses FILE  import an address register (BD-Adresses CSV, CACLR CSV or zip)
   demo                 load demo content (development only)
   version              print the version
 
@@ -80,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.admin(cmdArgs)
 	case "demo":
 		return env.demo(cmdArgs)
+	case "import":
+		return env.importCmd(cmdArgs)
 	case "version":
 		fmt.Fprintln(stdout, "quartier", buildVersion())
 		return nil
