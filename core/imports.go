@@ -46,7 +46,17 @@ const FormatCACLRZip = "caclr-zip"
 type AddressImportResult struct {
 	ImportCounts
 	Communes int // communes the file covered (their absent addresses were retired)
+	// RetirementSkipped lists communes where the file lacks so many addresses
+	// that it looks like an extract: nothing was retired there.
+	RetirementSkipped []string
 }
+
+// An address file retires the addresses it lacks in a commune only when they
+// are at most RetireAlwaysUpTo or RetireShareLimit of the commune's addresses.
+const (
+	RetireAlwaysUpTo = 25
+	RetireShareLimit = 0.2
+)
 
 // RejectedRow is one row an import refused, with where and why.
 type RejectedRow struct {

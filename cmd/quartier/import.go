@@ -70,6 +70,9 @@ func (e *commandEnv) importCmd(args []string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
+	for _, commune := range rep.RetirementSkipped {
+		fmt.Fprintf(e.stdout, "%s: %s: the file lacks too many of its addresses to be a complete register; none retired there\n", path, commune)
+	}
 	c := rep.Counts
 	fmt.Fprintf(e.stdout, "%s (%s): %d new, %d updated, %d unchanged, %d retired, %d rejected in %.1f s (import %d)\n",
 		path, rep.Format, c.Inserted, c.Updated, c.Unchanged, c.Retired, len(rep.Rejected), rep.Elapsed.Seconds(), rep.RunID)
@@ -135,4 +138,3 @@ func (p *progressBar) done() {
 		fmt.Fprintln(p.w)
 	}
 }
-

@@ -36,8 +36,11 @@ type Report struct {
 	Format   string
 	Counts   core.ImportCounts
 	Communes int // addresses: communes the file covered
-	Rejected []core.RejectedRow
-	Elapsed  time.Duration
+	// RetirementSkipped lists communes the file covers too partially to retire
+	// the addresses it lacks there.
+	RetirementSkipped []string
+	Rejected          []core.RejectedRow
+	Elapsed           time.Duration
 }
 
 // AreaOptions describe an area layer file.
@@ -165,7 +168,7 @@ func Addresses(ctx context.Context, store Store, data []byte, filename string, a
 	if err != nil {
 		return fail(err)
 	}
-	rep.Counts, rep.Communes = res.ImportCounts, res.Communes
+	rep.Counts, rep.Communes, rep.RetirementSkipped = res.ImportCounts, res.Communes, res.RetirementSkipped
 	rep.Elapsed = time.Since(start)
 	return rep, store.FinishImportRun(ctx, run, countsMap(rep), rep.Rejected, "")
 }
@@ -173,7 +176,7 @@ func Addresses(ctx context.Context, store Store, data []byte, filename string, a
 func countsMap(rep Report) map[string]any {
 	return map[string]any{"format": rep.Format, "inserted": rep.Counts.Inserted, "updated": rep.Counts.Updated,
 		"unchanged": rep.Counts.Unchanged, "retired": rep.Counts.Retired, "communes": rep.Communes,
-		"rejected": len(rep.Rejected), "seconds": rep.Elapsed.Seconds()}
+		"rejected": len(rep.Rejected), "seconds": rep.Elapsed.Seconds(), "retirement_skipped": rep.RetirementSkipped}
 }
 
 func report(p Progress, stage string, done, total int) {

@@ -16,7 +16,9 @@ import (
 // into a temporary table, then merged by official id. New addresses are
 // inserted, changed ones updated, identical ones left alone; addresses of the
 // communes the file covers that are absent from it are retired (a file is taken
-// as the complete register of each commune it mentions). A file without
+// as the complete register of each commune it mentions), unless that would
+// retire more than core.RetireShareLimit of a commune (see RetirementSkipped).
+// A file without
 // positions keeps the positions already known. One event records the import.
 func (s *Store) ImportAddresses(ctx context.Context, in core.AddressImport) (core.AddressImportResult, error) {
 	var res core.AddressImportResult
@@ -58,9 +60,41 @@ func (s *Store) ImportAddresses(ctx context.Context, in core.AddressImport) (cor
 			return fmt.Errorf("merge addresses: %w", err)
 		}
 		res.Unchanged = total - res.Inserted - res.Updated
+		// A file that would retire a large share of a commune is more likely a
+		// partial extract than a register update: those communes keep their
+		// addresses and are reported.
+		rows, err := tx.Query(ctx, `WITH missing AS (
+				SELECT a.commune, count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM address_in i WHERE i.id = a.id)) AS gone, count(*) AS live
+				FROM address a WHERE a.retired_at IS NULL AND a.commune IN (SELECT DISTINCT commune FROM address_in)
+				GROUP BY a.commune)
+			SELECT commune, gone, gone <= greatest($1::bigint, live * $2::float8) FROM missing WHERE gone > 0 ORDER BY commune`,
+			core.RetireAlwaysUpTo, core.RetireShareLimit)
+		if err != nil {
+			return fmt.Errorf("count vanished addresses: %w", err)
+		}
+		type vanished struct {
+			commune string
+			gone    int
+			ok      bool
+		}
+		counts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (vanished, error) {
+			var v vanished
+			return v, row.Scan(&v.commune, &v.gone, &v.ok)
+		})
+		if err != nil {
+			return err
+		}
+		var retire []string
+		for _, v := range counts {
+			if v.ok {
+				retire = append(retire, v.commune)
+			} else {
+				res.RetirementSkipped = append(res.RetirementSkipped, v.commune)
+			}
+		}
 		tag, err := tx.Exec(ctx, `UPDATE address SET retired_at = $1, updated_at = $1
-			WHERE retired_at IS NULL AND commune IN (SELECT DISTINCT commune FROM address_in)
-			  AND NOT EXISTS (SELECT 1 FROM address_in i WHERE i.id = address.id)`, now)
+			WHERE retired_at IS NULL AND commune = ANY($2)
+			  AND NOT EXISTS (SELECT 1 FROM address_in i WHERE i.id = address.id)`, now, retire)
 		if err != nil {
 			return fmt.Errorf("retire addresses: %w", err)
 		}
