@@ -14,18 +14,18 @@ var allowedImports = []struct {
 }{
 	{"quartier/geo", []string{"github.com/paulmach/orb"}},
 	// orb is geo's vocabulary (points, polygons): wherever geo may go, orb may too.
-	{"quartier/core/postgres/pgtest", []string{"quartier/core", "quartier/geo", orb, "github.com/jackc/pgx/v5"}},
-	{"quartier/core/postgres", []string{"quartier/core", "quartier/geo", orb, "github.com/jackc/pgx/v5"}},
-	{"quartier/core/web", []string{"quartier/core", "quartier/geo", orb, "github.com/gin-gonic/gin"}},
-	{"quartier/connectors", []string{"quartier/core", "quartier/geo", orb, "github.com/go-resty/resty/v2"}},
-	{"quartier/sync", []string{"quartier/core", "quartier/geo", orb, "github.com/riverqueue/river", "github.com/robfig/cron/v3", "github.com/jackc/pgx/v5"}},
+	{"quartier/core/postgres/pgtest", []string{"quartier/core", "quartier/geo", orbPath, "github.com/jackc/pgx/v5"}},
+	{"quartier/core/postgres", []string{"quartier/core", "quartier/geo", orbPath, "github.com/jackc/pgx/v5"}},
+	{"quartier/core/web", []string{"quartier/core", "quartier/geo", orbPath, "github.com/gin-gonic/gin"}},
+	{"quartier/connectors", []string{"quartier/core", "quartier/geo", orbPath, "github.com/go-resty/resty/v2"}},
+	{"quartier/sync", []string{"quartier/core", "quartier/geo", orbPath, "github.com/riverqueue/river", "github.com/robfig/cron/v3", "github.com/jackc/pgx/v5"}},
 	{"quartier/cmd", nil}, // everything
 	// core and its helper packages (i18n, mail): the domain imports no framework.
 	// golang.org/x/crypto is there for argon2id, which the standard library lacks.
-	{"quartier/core", []string{"quartier/core", "quartier/geo", orb, "golang.org/x/crypto"}},
+	{"quartier/core", []string{"quartier/core", "quartier/geo", orbPath, "golang.org/x/crypto"}},
 }
 
-const orb = "github.com/paulmach/orb"
+const orbPath = "github.com/paulmach/orb"
 
 func TestDependencyRules(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`, "quartier/...").CombinedOutput()
