@@ -27,8 +27,9 @@ type Register struct {
 	points    *geo.PointIndex    // IDs are entry indexes
 }
 
-// NewRegister indexes entries (kept, not copied).
+// NewRegister indexes entries (kept, not copied; sorted by id in place).
 func NewRegister(entries []RegisterEntry) *Register {
+	sort.Slice(entries, func(i, j int) bool { return entries[i].ID < entries[j].ID })
 	r := &Register{entries: entries, byStreet: map[int64][]int32{}, byCommune: map[string][]int32{}}
 	var pts []geo.IndexedPoint
 	for i, e := range entries {
@@ -41,6 +42,18 @@ func NewRegister(entries []RegisterEntry) *Register {
 	}
 	r.points = geo.NewPointIndex(pts)
 	return r
+}
+
+// Positions returns the positions of the addresses among ids that have one.
+func (r *Register) Positions(ids []int64) []orb.Point {
+	var out []orb.Point
+	for _, id := range ids {
+		i := sort.Search(len(r.entries), func(i int) bool { return r.entries[i].ID >= id })
+		if i < len(r.entries) && r.entries[i].ID == id && r.entries[i].HasPoint {
+			out = append(out, r.entries[i].Point)
+		}
+	}
+	return out
 }
 
 // Len is the number of addresses.

@@ -100,9 +100,9 @@ func TestStreetTargetsFromTheRegisterAlone(t *testing.T) {
 	areas, ids := loadAreas(t)
 	const warken = 4164 // Rue de Warken
 	tests := []struct {
-		name string
-		part core.TargetPart
-		want int
+		name  string
+		part  core.TargetPart
+		want  int
 		check func(n int) bool
 	}{
 		{"whole street", core.TargetPart{Kind: core.PartStreet, StreetID: warken}, 129, nil},

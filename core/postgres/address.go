@@ -372,3 +372,16 @@ func (s *Store) HomeAddress(ctx context.Context, participantID int64) (core.Addr
 	}
 	return a, nil
 }
+
+// RegisterSummary counts the live register.
+type RegisterSummary struct {
+	Addresses, Placed, Streets, Communes int
+}
+
+// RegisterSummary counts addresses, placed addresses, streets and communes.
+func (s *Store) RegisterSummary(ctx context.Context) (RegisterSummary, error) {
+	var r RegisterSummary
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(lon), count(DISTINCT street_id), count(DISTINCT commune)
+		FROM address WHERE retired_at IS NULL`).Scan(&r.Addresses, &r.Placed, &r.Streets, &r.Communes)
+	return r, wrapDB("count register", err)
+}

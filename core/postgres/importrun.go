@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"quartier/core"
 )
 
@@ -80,4 +82,26 @@ func (s *Store) ImportRun(ctx context.Context, id int64) (core.ImportRun, error)
 		r.Rejected = append(r.Rejected, core.RejectedRow(x))
 	}
 	return r, nil
+}
+
+// RecentImportRuns lists the latest runs, newest first, without their rejected rows.
+func (s *Store) RecentImportRuns(ctx context.Context, limit int) ([]core.ImportRun, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, kind, filename, status, total, processed, result, error, started_at, finished_at
+		FROM import_run ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, wrapDB("query import runs", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.ImportRun, error) {
+		var r core.ImportRun
+		var res []byte
+		var finished *time.Time
+		if err := row.Scan(&r.ID, &r.Kind, &r.Filename, &r.Status, &r.Total, &r.Processed, &res, &r.Error, &r.StartedAt, &finished); err != nil {
+			return r, err
+		}
+		if finished != nil {
+			r.FinishedAt = *finished
+		}
+		return r, json.Unmarshal(res, &r.Result)
+	})
+	return out, wrapDB("scan import runs", err)
 }

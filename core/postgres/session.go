@@ -47,7 +47,8 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 }
 
 // DeleteExpired removes expired sessions and links, old rate-limit windows and the
-// sent part of the outbox. It returns how many rows went.
+// sent part of the outbox, and marks imports interrupted by a restart as failed.
+// It returns how many rows it touched.
 func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 	now := s.now()
 	var total int64
@@ -56,6 +57,9 @@ func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 		`DELETE FROM email_token WHERE expires_at <= $1::timestamptz - interval '30 days'`,
 		`DELETE FROM rate_limit WHERE window_start <= $1::timestamptz - interval '2 days'`,
 		`DELETE FROM mail_outbox WHERE sent_at <= $1::timestamptz - interval '30 days'`,
+		// An import still "running" after an hour died with its process.
+		`UPDATE import_run SET status = 'failed', error = 'interrupted: the server stopped during the import', finished_at = $1
+			WHERE status = 'running' AND started_at <= $1::timestamptz - interval '1 hour'`,
 	} {
 		tag, err := s.pool.Exec(ctx, q, now)
 		if err != nil {

@@ -30,6 +30,11 @@ type apiErrorBody struct {
 
 func (s *Server) apiRoutes(api *gin.RouterGroup) {
 	api.GET("/openapi.json", s.openapi)
+	api.GET("/areas", s.apiAreas)
+	api.GET("/areas/at", s.apiAreasAt)
+	api.GET("/areas/:id", s.apiAreaGeoJSON)
+	api.GET("/addresses", s.apiAddresses)
+	api.GET("/streets", s.apiStreets)
 	me := api.Group("/me", s.requireAPIUser)
 	me.GET("", s.apiMe)
 	me.PATCH("", s.apiUpdateMe)

@@ -5,9 +5,12 @@ import (
 	"embed"
 	"io/fs"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"quartier/core"
 )
 
 //go:embed static
@@ -39,4 +42,16 @@ func (s *Server) static(c *gin.Context) {
 	sub, _ := fs.Sub(staticFiles, "static")
 	c.Header("Cache-Control", "public, max-age=3600")
 	c.FileFromFS(c.Param("file"), http.FS(sub))
+}
+
+// leafletAsset serves Leaflet's files from the npm install (`make assets`). The
+// pages work without them: the map falls back to the server-drawn SVG.
+func (s *Server) leafletAsset(c *gin.Context) {
+	dir := s.cfg.Map.AssetsDir
+	if dir == "" {
+		s.fail(c, core.NotFound("error.page_not_found"))
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=86400")
+	c.FileFromFS(c.Param("file"), http.Dir(filepath.Join(dir, "leaflet", "dist")))
 }

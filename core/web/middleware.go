@@ -73,7 +73,7 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:"+s.tileOrigin+"; style-src 'self'; script-src 'self'; "+
 		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
 	if s.secure() {
@@ -82,15 +82,18 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps request bodies; reading past the cap fails and the handler answers 413.
-func (s *Server) limitBody(c *gin.Context) {
-	if c.Request.ContentLength > s.cfg.MaxBodyBytes {
-		s.fail(c, &core.Error{Code: codeTooLarge, Key: "error.too_large"})
-		c.Abort()
-		return
+// limitBody caps request bodies at limit; reading past it fails and the handler
+// answers 413.
+func (s *Server) limitBody(limit int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > limit {
+			s.fail(c, &core.Error{Code: codeTooLarge, Key: "error.too_large"})
+			c.Abort()
+			return
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+		c.Next()
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBodyBytes)
-	c.Next()
 }
 
 // locale decides the page language: the remembered choice, then the account's,

@@ -65,11 +65,18 @@ type Page struct {
 	ErrorList []fieldError      // the same, in order, for the summary
 	Data      map[string]any
 	DevMode   bool
-	csrf      func() string
-	cat       *i18n.Catalog
+	// Map tiles for Leaflet (empty: outlines on a plain background).
+	MapTiles       string
+	MapAttribution string
+	nonce          int
+	csrf           func() string
+	cat            *i18n.Catalog
 }
 
 type fieldError struct{ Field, Message string }
+
+// Nonce returns a number unique within the page, for element ids of repeated forms.
+func (p *Page) Nonce() int { p.nonce++; return p.nonce }
 
 // T translates key into the page language; args are name, value pairs.
 func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
@@ -96,6 +103,7 @@ func (s *Server) newPage(c *gin.Context, data map[string]any) *Page {
 		Lang: langOf(c), Languages: core.Languages, Path: c.Request.URL.RequestURI(),
 		User: userOf(c), Data: data, Form: map[string]string{}, Errors: map[string]string{},
 		DevMode: s.mailbox != nil, cat: s.catalog,
+		MapTiles: s.cfg.Map.TileURL, MapAttribution: s.cfg.Map.TileAttribution,
 		csrf: func() string { return s.csrfToken(c) },
 	}
 	// Error pages leave the message for the next real page: a browser's background

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -46,12 +47,22 @@ type Config struct {
 	Env            string
 	PublicURL      *url.URL // where residents reach the site; its scheme decides Secure cookies
 	MaxBodyBytes   int64
+	MaxUploadBytes int64 // staff uploads of area layers and address registers
+	Map            MapConfig
 	SessionTTL     time.Duration
 	ConfirmLinkTTL time.Duration
 	ResetLinkTTL   time.Duration
 	Limits         RateLimits
 	TrustedProxies []string
 	Version        string
+}
+
+// MapConfig says where map tiles come from. Without a tile URL, maps draw their
+// outlines and points on a plain background.
+type MapConfig struct {
+	TileURL         string // e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+	TileAttribution string
+	AssetsDir       string // where `make assets` put node_modules (Leaflet)
 }
 
 // Mailbox is the development mailbox shown at /dev/mail.
@@ -81,6 +92,9 @@ type Server struct {
 	mailPoke func()
 	now      func() time.Time
 	engine   *gin.Engine
+	geo      geoCache
+	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
+	tileOrigin string
 }
 
 // New builds the HTTP handler. It reads the installation's signing key from the store.
@@ -116,6 +130,13 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if cfg.Env == EnvDevelopment {
 		s.mailbox = deps.DevMailbox
 	}
+	if cfg.Map.TileURL != "" {
+		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, fmt.Errorf("web: map tile URL %q is not an http(s) URL template", cfg.Map.TileURL)
+		}
+		s.tileOrigin = " " + u.Scheme + "://" + strings.Replace(u.Host, "a.", "*.", 1)
+	}
 	if s.engine, err = s.routes(); err != nil {
 		return nil, err
 	}
@@ -138,7 +159,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	if err := r.SetTrustedProxies(s.cfg.TrustedProxies); err != nil {
 		return nil, fmt.Errorf("web: trusted proxies: %w", err)
 	}
-	r.Use(s.recoverPanics, s.observe, s.securityHeaders, s.limitBody)
+	r.Use(s.recoverPanics, s.observe, s.securityHeaders)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -146,10 +167,12 @@ func (s *Server) routes() (*gin.Engine, error) {
 	r.GET("/static/*file", s.static)
 	r.GET("/favicon.ico", func(c *gin.Context) { c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg") })
 
-	api := r.Group("/api/v1", s.apiAuth)
+	r.GET("/assets/leaflet/*file", s.leafletAsset)
+
+	api := r.Group("/api/v1", s.limitBody(s.cfg.MaxBodyBytes), s.apiAuth)
 	s.apiRoutes(api)
 
-	h := r.Group("/", s.locale, s.sessionAuth, s.csrfProtect)
+	h := r.Group("/", s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
 	h.GET("/", s.home)
 	h.POST("/language", s.setLanguage)
 	h.GET("/register", s.registerForm)
@@ -174,11 +197,28 @@ func (s *Server) routes() (*gin.Engine, error) {
 	acc.POST("/tokens/:id/revoke", s.revokeToken)
 	acc.GET("/delete", s.deleteAccountForm)
 	acc.POST("/delete", s.deleteAccount)
+	acc.GET("/address", s.accountAddress)
+	acc.POST("/address", s.setAccountAddress)
 
 	staff := h.Group("/staff", s.requireRole(core.RoleModerator))
 	staff.GET("", s.staffHome)
 	staff.GET("/participants", s.requireRole(core.RoleManager), s.staffParticipants)
 	staff.POST("/participants/:id/role", s.requireRole(core.RoleAdmin), s.staffSetRole)
+
+	geoStaff := staff.Group("", s.requireRole(core.RoleManager))
+	geoStaff.GET("/geography", s.staffGeography)
+	geoStaff.GET("/imports/:id", s.staffImport)
+	geoStaff.GET("/targets", s.staffTargets)
+	geoStaff.POST("/targets", s.staffCreateTarget)
+	geoStaff.GET("/targets/:id", s.staffTarget)
+	geoStaff.POST("/targets/:id/name", s.staffRenameTarget)
+	geoStaff.POST("/targets/:id/parts", s.staffAddPart)
+	geoStaff.POST("/targets/:id/parts/:n/remove", s.staffRemovePart)
+	geoStaff.GET("/targets/:id/export/:format", s.staffExportTarget)
+	// Uploads take a larger body; they are checked like every form (CSRF, role).
+	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
+	upload.POST("/areas", s.staffImportAreas)
+	upload.POST("/addresses", s.staffImportAddresses)
 
 	if s.cfg.Env == EnvDevelopment && s.mailbox != nil {
 		h.GET("/dev/mail", s.devMail)

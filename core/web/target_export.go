@@ -1,0 +1,122 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"quartier/core"
+)
+
+// staffExportTarget downloads the addresses a target reaches: CSV (';', UTF-8
+// with BOM, as Excel in Luxembourg opens it), XLSX, or GeoJSON (the outline of
+// every part and a point per placed address).
+func (s *Server) staffExportTarget(c *gin.Context) {
+	t, ok := s.loadTarget(c)
+	if !ok {
+		return
+	}
+	c.Request.URL.RawQuery = "all=1"
+	v, err := s.resolveTarget(c, t, true)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := langOf(c)
+	header := []any{"id_caclr_bat", s.catalog.T(lang, "export.number"), s.catalog.T(lang, "export.street"),
+		s.catalog.T(lang, "export.postcode"), s.catalog.T(lang, "export.locality"), s.catalog.T(lang, "export.commune"),
+		"lon", "lat", "id_caclr_rue"}
+	rows := [][]any{header}
+	for _, a := range v.Addresses {
+		var lon, lat any
+		if a.HasPoint {
+			lon, lat = a.Point[0], a.Point[1]
+		}
+		rows = append(rows, []any{a.ID, a.Number, a.Street, a.Postcode, a.Locality, a.Commune, lon, lat, a.StreetID})
+	}
+	base := "quartier-target-" + strconv.FormatInt(t.ID, 10) + "-" + slug(t.Name) + "-" + s.now().UTC().Format("2006-01-02")
+	var buf bytes.Buffer
+	var ctype string
+	switch c.Param("format") {
+	case "csv":
+		buf.WriteString("\ufeff")
+		w := csv.NewWriter(&buf)
+		w.Comma = ';'
+		for _, row := range rows {
+			rec := make([]string, len(row))
+			for i, x := range row {
+				if x != nil {
+					rec[i] = formatCell(x)
+				}
+			}
+			_ = w.Write(rec)
+		}
+		w.Flush()
+		ctype = "text/csv; charset=utf-8"
+	case "xlsx":
+		if err := writeXLSX(&buf, "Adresses", rows); err != nil {
+			s.fail(c, core.Internalf("write xlsx: %w", err))
+			return
+		}
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	case "geojson":
+		fc := geojson.NewFeatureCollection()
+		for _, f := range v.Outline {
+			f.Properties["role"] = "outline"
+			fc.Append(f)
+		}
+		for _, a := range v.Addresses {
+			if !a.HasPoint {
+				continue
+			}
+			f := geojson.NewFeature(orb.Point{a.Point[0], a.Point[1]})
+			f.ID = a.ID
+			f.Properties = geojson.Properties{"role": "address", "label": a.Label(), "street_id": a.StreetID, "commune": a.Commune}
+			fc.Append(f)
+		}
+		body, err := fc.MarshalJSON()
+		if err != nil {
+			s.fail(c, core.Internalf("encode geojson: %w", err))
+			return
+		}
+		buf.Write(body)
+		ctype = "application/geo+json"
+	default:
+		s.fail(c, core.NotFound("error.page_not_found"))
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+base+"."+c.Param("format")+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, ctype, buf.Bytes())
+}
+
+func formatCell(x any) string {
+	switch v := x.(type) {
+	case float64:
+		return strconv.FormatFloat(v, 'f', 7, 64)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case string:
+		return v
+	case time.Time:
+		return v.Format(time.RFC3339)
+	}
+	return ""
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+func slug(s string) string {
+	out := nonSlug.ReplaceAllString(stringsToLowerASCII(s), "-")
+	if len(out) > 40 {
+		out = out[:40]
+	}
+	return trimDash(out)
+}
