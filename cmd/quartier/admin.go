@@ -159,5 +159,5 @@ func (e *commandEnv) demo(args []string) error {
 			return err
 		}
 	}
-	return nil
+	return e.loadDemoGeography(store)
 }

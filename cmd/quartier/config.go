@@ -27,6 +27,13 @@ type Config struct {
 	Database DatabaseConfig `yaml:"database"`
 	Auth     AuthConfig     `yaml:"auth"`
 	Mail     MailConfig     `yaml:"mail"`
+	Map      MapConfig      `yaml:"map"`
+}
+
+type MapConfig struct {
+	TileURL         string `yaml:"tile_url"`
+	TileAttribution string `yaml:"tile_attribution"`
+	AssetsDir       string `yaml:"assets_dir"`
 }
 
 type LogConfig struct {
@@ -38,6 +45,7 @@ type HTTPConfig struct {
 	Addr            string        `yaml:"addr"`
 	PublicURL       string        `yaml:"public_url"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
+	MaxUploadBytes  int64         `yaml:"max_upload_bytes"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	TrustedProxies  []string      `yaml:"trusted_proxies"`
 }
@@ -88,6 +96,10 @@ func defaultConfig() Config {
 	c.HTTP.Addr = "127.0.0.1:8080"
 	c.HTTP.PublicURL = "http://localhost:8080"
 	c.HTTP.MaxBodyBytes = 1 << 20
+	c.HTTP.MaxUploadBytes = 128 << 20
+	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	c.Map.TileAttribution = "© OpenStreetMap contributors"
+	c.Map.AssetsDir = "node_modules"
 	c.HTTP.ShutdownTimeout = 20 * time.Second
 	c.Database.MaxConns = 10
 	c.Auth.SessionTTL = 30 * 24 * time.Hour
@@ -182,6 +194,12 @@ func (c Config) validate() error {
 	if c.HTTP.MaxBodyBytes < 1024 {
 		add("http.max_body_bytes must be at least 1024")
 	}
+	if c.HTTP.MaxUploadBytes < c.HTTP.MaxBodyBytes {
+		add("http.max_upload_bytes must be at least http.max_body_bytes")
+	}
+	if t := c.Map.TileURL; t != "" && (!strings.Contains(t, "{z}") || !(strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://"))) {
+		add("map.tile_url must be an http(s) URL template with {z}, {x} and {y}, or empty for no tiles, not %q", t)
+	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		add("http.shutdown_timeout must be positive, like 20s")
 	}
@@ -228,7 +246,8 @@ func (c Config) webConfig(version string) web.Config {
 	lim := func(l LimitConfig) web.Limit { return web.Limit{Max: l.Max, Window: l.Window} }
 	rl := c.Auth.RateLimits
 	return web.Config{
-		Env: c.Env, PublicURL: u, MaxBodyBytes: c.HTTP.MaxBodyBytes,
+		Env: c.Env, PublicURL: u, MaxBodyBytes: c.HTTP.MaxBodyBytes, MaxUploadBytes: c.HTTP.MaxUploadBytes,
+		Map:        web.MapConfig{TileURL: c.Map.TileURL, TileAttribution: c.Map.TileAttribution, AssetsDir: c.Map.AssetsDir},
 		SessionTTL: c.Auth.SessionTTL, ConfirmLinkTTL: c.Auth.ConfirmLinkTTL, ResetLinkTTL: c.Auth.ResetLinkTTL,
 		TrustedProxies: c.HTTP.TrustedProxies, Version: version,
 		Limits: web.RateLimits{
