@@ -127,6 +127,10 @@ func (r *Register) Resolve(def TargetDefinition, areas AreaSource) Resolution {
 		case PartStreet:
 			for _, i := range r.byStreet[p.StreetID] {
 				e := &r.entries[i]
+				narrowed := p.FromNumber > 0 || p.ToNumber > 0 || p.Parity != BothSides
+				if narrowed && e.Number == 0 {
+					continue // an address without a number is on no side and in no range
+				}
 				if (p.FromNumber > 0 && e.Number < p.FromNumber) || (p.ToNumber > 0 && e.Number > p.ToNumber) {
 					continue
 				}

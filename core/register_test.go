@@ -133,8 +133,20 @@ func TestStreetTargetsFromTheRegisterAlone(t *testing.T) {
 			t.Errorf("%s: per-street count %d", tt.name, res.PerStreet[warken])
 		}
 	}
-	if evenOdd != 129 {
-		t.Errorf("even + odd sides = %d, want 129", evenOdd)
+	if evenOdd != 128 { // 129 addresses, one of them without a number
+		t.Errorf("even + odd sides = %d, want 128", evenOdd)
+	}
+	// Avenue des Alliés has a building without a number: it is on neither side.
+	whole := reg.Resolve(core.TargetDefinition{Parts: []core.TargetPart{{Kind: core.PartStreet, StreetID: 4126}}}, areas)
+	even := reg.Resolve(core.TargetDefinition{Parts: []core.TargetPart{{Kind: core.PartStreet, StreetID: 4126, Parity: core.EvenSide}}}, areas)
+	odd := reg.Resolve(core.TargetDefinition{Parts: []core.TargetPart{{Kind: core.PartStreet, StreetID: 4126, Parity: core.OddSide}}}, areas)
+	for _, num := range numbersOf(t, even, records) {
+		if num == "" {
+			t.Fatal("an unnumbered building counted on the even side")
+		}
+	}
+	if len(even.IDs)+len(odd.IDs) >= len(whole.IDs) {
+		t.Fatalf("Avenue des Alliés: %d even + %d odd, %d in all: the unnumbered building should be on neither side", len(even.IDs), len(odd.IDs), len(whole.IDs))
 	}
 	// The commune by name selects all its addresses, minus the street.
 	def := core.TargetDefinition{Parts: []core.TargetPart{
