@@ -72,11 +72,84 @@ func TestBrowserAccountFlows(t *testing.T) {
 	}
 }
 
+// TestBrowserStaffTargets: a manager imports communes and a register through the
+// staff pages, watches the import finish, composes a target of one street's even
+// side and sees its letterboxes, on a desk-sized screen.
+func TestBrowserStaffTargets(t *testing.T) {
+	w := startBrowser(t)
+	dbURL := pgtest.URL(t)
+	base := startDevServerOn(t, dbURL)
+	axe := axeSource(t)
+	createStaff(t, dbURL, "manager@commune.lu", "une phrase de passe", "manager")
+	w.resize(1280, 900)
+
+	w.open(base + "/login")
+	w.typeInto("#email", "manager@commune.lu")
+	w.typeInto("#password", "une phrase de passe")
+	w.click("main form.stack button")
+	w.mustSee("main", "Bonjour manager")
+	w.open(base + "/staff/geography")
+	w.mustSee("h1", "Géographie")
+	w.checkAccessibility(axe)
+
+	w.upload("#area-file", "../../../shared/data/lu/communes/communes4326.geojson")
+	w.click("form[action='/staff/import/areas'] button")
+	w.mustSee("main", "Terminé")
+	w.mustSee(".figures", "100")
+	w.checkAccessibility(axe)
+
+	w.open(base + "/staff/geography")
+	w.upload("#address-file", "../../../shared/data/lu/addresses/caclr_addresses_ettelbruck.csv")
+	w.click("form[action='/staff/import/addresses'] button")
+	w.mustSee("main", "Terminé")
+	w.mustSee(".figures", "2557")
+	w.screenshot("import-done")
+
+	w.open(base + "/staff/targets")
+	w.typeInto("#name", "Rue de Warken, côté pair")
+	w.click("main form button")
+	w.mustSee("h1", "Rue de Warken, côté pair")
+	w.typeInto("#street_q", "r. de warken")
+	w.click("form[role=search] button")
+	w.mustSee("#street-choices", "Rue de Warken, Ettelbruck")
+	w.click("#parity-even")
+	w.click("form:has(#street-choices) button[type=submit]")
+	w.mustSee(".flash", "Cible enregistrée")
+	w.mustSee(".figures", "50") // Rue de Warken has 50 addresses with an even number
+	w.mustSee(".parts", "Côté pair")
+	w.checkAccessibility(axe)
+	w.screenshot("target")
+
+	// A resident finds their address with the autocomplete form.
+	w.open(base + "/account/address?q=" + "12+rue+de+w%C3%A4rken")
+	w.mustSee("fieldset", "12, Rue de Warken, 9088 Ettelbruck")
+	w.click("form[method=post][action='/account/address'] button[type=submit]")
+	w.mustSee(".flash", "Adresse enregistrée")
+	w.mustSee(".home-address", "Commune Ettelbruck")
+	w.checkAccessibility(axe)
+}
+
+func createStaff(t *testing.T, dbURL, email, password, role string) {
+	t.Helper()
+	err := run(context.Background(), []string{"admin", "create", "--email", email, "--role", role, "--password-stdin"},
+		envOf(map[string]string{"DATABASE_URL": dbURL}), strings.NewReader(password+"\n"), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // startDevServer runs `quartier serve` in development mode with its own mailbox.
 func startDevServer(t *testing.T) string {
 	t.Helper()
-	cfg := writeConfig(t, "env: development\nlog:\n  level: warn\nhttp:\n  public_url: http://quartier.test\nmail:\n  dev_catcher: 127.0.0.1:0\n")
-	env := envOf(map[string]string{"DATABASE_URL": pgtest.URL(t), "QUARTIER_ADDR": "127.0.0.1:0"})
+	return startDevServerOn(t, pgtest.URL(t))
+}
+
+// startDevServerOn is startDevServer on a given database. Maps load no tiles:
+// the test machine has no network.
+func startDevServerOn(t *testing.T, dbURL string) string {
+	t.Helper()
+	cfg := writeConfig(t, "env: development\nlog:\n  level: warn\nhttp:\n  public_url: http://quartier.test\nmail:\n  dev_catcher: 127.0.0.1:0\nmap:\n  tile_url: \"\"\n  assets_dir: ../../node_modules\n")
+	env := envOf(map[string]string{"DATABASE_URL": dbURL, "QUARTIER_ADDR": "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -232,4 +234,39 @@ func (w *webDriver) checkAccessibility(axe string) {
 	for _, v := range result.Violations {
 		w.t.Errorf("accessibility at %s: %s (%s) on %v", w.currentURL(), v.ID, v.Help, v.Nodes)
 	}
+}
+
+// screenshot saves the page as PNG into $QUARTIER_SCREENSHOTS, when set, so that
+// a person can look at what the test saw.
+func (w *webDriver) screenshot(name string) {
+	w.t.Helper()
+	dir := os.Getenv("QUARTIER_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	var b64 string
+	w.call("GET", "/screenshot", nil, &b64)
+	png, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// upload puts a local file into a file input.
+func (w *webDriver) upload(css, path string) {
+	w.t.Helper()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.call("POST", "/element/"+w.find(css)+"/value", map[string]string{"text": abs}, nil)
+}
+
+// resize sets the window size (a phone is 390×844, a desk 1280×900).
+func (w *webDriver) resize(width, height int) {
+	w.t.Helper()
+	w.call("POST", "/window/rect", map[string]int{"width": width, "height": height}, nil)
 }

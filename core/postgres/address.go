@@ -251,16 +251,17 @@ func (s *Store) SearchAddresses(ctx context.Context, query string, limit int) ([
 		args = append(args, "%"+escapeLike(w)+"%")
 		conds = append(conds, fmt.Sprintf("s.fold_name LIKE $%d", len(args)))
 	}
-	numberCond := "TRUE"
+	numberCond, exactFirst := "TRUE", "(a.id < 0)" // an expression: PostgreSQL refuses a constant here
 	if number != "" {
-		args = append(args, strings.ToUpper(number)+"%")
-		numberCond = fmt.Sprintf("upper(a.number) LIKE $%d", len(args))
+		args = append(args, strings.ToUpper(number)+"%", strings.ToUpper(number))
+		numberCond = fmt.Sprintf("upper(a.number) LIKE $%d", len(args)-1)
+		exactFirst = fmt.Sprintf("upper(a.number) = $%d", len(args))
 	}
 	args = append(args, limit)
 	return collectAddresses(s.pool.Query(ctx, `SELECT `+prefixCols("a", addressColumns)+`
 		FROM address a JOIN street s ON s.id = a.street_id
 		WHERE a.retired_at IS NULL AND `+strings.Join(conds, " AND ")+` AND `+numberCond+`
-		ORDER BY s.name, a.locality, a.number_int, a.number_suffix LIMIT $`+fmt.Sprint(len(args)), args...))
+		ORDER BY `+exactFirst+` DESC, s.name, a.locality, a.number_int, a.number_suffix LIMIT $`+fmt.Sprint(len(args)), args...))
 }
 
 // splitAddressQuery separates a house number (a token starting with a digit)
