@@ -30,11 +30,13 @@ type app struct {
 	srv   *httptest.Server
 }
 
+type webConfig = web.Config
+
 func testConfig() web.Config {
 	u, _ := url.Parse("http://localhost")
 	lim := web.Limit{Max: 1000, Window: time.Minute}
 	return web.Config{
-		Env: web.EnvProduction, PublicURL: u, MaxBodyBytes: 64 << 10,
+		Env: web.EnvProduction, PublicURL: u, MaxBodyBytes: 64 << 10, MaxUploadBytes: 16 << 20,
 		SessionTTL: time.Hour, ConfirmLinkTTL: time.Hour, ResetLinkTTL: time.Hour,
 		Limits: web.RateLimits{LoginPerIP: lim, LoginPerAccount: lim, SignupPerIP: lim, MailPerAddress: lim, ResetPerIP: lim, APIWritePerUser: lim},
 	}

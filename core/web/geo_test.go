@@ -1,0 +1,234 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/core"
+	"quartier/core/geoimport"
+)
+
+const sharedLU = "../../../shared/data/lu/"
+
+// withGeography imports the communes, Luxembourg City's quarters and the
+// Ettelbruck register into the app's database.
+func (a *app) withGeography() {
+	a.t.Helper()
+	for _, l := range []struct {
+		path string
+		kind core.AreaKind
+	}{{"communes/communes4326.geojson", core.AreaCommune}, {"quarters/Quartiers_de_Luxembourg.wgs84.geojson", core.AreaQuarter}} {
+		f, err := os.Open(sharedLU + l.path)
+		if err != nil {
+			a.t.Fatal(err)
+		}
+		_, err = geoimport.Areas(ctx, a.store, f, l.path, geoimport.AreaOptions{Kind: l.kind}, nil)
+		f.Close()
+		if err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	data, err := os.ReadFile(sharedLU + "addresses/caclr_addresses_ettelbruck.csv")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	if _, err := geoimport.Addresses(ctx, a.store, data, "ettelbruck.csv", 0, nil); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func TestAreasAtPoint(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	r := a.apiCall("GET", "/api/v1/areas/at?lon=6.1041&lat=49.8470", "", "", "") // Ettelbruck
+	var body struct {
+		Areas []struct {
+			ID         int64          `json:"id"`
+			Name       string         `json:"name"`
+			Kind       string         `json:"kind"`
+			Properties map[string]any `json:"properties"`
+		} `json:"areas"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &body); err != nil || r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if len(body.Areas) != 1 || body.Areas[0].Name != "Ettelbruck" || body.Areas[0].Kind != "commune" || body.Areas[0].Properties["LAU2"] != "0605" {
+		t.Fatalf("areas at Ettelbruck: %+v", body.Areas)
+	}
+	r = a.apiCall("GET", "/api/v1/areas/at?lon=6.1335&lat=49.6000", "", "", "") // Gare, Luxembourg City
+	if !strings.Contains(r.body, `"name":"Luxembourg"`) || !strings.Contains(r.body, `"name":"Gare"`) {
+		t.Fatalf("areas at the station: %s", r.body)
+	}
+	r = a.apiCall("GET", "/api/v1/areas/at?lon=2.35&lat=48.85", "", "", "") // Paris
+	if r.status != 200 || r.body != `{"areas":[]}` {
+		t.Fatalf("Paris: %d %s", r.status, r.body)
+	}
+	for _, q := range []string{"lon=abc&lat=49.6", "lon=6.1&lat=95", "lat=49.6"} {
+		r := a.apiCall("GET", "/api/v1/areas/at?"+q, "", "", "")
+		if r.status != 400 || !strings.Contains(r.body, `"code":"invalid"`) {
+			t.Errorf("%s: %d %s", q, r.status, r.body)
+		}
+	}
+	r = a.apiCall("GET", "/api/v1/addresses?q="+url.QueryEscape("12 R. de Wärken"), "", "", "")
+	if !strings.Contains(r.body, `"label":"12, Rue de Warken, 9088 Ettelbruck"`) {
+		t.Fatalf("address autocomplete: %s", r.body)
+	}
+}
+
+// multipartUpload posts a file to an import form with the browser's CSRF token.
+func (b *browser) upload(path, fieldFile string, fields map[string]string, content []byte) response {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf_token", b.csrf)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("file", fieldFile)
+	fw.Write(content)
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.a.srv.URL+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return b.do(req)
+}
+
+// waitImport follows an import's page until it is no longer running.
+func (b *browser) waitImport(location string) response {
+	b.a.t.Helper()
+	for i := 0; i < 200; i++ {
+		r := b.get(location)
+		if !strings.Contains(r.body, `http-equiv="refresh"`) {
+			return r
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	b.a.t.Fatalf("import at %s still running", location)
+	return response{}
+}
+
+func TestStaffImportsExplainBadFiles(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.MaxUploadBytes = 256 << 10 })
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("mod@commune.lu", core.RoleModerator)
+	mod := a.browser()
+	mod.login("mod@commune.lu")
+	if r := mod.get("/staff/geography"); r.status != http.StatusForbidden {
+		t.Fatalf("moderator on geography: %d", r.status)
+	}
+	b := a.browser()
+	b.login("manager@commune.lu")
+	b.get("/staff/geography")
+	bowtie := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"NAME":"Gare"},
+		"geometry":{"type":"Polygon","coordinates":[[[6.1,49.6],[6.2,49.7],[6.2,49.6],[6.1,49.7],[6.1,49.6]]]}}]}`
+	r := b.upload("/staff/import/areas", "quarters.geojson", map[string]string{"kind": "quarter"}, []byte(bowtie))
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	r = b.waitImport(r.header.Get("Location"))
+	r.contains(t, "Échoué", "Le contour se croise lui-même", "feature 1 (Gare)", "Rien n'a été modifié")
+
+	b.get("/staff/geography")
+	latin1 := "id_caclr_bat;numero;rue;id_caclr_rue;localite;code_postal;commune;canton;district;quartier;designation;indic_no_indef;indic_provisoire\n" +
+		"134613;5;Avenue des Alli\xe9s;4126;Ettelbruck;9012;Ettelbruck;Diekirch;Diekirch;;;N;N\n"
+	r = b.upload("/staff/import/addresses", "ettelbruck-latin1.csv", nil, []byte(latin1))
+	r = b.waitImport(r.header.Get("Location"))
+	r.contains(t, "Échoué", "pas en UTF-8", "line 2")
+
+	b.get("/staff/geography")
+	r = b.upload("/staff/import/addresses", "big.csv", nil, bytes.Repeat([]byte("x"), 300<<10))
+	if r.status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("oversized upload: %d", r.status)
+	}
+	if sum, _ := a.store.RegisterSummary(ctx); sum.Addresses != 0 {
+		t.Fatalf("bad files imported %d addresses", sum.Addresses)
+	}
+	// Uploads need the CSRF token like every form.
+	b.csrf = "forged"
+	if r := b.upload("/staff/import/areas", "x.geojson", map[string]string{"kind": "quarter"}, []byte(bowtie)); r.status != http.StatusForbidden {
+		t.Fatalf("upload with forged token: %d", r.status)
+	}
+}
+
+func TestTargetComposerAndExports(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
+	b := a.browser()
+	b.login("manager@commune.lu")
+	b.get("/staff/targets")
+	r := b.post("/staff/targets", url.Values{"name": {"Warken"}})
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/staff/targets/") {
+		t.Fatalf("create: %d %s", r.status, loc)
+	}
+	b.get(loc + "?street_q=warken")
+	streetID := regexp.MustCompile(`name="street_id" value="(\d+)"`).FindStringSubmatch(b.get(loc + "?street_q=warken").body)
+	if streetID == nil {
+		t.Fatal("no street found for warken")
+	}
+	if r := b.post(loc+"/parts", url.Values{"kind": {"street"}, "street_id": {streetID[1]}, "from": {"100"}, "to": {"120"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add street: %d", r.status)
+	}
+	page := b.get(loc)
+	page.contains(t, "numéros 100 à 120", `<dd>9</dd>`)
+	// A bad polygon is refused with a message and changes nothing.
+	r = b.post(loc+"/parts", url.Values{"kind": {"polygon"}, "geojson": {`{"type":"Polygon","coordinates":[[[6.1,49.6],[6.2,49.7],[6.2,49.6],[6.1,49.7],[6.1,49.6]]]}`}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bowtie part: %d", r.status)
+	}
+	r.contains(t, "Le polygone n'est pas valable")
+	r = b.post(loc+"/parts", url.Values{"kind": {"buffer"}, "geojson": {`{"type":"LineString","coordinates":[[6.1,49.84],[6.11,49.85]]}`}, "metres": {"5000"}})
+	r.contains(t, "entre 1 et 1000 mètres")
+	// Excluding the commune by name removes everything again.
+	var ettelbruck string
+	if m := regexp.MustCompile(`<option value="(\d+)">Commune — Ettelbruck</option>`).FindStringSubmatch(page.body); m != nil {
+		ettelbruck = m[1]
+	}
+	b.post(loc+"/parts", url.Values{"kind": {"area"}, "area_id": {ettelbruck}, "mode": {"exclude"}})
+	b.get(loc).contains(t, "Exclure</span> Commune Ettelbruck", "<dd>0</dd>")
+	b.post(loc+"/parts/2/remove", nil)
+	b.get(loc).contains(t, "<dd>9</dd>")
+
+	csvResp := b.get(loc + "/export/csv")
+	lines := strings.Split(strings.TrimSpace(csvResp.body), "\n")
+	if !strings.HasPrefix(csvResp.body, "\ufeffid_caclr_bat;numero;rue") || len(lines) != 10 || !strings.Contains(lines[1], "Rue de Warken") {
+		t.Fatalf("csv: %q", csvResp.body)
+	}
+	x := b.get(loc + "/export/xlsx")
+	zr, err := zip.NewReader(strings.NewReader(x.body), int64(len(x.body)))
+	if err != nil {
+		t.Fatalf("xlsx is not a zip: %v", err)
+	}
+	var sheet string
+	for _, f := range zr.File {
+		if f.Name == "xl/worksheets/sheet1.xml" {
+			rc, _ := f.Open()
+			raw, _ := io.ReadAll(rc)
+			sheet = string(raw)
+		}
+	}
+	if strings.Count(sheet, "<row ") != 10 || !strings.Contains(sheet, "Rue de Warken") || !strings.Contains(sheet, `<c r="A2"><v>`) {
+		t.Fatalf("xlsx sheet: %.300s", sheet)
+	}
+	g := b.get(loc + "/export/geojson")
+	var fc struct {
+		Type     string `json:"type"`
+		Features []any  `json:"features"`
+	}
+	if g.header.Get("Content-Type") != "application/geo+json" || json.Unmarshal([]byte(g.body), &fc) != nil || fc.Type != "FeatureCollection" {
+		t.Fatalf("geojson: %s %s", g.header.Get("Content-Type"), g.body)
+	}
+	if r := b.get(fmt.Sprintf("%s/export/pdf", loc)); r.status != http.StatusNotFound {
+		t.Fatalf("unknown format: %d", r.status)
+	}
+}
