@@ -104,7 +104,7 @@ func (s *Store) ImportAddresses(ctx context.Context, in core.AddressImport) (cor
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO street (id, name, fold_name, locality, commune)
 			SELECT DISTINCT ON (street_id) street_id, street, '', locality, commune FROM address_in ORDER BY street_id, id
-			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, locality = EXCLUDED.locality, commune = EXCLUDED.commune
+			ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, locality = EXCLUDED.locality, commune = EXCLUDED.commune, fold_name = ''
 			WHERE (street.name, street.locality, street.commune) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.locality, EXCLUDED.commune)`); err != nil {
 			return fmt.Errorf("update streets: %w", err)
 		}
@@ -126,27 +126,29 @@ func (s *Store) ImportAddresses(ctx context.Context, in core.AddressImport) (cor
 // foldStreetNames fills fold_name where it is missing or stale; folding is Go's
 // geo.FoldName so that queries fold the same way.
 func foldStreetNames(ctx context.Context, tx pgx.Tx) error {
-	rows, err := tx.Query(ctx, `SELECT id, name FROM street WHERE fold_name = '' OR fold_name IS NULL`)
+	rows, err := tx.Query(ctx, `SELECT id, name, locality, commune FROM street WHERE fold_name = ''`)
 	if err != nil {
 		return err
 	}
 	type named struct {
-		id   int64
-		name string
+		id                      int64
+		name, locality, commune string
 	}
 	todo, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (named, error) {
 		var n named
-		return n, row.Scan(&n.id, &n.name)
+		return n, row.Scan(&n.id, &n.name, &n.locality, &n.commune)
 	})
 	if err != nil || len(todo) == 0 {
 		return err
 	}
 	ids := make([]int64, len(todo))
 	folds := make([]string, len(todo))
+	places := make([]string, len(todo))
 	for i, n := range todo {
-		ids[i], folds[i] = n.id, geo.FoldName(n.name)
+		ids[i], folds[i], places[i] = n.id, geo.FoldName(n.name), geo.FoldName(n.locality+" "+n.commune)
 	}
-	_, err = tx.Exec(ctx, `UPDATE street SET fold_name = f.fold FROM unnest($1::bigint[], $2::text[]) AS f(id, fold) WHERE street.id = f.id`, ids, folds)
+	_, err = tx.Exec(ctx, `UPDATE street SET fold_name = f.fold, fold_place = f.place
+		FROM unnest($1::bigint[], $2::text[], $3::text[]) AS f(id, fold, place) WHERE street.id = f.id`, ids, folds, places)
 	return err
 }
 
@@ -238,18 +240,30 @@ func (s *Store) Address(ctx context.Context, id int64) (core.Address, error) {
 }
 
 // SearchAddresses finds addresses for what a person types ("12 r. de warken",
-// "Rue de Wärken 12", "warken"): the words, folded, must all appear in the street
-// name, and a number, when given, must match the start of the house number.
+// "Rue de Wärken 12", "warken", "12, Rue de Warken, 9088 Ettelbruck"): every
+// word, folded, must appear in the street name or its locality or commune; a
+// four-digit postcode is ignored; a number must match the start of the house
+// number, an exact match first.
 func (s *Store) SearchAddresses(ctx context.Context, query string, limit int) ([]core.Address, error) {
-	words, number := splitAddressQuery(query)
+	words, number, postcode := splitAddressQuery(query)
 	if len(words) == 0 {
 		return nil, nil
 	}
 	var conds []string
 	args := []any{}
+	var inName []string
 	for _, w := range words {
 		args = append(args, "%"+escapeLike(w)+"%")
-		conds = append(conds, fmt.Sprintf("s.fold_name LIKE $%d", len(args)))
+		conds = append(conds, fmt.Sprintf("(s.fold_name LIKE $%[1]d OR s.fold_place LIKE $%[1]d)", len(args)))
+		inName = append(inName, fmt.Sprintf("(s.fold_name LIKE $%d)::int", len(args)))
+	}
+	// The more words the street's own name holds, the better the match; then a
+	// typed postcode, then the exact house number.
+	nameFirst := "(" + strings.Join(inName, " + ") + ")"
+	postcodeFirst := "(a.id < 0)"
+	if postcode != "" {
+		args = append(args, postcode)
+		postcodeFirst = fmt.Sprintf("(a.postcode = $%d)", len(args))
 	}
 	numberCond, exactFirst := "TRUE", "(a.id < 0)" // an expression: PostgreSQL refuses a constant here
 	if number != "" {
@@ -261,23 +275,25 @@ func (s *Store) SearchAddresses(ctx context.Context, query string, limit int) ([
 	return collectAddresses(s.pool.Query(ctx, `SELECT `+prefixCols("a", addressColumns)+`
 		FROM address a JOIN street s ON s.id = a.street_id
 		WHERE a.retired_at IS NULL AND `+strings.Join(conds, " AND ")+` AND `+numberCond+`
-		ORDER BY `+exactFirst+` DESC, s.name, a.locality, a.number_int, a.number_suffix LIMIT $`+fmt.Sprint(len(args)), args...))
+		ORDER BY `+nameFirst+` DESC, `+postcodeFirst+` DESC, `+exactFirst+` DESC, s.name, a.locality, a.number_int, a.number_suffix LIMIT $`+fmt.Sprint(len(args)), args...))
 }
 
 // splitAddressQuery separates a house number (a token starting with a digit)
-// from the folded street words.
-func splitAddressQuery(q string) (words []string, number string) {
+// and a postcode (four digits) from the folded street and place words.
+func splitAddressQuery(q string) (words []string, number, postcode string) {
 	for _, w := range strings.Fields(geo.FoldName(q)) {
-		if number == "" && w[0] >= '0' && w[0] <= '9' && !isPostcode(w) {
+		switch {
+		case isPostcode(w) && (number != "" || postcode != ""):
+			postcode = w
+		case number == "" && w[0] >= '0' && w[0] <= '9':
 			number = w
-			continue
+		case isPostcode(w):
+			postcode = w
+		default:
+			words = append(words, w)
 		}
-		if isPostcode(w) {
-			continue
-		}
-		words = append(words, w)
 	}
-	return words, number
+	return words, number, postcode
 }
 
 func isPostcode(w string) bool {
@@ -302,7 +318,7 @@ func prefixCols(alias, cols string) string {
 
 // SearchStreets finds streets whose folded name contains every folded word of query.
 func (s *Store) SearchStreets(ctx context.Context, query string, limit int) ([]core.Street, error) {
-	words, _ := splitAddressQuery(query)
+	words, _, _ := splitAddressQuery(query)
 	if len(words) == 0 {
 		return nil, nil
 	}

@@ -29,7 +29,8 @@ CREATE TABLE street (
     name      text   NOT NULL,
     fold_name text   NOT NULL,                  -- lower case, no accents, abbreviations expanded
     locality  text   NOT NULL,
-    commune   text   NOT NULL
+    commune   text   NOT NULL,
+    fold_place text  NOT NULL DEFAULT ''        -- locality and commune, folded the same way
 );
 CREATE INDEX street_fold_idx ON street (fold_name text_pattern_ops);
 CREATE INDEX street_commune_idx ON street (commune);
