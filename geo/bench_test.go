@@ -51,7 +51,7 @@ func BenchmarkClassifyPoints(b *testing.B) {
 }
 
 // BenchmarkPolygonContains compares plain planar.PolygonContains with the
-// prepared polygon on the Luxembourg City quarter with the most vertices (Gare, 470).
+// prepared polygon on the Luxembourg City quarter with the most vertices (Hamm, 470).
 func BenchmarkPolygonContains(b *testing.B) {
 	quarters := readFile(b, sharedLU+"quarters/Quartiers_de_Luxembourg.wgs84.geojson")
 	biggest, most := quarters[0], 0
