@@ -120,6 +120,23 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.checkAccessibility(axe)
 	w.screenshot("target")
 
+	// Quarters (OpenStreetMap, ODbL) with their credit; a quarter part draws its
+	// outline and the credit shows under the map. Ettelbruck's register has no
+	// positions, so its addresses are counted as unplaced, not silently dropped.
+	w.open(base + "/staff/geography")
+	w.upload("#area-file", "../../../shared/data/lu/quarters/Quartiers_de_Luxembourg.wgs84.geojson")
+	w.click("#kind option[value=quarter]")
+	w.typeInto("#attribution", "© OpenStreetMap contributors (ODbL)")
+	w.click("form[action='/staff/import/areas'] button")
+	w.mustSee("main", "Terminé")
+	w.open(base + "/staff/targets/1")
+	w.click("#area_id option:nth-child(101)") // communes come first, then quarters by name: Beggen
+	w.click("form:has(#area_id) button[type=submit]")
+	w.mustSee(".parts", "Quartier Beggen")
+	w.mustSee("figcaption", "© OpenStreetMap contributors (ODbL)")
+	w.checkAccessibility(axe)
+	w.screenshot("target-quarter")
+
 	// A resident finds their address with the autocomplete form.
 	w.open(base + "/account/address?q=" + "12+rue+de+w%C3%A4rken")
 	w.mustSee("fieldset", "12, Rue de Warken, 9088 Ettelbruck")

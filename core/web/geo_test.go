@@ -232,3 +232,37 @@ func TestTargetComposerAndExports(t *testing.T) {
 		t.Fatalf("unknown format: %d", r.status)
 	}
 }
+
+// The in-memory geography reloads what changed, and only that: new areas with an
+// unchanged register, then a new register.
+func TestGeographyCacheReloads(t *testing.T) {
+	a := newApp(t, nil)
+	data, _ := os.ReadFile(sharedLU + "addresses/caclr_addresses_ettelbruck.csv")
+	if _, err := geoimport.Addresses(ctx, a.store, data, "ettelbruck.csv", 0, nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := a.apiCall("GET", "/api/v1/areas/at?lon=6.1041&lat=49.8470", "", "", ""); r.body != `{"areas":[]}` {
+		t.Fatalf("before areas: %s", r.body)
+	}
+	f, _ := os.Open(sharedLU + "communes/communes4326.geojson")
+	_, err := geoimport.Areas(ctx, a.store, f, "communes.geojson", geoimport.AreaOptions{Kind: core.AreaCommune}, nil)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1100 * time.Millisecond) // the version is checked at most once a second
+	if r := a.apiCall("GET", "/api/v1/areas/at?lon=6.1041&lat=49.8470", "", "", ""); !strings.Contains(r.body, "Ettelbruck") {
+		t.Fatalf("after areas: %s", r.body)
+	}
+	a.account("manager@commune.lu", core.RoleManager)
+	b := a.browser()
+	b.login("manager@commune.lu")
+	b.get("/staff/targets")
+	loc := b.post("/staff/targets", url.Values{"name": {"Ettelbruck"}}).header.Get("Location")
+	page := b.get(loc)
+	id := regexp.MustCompile(`<option value="(\d+)">Commune — Ettelbruck</option>`).FindStringSubmatch(page.body)
+	b.post(loc+"/parts", url.Values{"kind": {"area"}, "area_id": {id[1]}})
+	if r := b.get(loc); r.status != 200 || !strings.Contains(r.body, "<dd>2557</dd>") {
+		t.Fatalf("target over Ettelbruck after the areas changed: %d", r.status)
+	}
+}

@@ -83,7 +83,17 @@ func (s *Server) geography(ctx context.Context) (*geography, error) {
 			return nil, err
 		}
 		next.register = core.NewRegister(entries)
+	} else {
+		next.register = c.current.register
 	}
 	c.current, c.areasVer, c.addressesVer = next, areasVer, addressesVer
 	return next, nil
+}
+
+// invalidate makes the next request check the versions again (after an import
+// in this process, so that its author sees the result at once).
+func (c *geoCache) invalidate() {
+	c.mu.Lock()
+	c.checked = time.Time{}
+	c.mu.Unlock()
 }

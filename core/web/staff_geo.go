@@ -80,6 +80,7 @@ func (s *Server) startImport(c *gin.Context, fn func(ctx context.Context, starte
 			}
 		}()
 		fn(ctx, func(id int64) { ids <- id })
+		s.geo.invalidate()
 		close(ids)
 	}()
 	select {
