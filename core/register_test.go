@@ -14,7 +14,11 @@ import (
 	"quartier/geo"
 )
 
-const sharedLU = "../../shared/data/lu/"
+// Real Luxembourg data kept in the repository (see their SOURCES.md).
+const (
+	demoLU = "../cmd/quartier/demodata/lu/"
+	testLU = "../testdata/lu/"
+)
 
 func readRecords(t testing.TB, path string) []geo.AddressRecord {
 	t.Helper()
@@ -53,8 +57,8 @@ func loadAreas(t testing.TB) (areaSet, map[string]int64) {
 	t.Helper()
 	set := areaSet{byID: map[int64]core.ResolvedArea{}}
 	ids := map[string]int64{}
-	for i, path := range []string{"communes/communes4326.geojson", "quarters/Quartiers_de_Luxembourg.wgs84.geojson"} {
-		f, err := os.Open(sharedLU + path)
+	for i, path := range []string{"communes4326.geojson", "Quartiers_de_Luxembourg.wgs84.geojson"} {
+		f, err := os.Open(demoLU + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +99,7 @@ func numbersOf(t *testing.T, res core.Resolution, records []geo.AddressRecord) [
 }
 
 func TestStreetTargetsFromTheRegisterAlone(t *testing.T) {
-	records := readRecords(t, sharedLU+"addresses/caclr_addresses_ettelbruck.csv")
+	records := readRecords(t, demoLU+"caclr_addresses_ettelbruck.csv")
 	reg := core.NewRegister(entriesOf(records))
 	areas, ids := loadAreas(t)
 	const warken = 4164 // Rue de Warken
@@ -172,7 +176,7 @@ func TestStreetTargetsFromTheRegisterAlone(t *testing.T) {
 }
 
 func TestPlacedAddressesInCommunesAndShapes(t *testing.T) {
-	records := readRecords(t, sharedLU+"addresses/addresses_sample.csv")
+	records := readRecords(t, testLU+"addresses_sample.csv")
 	reg := core.NewRegister(entriesOf(records))
 	areas, ids := loadAreas(t)
 	// Every sample address lies in its own commune's polygon: select by shape only
@@ -238,7 +242,7 @@ func TestTargetValidation(t *testing.T) {
 // random point inside the city (seeded), as the BD-Adresses file would give.
 // The p99_ms metric is the 99th percentile of single resolutions.
 func BenchmarkResolveTarget(b *testing.B) {
-	records := readRecords(b, sharedLU+"addresses/caclr_addresses_luxembourg-ville.csv")
+	records := readRecords(b, demoLU+"caclr_addresses_luxembourg-ville.csv")
 	areas, ids := loadAreas(b)
 	city := areas.byID[ids["Luxembourg"]].Prepared
 	rng := rand.New(rand.NewPCG(4, 2))

@@ -23,7 +23,7 @@ func readCSVFile(t *testing.T, path string) (string, []AddressRecord, []Rejected
 }
 
 func TestReadBDAdressesSample(t *testing.T) {
-	format, rows, rej := readCSVFile(t, sharedLU+"addresses/addresses_sample.csv")
+	format, rows, rej := readCSVFile(t, testLU+"addresses_sample.csv")
 	if format != FormatBDAdresses || len(rows) != 100 || len(rej) != 0 {
 		t.Fatalf("format %s, %d rows, %d rejected", format, len(rows), len(rej))
 	}
@@ -37,11 +37,11 @@ func TestReadBDAdressesSample(t *testing.T) {
 // The CACLR zip and its CSV export of Ettelbruck agree address by address, and the
 // zip holds the 202,050 current addresses of the country.
 func TestCACLRZipMatchesEttelbruckExport(t *testing.T) {
-	_, export, rej := readCSVFile(t, sharedLU+"addresses/caclr_addresses_ettelbruck.csv")
+	_, export, rej := readCSVFile(t, demoLU+"caclr_addresses_ettelbruck.csv")
 	if len(export) != 2557 || len(rej) != 0 {
 		t.Fatalf("Ettelbruck export: %d rows, %d rejected", len(export), len(rej))
 	}
-	raw, err := os.ReadFile(sharedLU + "addresses/caclr.zip")
+	raw, err := os.ReadFile(testLU + "caclr.zip")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestBadAddressFilesAreExplained(t *testing.T) {
 }
 
 func TestTruncatedZip(t *testing.T) {
-	raw, err := os.ReadFile(sharedLU + "addresses/caclr.zip")
+	raw, err := os.ReadFile(testLU + "caclr.zip")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 func luxembourgAreas(tb testing.TB) ([]Feature, *AreaIndex) {
 	tb.Helper()
-	features := append(readFile(tb, sharedLU+"communes/communes4326.geojson"), readFile(tb, sharedLU+"quarters/Quartiers_de_Luxembourg.wgs84.geojson")...)
+	features := append(readFile(tb, demoLU+"communes4326.geojson"), readFile(tb, demoLU+"Quartiers_de_Luxembourg.wgs84.geojson")...)
 	areas := make([]IndexedArea, len(features))
 	for i, f := range features {
 		areas[i] = IndexedArea{ID: int64(i + 1), Prepared: Prepare(f.Geometry)}
@@ -53,7 +53,7 @@ func BenchmarkClassifyPoints(b *testing.B) {
 // BenchmarkPolygonContains compares plain planar.PolygonContains with the
 // prepared polygon on the Luxembourg City quarter with the most vertices (Hamm, 470).
 func BenchmarkPolygonContains(b *testing.B) {
-	quarters := readFile(b, sharedLU+"quarters/Quartiers_de_Luxembourg.wgs84.geojson")
+	quarters := readFile(b, demoLU+"Quartiers_de_Luxembourg.wgs84.geojson")
 	biggest, most := quarters[0], 0
 	for _, q := range quarters {
 		n := 0

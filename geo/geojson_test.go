@@ -7,7 +7,11 @@ import (
 	"testing"
 )
 
-const sharedLU = "../../shared/data/lu/"
+// Real Luxembourg data kept in the repository (see their SOURCES.md).
+const (
+	demoLU = "../cmd/quartier/demodata/lu/"
+	testLU = "../testdata/lu/"
+)
 
 func readFile(t testing.TB, path string) []Feature {
 	t.Helper()
@@ -26,9 +30,9 @@ func readFile(t testing.TB, path string) []Feature {
 // The shared Luxembourg files import as they are.
 func TestRealFilesAreValid(t *testing.T) {
 	for path, want := range map[string]int{
-		sharedLU + "communes/communes4326.geojson":                        100,
-		sharedLU + "quarters/Quartiers_de_Luxembourg.wgs84.geojson":       24,
-		sharedLU + "quarters/Quartiers_de_Esch_sur_Alzette.wgs84.geojson": 21,
+		demoLU + "communes4326.geojson":                        100,
+		demoLU + "Quartiers_de_Luxembourg.wgs84.geojson":       24,
+		testLU + "Quartiers_de_Esch_sur_Alzette.wgs84.geojson": 21,
 	} {
 		if got := len(readFile(t, path)); got != want {
 			t.Errorf("%s: %d features, want %d", path, got, want)

@@ -14,7 +14,7 @@ import (
 // Every row of the official sample gives both LUREF and WGS84 coordinates; the
 // conversion must agree with them both ways.
 func TestLUREFAgainstOfficialSample(t *testing.T) {
-	raw, err := os.ReadFile(sharedLU + "addresses/addresses_sample.csv")
+	raw, err := os.ReadFile(testLU + "addresses_sample.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 // Prepared agrees with planar.MultiPolygonContains on random points around every
 // commune and quarter (points exactly on an edge aside, which random floats miss).
 func TestPreparedAgreesWithPlanar(t *testing.T) {
-	features := append(readFile(t, sharedLU+"communes/communes4326.geojson"), readFile(t, sharedLU+"quarters/Quartiers_de_Luxembourg.wgs84.geojson")...)
+	features := append(readFile(t, demoLU+"communes4326.geojson"), readFile(t, demoLU+"Quartiers_de_Luxembourg.wgs84.geojson")...)
 	rng := rand.New(rand.NewPCG(1, 2))
 	checked, inside := 0, 0
 	for _, f := range features {

@@ -12,6 +12,12 @@ import (
 	"quartier/core/postgres/pgtest"
 )
 
+// Real Luxembourg data kept in the repository (see their SOURCES.md).
+const (
+	demoLU = "demodata/lu/"
+	testLU = "../../testdata/lu/"
+)
+
 // TestBrowserAccountFlows registers, confirms through the development mailbox,
 // logs in and out and resets a password in headless Chromium, as a resident on a
 // phone would (390 px wide), against `quartier serve` in development mode.
@@ -92,14 +98,14 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee("h1", "Géographie")
 	w.checkAccessibility(axe)
 
-	w.upload("#area-file", "../../../shared/data/lu/communes/communes4326.geojson")
+	w.upload("#area-file", demoLU+"communes4326.geojson")
 	w.click("form[action='/staff/import/areas'] button")
 	w.mustSee("main", "Terminé")
 	w.mustSee(".figures", "100")
 	w.checkAccessibility(axe)
 
 	w.open(base + "/staff/geography")
-	w.upload("#address-file", "../../../shared/data/lu/addresses/caclr_addresses_ettelbruck.csv")
+	w.upload("#address-file", demoLU+"caclr_addresses_ettelbruck.csv")
 	w.click("form[action='/staff/import/addresses'] button")
 	w.mustSee("main", "Terminé")
 	w.mustSee(".figures", "2557")
@@ -124,7 +130,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	// outline and the credit shows under the map. Ettelbruck's register has no
 	// positions, so its addresses are counted as unplaced, not silently dropped.
 	w.open(base + "/staff/geography")
-	w.upload("#area-file", "../../../shared/data/lu/quarters/Quartiers_de_Luxembourg.wgs84.geojson")
+	w.upload("#area-file", demoLU+"Quartiers_de_Luxembourg.wgs84.geojson")
 	w.click("#kind option[value=quarter]")
 	w.typeInto("#attribution", "© OpenStreetMap contributors (ODbL)")
 	w.click("form[action='/staff/import/areas'] button")

@@ -11,7 +11,7 @@ import (
 // BenchmarkImportCACLRZip imports the national register (202,050 current
 // addresses): into an empty database, then again unchanged. One op is one import.
 func BenchmarkImportCACLRZip(b *testing.B) {
-	data, err := os.ReadFile(sharedLU + "addresses/caclr.zip")
+	data, err := os.ReadFile(testLU + "caclr.zip")
 	if err != nil {
 		b.Fatal(err)
 	}

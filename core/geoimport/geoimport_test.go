@@ -13,7 +13,11 @@ import (
 	"quartier/geo"
 )
 
-const sharedLU = "../../../shared/data/lu/"
+// Real Luxembourg data kept in the repository (see their SOURCES.md).
+const (
+	demoLU = "../../cmd/quartier/demodata/lu/"
+	testLU = "../../testdata/lu/"
+)
 
 var ctx = context.Background()
 
@@ -46,11 +50,11 @@ func importAddresses(t *testing.T, s *postgres.Store, path string) geoimport.Rep
 
 func TestAreaImportIsIdempotentAndRetires(t *testing.T) {
 	s := pgtest.Store(t)
-	rep := importAreas(t, s, sharedLU+"communes/communes4326.geojson", core.AreaCommune)
+	rep := importAreas(t, s, demoLU+"communes4326.geojson", core.AreaCommune)
 	if rep.Counts.Inserted != 100 {
 		t.Fatalf("first import %+v", rep.Counts)
 	}
-	rep = importAreas(t, s, sharedLU+"communes/communes4326.geojson", core.AreaCommune)
+	rep = importAreas(t, s, demoLU+"communes4326.geojson", core.AreaCommune)
 	if rep.Counts != (core.ImportCounts{Unchanged: 100}) {
 		t.Fatalf("re-import %+v", rep.Counts)
 	}
@@ -68,7 +72,7 @@ func TestAreaImportIsIdempotentAndRetires(t *testing.T) {
 		t.Fatalf("Ettelbruck imported as %+v", ettelbruck)
 	}
 	// A newer layer with one commune changed and one gone.
-	raw, _ := os.ReadFile(sharedLU + "communes/communes4326.geojson")
+	raw, _ := os.ReadFile(demoLU + "communes4326.geojson")
 	fs, err := geo.ReadFeatures(strings.NewReader(string(raw)), geo.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +93,7 @@ func TestAreaImportIsIdempotentAndRetires(t *testing.T) {
 
 func TestBadAreaFileChangesNothing(t *testing.T) {
 	s := pgtest.Store(t)
-	importAreas(t, s, sharedLU+"quarters/Quartiers_de_Luxembourg.wgs84.geojson", core.AreaQuarter)
+	importAreas(t, s, demoLU+"Quartiers_de_Luxembourg.wgs84.geojson", core.AreaQuarter)
 	bowtie := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"NAME":"Gare","ID":1},
 		"geometry":{"type":"Polygon","coordinates":[[[6.1,49.6],[6.2,49.7],[6.2,49.6],[6.1,49.7],[6.1,49.6]]]}}]}`
 	_, err := geoimport.Areas(ctx, s, strings.NewReader(bowtie), "Quartiers_de_Luxembourg.wgs84.geojson", geoimport.AreaOptions{Kind: core.AreaQuarter}, nil)
@@ -105,11 +109,11 @@ func TestBadAreaFileChangesNothing(t *testing.T) {
 
 func TestAddressImports(t *testing.T) {
 	s := pgtest.Store(t)
-	rep := importAddresses(t, s, sharedLU+"addresses/caclr_addresses_ettelbruck.csv")
+	rep := importAddresses(t, s, demoLU+"caclr_addresses_ettelbruck.csv")
 	if rep.Counts.Inserted != 2557 || rep.Format != geo.FormatCACLRCSV || rep.Communes != 1 {
 		t.Fatalf("Ettelbruck: %+v", rep)
 	}
-	if rep = importAddresses(t, s, sharedLU+"addresses/caclr_addresses_ettelbruck.csv"); rep.Counts != (core.ImportCounts{Unchanged: 2557}) {
+	if rep = importAddresses(t, s, demoLU+"caclr_addresses_ettelbruck.csv"); rep.Counts != (core.ImportCounts{Unchanged: 2557}) {
 		t.Fatalf("re-import: %+v", rep.Counts)
 	}
 	found, err := s.SearchAddresses(ctx, "r. de warken", 500)
@@ -133,7 +137,7 @@ func TestAddressImports(t *testing.T) {
 	}
 
 	// The BD-Adresses sample adds 100 placed addresses in other communes.
-	rep = importAddresses(t, s, sharedLU+"addresses/addresses_sample.csv")
+	rep = importAddresses(t, s, testLU+"addresses_sample.csv")
 	if rep.Counts.Inserted != 100 || rep.Format != geo.FormatBDAdresses {
 		t.Fatalf("sample: %+v", rep)
 	}
@@ -149,7 +153,7 @@ func TestAddressImports(t *testing.T) {
 	}
 
 	// A newer Ettelbruck file without one address retires it; nothing else moves.
-	raw, _ := os.ReadFile(sharedLU + "addresses/caclr_addresses_ettelbruck.csv")
+	raw, _ := os.ReadFile(demoLU + "caclr_addresses_ettelbruck.csv")
 	lines := strings.Split(string(raw), "\n")
 	newer := strings.Join(append(lines[:1], lines[2:]...), "\n")
 	rep, err = geoimport.Addresses(ctx, s, []byte(newer), "ettelbruck-newer.csv", 0, nil)
@@ -160,8 +164,8 @@ func TestAddressImports(t *testing.T) {
 
 func TestBadAddressFilesChangeNothing(t *testing.T) {
 	s := pgtest.Store(t)
-	importAddresses(t, s, sharedLU+"addresses/caclr_addresses_ettelbruck.csv")
-	zip, _ := os.ReadFile(sharedLU + "addresses/caclr.zip")
+	importAddresses(t, s, demoLU+"caclr_addresses_ettelbruck.csv")
+	zip, _ := os.ReadFile(testLU + "caclr.zip")
 	header := "id_caclr_bat;numero;rue;id_caclr_rue;localite;code_postal;commune;canton;district;quartier;designation;indic_no_indef;indic_provisoire\n"
 	for name, data := range map[string][]byte{
 		"truncated.zip": zip[:len(zip)/3],

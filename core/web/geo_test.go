@@ -19,7 +19,11 @@ import (
 	"quartier/core/geoimport"
 )
 
-const sharedLU = "../../../shared/data/lu/"
+// Real Luxembourg data kept in the repository (see their SOURCES.md).
+const (
+	demoLU = "../../cmd/quartier/demodata/lu/"
+	testLU = "../../testdata/lu/"
+)
 
 // withGeography imports the communes, Luxembourg City's quarters and the
 // Ettelbruck register into the app's database.
@@ -28,8 +32,8 @@ func (a *app) withGeography() {
 	for _, l := range []struct {
 		path string
 		kind core.AreaKind
-	}{{"communes/communes4326.geojson", core.AreaCommune}, {"quarters/Quartiers_de_Luxembourg.wgs84.geojson", core.AreaQuarter}} {
-		f, err := os.Open(sharedLU + l.path)
+	}{{"communes4326.geojson", core.AreaCommune}, {"Quartiers_de_Luxembourg.wgs84.geojson", core.AreaQuarter}} {
+		f, err := os.Open(demoLU + l.path)
 		if err != nil {
 			a.t.Fatal(err)
 		}
@@ -39,7 +43,7 @@ func (a *app) withGeography() {
 			a.t.Fatal(err)
 		}
 	}
-	data, err := os.ReadFile(sharedLU + "addresses/caclr_addresses_ettelbruck.csv")
+	data, err := os.ReadFile(demoLU + "caclr_addresses_ettelbruck.csv")
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -237,14 +241,14 @@ func TestTargetComposerAndExports(t *testing.T) {
 // unchanged register, then a new register.
 func TestGeographyCacheReloads(t *testing.T) {
 	a := newApp(t, nil)
-	data, _ := os.ReadFile(sharedLU + "addresses/caclr_addresses_ettelbruck.csv")
+	data, _ := os.ReadFile(demoLU + "caclr_addresses_ettelbruck.csv")
 	if _, err := geoimport.Addresses(ctx, a.store, data, "ettelbruck.csv", 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	if r := a.apiCall("GET", "/api/v1/areas/at?lon=6.1041&lat=49.8470", "", "", ""); r.body != `{"areas":[]}` {
 		t.Fatalf("before areas: %s", r.body)
 	}
-	f, _ := os.Open(sharedLU + "communes/communes4326.geojson")
+	f, _ := os.Open(demoLU + "communes4326.geojson")
 	_, err := geoimport.Areas(ctx, a.store, f, "communes.geojson", geoimport.AreaOptions{Kind: core.AreaCommune}, nil)
 	f.Close()
 	if err != nil {
