@@ -88,3 +88,7 @@ ALTER TABLE participant ADD COLUMN home_address_id bigint REFERENCES address (id
 -- Readers of the log look for the newest event of an entity (caches of areas and
 -- of the register check it to know when to reload).
 CREATE INDEX event_entity_newest_idx ON event (entity, id);
+
+-- Positions, for box queries in SQL (operators, reports); PostgreSQL's own point
+-- type and GiST, no PostGIS. Target resolution uses the in-memory index.
+CREATE INDEX address_point_idx ON address USING gist (point(lon, lat)) WHERE lon IS NOT NULL AND retired_at IS NULL;
