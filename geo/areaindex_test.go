@@ -15,7 +15,7 @@ func TestAreaIndexAgreesWithBruteForce(t *testing.T) {
 		var want []int64
 		for i, f := range features {
 			if planar.MultiPolygonContains(f.Geometry, pt) {
-				want = append(want, int64(i+1))
+				want = append(want, int64(i))
 			}
 		}
 		if len(got) != len(want) {

@@ -11,11 +11,7 @@ import (
 func luxembourgAreas(tb testing.TB) ([]Feature, *AreaIndex) {
 	tb.Helper()
 	features := append(readFile(tb, demoLU+"communes4326.geojson"), readFile(tb, demoLU+"Quartiers_de_Luxembourg.wgs84.geojson")...)
-	areas := make([]IndexedArea, len(features))
-	for i, f := range features {
-		areas[i] = IndexedArea{ID: int64(i + 1), Prepared: Prepare(f.Geometry)}
-	}
-	return features, NewAreaIndex(areas)
+	return features, indexByPosition(features)
 }
 
 // randomPoints returns n points uniformly spread over the box around Luxembourg.

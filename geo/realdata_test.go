@@ -14,11 +14,7 @@ import (
 // LAU2 code) and in no other.
 func TestSampleAddressesLandInTheirCommune(t *testing.T) {
 	communes := readFile(t, demoLU+"communes4326.geojson")
-	areas := make([]IndexedArea, len(communes))
-	for i, f := range communes {
-		areas[i] = IndexedArea{ID: int64(i), Prepared: Prepare(f.Geometry)}
-	}
-	ix := NewAreaIndex(areas)
+	ix := indexByPosition(communes)
 	raw, err := os.ReadFile(testLU + "addresses_sample.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -46,11 +42,7 @@ func TestSampleAddressesLandInTheirCommune(t *testing.T) {
 // Spot checks of Luxembourg City's quarters at well-known places.
 func TestLuxembourgCityQuarterSpotChecks(t *testing.T) {
 	quarters := readFile(t, demoLU+"Quartiers_de_Luxembourg.wgs84.geojson")
-	areas := make([]IndexedArea, len(quarters))
-	for i, f := range quarters {
-		areas[i] = IndexedArea{ID: int64(i), Prepared: Prepare(f.Geometry)}
-	}
-	ix := NewAreaIndex(areas)
+	ix := indexByPosition(quarters)
 	for _, tt := range []struct {
 		place   string
 		at      orb.Point
@@ -70,4 +62,13 @@ func TestLuxembourgCityQuarterSpotChecks(t *testing.T) {
 			t.Errorf("%s %v is in %v, want %s", tt.place, tt.at, names, tt.quarter)
 		}
 	}
+}
+
+// indexByPosition indexes features with their position in the slice as id.
+func indexByPosition(features []Feature) *AreaIndex {
+	areas := make([]IndexedArea, len(features))
+	for i, f := range features {
+		areas[i] = IndexedArea{ID: int64(i), Prepared: Prepare(f.Geometry)}
+	}
+	return NewAreaIndex(areas)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -294,7 +295,7 @@ func withoutEmptyProblem(err error) error {
 	if len(keep) == 0 {
 		return nil
 	}
-	return joinErrors(keep)
+	return errors.Join(keep...)
 }
 
 func partFromForm(c *gin.Context) (core.TargetPart, error) {

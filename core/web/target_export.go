@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -109,14 +108,4 @@ func formatCell(x any) string {
 		return v.Format(time.RFC3339)
 	}
 	return ""
-}
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-func slug(s string) string {
-	out := nonSlug.ReplaceAllString(stringsToLowerASCII(s), "-")
-	if len(out) > 40 {
-		out = out[:40]
-	}
-	return trimDash(out)
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 
@@ -19,11 +18,15 @@ func safeNext(next string) string {
 	return next
 }
 
-func joinErrors(errs []error) error { return errors.Join(errs...) }
-
-func stringsToLowerASCII(s string) string { return strings.ToLower(geo.FoldName(s)) }
-
-func trimDash(s string) string { return strings.Trim(s, "-") }
+// slug makes a file-name-safe piece of text: "Rue de Wärken, côté pair" gives
+// "rue-de-warken-cote-pair".
+func slug(s string) string {
+	out := strings.ReplaceAll(geo.FoldName(s), " ", "-")
+	if len(out) > 40 {
+		out = out[:40]
+	}
+	return strings.Trim(out, "-")
+}
 
 // sameName compares place names as the register and the area layers spell them.
 func sameName(a, b string) bool { return geo.FoldName(a) == geo.FoldName(b) }
