@@ -1,0 +1,288 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+
+	"quartier/geo"
+)
+
+// ProjectStatus is where a project is in its life.
+type ProjectStatus string
+
+// Project statuses: staff draft it, publish it, and archive it when done.
+const (
+	ProjectDraft     ProjectStatus = "draft"
+	ProjectPublished ProjectStatus = "published"
+	ProjectArchived  ProjectStatus = "archived"
+)
+
+// PhaseKind names a stage of a project's timeline.
+type PhaseKind string
+
+// The phases a project goes through.
+var PhaseKinds = []PhaseKind{"information", "ideas", "consultation", "vote", "implementation"}
+
+// Phase is one stage of a project, with its dates (End zero when open-ended).
+type Phase struct {
+	Kind  PhaseKind
+	Start time.Time
+	End   time.Time
+}
+
+// Project is what the commune informs about and asks residents to shape.
+type Project struct {
+	ID            int64
+	Title         string
+	Summary       string
+	BodyHTML      string // sanitised
+	Topics        []string
+	AreaIDs       []int64 // target areas: only their residents may support its ideas
+	Status        ProjectStatus
+	Point         orb.Point
+	HasPoint      bool
+	Phases        []Phase
+	FollowerCount int
+	IdeaCount     int
+	PublishedAt   time.Time
+	UpdatedAt     time.Time
+	Revision      int
+}
+
+// CurrentPhase returns the phase whose dates include day, if any.
+func (p Project) CurrentPhase(day time.Time) (Phase, bool) {
+	for _, ph := range p.Phases {
+		if !day.Before(ph.Start) && (ph.End.IsZero() || !day.After(ph.End)) {
+			return ph, true
+		}
+	}
+	return Phase{}, false
+}
+
+// ProjectUpdate is a status update staff post on a project; followers get it by e-mail.
+type ProjectUpdate struct {
+	ID        int64
+	ProjectID int64
+	Title     string
+	BodyHTML  string
+	CreatedAt time.Time
+}
+
+// Limits of participation content.
+const (
+	MaxTitleLen   = 150
+	MaxSummaryLen = 500
+	MaxTopics     = 10
+	MaxTopicLen   = 40
+	MaxIdeaLen    = 5000
+	MaxCommentLen = 3000
+	MaxPhases     = 10
+)
+
+// ProjectInput is a project as staff write it.
+type ProjectInput struct {
+	Title, Summary, Body string
+	Topics               []string
+	AreaIDs              []int64
+	Point                orb.Point
+	HasPoint             bool
+	Phases               []Phase
+}
+
+// Normalize validates a project and sanitises its rich text.
+func (in ProjectInput) Normalize() (ProjectInput, error) {
+	var errs []error
+	in.Title = oneLine(in.Title)
+	if l := utf8.RuneCountInString(in.Title); l < 3 || l > MaxTitleLen {
+		errs = append(errs, Invalid("title", "error.title_length"))
+	}
+	in.Summary = oneLine(in.Summary)
+	if utf8.RuneCountInString(in.Summary) > MaxSummaryLen {
+		errs = append(errs, Invalid("summary", "error.summary_length"))
+	}
+	if len(in.Body) > MaxRichTextBytes {
+		errs = append(errs, Invalid("body", "error.body_length"))
+	} else {
+		in.Body = SanitizeHTML(in.Body)
+	}
+	var topics []string
+	seen := map[string]bool{}
+	for _, t := range in.Topics {
+		t = strings.ToLower(oneLine(t))
+		if t == "" || seen[t] {
+			continue
+		}
+		if utf8.RuneCountInString(t) > MaxTopicLen {
+			errs = append(errs, Invalid("topics", "error.topic_length"))
+			break
+		}
+		seen[t] = true
+		topics = append(topics, t)
+	}
+	if len(topics) > MaxTopics {
+		errs = append(errs, Invalid("topics", "error.too_many_topics"))
+	}
+	in.Topics = topics
+	if in.HasPoint && !geo.Benelux.Contains(in.Point) {
+		errs = append(errs, Invalid("position", "error.position_outside"))
+	}
+	if len(in.Phases) > MaxPhases {
+		errs = append(errs, Invalid("phases", "error.too_many_phases"))
+	}
+	for _, ph := range in.Phases {
+		if !validPhase(ph.Kind) || ph.Start.IsZero() || (!ph.End.IsZero() && ph.End.Before(ph.Start)) {
+			errs = append(errs, Invalid("phases", "error.phase_dates"))
+			break
+		}
+	}
+	return in, errors.Join(errs...)
+}
+
+func validPhase(k PhaseKind) bool {
+	for _, x := range PhaseKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// oneLine trims s and folds inner white space, dropping control characters.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r <= ' ' || r == 0x7f }), " ")
+}
+
+// IdeaStatus is where an idea is in the follow-up promise.
+type IdeaStatus string
+
+// The follow-up statuses, in the order an idea usually goes through them.
+const (
+	IdeaSubmitted          IdeaStatus = "submitted"
+	IdeaInReview           IdeaStatus = "in_review" // reached the support threshold: feasibility review
+	IdeaFeasible           IdeaStatus = "feasible"
+	IdeaNotFeasible        IdeaStatus = "not_feasible"
+	IdeaSubmittedToCouncil IdeaStatus = "submitted_to_council"
+	IdeaDecided            IdeaStatus = "decided"
+	IdeaInProgress         IdeaStatus = "in_progress"
+	IdeaDone               IdeaStatus = "done"
+	IdeaRejected           IdeaStatus = "rejected"
+)
+
+// IdeaStatuses lists every status.
+var IdeaStatuses = []IdeaStatus{IdeaSubmitted, IdeaInReview, IdeaFeasible, IdeaNotFeasible, IdeaSubmittedToCouncil,
+	IdeaDecided, IdeaInProgress, IdeaDone, IdeaRejected}
+
+// OpenForSupport reports whether residents may still support (or withdraw).
+func (s IdeaStatus) OpenForSupport() bool { return s == IdeaSubmitted || s == IdeaInReview }
+
+// Channel is where a contribution came from.
+type Channel string
+
+// Channels; connectors add theirs.
+const ChannelWeb Channel = "web"
+
+// Idea is a resident's proposal, in a project or spontaneous (ProjectID 0).
+type Idea struct {
+	ID           int64
+	ProjectID    int64
+	ProjectTitle string
+	AuthorID     int64
+	AuthorName   string // "" when the author deleted their account
+	Title        string
+	Body         string
+	Point        orb.Point
+	HasPoint     bool
+	Channel      Channel
+	Status       IdeaStatus
+	Hidden       bool
+	SupportCount int
+	CommentCount int
+	AnswerDueOn  time.Time
+	Answer       string
+	AnsweredAt   time.Time
+	Progress     int
+	CreatedAt    time.Time
+	Revision     int
+}
+
+// IdeaInput is an idea as a resident writes it.
+type IdeaInput struct {
+	ProjectID   int64
+	Title, Body string
+	Point       orb.Point
+	HasPoint    bool
+	AddressID   int64
+	Channel     Channel
+}
+
+// Normalize validates an idea.
+func (in IdeaInput) Normalize() (IdeaInput, error) {
+	var errs []error
+	in.Title = oneLine(in.Title)
+	if l := utf8.RuneCountInString(in.Title); l < 5 || l > MaxTitleLen {
+		errs = append(errs, Invalid("title", "error.title_length"))
+	}
+	in.Body = strings.TrimSpace(strings.ReplaceAll(in.Body, "\r\n", "\n"))
+	if l := utf8.RuneCountInString(in.Body); l < 10 || l > MaxIdeaLen {
+		errs = append(errs, Invalid("body", "error.idea_length"))
+	}
+	if in.HasPoint && !geo.Benelux.Contains(in.Point) {
+		errs = append(errs, Invalid("position", "error.position_outside"))
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelWeb
+	}
+	return in, errors.Join(errs...)
+}
+
+// Comment is a reply to an idea or to another comment.
+type Comment struct {
+	ID         int64
+	IdeaID     int64
+	ParentID   int64
+	AuthorID   int64
+	AuthorName string
+	Body       string
+	Channel    Channel
+	Hidden     bool
+	CreatedAt  time.Time
+	Replies    []*Comment
+}
+
+// NormalizeComment validates a comment's text.
+func NormalizeComment(body string) (string, error) {
+	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	if l := utf8.RuneCountInString(body); l < 1 || l > MaxCommentLen {
+		return "", Invalid("body", "error.comment_length")
+	}
+	return body, nil
+}
+
+// IdeaStep is one entry of an idea's public timeline.
+type IdeaStep struct {
+	Status    IdeaStatus
+	Note      string
+	CreatedAt time.Time
+}
+
+// FollowUp is the commune's procedure for ideas.
+type FollowUp struct {
+	SupportThreshold int // supports that send an idea to feasibility review
+	ReviewDays       int // days staff have for the review
+	AnswerDays       int // days within which every idea gets an official answer
+}
+
+// DefaultFollowUp is the procedure when the configuration says nothing.
+var DefaultFollowUp = FollowUp{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60}
+
+// Events of participation.
+const (
+	EntityProject = "project"
+	EntityIdea    = "idea"
+	EntityComment = "comment"
+	EntitySupport = "support"
+)
