@@ -1,0 +1,332 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+)
+
+const ideaColumns = `i.id, coalesce(i.project_id, 0), coalesce(pr.title, ''), i.author_id, coalesce(a.display_name, ''),
+	i.title, i.body, i.lon, i.lat, i.channel, i.status, i.hidden, i.support_count, i.comment_count,
+	i.answer_due_on, i.answer, i.answered_at, i.progress, i.created_at, i.revision`
+
+const ideaFrom = ` FROM idea i LEFT JOIN project pr ON pr.id = i.project_id LEFT JOIN participant a ON a.id = i.author_id AND a.deleted_at IS NULL`
+
+func scanIdea(row rowScanner) (core.Idea, error) {
+	var i core.Idea
+	var lon, lat *float64
+	var channel, status string
+	var answered *time.Time
+	err := row.Scan(&i.ID, &i.ProjectID, &i.ProjectTitle, &i.AuthorID, &i.AuthorName, &i.Title, &i.Body, &lon, &lat,
+		&channel, &status, &i.Hidden, &i.SupportCount, &i.CommentCount, &i.AnswerDueOn, &i.Answer, &answered,
+		&i.Progress, &i.CreatedAt, &i.Revision)
+	if err != nil {
+		return core.Idea{}, err
+	}
+	i.Channel, i.Status = core.Channel(channel), core.IdeaStatus(status)
+	if lon != nil {
+		i.Point, i.HasPoint = orb.Point{*lon, *lat}, true
+	}
+	if answered != nil {
+		i.AnsweredAt = *answered
+	}
+	return i, nil
+}
+
+// CreateIdea stores a new idea with its first timeline step, counts it on its
+// project and sets the date by which it must be answered.
+func (s *Store) CreateIdea(ctx context.Context, authorID int64, in core.IdeaInput, answerDays int) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, "create idea", func(tx pgx.Tx) error {
+		now := s.now()
+		lon, lat := pointArgs(in.Point, in.HasPoint)
+		var project, address *int64
+		if in.ProjectID > 0 {
+			var status string
+			if err := tx.QueryRow(ctx, `SELECT status FROM project WHERE id = $1 FOR UPDATE`, in.ProjectID).Scan(&status); err != nil {
+				return notFoundOr(err, "error.project_not_found", "lock project")
+			}
+			if status != string(core.ProjectPublished) {
+				return core.Conflict("error.project_closed")
+			}
+			project = &in.ProjectID
+		}
+		if in.AddressID > 0 {
+			address = &in.AddressID
+		}
+		due := now.AddDate(0, 0, answerDays)
+		err := tx.QueryRow(ctx, `INSERT INTO idea (project_id, author_id, title, body, lon, lat, address_id, channel, answer_due_on, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+			project, authorID, in.Title, in.Body, lon, lat, address, in.Channel, due, now).Scan(&id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, actor_id, created_at) VALUES ($1, 'submitted', $2, $3)`, id, authorID, now); err != nil {
+			return err
+		}
+		if project != nil {
+			if _, err := tx.Exec(ctx, `UPDATE project SET idea_count = idea_count + 1 WHERE id = $1`, *project); err != nil {
+				return err
+			}
+		}
+		ev := eventAt(now, core.EventCreated, core.EntityIdea, id, 1, authorID)
+		ev.Data = map[string]any{"channel": string(in.Channel)}
+		return appendEvent(ctx, tx, ev)
+	})
+	return id, err
+}
+
+// Idea returns one idea (hidden ones too: callers decide who may see them).
+func (s *Store) Idea(ctx context.Context, id int64) (core.Idea, error) {
+	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, id))
+	if err != nil {
+		return core.Idea{}, notFoundOr(err, "error.idea_not_found", "read idea")
+	}
+	return i, nil
+}
+
+// IdeaFilter narrows and orders the idea list.
+type IdeaFilter struct {
+	ProjectID int64 // 0: all; -1: spontaneous only
+	Status    core.IdeaStatus
+	Top       bool // most supported first (else newest first)
+	Limit     int
+	Offset    int
+}
+
+// Ideas lists visible ideas with the total for paging, in one statement.
+func (s *Store) Ideas(ctx context.Context, f IdeaFilter) ([]core.Idea, int, error) {
+	order := `i.id DESC`
+	if f.Top {
+		order = `i.support_count DESC, i.id DESC`
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, count(*) OVER ()`+ideaFrom+`
+		WHERE NOT i.hidden
+		  AND ($1 = 0 OR ($1 = -1 AND i.project_id IS NULL) OR i.project_id = $1)
+		  AND ($2 = '' OR i.status = $2)
+		ORDER BY `+order+` LIMIT $3 OFFSET $4`, f.ProjectID, string(f.Status), f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, wrapDB("list ideas", err)
+	}
+	total := 0
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(rowWithTotal{row, &total}) })
+	return list, total, wrapDB("scan ideas", err)
+}
+
+// IdeaPin is an idea on the map.
+type IdeaPin struct {
+	ID           int64
+	Title        string
+	Status       core.IdeaStatus
+	SupportCount int
+	Point        orb.Point
+}
+
+// IdeasIn returns visible ideas with a position inside the box (at most limit),
+// most supported first; the GiST index on positions serves the box.
+func (s *Store) IdeasIn(ctx context.Context, b orb.Bound, limit int) ([]IdeaPin, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, title, status, support_count, lon, lat FROM idea
+		WHERE lon IS NOT NULL AND NOT hidden AND point(lon, lat) <@ box(point($1, $2), point($3, $4))
+		ORDER BY support_count DESC, id DESC LIMIT $5`, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
+	if err != nil {
+		return nil, wrapDB("ideas in box", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (IdeaPin, error) {
+		var p IdeaPin
+		var status string
+		err := row.Scan(&p.ID, &p.Title, &status, &p.SupportCount, &p.Point[0], &p.Point[1])
+		p.Status = core.IdeaStatus(status)
+		return p, err
+	})
+	return out, wrapDB("scan pins", err)
+}
+
+// SupportResult says what a support (or a withdrawal) did.
+type SupportResult struct {
+	Changed       bool // false: it was already so (a double click)
+	SupportCount  int
+	ReachedReview bool // this support sent the idea to feasibility review
+}
+
+// Support records one person's support for an open, visible idea; a second
+// support by the same person changes nothing (the primary key refuses it). When
+// the count reaches the threshold the idea enters feasibility review, with a
+// review date, in the same transaction.
+func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channel core.Channel, f core.FollowUp) (SupportResult, error) {
+	var res SupportResult
+	err := s.inTx(ctx, "support", func(tx pgx.Tx) error {
+		now := s.now()
+		tag, err := tx.Exec(ctx, `INSERT INTO support (idea_id, participant_id, channel, created_at)
+			SELECT id, $2, $3, $4 FROM idea WHERE id = $1 AND NOT hidden AND status IN ('submitted', 'in_review')
+			ON CONFLICT DO NOTHING`, ideaID, participantID, channel, now)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return s.explainNoSupport(ctx, tx, ideaID, participantID, &res)
+		}
+		var status string
+		var rev int
+		err = tx.QueryRow(ctx, `UPDATE idea SET support_count = support_count + 1,
+				status = CASE WHEN status = 'submitted' AND support_count + 1 >= $2 THEN 'in_review' ELSE status END,
+				review_due_on = CASE WHEN status = 'submitted' AND support_count + 1 >= $2 THEN $3::date ELSE review_due_on END,
+				revision = revision + 1
+			WHERE id = $1 RETURNING support_count, status, revision`,
+			ideaID, f.SupportThreshold, now.AddDate(0, 0, f.ReviewDays)).Scan(&res.SupportCount, &status, &rev)
+		if err != nil {
+			return err
+		}
+		res.Changed = true
+		res.ReachedReview = status == string(core.IdeaInReview) && res.SupportCount == f.SupportThreshold
+		if res.ReachedReview {
+			if _, err := tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, created_at) VALUES ($1, 'in_review', $2)`, ideaID, now); err != nil {
+				return err
+			}
+		}
+		ev := eventAt(now, core.EventCreated, core.EntitySupport, ideaID, rev, participantID)
+		ev.Data = map[string]any{"channel": string(channel), "count": res.SupportCount}
+		return appendEvent(ctx, tx, ev)
+	})
+	return res, err
+}
+
+// explainNoSupport tells a repeated support (nothing to do) from a refused one.
+func (s *Store) explainNoSupport(ctx context.Context, tx pgx.Tx, ideaID, participantID int64, res *SupportResult) error {
+	var status string
+	var hidden, supported bool
+	err := tx.QueryRow(ctx, `SELECT status, hidden, support_count,
+		EXISTS (SELECT 1 FROM support WHERE idea_id = $1 AND participant_id = $2) FROM idea WHERE id = $1`,
+		ideaID, participantID).Scan(&status, &hidden, &res.SupportCount, &supported)
+	switch {
+	case err != nil:
+		return notFoundOr(err, "error.idea_not_found", "read idea")
+	case hidden:
+		return core.NotFound("error.idea_not_found")
+	case supported:
+		return nil
+	default:
+		return core.Conflict("error.support_closed")
+	}
+}
+
+// Withdraw removes a participant's support while the idea is open.
+func (s *Store) Withdraw(ctx context.Context, ideaID, participantID int64) (SupportResult, error) {
+	var res SupportResult
+	err := s.inTx(ctx, "withdraw support", func(tx pgx.Tx) error {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status, support_count FROM idea WHERE id = $1 FOR UPDATE`, ideaID).Scan(&status, &res.SupportCount); err != nil {
+			return notFoundOr(err, "error.idea_not_found", "lock idea")
+		}
+		if !core.IdeaStatus(status).OpenForSupport() {
+			return core.Conflict("error.support_closed")
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM support WHERE idea_id = $1 AND participant_id = $2`, ideaID, participantID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		var rev int
+		if err := tx.QueryRow(ctx, `UPDATE idea SET support_count = support_count - 1, revision = revision + 1 WHERE id = $1
+			RETURNING support_count, revision`, ideaID).Scan(&res.SupportCount, &rev); err != nil {
+			return err
+		}
+		res.Changed = true
+		return appendEvent(ctx, tx, eventAt(s.now(), core.EventDeleted, core.EntitySupport, ideaID, rev, participantID))
+	})
+	return res, err
+}
+
+// Supports reports whether a participant supports an idea.
+func (s *Store) Supports(ctx context.Context, ideaID, participantID int64) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM support WHERE idea_id = $1 AND participant_id = $2)`, ideaID, participantID).Scan(&ok)
+	return ok, wrapDB("read support", err)
+}
+
+// IdeaSteps returns an idea's public timeline, oldest first.
+func (s *Store) IdeaSteps(ctx context.Context, ideaID int64) ([]core.IdeaStep, error) {
+	rows, err := s.pool.Query(ctx, `SELECT status, note, created_at FROM idea_step WHERE idea_id = $1 ORDER BY id`, ideaID)
+	if err != nil {
+		return nil, wrapDB("read timeline", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.IdeaStep, error) {
+		var st core.IdeaStep
+		var status string
+		err := row.Scan(&status, &st.Note, &st.CreatedAt)
+		st.Status = core.IdeaStatus(status)
+		return st, err
+	})
+	return out, wrapDB("scan timeline", err)
+}
+
+// AddComment stores a comment (a reply when parentID is set) and counts it.
+func (s *Store) AddComment(ctx context.Context, ideaID, parentID, authorID int64, body string, channel core.Channel) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, "add comment", func(tx pgx.Tx) error {
+		now := s.now()
+		var hidden bool
+		if err := tx.QueryRow(ctx, `SELECT hidden FROM idea WHERE id = $1`, ideaID).Scan(&hidden); err != nil || hidden {
+			if err == nil {
+				err = pgx.ErrNoRows
+			}
+			return notFoundOr(err, "error.idea_not_found", "read idea")
+		}
+		var parent *int64
+		if parentID > 0 {
+			var ok bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comment WHERE id = $1 AND idea_id = $2)`, parentID, ideaID).Scan(&ok); err != nil {
+				return err
+			}
+			if !ok {
+				return core.NotFound("error.comment_not_found")
+			}
+			parent = &parentID
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO comment (idea_id, parent_id, author_id, body, channel, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, ideaID, parent, authorID, body, channel, now).Scan(&id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE idea SET comment_count = comment_count + 1 WHERE id = $1`, ideaID); err != nil {
+			return err
+		}
+		ev := eventAt(now, core.EventCreated, core.EntityComment, id, 1, authorID)
+		ev.Data = map[string]any{"idea_id": ideaID, "channel": string(channel)}
+		return appendEvent(ctx, tx, ev)
+	})
+	return id, err
+}
+
+// Comments returns an idea's visible comments as a tree, oldest first.
+func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.idea_id, coalesce(c.parent_id, 0), c.author_id, coalesce(a.display_name, ''),
+		c.body, c.channel, c.created_at
+		FROM comment c LEFT JOIN participant a ON a.id = c.author_id AND a.deleted_at IS NULL
+		WHERE c.idea_id = $1 AND NOT c.hidden ORDER BY c.id`, ideaID)
+	if err != nil {
+		return nil, wrapDB("read comments", err)
+	}
+	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*core.Comment, error) {
+		c := &core.Comment{}
+		var channel string
+		err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.Body, &channel, &c.CreatedAt)
+		c.Channel = core.Channel(channel)
+		return c, err
+	})
+	if err != nil {
+		return nil, wrapDB("scan comments", err)
+	}
+	byID := map[int64]*core.Comment{}
+	var roots []*core.Comment
+	for _, c := range all {
+		byID[c.ID] = c
+		if p, ok := byID[c.ParentID]; ok {
+			p.Replies = append(p.Replies, c)
+		} else {
+			roots = append(roots, c)
+		}
+	}
+	return roots, nil
+}
