@@ -34,7 +34,7 @@ var droppedWithContent = map[atom.Atom]bool{
 // escaped and unbalanced tags closed. Plain text (no tags) becomes paragraphs.
 func SanitizeHTML(in string) string {
 	if !looksLikeHTML.MatchString(in) {
-		return plainToHTML(in)
+		return PlainToHTML(in)
 	}
 	z := html.NewTokenizer(strings.NewReader(in))
 	var out bytes.Buffer
@@ -131,8 +131,8 @@ func safeHref(h string) string {
 	return ""
 }
 
-// plainToHTML turns plain text into escaped paragraphs and line breaks.
-func plainToHTML(s string) string {
+// PlainToHTML turns plain text into escaped paragraphs and line breaks.
+func PlainToHTML(s string) string {
 	var out []string
 	for _, para := range strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n"), "\n\n") {
 		if p := strings.TrimSpace(para); p != "" {

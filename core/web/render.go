@@ -33,6 +33,22 @@ func loadPages() (*pages, error) {
 			return t.UTC().Format("2006-01-02 15:04 UTC")
 		},
 		"isoDate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"day": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.Format("2006-01-02")
+		},
+		// safeHTML marks rich text that core.SanitizeHTML produced (and only that)
+		// as safe to insert.
+		"safeHTML": func(sanitized string) template.HTML { return template.HTML(sanitized) }, //nolint:gosec // sanitised on write
+		// paragraphs shows plain text with its paragraphs and line breaks, escaped.
+		"paragraphs": func(text string) template.HTML {
+			return template.HTML(core.PlainToHTML(text)) //nolint:gosec // PlainToHTML escapes
+		},
+		"commentsData": func(page *Page, list []*core.Comment) map[string]any {
+			return map[string]any{"Page": page, "List": list}
+		},
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

@@ -55,6 +55,7 @@ type Config struct {
 	Limits         RateLimits
 	TrustedProxies []string
 	Version        string
+	FollowUp       core.FollowUp // the commune's procedure for ideas
 }
 
 // MapConfig says where map tiles come from. Without a tile URL, maps draw their
@@ -124,6 +125,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.cfg.FollowUp.SupportThreshold <= 0 {
+		s.cfg.FollowUp = core.DefaultFollowUp
+	}
 	if s.mailPoke == nil {
 		s.mailPoke = func() {}
 	}
@@ -189,6 +193,16 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/password/reset", s.resetForm)
 	h.POST("/password/reset", s.reset)
 
+	h.GET("/projects", s.projects)
+	h.GET("/projects/:id", s.project)
+	h.POST("/projects/:id/follow", s.requireLogin, s.followProject)
+	h.GET("/ideas", s.ideas)
+	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
+	h.POST("/ideas", s.requireLogin, s.createIdea)
+	h.GET("/ideas/:id", s.idea)
+	h.POST("/ideas/:id/support", s.requireLogin, s.support)
+	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
+
 	acc := h.Group("/account", s.requireLogin)
 	acc.GET("", s.account)
 	acc.POST("/profile", s.updateProfile)
@@ -215,6 +229,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/targets/:id/parts", s.staffAddPart)
 	geoStaff.POST("/targets/:id/parts/:n/remove", s.staffRemovePart)
 	geoStaff.GET("/targets/:id/export/:format", s.staffExportTarget)
+	geoStaff.GET("/projects", s.staffProjects)
+	geoStaff.GET("/projects/new", s.staffProjectEditor)
+	geoStaff.POST("/projects", s.staffSaveProject)
+	geoStaff.GET("/projects/:id/edit", s.staffProjectEditor)
+	geoStaff.POST("/projects/:id", s.staffSaveProject)
+	geoStaff.POST("/projects/:id/status", s.staffProjectStatus)
+	geoStaff.POST("/projects/:id/updates", s.staffPostUpdate)
 	// Uploads take a larger body; they are checked like every form (CSRF, role).
 	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	upload.POST("/areas", s.staffImportAreas)

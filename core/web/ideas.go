@@ -1,0 +1,240 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+func (s *Server) ideas(c *gin.Context) {
+	page := pageNumber(c)
+	f := postgres.IdeaFilter{Top: c.Query("sort") != "new", Limit: pageSize, Offset: (page - 1) * pageSize}
+	if st := core.IdeaStatus(c.Query("status")); st != "" {
+		for _, known := range core.IdeaStatuses {
+			if st == known {
+				f.Status = st
+			}
+		}
+	}
+	if c.Query("spontaneous") == "1" {
+		f.ProjectID = -1
+	}
+	list, total, err := s.store.Ideas(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "ideas", map[string]any{
+		"Ideas": list, "Pager": newPager(c, page, total), "Statuses": core.IdeaStatuses, "Filter": f,
+		"Sort": c.Query("sort"), "Spontaneous": f.ProjectID == -1,
+	})
+}
+
+// loadIdea reads :id; hidden ideas are shown to moderators only.
+func (s *Server) loadIdea(c *gin.Context) (core.Idea, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.idea_not_found"))
+		return core.Idea{}, false
+	}
+	i, err := s.store.Idea(c.Request.Context(), id)
+	if err == nil && i.Hidden && (userOf(c) == nil || !userOf(c).Role.IsStaff()) {
+		err = core.NotFound("error.idea_not_found")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return core.Idea{}, false
+	}
+	return i, true
+}
+
+// supportBlock says why a participant may not support an idea ("" when they may).
+func (s *Server) supportBlock(c *gin.Context, i core.Idea) (string, error) {
+	u := userOf(c)
+	switch {
+	case u == nil:
+		return "support.login", nil
+	case !i.Status.OpenForSupport() || i.Hidden:
+		return "support.closed", nil
+	case !u.Verified():
+		return "support.unverified", nil
+	}
+	if i.ProjectID == 0 {
+		return "", nil
+	}
+	p, err := s.store.Project(c.Request.Context(), i.ProjectID)
+	if err != nil {
+		return "", err
+	}
+	if len(p.AreaIDs) == 0 {
+		return "", nil
+	}
+	home, areas, err := s.homeAreas(c, u.ID)
+	if err != nil {
+		return "", err
+	}
+	if home == nil {
+		return "support.no_address", nil
+	}
+	want := idSet(p.AreaIDs)
+	for _, a := range areas {
+		if want[a.ID] {
+			return "", nil
+		}
+	}
+	return "support.outside", nil
+}
+
+func (s *Server) idea(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	comments, err := s.store.Comments(ctx, i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	steps, err := s.store.IdeaSteps(ctx, i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	block, err := s.supportBlock(c, i)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	supported := false
+	if u := userOf(c); u != nil {
+		if supported, err = s.store.Supports(ctx, i.ID, u.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.render(c, http.StatusOK, "idea", map[string]any{
+		"Idea": i, "Comments": comments, "Steps": steps, "SupportBlock": block, "Supported": supported,
+		"Threshold": s.cfg.FollowUp.SupportThreshold,
+	})
+}
+
+func (s *Server) newIdeaForm(c *gin.Context) {
+	data := map[string]any{}
+	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil && pid > 0 {
+		p, err := s.store.Project(c.Request.Context(), pid)
+		if err != nil || p.Status != core.ProjectPublished {
+			s.fail(c, core.NotFound("error.project_not_found"))
+			return
+		}
+		data["Project"] = p
+	}
+	s.render(c, http.StatusOK, "idea_new", data)
+}
+
+func (s *Server) createIdea(c *gin.Context) {
+	u := userOf(c)
+	form := map[string]string{}
+	for _, k := range []string{"title", "body", "lon", "lat", "project_id"} {
+		form[k] = c.PostForm(k)
+	}
+	data := map[string]any{}
+	in := core.IdeaInput{Title: form["title"], Body: form["body"], Channel: core.ChannelWeb}
+	if pid, err := strconv.ParseInt(form["project_id"], 10, 64); err == nil && pid > 0 {
+		p, err := s.store.Project(c.Request.Context(), pid)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		in.ProjectID, data["Project"] = pid, p
+	}
+	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
+	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)
+	if err1 == nil && err2 == nil {
+		in.Point, in.HasPoint = orb.Point{lon, lat}, true
+	} else if strings.TrimSpace(form["lon"]+form["lat"]) != "" {
+		s.formPage(c, "idea_new", core.Invalid("position", "error.position_invalid"), form, data)
+		return
+	}
+	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.formOrFail(c, "idea_new", err, form, data)
+		return
+	}
+	in, err := in.Normalize()
+	if err != nil {
+		s.formPage(c, "idea_new", err, form, data)
+		return
+	}
+	id, err := s.store.CreateIdea(c.Request.Context(), u.ID, in, s.cfg.FollowUp.AnswerDays)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(id, 10), "flash.idea_created")
+}
+
+// support adds or withdraws the participant's support.
+func (s *Server) support(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	u := userOf(c)
+	if err := s.allow(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	to := "/ideas/" + strconv.FormatInt(i.ID, 10)
+	if c.PostForm("withdraw") == "yes" {
+		if _, err := s.store.Withdraw(c.Request.Context(), i.ID, u.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.redirectWithFlash(c, to, "flash.support_withdrawn")
+		return
+	}
+	block, err := s.supportBlock(c, i)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if block != "" {
+		s.fail(c, &core.Error{Code: core.CodeForbidden, Key: block})
+		return
+	}
+	if _, err := s.store.Support(c.Request.Context(), i.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, to, "flash.supported")
+}
+
+func (s *Server) comment(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	u := userOf(c)
+	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := core.NormalizeComment(c.PostForm("body"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	parent, _ := strconv.ParseInt(c.PostForm("parent_id"), 10, 64)
+	id, err := s.store.AddComment(c.Request.Context(), i.ID, parent, u.ID, body, core.ChannelWeb)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10)+"#comment-"+strconv.FormatInt(id, 10), "flash.comment_posted")
+}

@@ -1,0 +1,146 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"quartier/core"
+)
+
+// publish creates and publishes a project through the staff editor; extra form
+// fields (areas) are added as given.
+func (b *browser) publish(t *testing.T, title, body string, extra url.Values) string {
+	t.Helper()
+	b.get("/staff/projects/new")
+	form := url.Values{"title": {title}, "summary": {"Résumé"}, "body": {body}, "topics": {"mobilité, espaces verts"},
+		"phase_ideas_start": {"2026-11-01"}, "phase_ideas_end": {"2026-12-31"}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	r := b.post("/staff/projects", form)
+	loc := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasSuffix(loc, "/edit") {
+		t.Fatalf("save project: %d %s\n%s", r.status, loc, r.body)
+	}
+	b.get(loc)
+	b.post(strings.TrimSuffix(loc, "/edit")+"/status", url.Values{"status": {"published"}})
+	return strings.TrimSuffix(strings.TrimPrefix(loc, "/staff"), "/edit")
+}
+
+func TestProjectsIdeasSupportsAndComments(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	project := staff.publish(t, "Place du Marché", `<p>Réaménager la place.<script>alert(1)</script></p><p onclick="x">Clic</p>`, nil)
+
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	page := lea.get(project)
+	page.contains(t, "Place du Marché", "<p>Réaménager la place.</p><p>Clic</p>", "mobilité")
+	if strings.Contains(page.body, "<script>alert") || strings.Contains(page.body, "onclick") {
+		t.Fatal("project body not sanitised")
+	}
+	lea.post(project+"/follow", nil)
+	lea.get(project).contains(t, "1 abonné·e(s)", "Ne plus suivre")
+
+	lea.get("/ideas/new?project=" + strings.TrimPrefix(project, "/projects/"))
+	r := lea.post("/ideas", url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")}, "title": {"Des bancs"}, "body": {"court"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("short idea: %d", r.status)
+	}
+	r.contains(t, "10 à 5000 caractères")
+	r = lea.post("/ideas", url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")}, "title": {"Des bancs à l'ombre <b>"},
+		"body": {"Installer des bancs <script>alert(1)</script> sous les arbres."}, "lat": {"49.6116"}, "lon": {"6.1319"}})
+	idea := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(idea, "/ideas/") {
+		t.Fatalf("create idea: %d %s", r.status, r.body)
+	}
+	page = lea.get(idea)
+	page.contains(t, "Des bancs à l&#39;ombre &lt;b&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;", "Déposée")
+
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get(idea)
+	// Double clicks from several tabs count once.
+	var wg sync.WaitGroup
+	for i := 0; i < 5; i++ {
+		wg.Add(1)
+		go func() { defer wg.Done(); tom.post(idea+"/support", nil) }()
+	}
+	wg.Wait()
+	tom.get(idea).contains(t, "<strong>1</strong>", "Vous soutenez cette idée", "Retirer mon soutien")
+	tom.post(idea+"/support", url.Values{"withdraw": {"yes"}})
+	tom.get(idea).contains(t, "<strong>0</strong>", "Soutenir cette idée")
+
+	anonymous := a.browser()
+	anonymous.get(idea).contains(t, "disabled", "Connectez-vous pour soutenir")
+	if r := anonymous.post(idea+"/support", nil); r.status != http.StatusForbidden && r.status != http.StatusSeeOther {
+		t.Fatalf("anonymous support: %d", r.status)
+	}
+
+	// Threaded comments.
+	tom.get(idea)
+	tom.post(idea+"/comments", url.Values{"body": {"Très bonne idée"}})
+	parent := regexp.MustCompile(`id="comment-(\d+)"`).FindStringSubmatch(tom.get(idea).body)[1]
+	lea.get(idea)
+	lea.post(idea+"/comments", url.Values{"body": {"Merci <b>Tom</b>"}, "parent_id": {parent}})
+	page = lea.get(idea)
+	page.contains(t, "Commentaires (2)", "Merci &lt;b&gt;Tom&lt;/b&gt;", `<ul class="comments">`)
+	if strings.Count(page.body, `<ul class="comments">`) != 2 {
+		t.Fatal("the reply is not nested")
+	}
+	lea.get("/ideas").contains(t, "Des bancs à l&#39;ombre", "1 idée(s)")
+	lea.get("/projects?topic=mobilit%C3%A9").contains(t, "1 projet(s)")
+	lea.get("/projects?topic=culture").contains(t, "0 projet(s)")
+}
+
+func TestSupportLimitedToTargetAreas(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("ettelbruck@example.lu", core.RoleCitizen)
+	a.account("elsewhere@example.lu", core.RoleCitizen)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	page := staff.get("/staff/projects/new")
+	id := regexp.MustCompile(`<input type="checkbox" id="area-(\d+)" name="areas" value="\d+"><label for="area-\d+">Commune Ettelbruck</label>`).FindStringSubmatch(page.body)
+	if id == nil {
+		t.Fatal("Ettelbruck not offered as a target area")
+	}
+	project := staff.publish(t, "Parc de Warken", "<p>Un parc</p>", url.Values{"areas": {id[1]}})
+	resident := a.browser()
+	resident.login("ettelbruck@example.lu")
+	resident.get("/ideas/new?project=" + strings.TrimPrefix(project, "/projects/"))
+	idea := resident.post("/ideas", url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")}, "title": {"Une aire de jeux"},
+		"body": {"Pour les enfants du quartier."}}).header.Get("Location")
+
+	// Without an address: the button says why it is disabled.
+	resident.get(idea).contains(t, "disabled", "indiquez votre adresse")
+	resident.get("/account/address?q=12+rue+de+warken")
+	addr := regexp.MustCompile(`name="address_id" value="(\d+)"`).FindStringSubmatch(resident.get("/account/address?q=12+rue+de+warken").body)[1]
+	resident.post("/account/address", url.Values{"address_id": {addr}})
+	resident.get(idea)
+	if r := resident.post(idea+"/support", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("resident of Ettelbruck: %d", r.status)
+	}
+	// A resident of Luxembourg City may not support it, and is told why.
+	other := a.browser()
+	other.login("elsewhere@example.lu")
+	other.get("/account/address")
+	// No Luxembourg City register in this test: an unknown address is refused.
+	if r := other.post("/account/address", url.Values{"address_id": {"999999999"}}); r.status != http.StatusNotFound {
+		t.Fatalf("unknown address: %d", r.status)
+	}
+	other.get(idea).contains(t, "indiquez votre adresse")
+	if r := other.post(idea+"/support", nil); r.status != http.StatusForbidden {
+		t.Fatalf("support from outside the area: %d", r.status)
+	}
+	resident.get(idea).contains(t, "<strong>1</strong>")
+}

@@ -1,0 +1,312 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+const pageSize = 20
+
+// pageNumber reads ?page= (from 1).
+func pageNumber(c *gin.Context) int {
+	n, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
+	return max(n, 1)
+}
+
+// pager describes the links under a paged list.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string // URLs, empty at the ends
+}
+
+func newPager(c *gin.Context, page, total int) pager {
+	pages := (total + pageSize - 1) / pageSize
+	p := pager{Page: page, Pages: pages, Total: total}
+	link := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(page - 1)
+	}
+	if page < pages {
+		p.Next = link(page + 1)
+	}
+	return p
+}
+
+func (s *Server) projects(c *gin.Context) {
+	page := pageNumber(c)
+	areaID, _ := strconv.ParseInt(c.Query("area"), 10, 64)
+	f := postgres.ProjectFilter{Topic: strings.TrimSpace(c.Query("topic")), AreaID: areaID, Limit: pageSize, Offset: (page - 1) * pageSize}
+	if c.Query("status") == string(core.ProjectArchived) {
+		f.Status = core.ProjectArchived
+	}
+	list, total, err := s.store.Projects(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	topics, err := s.store.Topics(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "projects", map[string]any{
+		"Projects": list, "Topics": topics, "Filter": f, "Pager": newPager(c, page, total), "Archived": f.Status == core.ProjectArchived,
+	})
+}
+
+// loadProject reads :id and refuses drafts to anyone but staff.
+func (s *Server) loadProject(c *gin.Context) (core.Project, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.project_not_found"))
+		return core.Project{}, false
+	}
+	p, err := s.store.Project(c.Request.Context(), id)
+	if err == nil && p.Status == core.ProjectDraft && (userOf(c) == nil || !userOf(c).Role.AtLeast(core.RoleManager)) {
+		err = core.NotFound("error.project_not_found")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return core.Project{}, false
+	}
+	return p, true
+}
+
+func (s *Server) project(c *gin.Context) {
+	p, ok := s.loadProject(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	page := pageNumber(c)
+	ideas, total, err := s.store.Ideas(ctx, postgres.IdeaFilter{ProjectID: p.ID, Top: c.Query("sort") != "new", Limit: pageSize, Offset: (page - 1) * pageSize})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	updates, err := s.store.ProjectUpdates(ctx, p.ID, 10)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	following := false
+	if u := userOf(c); u != nil {
+		if following, err = s.store.Follows(ctx, p.ID, u.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	g, err := s.geography(ctx)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var areas []core.Area
+	for _, id := range p.AreaIDs {
+		if a, ok := g.areas[id]; ok {
+			areas = append(areas, a)
+		}
+	}
+	current, hasCurrent := p.CurrentPhase(s.now())
+	s.render(c, http.StatusOK, "project", map[string]any{
+		"Project": p, "Ideas": ideas, "Pager": newPager(c, page, total), "Updates": updates, "Following": following,
+		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"),
+	})
+}
+
+func (s *Server) followProject(c *gin.Context) {
+	p, ok := s.loadProject(c)
+	if !ok {
+		return
+	}
+	follow := c.PostForm("follow") != "no"
+	if err := s.store.FollowProject(c.Request.Context(), p.ID, userOf(c).ID, follow); err != nil {
+		s.fail(c, err)
+		return
+	}
+	flash := "flash.following"
+	if !follow {
+		flash = "flash.unfollowed"
+	}
+	s.redirectWithFlash(c, "/projects/"+strconv.FormatInt(p.ID, 10), flash)
+}
+
+// --- staff ---
+
+func (s *Server) staffProjects(c *gin.Context) {
+	ctx := c.Request.Context()
+	var all []core.Project
+	for _, st := range []core.ProjectStatus{core.ProjectDraft, core.ProjectPublished, core.ProjectArchived} {
+		list, _, err := s.store.Projects(ctx, postgres.ProjectFilter{Status: st, Limit: 200})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		all = append(all, list...)
+	}
+	s.render(c, http.StatusOK, "staff_projects", map[string]any{"Projects": all})
+}
+
+// projectForm reads the editor's fields.
+func projectForm(c *gin.Context) (core.ProjectInput, map[string]string) {
+	form := map[string]string{}
+	for _, k := range []string{"title", "summary", "body", "topics", "lon", "lat"} {
+		form[k] = c.PostForm(k)
+	}
+	in := core.ProjectInput{Title: form["title"], Summary: form["summary"], Body: form["body"], Topics: strings.Split(form["topics"], ",")}
+	for _, a := range c.PostFormArray("areas") {
+		if id, err := strconv.ParseInt(a, 10, 64); err == nil {
+			in.AreaIDs = append(in.AreaIDs, id)
+		}
+	}
+	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
+	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)
+	if err1 == nil && err2 == nil {
+		in.Point, in.HasPoint = orb.Point{lon, lat}, true
+	}
+	for _, k := range core.PhaseKinds {
+		start, err := time.Parse("2006-01-02", c.PostForm("phase_"+string(k)+"_start"))
+		form["phase_"+string(k)+"_start"] = c.PostForm("phase_" + string(k) + "_start")
+		form["phase_"+string(k)+"_end"] = c.PostForm("phase_" + string(k) + "_end")
+		if err != nil {
+			continue
+		}
+		ph := core.Phase{Kind: k, Start: start}
+		if end, err := time.Parse("2006-01-02", c.PostForm("phase_"+string(k)+"_end")); err == nil {
+			ph.End = end
+		}
+		in.Phases = append(in.Phases, ph)
+	}
+	return in, form
+}
+
+func (s *Server) staffProjectEditor(c *gin.Context) {
+	form := map[string]string{}
+	data := map[string]any{"ID": int64(0)}
+	if c.Param("id") != "" {
+		p, ok := s.loadProject(c)
+		if !ok {
+			return
+		}
+		form["title"], form["summary"], form["body"], form["topics"] = p.Title, p.Summary, p.BodyHTML, strings.Join(p.Topics, ", ")
+		if p.HasPoint {
+			form["lon"], form["lat"] = strconv.FormatFloat(p.Point[0], 'f', -1, 64), strconv.FormatFloat(p.Point[1], 'f', -1, 64)
+		}
+		for _, ph := range p.Phases {
+			form["phase_"+string(ph.Kind)+"_start"] = ph.Start.Format("2006-01-02")
+			if !ph.End.IsZero() {
+				form["phase_"+string(ph.Kind)+"_end"] = ph.End.Format("2006-01-02")
+			}
+		}
+		data["ID"], data["Project"] = p.ID, p
+		data["Selected"] = idSet(p.AreaIDs)
+	}
+	s.projectEditorPage(c, http.StatusOK, form, data, nil)
+}
+
+func idSet(ids []int64) map[int64]bool {
+	m := map[int64]bool{}
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+func (s *Server) projectEditorPage(c *gin.Context, status int, form map[string]string, data map[string]any, err error) {
+	g, gerr := s.geography(c.Request.Context())
+	if gerr != nil {
+		s.fail(c, gerr)
+		return
+	}
+	data["Areas"], data["PhaseKinds"] = g.ordered, core.PhaseKinds
+	if _, ok := data["Selected"]; !ok {
+		data["Selected"] = map[int64]bool{}
+	}
+	if err != nil {
+		s.formPage(c, "staff_project_edit", err, form, data)
+		return
+	}
+	p := s.newPage(c, data)
+	p.Form = form
+	s.renderPage(c, status, "staff_project_edit", p)
+}
+
+func (s *Server) staffSaveProject(c *gin.Context) {
+	var id int64
+	if c.Param("id") != "" {
+		p, ok := s.loadProject(c)
+		if !ok {
+			return
+		}
+		id = p.ID
+	}
+	in, form := projectForm(c)
+	in, err := in.Normalize()
+	if err != nil {
+		s.projectEditorPage(c, http.StatusUnprocessableEntity, form, map[string]any{"ID": id, "Selected": idSet(in.AreaIDs)}, err)
+		return
+	}
+	id, err = s.store.SaveProject(c.Request.Context(), userOf(c).ID, id, in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/staff/projects/"+strconv.FormatInt(id, 10)+"/edit", "flash.project_saved")
+}
+
+func (s *Server) staffProjectStatus(c *gin.Context) {
+	p, ok := s.loadProject(c)
+	if !ok {
+		return
+	}
+	status := core.ProjectStatus(c.PostForm("status"))
+	if status != core.ProjectDraft && status != core.ProjectPublished && status != core.ProjectArchived {
+		s.fail(c, core.Invalid("status", "error.project_status"))
+		return
+	}
+	if err := s.store.SetProjectStatus(c.Request.Context(), userOf(c).ID, p.ID, status); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/staff/projects/"+strconv.FormatInt(p.ID, 10)+"/edit", "flash.project_saved")
+}
+
+// staffPostUpdate publishes a status update; followers get it by e-mail.
+func (s *Server) staffPostUpdate(c *gin.Context) {
+	p, ok := s.loadProject(c)
+	if !ok {
+		return
+	}
+	title := strings.Join(strings.Fields(c.PostForm("update_title")), " ")
+	body := c.PostForm("update_body")
+	if title == "" || len([]rune(title)) > core.MaxTitleLen || strings.TrimSpace(body) == "" || len(body) > core.MaxRichTextBytes {
+		s.projectEditorPage(c, http.StatusUnprocessableEntity, map[string]string{"update_title": title, "update_body": body},
+			map[string]any{"ID": p.ID, "Project": p, "Selected": idSet(p.AreaIDs)}, core.Invalid("update_title", "error.update_invalid"))
+		return
+	}
+	u := core.ProjectUpdate{ProjectID: p.ID, Title: title, BodyHTML: core.SanitizeHTML(body)}
+	link := s.link("/projects/" + strconv.FormatInt(p.ID, 10))
+	_, err := s.store.PostProjectUpdate(c.Request.Context(), userOf(c).ID, u, func(f core.Participant) core.Mail {
+		return core.Mail{To: f.Email, Subject: s.catalog.T(f.Locale, "mail.update.subject", "project", p.Title),
+			Body: s.catalog.T(f.Locale, "mail.update.body", "name", f.DisplayName, "project", p.Title, "title", title,
+				"text", core.HTMLText(u.BodyHTML), "link", link)}
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
+	s.redirectWithFlash(c, "/staff/projects/"+strconv.FormatInt(p.ID, 10)+"/edit", "flash.update_posted")
+}
