@@ -286,3 +286,58 @@ const (
 	EntityComment = "comment"
 	EntitySupport = "support"
 )
+
+// nextStatuses says where staff may move an idea from each status.
+var nextStatuses = map[IdeaStatus][]IdeaStatus{
+	IdeaSubmitted:          {IdeaInReview, IdeaFeasible, IdeaNotFeasible, IdeaRejected},
+	IdeaInReview:           {IdeaFeasible, IdeaNotFeasible},
+	IdeaFeasible:           {IdeaSubmittedToCouncil, IdeaNotFeasible},
+	IdeaSubmittedToCouncil: {IdeaDecided, IdeaRejected},
+	IdeaDecided:            {IdeaInProgress, IdeaDone},
+	IdeaInProgress:         {IdeaDone},
+}
+
+// NextStatuses lists the statuses staff may move an idea to from s.
+func (s IdeaStatus) NextStatuses() []IdeaStatus { return nextStatuses[s] }
+
+// AnswerRequired reports whether moving to s is an official answer that staff
+// must write (it is sent to the author and the supporters).
+func (s IdeaStatus) AnswerRequired() bool {
+	switch s {
+	case IdeaFeasible, IdeaNotFeasible, IdeaRejected, IdeaDecided:
+		return true
+	}
+	return false
+}
+
+// Decision is a staff step on an idea.
+type Decision struct {
+	Status   IdeaStatus
+	Answer   string // the official answer, required for some statuses
+	Progress int    // implementation progress, 0 to 100
+}
+
+// Check validates a decision for an idea in status from.
+func (d Decision) Check(from IdeaStatus) (Decision, error) {
+	d.Answer = strings.TrimSpace(d.Answer)
+	allowed := false
+	for _, s := range from.NextStatuses() {
+		allowed = allowed || s == d.Status
+	}
+	if !allowed && !(d.Status == from && from == IdeaInProgress) {
+		return d, Invalid("status", "error.status_transition")
+	}
+	if d.Status.AnswerRequired() && utf8.RuneCountInString(d.Answer) < 10 {
+		return d, Invalid("answer", "error.answer_required")
+	}
+	if utf8.RuneCountInString(d.Answer) > MaxIdeaLen {
+		return d, Invalid("answer", "error.answer_length")
+	}
+	if d.Progress < 0 || d.Progress > 100 {
+		return d, Invalid("progress", "error.progress_range")
+	}
+	if d.Status == IdeaDone {
+		d.Progress = 100
+	}
+	return d, nil
+}

@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"quartier/core"
 	"quartier/core/mail"
 	"quartier/core/web"
 )
@@ -28,6 +29,14 @@ type Config struct {
 	Auth     AuthConfig     `yaml:"auth"`
 	Mail     MailConfig     `yaml:"mail"`
 	Map      MapConfig      `yaml:"map"`
+	FollowUp FollowUpConfig `yaml:"followup"`
+}
+
+type FollowUpConfig struct {
+	SupportThreshold int `yaml:"support_threshold"`
+	ReviewDays       int `yaml:"review_days"`
+	AnswerDays       int `yaml:"answer_days"`
+	ReminderHour     int `yaml:"reminder_hour"`
 }
 
 type MapConfig struct {
@@ -100,6 +109,7 @@ func defaultConfig() Config {
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
 	c.Map.AssetsDir = "node_modules"
+	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
 	c.Database.MaxConns = 10
 	c.Auth.SessionTTL = 30 * 24 * time.Hour
@@ -200,6 +210,9 @@ func (c Config) validate() error {
 	if t := c.Map.TileURL; t != "" && (!strings.Contains(t, "{z}") || !(strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://"))) {
 		add("map.tile_url must be an http(s) URL template with {z}, {x} and {y}, or empty for no tiles, not %q", t)
 	}
+	if f := c.FollowUp; f.SupportThreshold < 1 || f.ReviewDays < 1 || f.AnswerDays < 1 || f.ReminderHour < 0 || f.ReminderHour > 23 {
+		add("followup needs support_threshold, review_days and answer_days of at least 1, and reminder_hour from 0 to 23")
+	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		add("http.shutdown_timeout must be positive, like 20s")
 	}
@@ -250,6 +263,7 @@ func (c Config) webConfig(version string) web.Config {
 		Map:        web.MapConfig{TileURL: c.Map.TileURL, TileAttribution: c.Map.TileAttribution, AssetsDir: c.Map.AssetsDir},
 		SessionTTL: c.Auth.SessionTTL, ConfirmLinkTTL: c.Auth.ConfirmLinkTTL, ResetLinkTTL: c.Auth.ResetLinkTTL,
 		TrustedProxies: c.HTTP.TrustedProxies, Version: version,
+		FollowUp: core.FollowUp{SupportThreshold: c.FollowUp.SupportThreshold, ReviewDays: c.FollowUp.ReviewDays, AnswerDays: c.FollowUp.AnswerDays},
 		Limits: web.RateLimits{
 			LoginPerIP: lim(rl.LoginPerIP), LoginPerAccount: lim(rl.LoginPerAccount), SignupPerIP: lim(rl.SignupPerIP),
 			MailPerAddress: lim(rl.MailPerAddress), ResetPerIP: lim(rl.ResetPerIP), APIWritePerUser: lim(rl.APIWritePerUser),

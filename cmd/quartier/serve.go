@@ -131,6 +131,13 @@ func (e *commandEnv) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	go daily(ctx, cfg.FollowUp.ReminderHour, func() {
+		if n, err := handler.SendReminders(ctx); err != nil {
+			log.Warn("follow-up reminders failed", "err", err)
+		} else if n > 0 {
+			log.Info("follow-up reminders queued", "mails", n)
+		}
+	})
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set QUARTIER_ADDR or http.addr to a free address)", cfg.HTTP.Addr, err)
@@ -175,6 +182,25 @@ func sweepExpired(ctx context.Context, store *postgres.Store, log *slog.Logger) 
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// daily runs fn every day at hour (server time) until ctx ends. Several server
+// processes would each run it; the job moves to River (leader only) with the
+// sync engine.
+func daily(ctx context.Context, hour int, fn func()) {
+	for {
+		now := time.Now()
+		next := time.Date(now.Year(), now.Month(), now.Day(), hour, 0, 0, 0, now.Location())
+		if !next.After(now) {
+			next = next.AddDate(0, 0, 1)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Until(next)):
+			fn()
 		}
 	}
 }

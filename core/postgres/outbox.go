@@ -61,3 +61,18 @@ func (s *Store) ServerSecret(ctx context.Context) ([]byte, error) {
 	err := s.pool.QueryRow(ctx, `SELECT secret FROM server_secret WHERE id = 1`).Scan(&secret)
 	return secret, wrapDB("read server secret", err)
 }
+
+// QueueMails queues messages in one transaction.
+func (s *Store) QueueMails(ctx context.Context, mails []core.Mail) error {
+	if len(mails) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, "queue mails", func(tx pgx.Tx) error {
+		for _, m := range mails {
+			if err := queueMail(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

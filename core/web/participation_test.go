@@ -1,14 +1,17 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"quartier/core"
+	"quartier/core/web"
 )
 
 // publish creates and publishes a project through the staff editor; extra form
@@ -143,4 +146,86 @@ func TestSupportLimitedToTargetAreas(t *testing.T) {
 		t.Fatalf("support from outside the area: %d", r.status)
 	}
 	resident.get(idea).contains(t, "<strong>1</strong>")
+}
+
+func TestFollowUpDecisionsNotifyAndShowOnTheTimeline(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	author := a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Un marché de producteurs"}, "body": {"Le samedi matin sur la place."}}).header.Get("Location")
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get(idea)
+	tom.post(idea+"/support", nil)
+	if _, err := a.store.ClaimDueMail(ctx, 50, time.Hour); err != nil { // drop the sign-up noise
+		t.Fatal(err)
+	}
+
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/followup").contains(t, "Un marché de producteurs")
+	panel := "/staff" + idea
+	staff.get(panel)
+	r := staff.post(panel+"/decision", url.Values{"status": {"feasible"}, "answer": {"court"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("short answer: %d", r.status)
+	}
+	r.contains(t, "Écrivez la réponse officielle")
+	if r := staff.post(panel+"/decision", url.Values{"status": {"done"}, "answer": {"Sauter des étapes n'est pas permis."}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("skipping steps: %d", r.status)
+	}
+	if r := staff.post(panel+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le collège l'étudiera au conseil de décembre."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("decision: %d %s", r.status, r.body)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour)
+	to := map[string]bool{}
+	for _, m := range mails {
+		to[m.Mail.To] = strings.Contains(m.Mail.Body, "Le collège l'étudiera")
+	}
+	if len(mails) != 2 || !to["lea@example.lu"] || !to["tom@example.lu"] {
+		t.Fatalf("decision mails: %+v", mails)
+	}
+	page := a.browser().get(idea)
+	page.contains(t, "Réponse officielle de la commune", "Le collège l&#39;étudiera au conseil de décembre.", "Faisable")
+	// The supporter can no longer withdraw once the idea is decided feasible.
+	tom.get(idea)
+	if r := tom.post(idea+"/support", url.Values{"withdraw": {"yes"}}); r.status != http.StatusConflict {
+		t.Fatalf("withdraw after the decision: %d", r.status)
+	}
+	// The answer stopped the clock: the idea left the queue.
+	if strings.Contains(staff.get("/staff/followup").body, "Un marché de producteurs") {
+		t.Fatal("answered idea still in the follow-up queue")
+	}
+	_ = author
+}
+
+func TestRemindersForAssignedIdeas(t *testing.T) {
+	now := time.Now()
+	a := newApp(t, nil, func(d *web.Deps) { d.Now = func() time.Time { return now } })
+	manager := a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Plus de bancs publics"}, "body": {"Dans le parc municipal."}}).header.Get("Location")
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff" + idea)
+	staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(manager.ID)}, "review_due": {"2026-12-01"}})
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+	if n, err := a.web.SendReminders(ctx); err != nil || n != 0 {
+		t.Fatalf("reminders 60 days ahead: %d, %v", n, err)
+	}
+	now = now.AddDate(0, 0, 55) // within a week of the deadline
+	if n, err := a.web.SendReminders(ctx); err != nil || n != 1 {
+		t.Fatalf("reminders near the deadline: %d, %v", n, err)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	if len(mails) != 1 || mails[0].Mail.To != "manager@commune.lu" || !strings.Contains(mails[0].Mail.Body, "Plus de bancs publics") {
+		t.Fatalf("reminder: %+v", mails)
+	}
 }

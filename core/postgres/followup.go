@@ -1,0 +1,176 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quartier/core"
+)
+
+// Decide records a staff decision on an idea: new status, official answer (the
+// first one also stops the answer clock), progress, a timeline step, an audit
+// entry, and an e-mail to the author and every supporter, in one transaction.
+// The decision must have been checked against the idea's current status;
+// Decide checks it again under the row lock.
+func (s *Store) Decide(ctx context.Context, actorID, ideaID int64, d core.Decision, notify func(core.Participant, core.Idea) core.Mail) error {
+	return s.inTx(ctx, "decide", func(tx pgx.Tx) error {
+		now := s.now()
+		var current string
+		if err := tx.QueryRow(ctx, `SELECT status FROM idea WHERE id = $1 FOR UPDATE`, ideaID).Scan(&current); err != nil {
+			return notFoundOr(err, "error.idea_not_found", "lock idea")
+		}
+		if _, err := d.Check(core.IdeaStatus(current)); err != nil {
+			return err
+		}
+		var rev int
+		err := tx.QueryRow(ctx, `UPDATE idea SET status = $2, progress = $3,
+				answer = CASE WHEN $4 <> '' THEN $4 ELSE answer END,
+				answered_at = CASE WHEN $4 <> '' THEN coalesce(answered_at, $5) ELSE answered_at END,
+				updated_at = $5, revision = revision + 1
+			WHERE id = $1 RETURNING revision`, ideaID, d.Status, d.Progress, d.Answer, now).Scan(&rev)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, note, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			ideaID, d.Status, d.Answer, actorID, now); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actorID, "idea.status."+string(d.Status), core.EntityIdea, ideaID, d.Answer, now); err != nil {
+			return err
+		}
+		idea, err := scanIdea(tx.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, ideaID))
+		if err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
+			WHERE pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL
+			  AND (pa.id = $1 OR pa.id IN (SELECT participant_id FROM support WHERE idea_id = $2))`, idea.AuthorID, ideaID)
+		if err != nil {
+			return err
+		}
+		people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
+		if err != nil {
+			return err
+		}
+		for _, p := range people {
+			if err := queueMail(ctx, tx, notify(p, idea)); err != nil {
+				return err
+			}
+		}
+		ev := eventAt(now, core.EventUpdated, core.EntityIdea, ideaID, rev, actorID)
+		ev.Data = map[string]any{"status": string(d.Status)}
+		return appendEvent(ctx, tx, ev)
+	})
+}
+
+func audit(ctx context.Context, tx pgx.Tx, actorID int64, action, entity string, id int64, reason string, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, entity, entity_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		nullID(actorID), action, entity, id, reason, now)
+	return err
+}
+
+// Assign gives an idea to a staff member with a review date.
+func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, reviewDue time.Time) error {
+	return s.inTx(ctx, "assign idea", func(tx pgx.Tx) error {
+		var rev int
+		err := tx.QueryRow(ctx, `UPDATE idea SET assigned_to = $2, review_due_on = $3, revision = revision + 1
+			WHERE id = $1 RETURNING revision`, ideaID, nullID(staffID), reviewDue).Scan(&rev)
+		if err != nil {
+			return notFoundOr(err, "error.idea_not_found", "assign idea")
+		}
+		if err := audit(ctx, tx, actorID, "idea.assign", core.EntityIdea, ideaID, "", s.now()); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, eventAt(s.now(), core.EventUpdated, core.EntityIdea, ideaID, rev, actorID))
+	})
+}
+
+// FollowUpRow is an idea as the staff follow-up list shows it.
+type FollowUpRow struct {
+	Idea        core.Idea
+	AssignedTo  string
+	ReviewDueOn time.Time
+}
+
+// FollowUpQueue lists ideas still awaiting an official answer, most urgent first;
+// overdue only with overdueOn set (ideas due before that day).
+func (s *Store) FollowUpQueue(ctx context.Context, overdueOn time.Time, limit int) ([]FollowUpRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, coalesce(st.display_name, ''), i.review_due_on`+ideaFrom+`
+		LEFT JOIN participant st ON st.id = i.assigned_to
+		WHERE i.answered_at IS NULL AND ($1::date IS NULL OR i.answer_due_on < $1::date)
+		ORDER BY i.answer_due_on, i.id LIMIT $2`, nullDate(overdueOn), limit)
+	if err != nil {
+		return nil, wrapDB("follow-up queue", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowUpRow, error) {
+		var r FollowUpRow
+		var review *time.Time
+		i, err := scanIdea(rowExtra{row, []any{&r.AssignedTo, &review}})
+		r.Idea = i
+		if review != nil {
+			r.ReviewDueOn = *review
+		}
+		return r, err
+	})
+	return out, wrapDB("scan follow-up queue", err)
+}
+
+// rowExtra scans extra trailing columns after the ones the scanner asks for.
+type rowExtra struct {
+	row   pgx.CollectableRow
+	extra []any
+}
+
+func (r rowExtra) Scan(dest ...any) error { return r.row.Scan(append(dest, r.extra...)...) }
+
+func nullDate(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// StaffMembers lists live staff accounts (for assignment).
+func (s *Store) StaffMembers(ctx context.Context) ([]core.Participant, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+participantColumns+` FROM participant
+		WHERE deleted_at IS NULL AND role IN ('moderator', 'manager', 'admin') ORDER BY display_name`)
+	if err != nil {
+		return nil, wrapDB("list staff", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
+	return out, wrapDB("scan staff", err)
+}
+
+// DueReminders returns, per assigned staff member, the unanswered ideas whose
+// answer is due on or before until (overdue ones included).
+func (s *Store) DueReminders(ctx context.Context, until time.Time) (map[int64][]core.Idea, map[int64]core.Participant, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, i.assigned_to`+ideaFrom+`
+		WHERE i.answered_at IS NULL AND i.assigned_to IS NOT NULL AND i.answer_due_on <= $1::date
+		ORDER BY i.answer_due_on`, until)
+	if err != nil {
+		return nil, nil, wrapDB("due reminders", err)
+	}
+	byStaff := map[int64][]core.Idea{}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (int64, error) {
+		var staff int64
+		i, err := scanIdea(rowExtra{row, []any{&staff}})
+		byStaff[staff] = append(byStaff[staff], i)
+		return staff, err
+	})
+	if err != nil {
+		return nil, nil, wrapDB("scan reminders", err)
+	}
+	people := map[int64]core.Participant{}
+	for _, id := range list {
+		if _, ok := people[id]; !ok {
+			p, err := s.Participant(ctx, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			people[id] = p
+		}
+	}
+	return byStaff, people, nil
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+)
+
+// staffFollowUp lists the ideas awaiting an official answer, overdue first.
+func (s *Server) staffFollowUp(c *gin.Context) {
+	var overdueOn time.Time
+	if c.Query("overdue") == "1" {
+		overdueOn = s.now()
+	}
+	rows, err := s.store.FollowUpQueue(c.Request.Context(), overdueOn, 500)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "staff_followup", map[string]any{"Rows": rows, "Today": s.now(), "Overdue": !overdueOn.IsZero()})
+}
+
+// staffIdea is the staff panel of one idea: assignment and decisions.
+func (s *Server) staffIdea(c *gin.Context) {
+	s.staffIdeaPage(c, http.StatusOK, nil, nil)
+}
+
+func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form map[string]string) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	staff, err := s.store.StaffMembers(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	steps, err := s.store.IdeaSteps(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Next": i.Status.NextStatuses(),
+		"ReviewDue": s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays).Format("2006-01-02")}
+	if formErr != nil {
+		s.formPage(c, "staff_idea", formErr, form, data)
+		return
+	}
+	s.render(c, status, "staff_idea", data)
+}
+
+func (s *Server) staffAssign(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	staffID, _ := strconv.ParseInt(c.PostForm("staff_id"), 10, 64)
+	due, err := time.Parse("2006-01-02", c.PostForm("review_due"))
+	if err != nil {
+		s.staffIdeaPage(c, http.StatusUnprocessableEntity, core.Invalid("review_due", "error.date_invalid"), map[string]string{"review_due": c.PostForm("review_due")})
+		return
+	}
+	if err := s.store.Assign(c.Request.Context(), userOf(c).ID, i.ID, staffID, due); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/staff/ideas/"+strconv.FormatInt(i.ID, 10), "flash.idea_assigned")
+}
+
+// staffDecide records a decision and tells the author and the supporters.
+func (s *Server) staffDecide(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	progress, _ := strconv.Atoi(strings.TrimSpace(c.DefaultPostForm("progress", "0")))
+	d, err := core.Decision{Status: core.IdeaStatus(c.PostForm("status")), Answer: c.PostForm("answer"), Progress: progress}.Check(i.Status)
+	if err != nil {
+		s.staffIdeaPage(c, http.StatusUnprocessableEntity, err, map[string]string{"answer": c.PostForm("answer"), "status": c.PostForm("status")})
+		return
+	}
+	link := s.link("/ideas/" + strconv.FormatInt(i.ID, 10))
+	err = s.store.Decide(c.Request.Context(), userOf(c).ID, i.ID, d, func(p core.Participant, idea core.Idea) core.Mail {
+		answer := d.Answer
+		if answer == "" {
+			answer = "—"
+		}
+		return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.decision.subject", "idea", idea.Title),
+			Body: s.catalog.T(p.Locale, "mail.decision.body", "name", p.DisplayName, "idea", idea.Title,
+				"status", s.catalog.T(p.Locale, "status."+string(d.Status)), "answer", answer, "link", link)}
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
+	s.redirectWithFlash(c, "/staff/ideas/"+strconv.FormatInt(i.ID, 10), "flash.decision_saved")
+}
+
+// SendReminders e-mails each staff member the ideas assigned to them whose
+// official answer is due within a week or overdue. cmd/quartier runs it daily.
+func (s *Server) SendReminders(ctx context.Context) (int, error) {
+	byStaff, people, err := s.store.DueReminders(ctx, s.now().AddDate(0, 0, 7))
+	if err != nil {
+		return 0, err
+	}
+	var mails []core.Mail
+	for id, ideas := range byStaff {
+		p := people[id]
+		var lines []string
+		for _, i := range ideas {
+			lines = append(lines, "- "+i.AnswerDueOn.Format("2006-01-02")+" "+i.Title+" "+s.link("/staff/ideas/"+strconv.FormatInt(i.ID, 10)))
+		}
+		mails = append(mails, core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.reminder.subject", "n", len(ideas)),
+			Body: s.catalog.T(p.Locale, "mail.reminder.body", "name", p.DisplayName, "list", strings.Join(lines, "\n"))})
+	}
+	if err := s.store.QueueMails(ctx, mails); err != nil {
+		return 0, err
+	}
+	s.mailPoke()
+	return len(mails), nil
+}
