@@ -80,7 +80,9 @@ type AuthConfig struct {
 		MailPerAddress  LimitConfig `yaml:"mail_per_address"`
 		ResetPerIP      LimitConfig `yaml:"reset_per_ip"`
 		APIWritePerUser LimitConfig `yaml:"api_write_per_user"`
+		FlagsPerUser    LimitConfig `yaml:"flags_per_user"`
 	} `yaml:"rate_limits"`
+	HideAfterFlags int `yaml:"hide_after_flags"`
 }
 
 type MailConfig struct {
@@ -122,6 +124,8 @@ func defaultConfig() Config {
 	rl.MailPerAddress = LimitConfig{5, time.Hour}
 	rl.ResetPerIP = LimitConfig{20, time.Hour}
 	rl.APIWritePerUser = LimitConfig{120, time.Minute}
+	rl.FlagsPerUser = LimitConfig{20, time.Hour}
+	c.Auth.HideAfterFlags = 3
 	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
 	c.Mail.DevCatcher = "127.0.0.1:2525"
 	c.Mail.SMTP.Host = "127.0.0.1"
@@ -204,6 +208,9 @@ func (c Config) validate() error {
 	if c.HTTP.MaxBodyBytes < 1024 {
 		add("http.max_body_bytes must be at least 1024")
 	}
+	if c.Auth.HideAfterFlags < 1 {
+		add("auth.hide_after_flags must be at least 1")
+	}
 	if c.HTTP.MaxUploadBytes < c.HTTP.MaxBodyBytes {
 		add("http.max_upload_bytes must be at least http.max_body_bytes")
 	}
@@ -230,6 +237,7 @@ func (c Config) validate() error {
 	for name, l := range map[string]LimitConfig{
 		"login_per_ip": rl.LoginPerIP, "login_per_account": rl.LoginPerAccount, "signup_per_ip": rl.SignupPerIP,
 		"mail_per_address": rl.MailPerAddress, "reset_per_ip": rl.ResetPerIP, "api_write_per_user": rl.APIWritePerUser,
+		"flags_per_user": rl.FlagsPerUser,
 	} {
 		if l.Max < 1 || l.Window < time.Second {
 			add("auth.rate_limits.%s needs max >= 1 and a window of at least 1s", name)
@@ -267,6 +275,8 @@ func (c Config) webConfig(version string) web.Config {
 		Limits: web.RateLimits{
 			LoginPerIP: lim(rl.LoginPerIP), LoginPerAccount: lim(rl.LoginPerAccount), SignupPerIP: lim(rl.SignupPerIP),
 			MailPerAddress: lim(rl.MailPerAddress), ResetPerIP: lim(rl.ResetPerIP), APIWritePerUser: lim(rl.APIWritePerUser),
+			FlagsPerUser: lim(rl.FlagsPerUser),
 		},
+		HideAfterFlags: c.Auth.HideAfterFlags,
 	}
 }

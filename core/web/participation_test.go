@@ -229,3 +229,62 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 		t.Fatalf("reminder: %+v", mails)
 	}
 }
+
+func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
+	a := newApp(t, func(c *web.Config) { c.HideAfterFlags = 2; c.Limits.FlagsPerUser = web.Limit{Max: 3, Window: time.Hour} })
+	a.account("mod@commune.lu", core.RoleModerator)
+	for _, e := range []string{"lea@example.lu", "tom@example.lu", "max@example.lu"} {
+		a.account(e, core.RoleCitizen)
+	}
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Publicité déguisée"}, "body": {"Achetez nos produits chez nous."}}).header.Get("Location")
+	flagAs := func(email string) response {
+		b := a.browser()
+		b.login(email)
+		b.get(idea)
+		return b.post(idea+"/flag", url.Values{"reason": {"spam"}, "next": {idea}})
+	}
+	if r := flagAs("tom@example.lu"); r.status != http.StatusSeeOther {
+		t.Fatalf("flag: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, "Publicité déguisée") // one flag: still visible
+	flagAs("max@example.lu")
+	if r := a.browser().get(idea); r.status != http.StatusNotFound {
+		t.Fatalf("hidden idea shown to the public: %d", r.status)
+	}
+	a.browser().get("/ideas").contains(t, "0 idée(s)")
+
+	mod := a.browser()
+	mod.login("mod@commune.lu")
+	page := mod.get("/staff/moderation")
+	page.contains(t, "Publicité déguisée", "2 signalement(s)", "masqué en attente")
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+	id := strings.TrimPrefix(idea, "/ideas/")
+	if r := mod.post("/staff/moderation", url.Values{"entity": {"idea"}, "id": {id}, "action": {"restore"}, "reason": {"Pas de la publicité : une épicerie locale."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("restore: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, "Publicité déguisée")
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "une épicerie locale") {
+		t.Fatalf("author not told: %+v", mails)
+	}
+	mod.get("/staff/moderation").contains(t, "restore idea "+id, "Pas de la publicité", "auto_hide idea "+id)
+
+	// A flag storm from one account is rate-limited.
+	storm := a.browser()
+	storm.login("tom@example.lu")
+	storm.get(idea)
+	var last response
+	for i := 0; i < 4; i++ {
+		last = storm.post(idea+"/flag", url.Values{"reason": {"insult"}, "next": {idea}})
+	}
+	if last.status != http.StatusTooManyRequests {
+		t.Fatalf("flag storm: %d", last.status)
+	}
+	// Citizens cannot moderate.
+	if r := storm.post("/staff/moderation", url.Values{"entity": {"idea"}, "id": {id}, "action": {"hide"}, "reason": {"non"}}); r.status != http.StatusForbidden {
+		t.Fatalf("citizen moderating: %d", r.status)
+	}
+}

@@ -46,6 +46,9 @@ func loadPages() (*pages, error) {
 		"paragraphs": func(text string) template.HTML {
 			return template.HTML(core.PlainToHTML(text)) //nolint:gosec // PlainToHTML escapes
 		},
+		"flagData": func(page *Page, entity string, id int64, back string) map[string]any {
+			return map[string]any{"Page": page, "Entity": entity, "ID": id, "Back": back, "Reasons": flagReasons}
+		},
 		"commentsData": func(page *Page, list []*core.Comment) map[string]any {
 			return map[string]any{"Page": page, "List": list}
 		},

@@ -39,6 +39,7 @@ type RateLimits struct {
 	MailPerAddress  Limit // e-mails sent to one address (sign-up, reset)
 	ResetPerIP      Limit
 	APIWritePerUser Limit
+	FlagsPerUser    Limit
 }
 
 // Config is what the web layer needs to know; cmd/quartier fills it from config.yaml
@@ -56,6 +57,7 @@ type Config struct {
 	TrustedProxies []string
 	Version        string
 	FollowUp       core.FollowUp // the commune's procedure for ideas
+	HideAfterFlags int           // flags that hide content pending review
 }
 
 // MapConfig says where map tiles come from. Without a tile URL, maps draw their
@@ -124,6 +126,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.cfg.HideAfterFlags <= 0 {
+		s.cfg.HideAfterFlags = 3
 	}
 	if s.cfg.FollowUp.SupportThreshold <= 0 {
 		s.cfg.FollowUp = core.DefaultFollowUp
@@ -202,6 +207,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/ideas/:id", s.idea)
 	h.POST("/ideas/:id/support", s.requireLogin, s.support)
 	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
+	h.POST("/ideas/:id/flag", s.requireLogin, s.flag(core.EntityIdea))
+	h.POST("/comments/:id/flag", s.requireLogin, s.flag(core.EntityComment))
 
 	acc := h.Group("/account", s.requireLogin)
 	acc.GET("", s.account)
@@ -217,6 +224,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	staff := h.Group("/staff", s.requireRole(core.RoleModerator))
 	staff.GET("", s.staffHome)
 	staff.GET("/participants", s.requireRole(core.RoleManager), s.staffParticipants)
+	staff.GET("/moderation", s.staffModeration)
+	staff.POST("/moderation", s.staffModerate)
 	staff.POST("/participants/:id/role", s.requireRole(core.RoleAdmin), s.staffSetRole)
 
 	geoStaff := staff.Group("", s.requireRole(core.RoleManager))
