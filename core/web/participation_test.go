@@ -231,7 +231,10 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 }
 
 func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
-	a := newApp(t, func(c *web.Config) { c.HideAfterFlags = 2; c.Limits.FlagsPerUser = web.Limit{Max: 3, Window: time.Hour} })
+	a := newApp(t, func(c *web.Config) {
+		c.HideAfterFlags = 2
+		c.Limits.FlagsPerUser = web.Limit{Max: 3, Window: time.Hour}
+	})
 	a.account("mod@commune.lu", core.RoleModerator)
 	for _, e := range []string{"lea@example.lu", "tom@example.lu", "max@example.lu"} {
 		a.account(e, core.RoleCitizen)
