@@ -291,3 +291,63 @@ func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
 		t.Fatalf("citizen moderating: %d", r.status)
 	}
 }
+
+// apiToken creates a personal token for email through the account page.
+func (a *app) apiToken(email string) string {
+	a.t.Helper()
+	b := a.browser()
+	b.login(email)
+	b.get("/account")
+	r := b.post("/account/tokens", url.Values{"name": {"test"}})
+	m := regexp.MustCompile(`id="new-token" class="token" readonly value="([^"]+)"`).FindStringSubmatch(r.body)
+	if m == nil {
+		a.t.Fatalf("no token: %d", r.status)
+	}
+	return m[1]
+}
+
+func TestParticipationAPI(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea, tom := a.apiToken("lea@example.lu"), a.apiToken("tom@example.lu")
+	if r := a.apiCall("POST", "/api/v1/ideas", "", "application/json", `{"title":"x","body":"y"}`); r.status != http.StatusUnauthorized {
+		t.Fatalf("anonymous idea: %d", r.status)
+	}
+	r := a.apiCall("POST", "/api/v1/ideas", lea, "application/json", `{"title":"Fontaine à eau","body":"Une fontaine près du parc.","position":[6.1319,49.6116]}`)
+	if r.status != http.StatusCreated || !strings.Contains(r.body, `"status":"submitted"`) || !strings.Contains(r.body, `"position":[6.1319,49.6116]`) {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	id := regexp.MustCompile(`"id":(\d+)`).FindStringSubmatch(r.body)[1]
+	for i, want := range []string{`"changed":true`, `"changed":false`} {
+		r := a.apiCall("PUT", "/api/v1/ideas/"+id+"/support", tom, "", "")
+		if r.status != 200 || !strings.Contains(r.body, `"support_count":1`) || !strings.Contains(r.body, want) {
+			t.Fatalf("support %d: %d %s", i+1, r.status, r.body)
+		}
+	}
+	if r := a.apiCall("DELETE", "/api/v1/ideas/"+id+"/support", tom, "", ""); !strings.Contains(r.body, `"support_count":0`) {
+		t.Fatalf("withdraw: %s", r.body)
+	}
+	a.apiCall("POST", "/api/v1/ideas/"+id+"/comments", tom, "application/json", `{"body":"Oui !"}`)
+	r = a.apiCall("GET", "/api/v1/ideas/"+id+"/comments", "", "", "")
+	if !strings.Contains(r.body, `"body":"Oui !"`) {
+		t.Fatalf("comments: %s", r.body)
+	}
+	r = a.apiCall("GET", "/api/v1/ideas/map?bbox=6.10,49.59,6.16,49.63", "", "", "")
+	if r.status != 200 || !strings.Contains(r.body, `"coordinates":[6.1319,49.6116]`) || !strings.Contains(r.body, `"title":"Fontaine à eau"`) {
+		t.Fatalf("map: %d %s", r.status, r.body)
+	}
+	if r := a.apiCall("GET", "/api/v1/ideas/map?bbox=6.2,49.59,6.16,49.63", "", "", ""); r.status != http.StatusBadRequest {
+		t.Fatalf("inverted bbox: %d", r.status)
+	}
+	if r := a.apiCall("GET", "/api/v1/ideas/map?bbox=7,50,7.1,50.1", "", "", ""); strings.Contains(r.body, "Fontaine") {
+		t.Fatalf("idea outside the box returned: %s", r.body)
+	}
+	r = a.apiCall("GET", "/api/v1/ideas/"+id, "", "", "")
+	if !strings.Contains(r.body, `"timeline":[{"status":"submitted"`) {
+		t.Fatalf("idea: %s", r.body)
+	}
+	if r := a.apiCall("GET", "/api/v1/ideas?sort=new", "", "", ""); !strings.Contains(r.body, `"total":1`) {
+		t.Fatalf("ideas: %s", r.body)
+	}
+}

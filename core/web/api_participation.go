@@ -1,0 +1,347 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+type apiPhase struct {
+	Kind  string  `json:"kind"`
+	Start string  `json:"start"`
+	End   *string `json:"end"`
+}
+
+type apiProject struct {
+	ID            int64       `json:"id"`
+	Title         string      `json:"title"`
+	Summary       string      `json:"summary"`
+	BodyHTML      string      `json:"body_html,omitempty"`
+	Topics        []string    `json:"topics"`
+	AreaIDs       []int64     `json:"area_ids"`
+	Status        string      `json:"status"`
+	Position      *[2]float64 `json:"position"`
+	FollowerCount int         `json:"follower_count"`
+	IdeaCount     int         `json:"idea_count"`
+	Phases        []apiPhase  `json:"phases,omitempty"`
+	URL           string      `json:"url"`
+}
+
+func (s *Server) projectJSON(p core.Project, full bool) apiProject {
+	out := apiProject{ID: p.ID, Title: p.Title, Summary: p.Summary, Topics: nonNil(p.Topics), AreaIDs: nonNilIDs(p.AreaIDs),
+		Status: string(p.Status), FollowerCount: p.FollowerCount, IdeaCount: p.IdeaCount,
+		URL: s.link("/projects/" + strconv.FormatInt(p.ID, 10))}
+	if p.HasPoint {
+		out.Position = &[2]float64{p.Point[0], p.Point[1]}
+	}
+	if full {
+		out.BodyHTML = p.BodyHTML
+		for _, ph := range p.Phases {
+			ap := apiPhase{Kind: string(ph.Kind), Start: ph.Start.Format("2006-01-02")}
+			if !ph.End.IsZero() {
+				end := ph.End.Format("2006-01-02")
+				ap.End = &end
+			}
+			out.Phases = append(out.Phases, ap)
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilIDs(s []int64) []int64 {
+	if s == nil {
+		return []int64{}
+	}
+	return s
+}
+
+type apiIdea struct {
+	ID           int64       `json:"id"`
+	ProjectID    *int64      `json:"project_id"`
+	Title        string      `json:"title"`
+	Body         string      `json:"body"`
+	Author       string      `json:"author"`
+	Position     *[2]float64 `json:"position"`
+	Channel      string      `json:"channel"`
+	Status       string      `json:"status"`
+	SupportCount int         `json:"support_count"`
+	CommentCount int         `json:"comment_count"`
+	AnswerDueOn  string      `json:"answer_due_on"`
+	Answer       *string     `json:"answer"`
+	AnsweredAt   *time.Time  `json:"answered_at"`
+	Progress     int         `json:"progress"`
+	CreatedAt    time.Time   `json:"created_at"`
+	URL          string      `json:"url"`
+	Timeline     []apiStep   `json:"timeline,omitempty"`
+}
+
+type apiStep struct {
+	Status string    `json:"status"`
+	Note   string    `json:"note,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+func (s *Server) ideaJSON(i core.Idea) apiIdea {
+	out := apiIdea{ID: i.ID, Title: i.Title, Body: i.Body, Author: i.AuthorName, Channel: string(i.Channel), Status: string(i.Status),
+		SupportCount: i.SupportCount, CommentCount: i.CommentCount, AnswerDueOn: i.AnswerDueOn.Format("2006-01-02"),
+		Progress: i.Progress, CreatedAt: i.CreatedAt.UTC(), URL: s.link("/ideas/" + strconv.FormatInt(i.ID, 10)), AnsweredAt: timeOrNil(i.AnsweredAt)}
+	if i.ProjectID > 0 {
+		pid := i.ProjectID
+		out.ProjectID = &pid
+	}
+	if i.HasPoint {
+		out.Position = &[2]float64{i.Point[0], i.Point[1]}
+	}
+	if i.Answer != "" {
+		a := i.Answer
+		out.Answer = &a
+	}
+	return out
+}
+
+func (s *Server) apiProjects(c *gin.Context) {
+	page := pageNumber(c)
+	list, total, err := s.store.Projects(c.Request.Context(), postgres.ProjectFilter{Topic: c.Query("topic"), Limit: pageSize, Offset: (page - 1) * pageSize})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]apiProject, 0, len(list))
+	for _, p := range list {
+		out = append(out, s.projectJSON(p, false))
+	}
+	c.JSON(http.StatusOK, gin.H{"projects": out, "total": total, "page": page, "page_size": pageSize})
+}
+
+func (s *Server) apiProject(c *gin.Context) {
+	p, ok := s.loadProject(c)
+	if !ok {
+		return
+	}
+	c.JSON(http.StatusOK, s.projectJSON(p, true))
+}
+
+func (s *Server) apiIdeas(c *gin.Context) {
+	page := pageNumber(c)
+	f := postgres.IdeaFilter{Top: c.Query("sort") != "new", Status: core.IdeaStatus(c.Query("status")), Limit: pageSize, Offset: (page - 1) * pageSize}
+	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil {
+		f.ProjectID = pid
+	}
+	list, total, err := s.store.Ideas(c.Request.Context(), f)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]apiIdea, 0, len(list))
+	for _, i := range list {
+		out = append(out, s.ideaJSON(i))
+	}
+	c.JSON(http.StatusOK, gin.H{"ideas": out, "total": total, "page": page, "page_size": pageSize})
+}
+
+func (s *Server) apiIdea(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	steps, err := s.store.IdeaSteps(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := s.ideaJSON(i)
+	for _, st := range steps {
+		out.Timeline = append(out.Timeline, apiStep{Status: string(st.Status), Note: st.Note, At: st.CreatedAt.UTC()})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type apiComment struct {
+	ID        int64         `json:"id"`
+	Author    string        `json:"author"`
+	Body      string        `json:"body"`
+	Channel   string        `json:"channel"`
+	CreatedAt time.Time     `json:"created_at"`
+	Replies   []*apiComment `json:"replies"`
+}
+
+func commentsJSON(list []*core.Comment) []*apiComment {
+	out := make([]*apiComment, 0, len(list))
+	for _, c := range list {
+		out = append(out, &apiComment{ID: c.ID, Author: c.AuthorName, Body: c.Body, Channel: string(c.Channel),
+			CreatedAt: c.CreatedAt.UTC(), Replies: commentsJSON(c.Replies)})
+	}
+	return out
+}
+
+func (s *Server) apiComments(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	list, err := s.store.Comments(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"comments": commentsJSON(list)})
+}
+
+type apiIdeaInput struct {
+	ProjectID int64       `json:"project_id"`
+	Title     string      `json:"title"`
+	Body      string      `json:"body"`
+	Position  *[2]float64 `json:"position"`
+}
+
+func (s *Server) apiCreateIdea(c *gin.Context) {
+	u := userOf(c)
+	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in apiIdeaInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ii := core.IdeaInput{ProjectID: in.ProjectID, Title: in.Title, Body: in.Body, Channel: core.ChannelWeb}
+	if in.Position != nil {
+		ii.Point, ii.HasPoint = orb.Point{in.Position[0], in.Position[1]}, true
+	}
+	ii, err := ii.Normalize()
+	if err != nil {
+		s.fail(c, core.Problems(err)[0])
+		return
+	}
+	id, err := s.store.CreateIdea(c.Request.Context(), u.ID, ii, s.cfg.FollowUp.AnswerDays)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	i, err := s.store.Idea(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, s.ideaJSON(i))
+}
+
+type apiCommentInput struct {
+	Body     string `json:"body"`
+	ParentID int64  `json:"parent_id"`
+}
+
+func (s *Server) apiCreateComment(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	u := userOf(c)
+	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in apiCommentInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := core.NormalizeComment(in.Body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, err := s.store.AddComment(c.Request.Context(), i.ID, in.ParentID, u.ID, body, core.ChannelWeb)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, gin.H{"id": id})
+}
+
+// apiSupport supports (PUT) or withdraws (DELETE); repeating either changes nothing.
+func (s *Server) apiSupport(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	u := userOf(c)
+	if err := s.allow(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var res postgres.SupportResult
+	var err error
+	if c.Request.Method == http.MethodDelete {
+		res, err = s.store.Withdraw(c.Request.Context(), i.ID, u.ID)
+	} else {
+		block, berr := s.supportBlock(c, i)
+		if berr != nil {
+			s.fail(c, berr)
+			return
+		}
+		if block != "" {
+			s.fail(c, &core.Error{Code: core.CodeForbidden, Key: block})
+			return
+		}
+		res, err = s.store.Support(c.Request.Context(), i.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"supported": c.Request.Method != http.MethodDelete, "support_count": res.SupportCount, "changed": res.Changed})
+}
+
+// maxMapPins bounds the ideas one map request returns.
+const maxMapPins = 1000
+
+// apiIdeasMap returns the ideas inside ?bbox=minLon,minLat,maxLon,maxLat as GeoJSON.
+func (s *Server) apiIdeasMap(c *gin.Context) {
+	parts := strings.Split(c.Query("bbox"), ",")
+	var v [4]float64
+	ok := len(parts) == 4
+	for i := 0; ok && i < 4; i++ {
+		f, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
+		v[i], ok = f, err == nil
+	}
+	if !ok || v[0] >= v[2] || v[1] >= v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {
+		s.fail(c, core.Invalid("bbox", "error.bbox_invalid"))
+		return
+	}
+	pins, err := s.store.IdeasIn(c.Request.Context(), orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, maxMapPins)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, p := range pins {
+		f := geojson.NewFeature(p.Point)
+		f.ID = p.ID
+		f.Properties = geojson.Properties{"title": p.Title, "status": string(p.Status), "support_count": p.SupportCount}
+		fc.Append(f)
+	}
+	body, err := fc.MarshalJSON()
+	if err != nil {
+		s.fail(c, core.Internalf("encode map: %w", err))
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=30")
+	c.Data(http.StatusOK, "application/geo+json", body)
+}
