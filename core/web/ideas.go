@@ -91,6 +91,16 @@ func (s *Server) supportBlock(c *gin.Context, i core.Idea) (string, error) {
 	return "support.outside", nil
 }
 
+// ideaOrFeed serves /ideas/feed.atom and /ideas/feed.rss, and idea pages.
+func (s *Server) ideaOrFeed(c *gin.Context) {
+	if id := c.Param("id"); id == "feed.atom" || id == "feed.rss" {
+		c.Params = append(c.Params, gin.Param{Key: "format", Value: id})
+		s.ideasFeed(c)
+		return
+	}
+	s.idea(c)
+}
+
 func (s *Server) idea(c *gin.Context) {
 	i, ok := s.loadIdea(c)
 	if !ok {

@@ -351,3 +351,34 @@ func TestParticipationAPI(t *testing.T) {
 		t.Fatalf("ideas: %s", r.body)
 	}
 }
+
+func TestFeeds(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	project := staff.publish(t, "Nouvelle école", "<p>Une école</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	staff.post("/staff"+project+"/updates", url.Values{"update_title": {"Permis accordé & travaux"}, "update_body": {"<p>Les travaux <em>commencent</em></p>"}})
+	r := a.browser().get(project + "/feed.atom")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/atom+xml") {
+		t.Fatalf("atom: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	for _, want := range []string{`<feed xmlns="http://www.w3.org/2005/Atom">`, "<title>Permis accordé &amp; travaux</title>", `<content type="html">&lt;p&gt;Les travaux &lt;em&gt;commencent&lt;/em&gt;&lt;/p&gt;</content>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("atom lacks %q:\n%s", want, r.body)
+		}
+	}
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Un potager collectif"}, "body": {"Derrière la nouvelle école."}})
+	r = a.browser().get("/ideas/feed.rss")
+	if r.status != 200 || !strings.Contains(r.body, `<rss version="2.0">`) || !strings.Contains(r.body, "<title>Un potager collectif</title>") {
+		t.Fatalf("rss: %d %s", r.status, r.body)
+	}
+	if r := a.browser().get(project + "/feed.json"); r.status != 404 {
+		t.Fatalf("unknown feed format: %d", r.status)
+	}
+}

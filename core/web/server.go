@@ -200,11 +200,12 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	h.GET("/projects", s.projects)
 	h.GET("/projects/:id", s.project)
+	h.GET("/projects/:id/:format", s.projectFeed)
 	h.POST("/projects/:id/follow", s.requireLogin, s.followProject)
 	h.GET("/ideas", s.ideas)
 	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
 	h.POST("/ideas", s.requireLogin, s.createIdea)
-	h.GET("/ideas/:id", s.idea)
+	h.GET("/ideas/:id", s.ideaOrFeed)
 	h.POST("/ideas/:id/support", s.requireLogin, s.support)
 	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
 	h.POST("/ideas/:id/flag", s.requireLogin, s.flag(core.EntityIdea))
