@@ -382,3 +382,35 @@ func TestFeeds(t *testing.T) {
 		t.Fatalf("unknown feed format: %d", r.status)
 	}
 }
+
+func TestIndicators(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}}).header.Get("Location")
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get(idea)
+	tom.post(idea+"/support", nil)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff" + idea)
+	staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le service technique la posera au printemps."}})
+	page := staff.get("/staff/indicators")
+	page.contains(t, "<dt>Idées proposées</dt><dd>1</dd>", "<dt>Participant·e·s inscrit·e·s</dt><dd>3</dd>",
+		"<dt>Actif·ve·s (90 derniers jours)</dt><dd>2</dd>", "<dt>Idées prises en compte</dt><dd>1</dd>",
+		"Quartier Gare</td><td>1</td>", "Commune Luxembourg</td><td>1</td>", `class="chart"`)
+	csvBody := staff.get("/staff/indicators.csv").body
+	month := time.Now().Format("2006-01")
+	if !strings.Contains(csvBody, month+";1;3;2;1;0") {
+		t.Fatalf("csv for %s:\n%s", month, csvBody)
+	}
+	if r := lea.get("/staff/indicators"); r.status != http.StatusForbidden {
+		t.Fatalf("citizen on indicators: %d", r.status)
+	}
+}

@@ -240,6 +240,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/targets/:id/parts/:n/remove", s.staffRemovePart)
 	geoStaff.GET("/targets/:id/export/:format", s.staffExportTarget)
 	geoStaff.GET("/followup", s.staffFollowUp)
+	geoStaff.GET("/indicators", s.staffIndicators)
+	geoStaff.GET("/indicators.csv", s.staffIndicatorsCSV)
 	geoStaff.GET("/ideas/:id", s.staffIdea)
 	geoStaff.POST("/ideas/:id/assign", s.staffAssign)
 	geoStaff.POST("/ideas/:id/decision", s.staffDecide)

@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+)
+
+// MonthIndicators are the commune's evaluation figures for one month.
+type MonthIndicators struct {
+	Month      time.Time
+	Ideas      int // ideas proposed
+	Registered int // new accounts
+	Active     int // distinct participants who proposed, commented or supported
+	TakenUp    int // ideas answered feasible (or sent further) that month
+	Realised   int // ideas done that month
+}
+
+// Indicators are the figures the staff dashboard and its CSV show.
+type Indicators struct {
+	Months          []MonthIndicators // oldest first
+	RegisteredTotal int
+	Active90        int            // took part in the last 90 days, any channel
+	IdeasByChannel  map[string]int // all time
+	IdeasTotal      int
+	TakenUpTotal    int
+	RealisedTotal   int
+}
+
+// Indicators computes the figures for the months since from (first of month),
+// up to now.
+func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (Indicators, error) {
+	var ind Indicators
+	rows, err := s.pool.Query(ctx, `WITH months AS (
+			SELECT generate_series(date_trunc('month', $1::timestamptz), date_trunc('month', $2::timestamptz), interval '1 month') AS m),
+		actions AS (
+			SELECT author_id AS who, created_at AS at FROM idea
+			UNION ALL SELECT author_id, created_at FROM comment
+			UNION ALL SELECT participant_id, created_at FROM support)
+		SELECT m,
+			(SELECT count(*) FROM idea WHERE created_at >= m AND created_at < m + interval '1 month'),
+			(SELECT count(*) FROM participant WHERE created_at >= m AND created_at < m + interval '1 month'),
+			(SELECT count(DISTINCT who) FROM actions WHERE at >= m AND at < m + interval '1 month'),
+			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status IN ('feasible') AND created_at >= m AND created_at < m + interval '1 month'),
+			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status = 'done' AND created_at >= m AND created_at < m + interval '1 month')
+		FROM months ORDER BY m`, from, now)
+	if err != nil {
+		return ind, wrapDB("monthly indicators", err)
+	}
+	ind.Months, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MonthIndicators, error) {
+		var m MonthIndicators
+		return m, row.Scan(&m.Month, &m.Ideas, &m.Registered, &m.Active, &m.TakenUp, &m.Realised)
+	})
+	if err != nil {
+		return ind, wrapDB("scan indicators", err)
+	}
+	err = s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM participant WHERE deleted_at IS NULL),
+		(SELECT count(DISTINCT who) FROM (
+			SELECT author_id AS who FROM idea WHERE created_at > $1
+			UNION SELECT author_id FROM comment WHERE created_at > $1
+			UNION SELECT participant_id FROM support WHERE created_at > $1) a),
+		(SELECT count(*) FROM idea),
+		(SELECT count(*) FROM idea WHERE status IN ('feasible', 'submitted_to_council', 'decided', 'in_progress', 'done')),
+		(SELECT count(*) FROM idea WHERE status = 'done')`, now.AddDate(0, 0, -90)).
+		Scan(&ind.RegisteredTotal, &ind.Active90, &ind.IdeasTotal, &ind.TakenUpTotal, &ind.RealisedTotal)
+	if err != nil {
+		return ind, wrapDB("indicator totals", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT channel, count(*) FROM idea GROUP BY channel ORDER BY channel`)
+	if err != nil {
+		return ind, wrapDB("ideas by channel", err)
+	}
+	ind.IdeasByChannel = map[string]int{}
+	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var ch string
+		var n int
+		err := row.Scan(&ch, &n)
+		ind.IdeasByChannel[ch] = n
+		return struct{}{}, err
+	})
+	return ind, wrapDB("scan channels", err)
+}
+
+// IdeaPositions returns the position of every idea that has one, for counting
+// ideas per area in memory.
+func (s *Store) IdeaPositions(ctx context.Context) ([]orb.Point, error) {
+	rows, err := s.pool.Query(ctx, `SELECT lon, lat FROM idea WHERE lon IS NOT NULL`)
+	if err != nil {
+		return nil, wrapDB("idea positions", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (orb.Point, error) {
+		var p orb.Point
+		return p, row.Scan(&p[0], &p[1])
+	})
+	return out, wrapDB("scan positions", err)
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+type areaCount struct {
+	Area  core.Area
+	Count int
+}
+
+// barChart is a bar chart drawn as SVG on the server (the table next to it
+// carries the same numbers for screen readers and copying).
+type barChart struct {
+	Bars []bar
+	Max  int
+}
+
+type bar struct {
+	Label      string
+	Value      int
+	X, Y, W, H int
+	LabelX     int
+}
+
+func newBarChart(labels []string, values []int) barChart {
+	ch := barChart{Max: 1}
+	for _, v := range values {
+		ch.Max = max(ch.Max, v)
+	}
+	const width, height, gap = 720, 160, 6
+	w := width/max(len(values), 1) - gap
+	for i, v := range values {
+		h := height * v / ch.Max
+		x := i * (w + gap)
+		ch.Bars = append(ch.Bars, bar{Label: labels[i], Value: v, X: x, Y: height - h, W: w, H: h, LabelX: x + w/2})
+	}
+	return ch
+}
+
+func (s *Server) indicators(c *gin.Context) (postgres.Indicators, []areaCount, error) {
+	ctx := c.Request.Context()
+	now := s.now()
+	from := now.AddDate(0, -11, 0)
+	ind, err := s.store.Indicators(ctx, from, now)
+	if err != nil {
+		return ind, nil, err
+	}
+	g, err := s.geography(ctx)
+	if err != nil {
+		return ind, nil, err
+	}
+	pts, err := s.store.IdeaPositions(ctx)
+	if err != nil {
+		return ind, nil, err
+	}
+	counts := map[int64]int{}
+	for _, p := range pts {
+		for _, id := range g.index.Containing(p, nil) {
+			counts[id]++
+		}
+	}
+	var byArea []areaCount
+	for id, n := range counts {
+		byArea = append(byArea, areaCount{Area: g.areas[id], Count: n})
+	}
+	sort.Slice(byArea, func(i, j int) bool {
+		if byArea[i].Count != byArea[j].Count {
+			return byArea[i].Count > byArea[j].Count
+		}
+		return byArea[i].Area.Name < byArea[j].Area.Name
+	})
+	return ind, byArea, nil
+}
+
+func (s *Server) staffIndicators(c *gin.Context) {
+	ind, byArea, err := s.indicators(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var labels []string
+	var ideas, active []int
+	for _, m := range ind.Months {
+		labels = append(labels, m.Month.Format("01/06"))
+		ideas = append(ideas, m.Ideas)
+		active = append(active, m.Active)
+	}
+	s.render(c, http.StatusOK, "staff_indicators", map[string]any{
+		"Ind": ind, "ByArea": byArea, "IdeasChart": newBarChart(labels, ideas), "ActiveChart": newBarChart(labels, active),
+	})
+}
+
+// staffIndicatorsCSV downloads the monthly figures, then the totals by channel and by area.
+func (s *Server) staffIndicatorsCSV(c *gin.Context) {
+	ind, byArea, err := s.indicators(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := langOf(c)
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	t := func(k string) string { return s.catalog.T(lang, k) }
+	w.Write([]string{t("indicators.month"), t("indicators.ideas"), t("indicators.registered"), t("indicators.active"), t("indicators.taken_up"), t("indicators.realised")})
+	for _, m := range ind.Months {
+		w.Write([]string{m.Month.Format("2006-01"), strconv.Itoa(m.Ideas), strconv.Itoa(m.Registered), strconv.Itoa(m.Active), strconv.Itoa(m.TakenUp), strconv.Itoa(m.Realised)})
+	}
+	w.Write(nil)
+	w.Write([]string{t("indicators.channel"), t("indicators.ideas")})
+	for ch, n := range ind.IdeasByChannel {
+		w.Write([]string{ch, strconv.Itoa(n)})
+	}
+	w.Write(nil)
+	w.Write([]string{t("indicators.area"), t("indicators.ideas")})
+	for _, a := range byArea {
+		w.Write([]string{fmt.Sprintf("%s %s", t("kind."+string(a.Area.Kind)), a.Area.Name), strconv.Itoa(a.Count)})
+	}
+	w.Flush()
+	c.Header("Content-Disposition", `attachment; filename="quartier-indicators-`+s.now().Format("2006-01-02")+`.csv"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
