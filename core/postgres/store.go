@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,8 +24,9 @@ import (
 // Store is the database handle shared by every request and job. It is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
-	now  func() time.Time
+	pool    *pgxpool.Pool
+	now     func() time.Time
+	queries *queryCounter
 }
 
 // Options tune the connection pool.
@@ -46,6 +48,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	cfg.HealthCheckPeriod = 15 * time.Second
 	cfg.ConnConfig.RuntimeParams["application_name"] = "quartier"
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	counter := &queryCounter{}
+	cfg.ConnConfig.Tracer = counter
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("create pool: %w", err)
@@ -58,8 +62,22 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{pool: pool, now: now}, nil
+	return &Store{pool: pool, now: now, queries: counter}, nil
 }
+
+// queryCounter counts the SQL statements the store sends (pgx QueryTracer), so
+// that tests can hold pages to a statement budget.
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// Statements returns how many SQL statements the store has sent since it opened.
+func (s *Store) Statements() int64 { return s.queries.n.Load() }
 
 // Close waits for borrowed connections to come back and closes the pool.
 func (s *Store) Close() { s.pool.Close() }

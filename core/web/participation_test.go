@@ -414,3 +414,25 @@ func TestIndicators(t *testing.T) {
 		t.Fatalf("citizen on indicators: %d", r.status)
 	}
 }
+
+// Public lists stay within a statement budget, whatever the number of ideas.
+func TestIdeaListStatementBudget(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	for i := 0; i < 25; i++ {
+		lea.get("/ideas/new")
+		lea.post("/ideas", url.Values{"title": {fmt.Sprintf("Idée numéro %d", i)}, "body": {"Une idée pour la commune."}})
+	}
+	for _, who := range []*browser{a.browser(), lea} {
+		for _, path := range []string{"/ideas", "/ideas?sort=new&page=2", "/api/v1/ideas"} {
+			who.get(path) // warm: a session touch may write once a minute
+			before := a.store.Statements()
+			r := who.get(path)
+			if n := a.store.Statements() - before; r.status != 200 || n > 3 {
+				t.Errorf("%s: status %d, %d SQL statements (budget 3)", path, r.status, n)
+			}
+		}
+	}
+}
