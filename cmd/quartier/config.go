@@ -55,6 +55,8 @@ type HTTPConfig struct {
 	PublicURL       string        `yaml:"public_url"`
 	MaxBodyBytes    int64         `yaml:"max_body_bytes"`
 	MaxUploadBytes  int64         `yaml:"max_upload_bytes"`
+	MaxInFlight     int           `yaml:"max_in_flight"`
+	QueueWait       time.Duration `yaml:"queue_wait"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	TrustedProxies  []string      `yaml:"trusted_proxies"`
 }
@@ -108,6 +110,8 @@ func defaultConfig() Config {
 	c.HTTP.PublicURL = "http://localhost:8080"
 	c.HTTP.MaxBodyBytes = 1 << 20
 	c.HTTP.MaxUploadBytes = 128 << 20
+	c.HTTP.MaxInFlight = 64
+	c.HTTP.QueueWait = 50 * time.Millisecond
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
 	c.Map.AssetsDir = "node_modules"
@@ -208,6 +212,9 @@ func (c Config) validate() error {
 	if c.HTTP.MaxBodyBytes < 1024 {
 		add("http.max_body_bytes must be at least 1024")
 	}
+	if c.HTTP.MaxInFlight < 0 || c.HTTP.QueueWait < 0 {
+		add("http.max_in_flight and http.queue_wait cannot be negative")
+	}
 	if c.Auth.HideAfterFlags < 1 {
 		add("auth.hide_after_flags must be at least 1")
 	}
@@ -278,5 +285,6 @@ func (c Config) webConfig(version string) web.Config {
 			FlagsPerUser: lim(rl.FlagsPerUser),
 		},
 		HideAfterFlags: c.Auth.HideAfterFlags,
+		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait,
 	}
 }

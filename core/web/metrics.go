@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -29,6 +30,7 @@ type histogram struct {
 // metrics counts requests by route and status and their latencies by route, and
 // writes them in the Prometheus text exposition format (version 0.0.4).
 type metrics struct {
+	refused   atomic.Int64 // requests turned away by admission control
 	mu        sync.Mutex
 	requests  map[requestKey]uint64
 	durations map[[2]string]*histogram
@@ -126,5 +128,6 @@ func (s *Server) metricsHandler(c *gin.Context) {
 	counter("quartier_db_pool_acquires_total", "Connections acquired from the pool.", st.AcquireCount)
 	counter("quartier_db_pool_empty_acquires_total", "Acquires that had to wait for a connection.", st.EmptyAcquireCount)
 	counter("quartier_db_pool_acquire_wait_seconds_total", "Time spent waiting for a connection.", st.AcquireDuration.Seconds())
+	counter("quartier_http_refused_total", "Requests refused with 503 because the server was at capacity.", s.metrics.refused.Load())
 	gauge("quartier_process_start_time_seconds", "Start time of the process (Unix seconds).", s.metrics.started.Unix())
 }

@@ -57,7 +57,11 @@ type Config struct {
 	TrustedProxies []string
 	Version        string
 	FollowUp       core.FollowUp // the commune's procedure for ideas
-	HideAfterFlags int           // flags that hide content pending review
+	// MaxInFlight bounds the requests served at once (0: no bound); a request
+	// waits at most QueueWait for a slot, then gets 503 with Retry-After.
+	MaxInFlight    int
+	QueueWait      time.Duration
+	HideAfterFlags int // flags that hide content pending review
 }
 
 // MapConfig says where map tiles come from. Without a tile URL, maps draw their
@@ -84,18 +88,19 @@ type Deps struct {
 
 // Server holds the routes and their shared state.
 type Server struct {
-	cfg      Config
-	store    *postgres.Store
-	log      *slog.Logger
-	catalog  *i18n.Catalog
-	pages    *pages
-	csrf     *csrfSigner
-	metrics  *metrics
-	mailbox  Mailbox
-	mailPoke func()
-	now      func() time.Time
-	engine   *gin.Engine
-	geo      geoCache
+	cfg       Config
+	store     *postgres.Store
+	log       *slog.Logger
+	catalog   *i18n.Catalog
+	pages     *pages
+	csrf      *csrfSigner
+	metrics   *metrics
+	mailbox   Mailbox
+	mailPoke  func()
+	now       func() time.Time
+	engine    *gin.Engine
+	geo       geoCache
+	admission *admission
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -139,6 +144,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if cfg.Env == EnvDevelopment {
 		s.mailbox = deps.DevMailbox
 	}
+	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -178,10 +184,11 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	r.GET("/assets/leaflet/*file", s.leafletAsset)
 
-	api := r.Group("/api/v1", s.limitBody(s.cfg.MaxBodyBytes), s.apiAuth)
+	// Everything below talks to the database: admission control first.
+	api := r.Group("/api/v1", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.apiAuth)
 	s.apiRoutes(api)
 
-	h := r.Group("/", s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
+	h := r.Group("/", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
 	h.GET("/", s.home)
 	h.POST("/language", s.setLanguage)
 	h.GET("/register", s.registerForm)

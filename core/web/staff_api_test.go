@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"io"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"quartier/core"
 	"quartier/core/i18n"
@@ -214,5 +216,28 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 	})
 	if err != nil || n < 50 {
 		t.Fatalf("walked templates: %v, %d keys", err, n)
+	}
+}
+
+// At capacity, a request is refused fast with 503 and Retry-After rather than
+// queued without end.
+func TestAdmissionControlRefusesFast(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.MaxInFlight = 1; c.QueueWait = 20 * time.Millisecond })
+	// Hold the only slot with a request whose body never finishes arriving.
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequest("POST", a.srv.URL+"/register", pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.ContentLength = 100
+	go http.DefaultClient.Do(req)
+	pw.Write([]byte("email=x"))
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	r := a.browser().get("/ideas")
+	if elapsed := time.Since(start); r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || elapsed > time.Second {
+		t.Fatalf("at capacity: %d, Retry-After %q, after %v", r.status, r.header.Get("Retry-After"), elapsed)
+	}
+	if r := a.browser().get("/metrics"); !strings.Contains(r.body, "quartier_http_refused_total 1") {
+		t.Fatal("refusal not counted")
 	}
 }
