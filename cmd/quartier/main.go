@@ -53,6 +53,7 @@ commands:
   admin create         create a staff account (--email, --role, --name, --password-stdin)
   import areas FILE    import a GeoJSON layer of areas (--kind commune|quarter|custom)
   import addresses FILE  import an address register (BD-Adresses CSV, CACLR CSV or zip)
+  bench SCENARIO       load a running server: supports, ideas or map (see docs/PERFORMANCE.md)
   demo                 load demo content (development only)
   version              print the version
 
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.demo(cmdArgs)
 	case "import":
 		return env.importCmd(cmdArgs)
+	case "bench":
+		return env.bench(cmdArgs)
 	case "version":
 		fmt.Fprintln(stdout, "quartier", buildVersion())
 		return nil

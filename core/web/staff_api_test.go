@@ -2,8 +2,8 @@ package web_test
 
 import (
 	"encoding/json"
-	"io"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"

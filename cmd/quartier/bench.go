@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+const benchUsage = `usage: quartier bench supports|ideas|map --url URL [--rate N] [--duration D] [flags]
+Seeds the database of DATABASE_URL, then loads the server at URL with an open-loop
+generator (constant rate; latency from the scheduled send time) and reports.`
+
+// bench seeds data through the store and loads a running server over HTTP.
+func (e *commandEnv) bench(args []string) error {
+	if len(args) == 0 {
+		return usageError{benchUsage}
+	}
+	scenario := args[0]
+	fs := e.flags("bench " + scenario)
+	base := fs.String("url", "http://127.0.0.1:8080", "the server under load")
+	rate := fs.Int("rate", 1000, "requests per second")
+	duration := fs.Duration("duration", 10*time.Second, "how long to send")
+	users := fs.Int("users", 400, "supports: participants with a session")
+	ideas := fs.Int("ideas", 200, "supports: ideas to support; ideas/map: ideas to create when fewer exist")
+	supportsPer := fs.Int("supports", 0, "ideas: supports to spread over the ideas (seeded in SQL)")
+	if err := e.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	cfg, err := e.config()
+	if err != nil {
+		return err
+	}
+	store, err := openCurrentStore(e, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	switch scenario {
+	case "supports":
+		return e.benchSupports(store, client, *base, *rate, *duration, *users, *ideas)
+	case "ideas", "map":
+		if err := seedIdeas(e.ctx, store, *ideas, *supportsPer); err != nil {
+			return err
+		}
+		path := "/ideas"
+		if scenario == "map" {
+			path = "/api/v1/ideas/map?bbox=6.100,49.590,6.160,49.630"
+		}
+		res := openLoop(e.ctx, client, *rate, *duration, func(int) *http.Request {
+			req, _ := http.NewRequest(http.MethodGet, *base+path, nil)
+			return req
+		})
+		res.report(e.stdout, scenario, *rate, func(s int) bool { return s == http.StatusOK })
+		return nil
+	}
+	return usageError{benchUsage}
+}
+
+// benchSupports: users × ideas distinct supports, posted through the real stack
+// (session cookie, CSRF form token, one transaction), then checks that the
+// database agrees with what the server accepted.
+func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, base string, rate int, duration time.Duration, nUsers, nIdeas int) error {
+	ctx := e.ctx
+	need := rate * int(duration/time.Second)
+	if nUsers*nIdeas < need {
+		return fmt.Errorf("%d users × %d ideas = %d distinct supports, fewer than the %d requests: raise --users or --ideas", nUsers, nIdeas, nUsers*nIdeas, need)
+	}
+	hash, err := core.HashPassword("bench password, not for real use")
+	if err != nil {
+		return err
+	}
+	stamp := time.Now().UnixNano()
+	type user struct{ cookie, csrf string }
+	users := make([]user, nUsers)
+	for i := range users {
+		p, err := store.CreateAccount(ctx, postgres.NewAccount{Email: fmt.Sprintf("bench-%d-%d@quartier.test", stamp, i), DisplayName: "Bench",
+			PasswordHash: hash, Role: core.RoleCitizen, Locale: core.French})
+		if err != nil {
+			return err
+		}
+		token, th := core.NewToken()
+		if err := store.CreateSession(ctx, p.ID, th, time.Now().Add(time.Hour), "bench"); err != nil {
+			return err
+		}
+		users[i].cookie = "quartier_session=" + token
+	}
+	ideaIDs := make([]int64, nIdeas)
+	p0, err := store.CreateAccount(ctx, postgres.NewAccount{Email: fmt.Sprintf("bench-author-%d@quartier.test", stamp), DisplayName: "Bench author",
+		PasswordHash: hash, Role: core.RoleCitizen, Locale: core.French})
+	if err != nil {
+		return err
+	}
+	for i := range ideaIDs {
+		in, _ := core.IdeaInput{Title: fmt.Sprintf("Idée de charge %d", i), Body: "Une idée créée pour mesurer les soutiens."}.Normalize()
+		if ideaIDs[i], err = store.CreateIdea(ctx, p0.ID, in, 60); err != nil {
+			return err
+		}
+	}
+	// A CSRF token per user, as a browser gets it from a page.
+	tokenRe := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+	for i := range users {
+		req, _ := http.NewRequest(http.MethodGet, base+"/ideas/new", nil)
+		req.Header.Set("Cookie", users[i].cookie)
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("fetch a form: %w", err)
+		}
+		m := tokenRe.FindStringSubmatch(readAll(resp))
+		csrfCookie := ""
+		for _, c := range resp.Cookies() {
+			if c.Name == "quartier_csrf" {
+				csrfCookie = c.Value
+			}
+		}
+		if m == nil || csrfCookie == "" {
+			return fmt.Errorf("no CSRF token on /ideas/new (status %d)", resp.StatusCode)
+		}
+		users[i].csrf = m[1]
+		users[i].cookie += "; quartier_csrf=" + csrfCookie
+	}
+	res := openLoop(ctx, client, rate, duration, func(i int) *http.Request {
+		u := users[i%nUsers]
+		idea := ideaIDs[(i/nUsers)%nIdeas]
+		body := url.Values{"csrf_token": {u.csrf}}.Encode()
+		req, _ := http.NewRequest(http.MethodPost, base+"/ideas/"+strconv.FormatInt(idea, 10)+"/support", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Cookie", u.cookie)
+		return req
+	})
+	accepted := func(s int) bool { return s == http.StatusSeeOther }
+	res.report(e.stdout, "supports", rate, accepted)
+	rows, counters, events, err := store.SupportTotals(ctx, ideaIDs)
+	if err != nil {
+		return err
+	}
+	ok := rows == res.count(accepted) && counters == rows && events == rows
+	fmt.Fprintf(e.stdout, "  check: %d accepted, %d support rows, %d in counters, %d change-log rows: %v\n", res.count(accepted), rows, counters, events, map[bool]string{true: "consistent", false: "MISMATCH"}[ok])
+	if !ok {
+		return fmt.Errorf("supports do not add up")
+	}
+	return nil
+}
+
+func readAll(resp *http.Response) string {
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// seedIdeas makes sure n ideas with positions around Luxembourg City exist, and
+// spreads supports over them (in SQL, for list benchmarks).
+func seedIdeas(ctx context.Context, store *postgres.Store, n, supports int) error {
+	return store.SeedIdeas(ctx, n, supports, orb.Bound{Min: orb.Point{6.05, 49.55}, Max: orb.Point{6.25, 49.68}}, rand.Uint64())
+}

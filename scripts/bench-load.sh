@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Load benchmarks of issue 4 on this machine: PostgreSQL (fsync on,
+# synchronous_commit on), the server and the load generator share the cores.
+#   scripts/bench-load.sh [supports|overload|ideas|map]...   (default: all)
+# Figures go to stdout; docs/PERFORMANCE.md records them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$(mktemp -d /tmp/quartier-bench.XXXXXX)
+export DATABASE_URL=$(./scripts/pg.sh start "$dir")
+cfg="$dir/config.yaml"
+cat > "$cfg" <<YAML
+env: production
+log: {level: error}
+http:
+  addr: 127.0.0.1:18080
+  public_url: https://bench.quartier.test
+  max_in_flight: ${MAX_IN_FLIGHT:-64}
+  queue_wait: ${QUEUE_WAIT:-50ms}
+database: {max_conns: ${DB_CONNS:-16}}
+auth:
+  rate_limits:
+    api_write_per_user: {max: 1000000, window: 1m}
+mail: {dev_catcher: ""}
+map: {tile_url: ""}
+YAML
+go build -o bin/quartier ./cmd/quartier
+./bin/quartier --config "$cfg" migrate >/dev/null
+./bin/quartier --config "$cfg" serve &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; ./scripts/pg.sh stop "$dir"; rm -rf "$dir"' EXIT
+for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
+url=http://127.0.0.1:18080
+run() { ./bin/quartier --config "$cfg" bench "$@" --url "$url"; }
+scenarios=${*:-supports overload ideas map}
+for s in $scenarios; do
+  case $s in
+    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users 500 --ideas 100; done ;;
+    overload) run supports --rate "${OVERLOAD_RATE:-6000}" --duration 10s --users 1000 --ideas 100 ;;
+    ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;
+    map) run map --ideas 100000 --rate "${MAP_RATE:-1000}" --duration 10s ;;
+  esac
+done
