@@ -10,7 +10,7 @@ export DATABASE_URL=$(./scripts/pg.sh start "$dir")
 cfg="$dir/config.yaml"
 cat > "$cfg" <<YAML
 env: production
-log: {level: error}
+log: {level: error}   # 503 refusals log at warn: not shown
 http:
   addr: 127.0.0.1:18080
   public_url: https://bench.quartier.test
@@ -25,7 +25,7 @@ map: {tile_url: ""}
 YAML
 go build -o bin/quartier ./cmd/quartier
 ./bin/quartier --config "$cfg" migrate >/dev/null
-./bin/quartier --config "$cfg" serve &
+QUARTIER_PPROF=${PPROF:-} ./bin/quartier --config "$cfg" serve &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; ./scripts/pg.sh stop "$dir"; rm -rf "$dir"' EXIT
 for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done

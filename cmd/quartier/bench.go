@@ -133,8 +133,10 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 		users[i].cookie += "; quartier_csrf=" + csrfCookie
 	}
 	res := openLoop(ctx, client, rate, duration, func(i int) *http.Request {
-		u := users[i%nUsers]
-		idea := ideaIDs[(i/nUsers)%nIdeas]
+		// Consecutive requests go to different ideas: supports of one idea
+		// serialise on its row (its counter), as they must.
+		idea := ideaIDs[i%nIdeas]
+		u := users[(i/nIdeas)%nUsers]
 		body := url.Values{"csrf_token": {u.csrf}}.Encode()
 		req, _ := http.NewRequest(http.MethodPost, base+"/ideas/"+strconv.FormatInt(idea, 10)+"/support", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"quartier/core/mail"
@@ -138,6 +139,14 @@ func (e *commandEnv) serve(args []string) error {
 			log.Info("follow-up reminders queued", "mails", n)
 		}
 	})
+	if addr := e.getenv("QUARTIER_PPROF"); addr != "" {
+		// Profiling for operators and benchmarks, on its own (local) listener only.
+		go func() {
+			if err := http.ListenAndServe(addr, pprofMux()); err != nil {
+				log.Warn("pprof listener stopped", "err", err)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set QUARTIER_ADDR or http.addr to a free address)", cfg.HTTP.Addr, err)
@@ -203,4 +212,12 @@ func daily(ctx context.Context, hour int, fn func()) {
 			fn()
 		}
 	}
+}
+
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -111,7 +111,7 @@ type apiProfilePatch struct {
 
 func (s *Server) apiUpdateMe(c *gin.Context) {
 	u := userOf(c)
-	if err := s.allow(c, "api_write", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "api_write", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -211,7 +211,7 @@ type apiIdeaInput struct {
 
 func (s *Server) apiCreateIdea(c *gin.Context) {
 	u := userOf(c)
-	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -253,7 +253,7 @@ func (s *Server) apiCreateComment(c *gin.Context) {
 		return
 	}
 	u := userOf(c)
-	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -282,7 +282,7 @@ func (s *Server) apiSupport(c *gin.Context) {
 		return
 	}
 	u := userOf(c)
-	if err := s.allow(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -56,7 +56,7 @@ func asError(err error) *core.Error {
 func (s *Server) fail(c *gin.Context, err error) {
 	e := asError(err)
 	status := statusOf(e.Code)
-	if status >= 500 {
+	if status >= 500 && e.Key != "error.busy" { // a refusal at capacity is the plan working, not a failure
 		s.log.Error("request failed", "path", c.Request.URL.Path, "code", string(e.Code), "err", err)
 	}
 	if status == http.StatusServiceUnavailable {

@@ -172,7 +172,7 @@ func (s *Server) createIdea(c *gin.Context) {
 		s.formPage(c, "idea_new", core.Invalid("position", "error.position_invalid"), form, data)
 		return
 	}
-	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.formOrFail(c, "idea_new", err, form, data)
 		return
 	}
@@ -196,7 +196,7 @@ func (s *Server) support(c *gin.Context) {
 		return
 	}
 	u := userOf(c)
-	if err := s.allow(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -231,7 +231,7 @@ func (s *Server) comment(c *gin.Context) {
 		return
 	}
 	u := userOf(c)
-	if err := s.allow(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.fail(c, err)
 		return
 	}

@@ -58,8 +58,10 @@ func (s *Server) observe(c *gin.Context) {
 	status := c.Writer.Status()
 	s.metrics.observe(c.Request.Method, route, status, elapsed)
 	level := slog.LevelInfo
-	if status >= 500 {
+	if status >= 500 && status != http.StatusServiceUnavailable {
 		level = slog.LevelError
+	} else if status == http.StatusServiceUnavailable {
+		level = slog.LevelWarn
 	} else if route == "/healthz" || route == "/readyz" || route == "/metrics" || strings.HasPrefix(route, "/static/") {
 		level = slog.LevelDebug
 	}

@@ -32,7 +32,7 @@ func (s *Server) flag(entity string) gin.HandlerFunc {
 			return
 		}
 		u := userOf(c)
-		if err := s.allow(c, "flag", s.cfg.Limits.FlagsPerUser, u.Email); err != nil {
+		if err := s.allowFast(c, "flag", s.cfg.Limits.FlagsPerUser, u.Email); err != nil {
 			s.fail(c, err)
 			return
 		}

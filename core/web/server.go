@@ -101,6 +101,7 @@ type Server struct {
 	engine    *gin.Engine
 	geo       geoCache
 	admission *admission
+	memLimits *memLimiter
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -145,6 +146,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 		s.mailbox = deps.DevMailbox
 	}
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
+	s.memLimits = newMemLimiter()
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
