@@ -38,8 +38,8 @@ func (s *Store) SeedIdeas(ctx context.Context, n, supports int, b orb.Bound, see
 			VALUES ('seed-author-' || $5 || '@quartier.test', '', 'Seed', now()) RETURNING id)
 		INSERT INTO idea (author_id, title, body, lon, lat, answer_due_on, support_count)
 		SELECT author.id, 'Idée ' || g, 'Une idée générée pour les mesures de performance.',
-			$1 + random() * ($3 - $1), $2 + random() * ($4 - $2), current_date + 60, 0
-		FROM author, generate_series(1, greatest($6 - $7, 0)) g`,
+			$1::float8 + random() * ($3::float8 - $1::float8), $2::float8 + random() * ($4::float8 - $2::float8), current_date + 60, 0
+		FROM author, generate_series(1, greatest($6::int - $7::int, 0)) g`,
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], fmt.Sprint(seed), n, have)
 	if err != nil {
 		return wrapDB("seed ideas", err)

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -98,23 +100,49 @@ type IdeaFilter struct {
 	Offset    int
 }
 
-// Ideas lists visible ideas with the total for paging, in one statement.
-func (s *Store) Ideas(ctx context.Context, f IdeaFilter) ([]core.Idea, int, error) {
+// Ideas lists one page of visible ideas. The statement is built for the filter
+// at hand (no "$1 = 0 OR ..." that would hide the indexes from the planner), so
+// the top or newest ideas come from an index in a few milliseconds whatever
+// the number of ideas.
+func (s *Store) Ideas(ctx context.Context, f IdeaFilter) ([]core.Idea, error) {
+	where, args := ideaWhere(f)
 	order := `i.id DESC`
 	if f.Top {
 		order = `i.support_count DESC, i.id DESC`
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, count(*) OVER ()`+ideaFrom+`
-		WHERE NOT i.hidden
-		  AND ($1 = 0 OR ($1 = -1 AND i.project_id IS NULL) OR i.project_id = $1)
-		  AND ($2 = '' OR i.status = $2)
-		ORDER BY `+order+` LIMIT $3 OFFSET $4`, f.ProjectID, string(f.Status), f.Limit, f.Offset)
+	args = append(args, f.Limit, f.Offset)
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE `+where+
+		` ORDER BY `+order+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	if err != nil {
-		return nil, 0, wrapDB("list ideas", err)
+		return nil, wrapDB("list ideas", err)
 	}
-	total := 0
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(rowWithTotal{row, &total}) })
-	return list, total, wrapDB("scan ideas", err)
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(row) })
+	return list, wrapDB("scan ideas", err)
+}
+
+// CountIdeas counts the visible ideas a filter selects (for paging).
+func (s *Store) CountIdeas(ctx context.Context, f IdeaFilter) (int, error) {
+	where, args := ideaWhere(f)
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM idea i WHERE `+where, args...).Scan(&n)
+	return n, wrapDB("count ideas", err)
+}
+
+func ideaWhere(f IdeaFilter) (string, []any) {
+	conds := []string{"NOT i.hidden"}
+	var args []any
+	switch {
+	case f.ProjectID == -1:
+		conds = append(conds, "i.project_id IS NULL")
+	case f.ProjectID > 0:
+		args = append(args, f.ProjectID)
+		conds = append(conds, fmt.Sprintf("i.project_id = $%d", len(args)))
+	}
+	if f.Status != "" {
+		args = append(args, string(f.Status))
+		conds = append(conds, fmt.Sprintf("i.status = $%d", len(args)))
+	}
+	return strings.Join(conds, " AND "), args
 }
 
 // IdeaPin is an idea on the map.

@@ -142,7 +142,7 @@ func (s *Server) apiIdeas(c *gin.Context) {
 	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil {
 		f.ProjectID = pid
 	}
-	list, total, err := s.store.Ideas(c.Request.Context(), f)
+	list, total, err := s.ideaPage(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -127,7 +127,7 @@ func (s *Server) projectFeed(c *gin.Context) {
 
 // ideasFeed: the newest ideas.
 func (s *Server) ideasFeed(c *gin.Context) {
-	ideas, _, err := s.store.Ideas(c.Request.Context(), postgres.IdeaFilter{Limit: 50})
+	ideas, err := s.store.Ideas(c.Request.Context(), postgres.IdeaFilter{Limit: 50})
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -25,7 +25,7 @@ func (s *Server) ideas(c *gin.Context) {
 	if c.Query("spontaneous") == "1" {
 		f.ProjectID = -1
 	}
-	list, total, err := s.store.Ideas(c.Request.Context(), f)
+	list, total, err := s.ideaPage(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -91,7 +91,7 @@ func (s *Server) project(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	page := pageNumber(c)
-	ideas, total, err := s.store.Ideas(ctx, postgres.IdeaFilter{ProjectID: p.ID, Top: c.Query("sort") != "new", Limit: pageSize, Offset: (page - 1) * pageSize})
+	ideas, total, err := s.ideaPage(ctx, postgres.IdeaFilter{ProjectID: p.ID, Top: c.Query("sort") != "new", Limit: pageSize, Offset: (page - 1) * pageSize})
 	if err != nil {
 		s.fail(c, err)
 		return

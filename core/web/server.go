@@ -102,6 +102,8 @@ type Server struct {
 	geo       geoCache
 	admission *admission
 	memLimits *memLimiter
+	counts    countCache
+	micro     *microCache
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -147,6 +149,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	}
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
 	s.memLimits = newMemLimiter()
+	s.micro = newMicroCache(time.Second)
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

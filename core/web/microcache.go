@@ -1,0 +1,83 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// microCache keeps the public answers of the busiest read endpoints (idea lists,
+// the map) for one second, per URL and language. Under load, thousands of
+// identical requests a second then cost one database round trip each second;
+// the content is at most a second old. Only anonymous GETs are cached: a
+// signed-in caller always gets a fresh answer.
+type microCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedAnswer
+	ttl     time.Duration
+}
+
+type cachedAnswer struct {
+	status int
+	ctype  string
+	body   []byte
+	at     time.Time
+}
+
+const microCacheMax = 2000
+
+func newMicroCache(ttl time.Duration) *microCache {
+	return &microCache{entries: map[string]cachedAnswer{}, ttl: ttl}
+}
+
+// bodyRecorder keeps a copy of what the handler writes.
+type bodyRecorder struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (r *bodyRecorder) Write(b []byte) (int, error) {
+	r.buf.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+func (s *Server) cached(c *gin.Context) {
+	m := s.micro
+	if c.Request.Method != http.MethodGet || userOf(c) != nil || c.GetHeader("Authorization") != "" {
+		c.Next()
+		return
+	}
+	key := c.Request.URL.RequestURI() + "|" + string(langOf(c))
+	now := time.Now()
+	m.mu.Lock()
+	e, ok := m.entries[key]
+	m.mu.Unlock()
+	if ok && now.Sub(e.at) < m.ttl {
+		c.Header("X-Cache", "hit")
+		c.Data(e.status, e.ctype, e.body)
+		c.Abort()
+		return
+	}
+	rec := &bodyRecorder{ResponseWriter: c.Writer}
+	c.Writer = rec
+	c.Next()
+	if rec.Status() != http.StatusOK {
+		return
+	}
+	m.mu.Lock()
+	if len(m.entries) >= microCacheMax {
+		for k, old := range m.entries {
+			if now.Sub(old.at) >= m.ttl {
+				delete(m.entries, k)
+			}
+		}
+		if len(m.entries) >= microCacheMax {
+			m.entries = map[string]cachedAnswer{}
+		}
+	}
+	m.entries[key] = cachedAnswer{status: http.StatusOK, ctype: rec.Header().Get("Content-Type"), body: rec.buf.Bytes(), at: now}
+	m.mu.Unlock()
+}
