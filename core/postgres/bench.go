@@ -30,7 +30,7 @@ func (s *Store) SeedIdeas(ctx context.Context, n, supports int, b orb.Bound, see
 		return wrapDB("count ideas", err)
 	}
 	if have >= n && supports == 0 {
-		return nil
+		return s.settle(ctx)
 	}
 	_, err := s.pool.Exec(ctx, `
 		WITH author AS (
@@ -45,7 +45,7 @@ func (s *Store) SeedIdeas(ctx context.Context, n, supports int, b orb.Bound, see
 		return wrapDB("seed ideas", err)
 	}
 	if supports <= 0 {
-		return nil
+		return s.settle(ctx)
 	}
 	// Participants enough for the supports (at most 1,000 supports each), then
 	// supports on random ideas, then the counters, in one statement each.
@@ -62,5 +62,18 @@ func (s *Store) SeedIdeas(ctx context.Context, n, supports int, b orb.Bound, see
 	}
 	_, err = s.pool.Exec(ctx, `UPDATE idea SET support_count = c.n FROM (SELECT idea_id, count(*) AS n FROM support GROUP BY idea_id) c
 		WHERE idea.id = c.idea_id AND idea.support_count <> c.n`)
-	return wrapDB("seed counters", err)
+	if err != nil {
+		return wrapDB("seed counters", err)
+	}
+	return s.settle(ctx)
+}
+
+// settle vacuums and checkpoints after bulk seeding, so that a measurement does
+// not pay for autovacuum and a checkpoint of the seed.
+func (s *Store) settle(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) idea, support, participant`); err != nil {
+		return wrapDB("vacuum after seeding", err)
+	}
+	_, _ = s.pool.Exec(ctx, `CHECKPOINT`) // needs a superuser; best effort
+	return nil
 }

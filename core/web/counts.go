@@ -19,8 +19,9 @@ type countCache struct {
 }
 
 type countEntry struct {
-	n  int
-	at time.Time
+	n          int
+	at         time.Time
+	refreshing bool
 }
 
 const countTTL = 5 * time.Second
@@ -30,12 +31,23 @@ func (s *Server) ideaCount(ctx context.Context, f postgres.IdeaFilter) (int, err
 	c := &s.counts
 	c.mu.Lock()
 	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if ok && time.Since(e.at) < countTTL {
-		return e.n, nil
+	if ok && (time.Since(e.at) < countTTL || e.refreshing) {
+		c.mu.Unlock()
+		return e.n, nil // fresh, or another request is already counting
 	}
+	if ok {
+		e.refreshing = true
+		c.entries[key] = e
+	}
+	c.mu.Unlock()
 	n, err := s.store.CountIdeas(ctx, f)
 	if err != nil {
+		c.mu.Lock()
+		if e, ok := c.entries[key]; ok {
+			e.refreshing = false
+			c.entries[key] = e
+		}
+		c.mu.Unlock()
 		return 0, err
 	}
 	c.mu.Lock()

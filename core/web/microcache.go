@@ -21,10 +21,11 @@ type microCache struct {
 }
 
 type cachedAnswer struct {
-	status int
-	ctype  string
-	body   []byte
-	at     time.Time
+	status     int
+	ctype      string
+	body       []byte
+	at         time.Time
+	refreshing bool // one request is computing a fresh answer; others get this one
 }
 
 const microCacheMax = 2000
@@ -54,8 +55,17 @@ func (s *Server) cached(c *gin.Context) {
 	now := time.Now()
 	m.mu.Lock()
 	e, ok := m.entries[key]
+	fresh := ok && now.Sub(e.at) < m.ttl
+	// When the answer has just expired, one request refreshes it while the others
+	// keep getting the previous one (for at most ten seconds), so that expiry never
+	// sends a crowd to the database at once.
+	stale := ok && !fresh && e.refreshing && now.Sub(e.at) < 10*m.ttl
+	if ok && !fresh && !e.refreshing {
+		e.refreshing = true
+		m.entries[key] = e
+	}
 	m.mu.Unlock()
-	if ok && now.Sub(e.at) < m.ttl {
+	if fresh || stale {
 		c.Header("X-Cache", "hit")
 		c.Data(e.status, e.ctype, e.body)
 		c.Abort()
@@ -65,6 +75,12 @@ func (s *Server) cached(c *gin.Context) {
 	c.Writer = rec
 	c.Next()
 	if rec.Status() != http.StatusOK {
+		m.mu.Lock()
+		if old, ok := m.entries[key]; ok {
+			old.refreshing = false
+			m.entries[key] = old
+		}
+		m.mu.Unlock()
 		return
 	}
 	m.mu.Lock()
