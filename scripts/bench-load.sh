@@ -15,7 +15,7 @@ http:
   addr: 127.0.0.1:18080
   public_url: https://bench.quartier.test
   max_in_flight: ${MAX_IN_FLIGHT:-64}
-  queue_wait: ${QUEUE_WAIT:-50ms}
+  queue_wait: ${QUEUE_WAIT:-2ms}
 database: {max_conns: ${DB_CONNS:-16}}
 auth:
   rate_limits:
