@@ -138,6 +138,11 @@ func (e *commandEnv) serve(args []string) error {
 		} else if n > 0 {
 			log.Info("follow-up reminders queued", "mails", n)
 		}
+		if id, err := handler.MonthlyCouncil(ctx); err != nil {
+			log.Warn("monthly council submission failed", "err", err)
+		} else if id > 0 {
+			log.Info("monthly council submission prepared", "submission", id)
+		}
 	})
 	if addr := e.getenv("QUARTIER_PPROF"); addr != "" {
 		// Profiling for operators and benchmarks, on its own (local) listener only.

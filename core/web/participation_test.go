@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"os"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -435,4 +436,50 @@ func TestIdeaListStatementBudget(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestCouncilSubmission(t *testing.T) {
+	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	a := newApp(t, nil, func(d *web.Deps) { d.Now = func() time.Time { return now } })
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Un abri à vélos (gare)"}, "body": {"Couvert, près des quais."}}).header.Get("Location")
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff" + idea)
+	staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Faisable : budget 2027, 12 places."}})
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+
+	id, err := a.web.MonthlyCouncil(ctx)
+	if err != nil || id == 0 {
+		t.Fatalf("monthly council: %d, %v", id, err)
+	}
+	if again, _ := a.web.MonthlyCouncil(ctx); again != 0 {
+		t.Fatal("the month was submitted twice")
+	}
+	a.browser().get(idea).contains(t, "Soumise au conseil")
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	if len(mails) != 1 || !strings.Contains(mails[0].Mail.Subject, "soumise au conseil") {
+		t.Fatalf("author not told: %+v", mails)
+	}
+	page := staff.get("/staff/council")
+	page.contains(t, "2026-11", "PDF", "CSV")
+	pdf := staff.get(fmt.Sprintf("/staff/council/%d.pdf", id))
+	if pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-1.4") || !strings.Contains(pdf.body, "startxref") ||
+		!strings.Contains(pdf.body, `(1. Un abri \340 v\351los \(gare\)) Tj`) {
+		t.Fatalf("pdf: %s %.400q", pdf.header.Get("Content-Type"), pdf.body)
+	}
+	if dir := os.Getenv("QUARTIER_SCREENSHOTS"); dir != "" {
+		os.WriteFile(dir+"/council.pdf", []byte(pdf.body), 0o644)
+	}
+	csvBody := staff.get(fmt.Sprintf("/staff/council/%d.csv", id)).body
+	if !strings.Contains(csvBody, "Un abri à vélos (gare)") || !strings.Contains(csvBody, "Faisable : budget 2027, 12 places.") {
+		t.Fatalf("csv: %s", csvBody)
+	}
+	// Nothing left: a manual run says so.
+	staff.post("/staff/council", nil)
+	staff.get("/staff/council").contains(t, "Aucune idée faisable à soumettre.")
 }
