@@ -215,6 +215,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/projects/:id/:format", s.projectFeed)
 	h.POST("/projects/:id/follow", s.requireLogin, s.followProject)
 	h.GET("/ideas", s.ideas)
+	h.GET("/map", func(c *gin.Context) { s.render(c, http.StatusOK, "map", nil) })
 	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
 	h.POST("/ideas", s.requireLogin, s.createIdea)
 	h.GET("/ideas/:id", s.ideaOrFeed)
