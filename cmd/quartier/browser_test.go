@@ -72,7 +72,7 @@ func TestBrowserAccountFlows(t *testing.T) {
 	w.typeInto("#password", "eine neue Passphrase")
 	w.click("main form.stack button")
 	w.mustSee("main", "Hallo Léa")
-	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page"} {
+	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page", "/projects", "/ideas", "/ideas/new", "/map", "/account/address"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 	}
@@ -150,6 +150,31 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee(".flash", "Adresse enregistrée")
 	w.mustSee(".home-address", "Commune Ettelbruck")
 	w.checkAccessibility(axe)
+
+	// A project, written in the editor, published, and an idea on it.
+	w.open(base + "/staff/projects/new")
+	w.checkAccessibility(axe)
+	w.typeInto("#title", "Parc de Warken")
+	w.typeInto("#summary", "Un parc pour le quartier")
+	w.typeInto("#body", "<p>Le parc <strong>ouvre</strong> en 2027.</p><script>alert(1)</script>")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Projet enregistré")
+	w.click("button[name=status][value=published]")
+	w.mustSee("main", "Publié")
+	w.open(base + "/projects/1")
+	w.mustSee(".rich", "Le parc ouvre en 2027.")
+	w.checkAccessibility(axe)
+	w.open(base + "/ideas/new?project=1")
+	w.typeInto("#title", "Des jeux pour enfants")
+	w.typeInto("#body", "Une aire de jeux près de l'entrée.")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Merci")
+	w.checkAccessibility(axe)
+	w.screenshot("idea")
+	for _, page := range []string{"/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/indicators", "/staff/council", "/staff/projects"} {
+		w.open(base + page)
+		w.checkAccessibility(axe)
+	}
 }
 
 func createStaff(t *testing.T, dbURL, email, password, role string) {
