@@ -50,7 +50,13 @@ func (e *commandEnv) loadDemoGeography(store *postgres.Store) error {
 		}
 		fmt.Fprintf(e.stdout, "demo: %s: %d new, %d unchanged\n", file, rep.Counts.Inserted, rep.Counts.Unchanged)
 	}
-	return e.demoTarget(store)
+	if err := e.demoTarget(store); err != nil {
+		return err
+	}
+	if err := e.loadDemoParticipation(store); err != nil {
+		return fmt.Errorf("demo projects: %w", err)
+	}
+	return nil
 }
 
 // demoTarget stores one example target, once: two streets of Ettelbruck, one of

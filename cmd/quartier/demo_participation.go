@@ -1,0 +1,91 @@
+package main
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// loadDemoParticipation publishes two demo projects with ideas, a comment
+// thread, supports and one answered idea, once (it looks for the first project).
+func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
+	ctx := e.ctx
+	existing, _, err := store.Projects(ctx, postgres.ProjectFilter{Limit: 1})
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	admin, _, err := store.Credentials(ctx, demoAdminEmail)
+	if err != nil {
+		return err
+	}
+	resident, _, err := store.Credentials(ctx, demoResidentEmail)
+	if err != nil {
+		return err
+	}
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	projects := []core.ProjectInput{
+		{Title: "Réaménagement de la place de la Gare", Summary: "Plus de place pour les piétons, les vélos et les arbres devant la gare.",
+			Body: "<p>La commune prépare le réaménagement de la place devant la gare centrale. Dites-nous ce qui compte pour vous : " +
+				"traversées, bancs, ombre, stationnement des vélos.</p><h2>Calendrier</h2><ul><li>Idées : jusqu'à fin janvier</li><li>Consultation : printemps</li></ul>",
+			Topics: []string{"mobilité", "espaces publics"}, Point: orb.Point{6.1335, 49.6000}, HasPoint: true,
+			Phases: []core.Phase{{Kind: "information", Start: today.AddDate(0, -1, 0), End: today.AddDate(0, 0, -1)},
+				{Kind: "ideas", Start: today, End: today.AddDate(0, 2, 0)}, {Kind: "consultation", Start: today.AddDate(0, 2, 1)}}},
+		{Title: "Un parc à Warken", Summary: "Un nouveau parc de quartier entre Ettelbruck et Warken.",
+			Body: "<p>Le terrain communal de la rue de Warken deviendra un parc. Jeux, jardins partagés, prairie : proposez vos idées.</p>",
+			Topics: []string{"espaces verts"}, Point: orb.Point{6.0930, 49.8530}, HasPoint: true,
+			Phases: []core.Phase{{Kind: "ideas", Start: today, End: today.AddDate(0, 3, 0)}}},
+	}
+	var ids []int64
+	for _, p := range projects {
+		in, err := p.Normalize()
+		if err != nil {
+			return err
+		}
+		id, err := store.SaveProject(ctx, admin.ID, 0, in)
+		if err != nil {
+			return err
+		}
+		if err := store.SetProjectStatus(ctx, admin.ID, id, core.ProjectPublished); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+	}
+	ideas := []core.IdeaInput{
+		{ProjectID: ids[0], Title: "Un abri à vélos couvert près des quais", Body: "Beaucoup de navetteurs viennent à vélo : un abri couvert et sécurisé les aiderait.", Point: orb.Point{6.1342, 49.5996}, HasPoint: true},
+		{ProjectID: ids[0], Title: "Des arbres pour l'ombre en été", Body: "La place est brûlante l'été. Quelques grands arbres et des bancs changeraient tout.", Point: orb.Point{6.1330, 49.6003}, HasPoint: true},
+		{ProjectID: ids[1], Title: "Une aire de jeux pour les petits", Body: "Les enfants du quartier n'ont pas d'aire de jeux à moins de quinze minutes à pied.", Point: orb.Point{6.0935, 49.8528}, HasPoint: true},
+		{Title: "Un marché de producteurs le samedi", Body: "Un petit marché de producteurs locaux le samedi matin animerait le centre."},
+	}
+	var ideaIDs []int64
+	for _, i := range ideas {
+		in, err := i.Normalize()
+		if err != nil {
+			return err
+		}
+		id, err := store.CreateIdea(ctx, resident.ID, in, core.DefaultFollowUp.AnswerDays)
+		if err != nil {
+			return err
+		}
+		ideaIDs = append(ideaIDs, id)
+	}
+	if _, err := store.Support(ctx, ideaIDs[0], admin.ID, core.ChannelWeb, core.DefaultFollowUp); err != nil {
+		return err
+	}
+	c, err := store.AddComment(ctx, ideaIDs[1], 0, admin.ID, "Bonne idée : quelles essences d'arbres préférez-vous ?", core.ChannelWeb)
+	if err != nil {
+		return err
+	}
+	if _, err := store.AddComment(ctx, ideaIDs[1], c, resident.ID, "Des tilleuls, comme dans le parc municipal.", core.ChannelWeb); err != nil {
+		return err
+	}
+	d, err := core.Decision{Status: core.IdeaFeasible, Answer: "Le service des espaces verts peut planter six arbres dans le cadre du projet. Le collège en discutera en décembre."}.Check(core.IdeaSubmitted)
+	if err != nil {
+		return err
+	}
+	return store.Decide(ctx, admin.ID, ideaIDs[1], d, func(p core.Participant, i core.Idea) core.Mail {
+		return core.Mail{To: p.Email, Subject: "Quartier : votre idée avance", Body: "L'idée « " + i.Title + " » est jugée faisable."}
+	})
+}
