@@ -341,3 +341,38 @@ func (d Decision) Check(from IdeaStatus) (Decision, error) {
 	}
 	return d, nil
 }
+
+// Debate is an open question staff ask inside a project.
+type Debate struct {
+	ID        int64
+	ProjectID int64
+	Question  string
+	Open      bool
+	CreatedAt time.Time
+}
+
+// Side is the position an argument takes.
+type Side string
+
+// The two sides of a debate.
+const (
+	SideFor     Side = "for"
+	SideAgainst Side = "against"
+)
+
+// Argument is a contribution to a debate; replies keep their parent's side.
+type Argument struct {
+	ID           int64
+	DebateID     int64
+	ParentID     int64
+	Side         Side
+	AuthorID     int64
+	AuthorName   string
+	Body         string
+	HelpfulCount int
+	CreatedAt    time.Time
+	Replies      []*Argument
+}
+
+// EntityArgument names arguments in the change log.
+const EntityArgument = "argument"

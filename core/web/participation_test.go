@@ -483,3 +483,45 @@ func TestCouncilSubmission(t *testing.T) {
 	staff.post("/staff/council", nil)
 	staff.get("/staff/council").contains(t, "Aucune idée faisable à soumettre.")
 }
+
+func TestDebateSidesRepliesAndHelpfulRatings(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue aux voitures ?</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue aux voitures le samedi ?"}}).header.Get("Location")
+	if !strings.HasPrefix(debate, "/debates/") {
+		t.Fatalf("open debate: %q", debate)
+	}
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get(debate)
+	lea.post(debate+"/arguments", url.Values{"side": {"for"}, "body": {"Plus calme pour les familles."}})
+	lea.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Les livraisons deviennent difficiles."}})
+	if r := lea.post(debate+"/arguments", url.Values{"side": {"maybe"}, "body": {"?"}}); r.status != http.StatusBadRequest {
+		t.Fatalf("unknown side: %d", r.status)
+	}
+	page := lea.get(debate)
+	forID := regexp.MustCompile(`<li id="argument-(\d+)">\s*<p class="meta"><strong>Léa citizen</strong>[^<]*</p>\s*<div><p>Plus calme`).FindStringSubmatch(page.body)
+	if forID == nil {
+		t.Fatalf("for argument not found:\n%s", page.body)
+	}
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get(debate)
+	tom.post(debate+"/arguments", url.Values{"parent_id": {forID[1]}, "body": {"Et les commerces ?"}, "side": {"against"}}) // a reply keeps its parent's side
+	for i := 0; i < 3; i++ {
+		tom.post(debate+"/arguments/"+forID[1]+"/helpful", nil)
+	}
+	page = tom.get(debate)
+	page.contains(t, "Pour (1)", "Contre (1)", "1 fois jugé utile", "Et les commerces ?")
+	forSide := page.body[strings.Index(page.body, `id="for-h"`):strings.Index(page.body, `id="against-h"`)]
+	if !strings.Contains(forSide, "Et les commerces ?") {
+		t.Fatal("the reply left its parent's side")
+	}
+	a.browser().get(project).contains(t, "Faut-il fermer la Grand-Rue")
+}

@@ -119,10 +119,15 @@ func (s *Server) project(c *gin.Context) {
 			areas = append(areas, a)
 		}
 	}
+	debates, err := s.store.Debates(ctx, p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	current, hasCurrent := p.CurrentPhase(s.now())
 	s.render(c, http.StatusOK, "project", map[string]any{
 		"Project": p, "Ideas": ideas, "Pager": newPager(c, page, total), "Updates": updates, "Following": following,
-		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"),
+		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"), "Debates": debates,
 	})
 }
 

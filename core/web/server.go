@@ -215,6 +215,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/projects/:id/:format", s.projectFeed)
 	h.POST("/projects/:id/follow", s.requireLogin, s.followProject)
 	h.GET("/ideas", s.ideas)
+	h.GET("/debates/:id", s.debate)
+	h.POST("/debates/:id/arguments", s.requireLogin, s.argue)
+	h.POST("/debates/:id/arguments/:arg/helpful", s.requireLogin, s.rateArgument)
 	h.GET("/map", func(c *gin.Context) { s.render(c, http.StatusOK, "map", nil) })
 	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
 	h.POST("/ideas", s.requireLogin, s.createIdea)
@@ -268,6 +271,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/projects/:id", s.staffSaveProject)
 	geoStaff.POST("/projects/:id/status", s.staffProjectStatus)
 	geoStaff.POST("/projects/:id/updates", s.staffPostUpdate)
+	geoStaff.POST("/projects/:id/debates", s.staffOpenDebate)
 	// Uploads take a larger body; they are checked like every form (CSRF, role).
 	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	upload.POST("/areas", s.staffImportAreas)

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+)
+
+func (s *Server) loadDebate(c *gin.Context) (core.Debate, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.debate_not_found"))
+		return core.Debate{}, false
+	}
+	d, err := s.store.Debate(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return core.Debate{}, false
+	}
+	return d, true
+}
+
+// debate shows both sides next to each other.
+func (s *Server) debate(c *gin.Context) {
+	d, ok := s.loadDebate(c)
+	if !ok {
+		return
+	}
+	p, err := s.store.Project(c.Request.Context(), d.ProjectID)
+	if err == nil && p.Status == core.ProjectDraft && (userOf(c) == nil || !userOf(c).Role.AtLeast(core.RoleManager)) {
+		err = core.NotFound("error.debate_not_found")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	pro, con, err := s.store.Arguments(c.Request.Context(), d.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p, "For": pro, "Against": con})
+}
+
+func (s *Server) argue(c *gin.Context) {
+	d, ok := s.loadDebate(c)
+	if !ok {
+		return
+	}
+	u := userOf(c)
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := core.NormalizeComment(c.PostForm("body"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	side := core.Side(c.PostForm("side"))
+	parent, _ := strconv.ParseInt(c.PostForm("parent_id"), 10, 64)
+	if parent == 0 && side != core.SideFor && side != core.SideAgainst {
+		s.fail(c, core.Invalid("side", "error.side"))
+		return
+	}
+	id, err := s.store.AddArgument(c.Request.Context(), d.ID, parent, u.ID, side, body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(d.ID, 10)+"#argument-"+strconv.FormatInt(id, 10), "flash.argument_posted")
+}
+
+func (s *Server) rateArgument(c *gin.Context) {
+	d, ok := s.loadDebate(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("arg"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.argument_not_found"))
+		return
+	}
+	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, userOf(c).Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if err := s.store.RateHelpful(c.Request.Context(), id, userOf(c).ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/debates/"+strconv.FormatInt(d.ID, 10)+"#argument-"+strconv.FormatInt(id, 10))
+}
+
+// staffOpenDebate asks an open question in a project.
+func (s *Server) staffOpenDebate(c *gin.Context) {
+	p, ok := s.loadProject(c)
+	if !ok {
+		return
+	}
+	q := strings.Join(strings.Fields(c.PostForm("question")), " ")
+	if l := len([]rune(q)); l < 5 || l > 300 {
+		s.fail(c, core.Invalid("question", "error.question_length"))
+		return
+	}
+	id, err := s.store.CreateDebate(c.Request.Context(), userOf(c).ID, p.ID, q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(id, 10), "flash.debate_opened")
+}
