@@ -34,7 +34,7 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 			Phases: []core.Phase{{Kind: "information", Start: today.AddDate(0, -1, 0), End: today.AddDate(0, 0, -1)},
 				{Kind: "ideas", Start: today, End: today.AddDate(0, 2, 0)}, {Kind: "consultation", Start: today.AddDate(0, 2, 1)}}},
 		{Title: "Un parc à Warken", Summary: "Un nouveau parc de quartier entre Ettelbruck et Warken.",
-			Body: "<p>Le terrain communal de la rue de Warken deviendra un parc. Jeux, jardins partagés, prairie : proposez vos idées.</p>",
+			Body:   "<p>Le terrain communal de la rue de Warken deviendra un parc. Jeux, jardins partagés, prairie : proposez vos idées.</p>",
 			Topics: []string{"espaces verts"}, Point: orb.Point{6.0930, 49.8530}, HasPoint: true,
 			Phases: []core.Phase{{Kind: "ideas", Start: today, End: today.AddDate(0, 3, 0)}}},
 	}

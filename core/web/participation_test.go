@@ -1,7 +1,15 @@
 package web_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
+	"html"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -524,4 +532,66 @@ func TestDebateSidesRepliesAndHelpfulRatings(t *testing.T) {
 		t.Fatal("the reply left its parent's side")
 	}
 	a.browser().get(project).contains(t, "Faut-il fermer la Grand-Rue")
+}
+
+func TestProjectImagesAreCheckedAndReencoded(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	project := staff.publish(t, "Nouvelle bibliothèque", "<p>Plans</p>", nil)
+	editor := "/staff" + project + "/edit"
+	var pngData bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	img.Set(3, 3, color.RGBA{200, 10, 10, 255})
+	png.Encode(&pngData, img)
+	// A tEXt chunk with a "secret" rides along in the original file.
+	withMeta := append([]byte{}, pngData.Bytes()[:33]...)
+	withMeta = append(withMeta, pngChunk("tEXt", []byte("GPS\x0049.6116,6.1319 secret"))...)
+	withMeta = append(withMeta, pngData.Bytes()[33:]...)
+
+	upload := func(name string, data []byte, alt string) response {
+		staff.get(editor)
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		w.WriteField("csrf_token", staff.csrf)
+		w.WriteField("alt", alt)
+		fw, _ := w.CreateFormFile("image", name)
+		fw.Write(data)
+		w.Close()
+		req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/staff"+project+"/images", &body)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		return staff.do(req)
+	}
+	if r := upload("plan.png", []byte("<html><script>alert(1)</script></html>"), "Plan"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "pas une image") {
+		t.Fatalf("fake image: %d", r.status)
+	}
+	if r := upload("plan.png", withMeta, ""); r.status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(r.body), "Décrivez l'image") {
+		t.Fatalf("image without alt: %d", r.status)
+	}
+	if r := upload("plan.png", withMeta, "Plan du rez-de-chaussée"); r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	page := a.browser().get(project)
+	m := regexp.MustCompile(`<img src="(/images/\d+)" alt="Plan du rez-de-chaussée" width="40" height="20"`).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("image not on the project page")
+	}
+	served := a.browser().get(m[1])
+	if served.header.Get("Content-Type") != "image/png" || strings.Contains(served.body, "secret") {
+		t.Fatalf("served image: %s, metadata kept: %v", served.header.Get("Content-Type"), strings.Contains(served.body, "secret"))
+	}
+	if _, err := png.Decode(strings.NewReader(served.body)); err != nil {
+		t.Fatalf("served image does not decode: %v", err)
+	}
+}
+
+// pngChunk builds a PNG chunk with its CRC.
+func pngChunk(kind string, data []byte) []byte {
+	var b bytes.Buffer
+	binary.Write(&b, binary.BigEndian, uint32(len(data)))
+	b.WriteString(kind)
+	b.Write(data)
+	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(kind), data...)))
+	return b.Bytes()
 }

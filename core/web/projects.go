@@ -124,10 +124,15 @@ func (s *Server) project(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	images, err := s.store.ProjectImages(ctx, p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	current, hasCurrent := p.CurrentPhase(s.now())
 	s.render(c, http.StatusOK, "project", map[string]any{
 		"Project": p, "Ideas": ideas, "Pager": newPager(c, page, total), "Updates": updates, "Following": following,
-		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"), "Debates": debates,
+		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"), "Debates": debates, "Images": images,
 	})
 }
 
@@ -217,6 +222,12 @@ func (s *Server) staffProjectEditor(c *gin.Context) {
 		}
 		data["ID"], data["Project"] = p.ID, p
 		data["Selected"] = idSet(p.AreaIDs)
+		images, err := s.store.ProjectImages(c.Request.Context(), p.ID)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		data["Images"] = images
 	}
 	s.projectEditorPage(c, http.StatusOK, form, data, nil)
 }

@@ -215,6 +215,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/projects/:id/:format", s.projectFeed)
 	h.POST("/projects/:id/follow", s.requireLogin, s.followProject)
 	h.GET("/ideas", s.ideas)
+	h.GET("/images/:id", s.image)
 	h.GET("/debates/:id", s.debate)
 	h.POST("/debates/:id/arguments", s.requireLogin, s.argue)
 	h.POST("/debates/:id/arguments/:arg/helpful", s.requireLogin, s.rateArgument)
@@ -276,6 +277,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	upload.POST("/areas", s.staffImportAreas)
 	upload.POST("/addresses", s.staffImportAddresses)
+	images := r.Group("/staff/projects/:id/images", s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
+	images.POST("", s.staffUploadImage)
 
 	if s.cfg.Env == EnvDevelopment && s.mailbox != nil {
 		h.GET("/dev/mail", s.devMail)
