@@ -131,7 +131,7 @@ func (s *Server) idea(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "idea", map[string]any{
 		"Idea": i, "Comments": comments, "Steps": steps, "SupportBlock": block, "Supported": supported,
-		"Threshold": s.cfg.FollowUp.SupportThreshold,
+		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 	})
 }
 
@@ -151,7 +151,7 @@ func (s *Server) newIdeaForm(c *gin.Context) {
 func (s *Server) createIdea(c *gin.Context) {
 	u := userOf(c)
 	form := map[string]string{}
-	for _, k := range []string{"title", "body", "lon", "lat", "project_id"} {
+	for _, k := range []string{"title", "body", "lon", "lat", "project_id", "address"} {
 		form[k] = c.PostForm(k)
 	}
 	data := map[string]any{}
@@ -171,6 +171,19 @@ func (s *Server) createIdea(c *gin.Context) {
 	} else if strings.TrimSpace(form["lon"]+form["lat"]) != "" {
 		s.formPage(c, "idea_new", core.Invalid("position", "error.position_invalid"), form, data)
 		return
+	}
+	if q := strings.TrimSpace(form["address"]); q != "" && !in.HasPoint {
+		found, err := s.store.SearchAddresses(c.Request.Context(), q, 1)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if len(found) == 0 {
+			s.formPage(c, "idea_new", core.Invalid("address", "address.none"), form, data)
+			return
+		}
+		in.AddressID = found[0].ID
+		in.Point, in.HasPoint = found[0].Point, found[0].HasPoint
 	}
 	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
 		s.formOrFail(c, "idea_new", err, form, data)
@@ -218,11 +231,32 @@ func (s *Server) support(c *gin.Context) {
 		s.fail(c, &core.Error{Code: core.CodeForbidden, Key: block})
 		return
 	}
-	if _, err := s.store.Support(c.Request.Context(), i.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp); err != nil {
+	res, err := s.store.Support(c.Request.Context(), i.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	if res.ReachedReview {
+		s.notifyReview(c, i)
+	}
 	s.redirectWithFlash(c, to, "flash.supported")
+}
+
+// notifyReview tells the author that their idea reached the threshold and
+// enters feasibility review. A failure is logged: the support itself counted.
+func (s *Server) notifyReview(c *gin.Context, i core.Idea) {
+	author, err := s.store.Participant(c.Request.Context(), i.AuthorID)
+	if err != nil || author.Deleted() {
+		return
+	}
+	m := core.Mail{To: author.Email, Subject: s.catalog.T(author.Locale, "mail.review.subject", "idea", i.Title),
+		Body: s.catalog.T(author.Locale, "mail.review.body", "name", author.DisplayName, "idea", i.Title, "n", s.cfg.FollowUp.SupportThreshold,
+			"link", s.link("/ideas/"+strconv.FormatInt(i.ID, 10)))}
+	if err := s.store.QueueMails(c.Request.Context(), []core.Mail{m}); err != nil {
+		s.log.Warn("review notice not queued", "idea", i.ID, "err", err)
+		return
+	}
+	s.mailPoke()
 }
 
 func (s *Server) comment(c *gin.Context) {

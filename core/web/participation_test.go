@@ -595,3 +595,28 @@ func pngChunk(kind string, data []byte) []byte {
 	binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(kind), data...)))
 	return b.Bytes()
 }
+
+func TestReviewThresholdNotifiesAuthorAndAddressLocation(t *testing.T) {
+	a := newApp(t, func(c *web.Config) { c.FollowUp = core.FollowUp{SupportThreshold: 1, ReviewDays: 30, AnswerDays: 60} })
+	a.withGeography()
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	r := lea.post("/ideas", url.Values{"title": {"Un passage piéton"}, "body": {"Devant l'école de la rue de Warken."}, "address": {"xyz inconnue"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown address: %d", r.status)
+	}
+	idea := lea.post("/ideas", url.Values{"title": {"Un passage piéton"}, "body": {"Devant l'école de la rue de Warken."}, "address": {"12 rue de warken"}}).header.Get("Location")
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get(idea)
+	tom.post(idea+"/support", nil)
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Subject, "passe à l'étude") {
+		t.Fatalf("review notice: %+v", mails)
+	}
+	tom.get(idea).contains(t, "Étude de faisabilité", "Lien vers cette idée")
+}
