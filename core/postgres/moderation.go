@@ -83,9 +83,16 @@ func (s *Store) ModerationQueue(ctx context.Context, limit int) ([]Flagged, erro
 	return out, wrapDB("scan moderation queue", err)
 }
 
-// Moderate hides or restores content with a logged reason, resolves its flags,
-// and queues a message to its author.
-func (s *Store) Moderate(ctx context.Context, actorID int64, entity string, id int64, hide bool, reason string, notify func(core.Participant) core.Mail) error {
+// Moderation actions.
+const (
+	ModerationHide    = "hide"
+	ModerationRestore = "restore"
+	ModerationEdit    = "edit" // replace the text (and restore it)
+)
+
+// Moderate hides, restores or edits content with a logged reason, resolves its
+// flags, and queues a message to its author. newBody is used by ModerationEdit.
+func (s *Store) Moderate(ctx context.Context, actorID int64, entity string, id int64, action, newBody, reason string, notify func(core.Participant) core.Mail) error {
 	table, ok := moderatedTables[entity]
 	if !ok {
 		return core.Invalid("entity", "error.flag_entity")
@@ -93,15 +100,20 @@ func (s *Store) Moderate(ctx context.Context, actorID int64, entity string, id i
 	return s.inTx(ctx, "moderate", func(tx pgx.Tx) error {
 		now := s.now()
 		var author int64
-		if err := tx.QueryRow(ctx, `UPDATE `+table+` SET hidden = $2 WHERE id = $1 RETURNING author_id`, id, hide).Scan(&author); err != nil {
+		var err error
+		switch action {
+		case ModerationHide, ModerationRestore:
+			err = tx.QueryRow(ctx, `UPDATE `+table+` SET hidden = $2 WHERE id = $1 RETURNING author_id`, id, action == ModerationHide).Scan(&author)
+		case ModerationEdit:
+			err = tx.QueryRow(ctx, `UPDATE `+table+` SET body = $2, hidden = false WHERE id = $1 RETURNING author_id`, id, newBody).Scan(&author)
+		default:
+			return core.Invalid("action", "error.moderation_action")
+		}
+		if err != nil {
 			return notFoundOr(err, "error.content_not_found", "moderate")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE flag SET resolved_at = $3 WHERE entity = $1 AND entity_id = $2 AND resolved_at IS NULL`, entity, id, now); err != nil {
 			return err
-		}
-		action := "restore"
-		if hide {
-			action = "hide"
 		}
 		if err := audit(ctx, tx, actorID, action, entity, id, reason, now); err != nil {
 			return err
@@ -115,7 +127,7 @@ func (s *Store) Moderate(ctx context.Context, actorID int64, entity string, id i
 			return err
 		}
 		ev := eventAt(now, core.EventUpdated, entity, id, 0, actorID)
-		ev.Data = map[string]any{"hidden": hide}
+		ev.Data = map[string]any{"moderation": action}
 		return appendEvent(ctx, tx, ev)
 	})
 }

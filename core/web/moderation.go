@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // flagReasons are the reasons a person can give (translated as flag.<reason>).
@@ -72,12 +73,16 @@ func (s *Server) staffModerate(c *gin.Context) {
 		s.fail(c, core.Invalid("reason", "error.moderation_reason"))
 		return
 	}
-	hide := c.PostForm("action") == "hide"
-	err = s.store.Moderate(c.Request.Context(), userOf(c).ID, entity, id, hide, reason, func(p core.Participant) core.Mail {
-		key := "mail.restored"
-		if hide {
-			key = "mail.hidden"
+	action := c.PostForm("action")
+	body := ""
+	if action == postgres.ModerationEdit {
+		if body, err = core.NormalizeComment(c.PostForm("body")); err != nil {
+			s.fail(c, err)
+			return
 		}
+	}
+	err = s.store.Moderate(c.Request.Context(), userOf(c).ID, entity, id, action, body, reason, func(p core.Participant) core.Mail {
+		key := map[string]string{postgres.ModerationHide: "mail.hidden", postgres.ModerationRestore: "mail.restored", postgres.ModerationEdit: "mail.edited"}[action]
 		return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, key+".subject"),
 			Body: s.catalog.T(p.Locale, key+".body", "name", p.DisplayName, "reason", reason)}
 	})

@@ -283,6 +283,14 @@ func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
 		t.Fatalf("author not told: %+v", mails)
 	}
 	mod.get("/staff/moderation").contains(t, "restore idea "+id, "Pas de la publicité", "auto_hide idea "+id)
+	// A moderator may also edit the text, with a reason, and the author is told.
+	if r := mod.post("/staff/moderation", url.Values{"entity": {"idea"}, "id": {id}, "action": {"edit"}, "body": {"Une épicerie locale ouvre ici."}, "reason": {"Retrait des prix."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, "Une épicerie locale ouvre ici.")
+	if mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour); len(mails) != 1 || !strings.Contains(mails[0].Mail.Subject, "modifiée") {
+		t.Fatalf("author not told of the edit: %+v", mails)
+	}
 
 	// A flag storm from one account is rate-limited.
 	storm := a.browser()
