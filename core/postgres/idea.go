@@ -357,3 +357,25 @@ func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, er
 	}
 	return roots, nil
 }
+
+// SupportGate is what deciding on a support needs to know about an idea.
+type SupportGate struct {
+	ID      int64
+	Status  core.IdeaStatus
+	Hidden  bool
+	AreaIDs []int64 // the project's target areas; empty when anyone may support
+}
+
+// SupportGate reads an idea's status and its project's target areas in one
+// light query (the support path runs it on every click).
+func (s *Store) SupportGate(ctx context.Context, ideaID int64) (SupportGate, error) {
+	g := SupportGate{ID: ideaID}
+	var status string
+	err := s.pool.QueryRow(ctx, `SELECT i.status, i.hidden, coalesce(p.area_ids, '{}') FROM idea i
+		LEFT JOIN project p ON p.id = i.project_id WHERE i.id = $1`, ideaID).Scan(&status, &g.Hidden, &g.AreaIDs)
+	if err != nil {
+		return SupportGate{}, notFoundOr(err, "error.idea_not_found", "read idea")
+	}
+	g.Status = core.IdeaStatus(status)
+	return g, nil
+}

@@ -277,7 +277,7 @@ func (s *Server) apiCreateComment(c *gin.Context) {
 
 // apiSupport supports (PUT) or withdraws (DELETE); repeating either changes nothing.
 func (s *Server) apiSupport(c *gin.Context) {
-	i, ok := s.loadIdea(c)
+	i, ok := s.supportGate(c)
 	if !ok {
 		return
 	}

@@ -55,24 +55,16 @@ func (s *Server) loadIdea(c *gin.Context) (core.Idea, bool) {
 }
 
 // supportBlock says why a participant may not support an idea ("" when they may).
-func (s *Server) supportBlock(c *gin.Context, i core.Idea) (string, error) {
+func (s *Server) supportBlock(c *gin.Context, g postgres.SupportGate) (string, error) {
 	u := userOf(c)
 	switch {
 	case u == nil:
 		return "support.login", nil
-	case !i.Status.OpenForSupport() || i.Hidden:
+	case !g.Status.OpenForSupport() || g.Hidden:
 		return "support.closed", nil
 	case !u.Verified():
 		return "support.unverified", nil
-	}
-	if i.ProjectID == 0 {
-		return "", nil
-	}
-	p, err := s.store.Project(c.Request.Context(), i.ProjectID)
-	if err != nil {
-		return "", err
-	}
-	if len(p.AreaIDs) == 0 {
+	case len(g.AreaIDs) == 0:
 		return "", nil
 	}
 	home, areas, err := s.homeAreas(c, u.ID)
@@ -82,13 +74,31 @@ func (s *Server) supportBlock(c *gin.Context, i core.Idea) (string, error) {
 	if home == nil {
 		return "support.no_address", nil
 	}
-	want := idSet(p.AreaIDs)
+	want := idSet(g.AreaIDs)
 	for _, a := range areas {
 		if want[a.ID] {
 			return "", nil
 		}
 	}
 	return "support.outside", nil
+}
+
+// supportGate reads :id for the support paths; hidden ideas are not found.
+func (s *Server) supportGate(c *gin.Context) (postgres.SupportGate, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.idea_not_found"))
+		return postgres.SupportGate{}, false
+	}
+	g, err := s.store.SupportGate(c.Request.Context(), id)
+	if err == nil && g.Hidden {
+		err = core.NotFound("error.idea_not_found")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return postgres.SupportGate{}, false
+	}
+	return g, true
 }
 
 // ideaOrFeed serves /ideas/feed.atom and /ideas/feed.rss, and idea pages.
@@ -117,7 +127,12 @@ func (s *Server) idea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	block, err := s.supportBlock(c, i)
+	gate, err := s.store.SupportGate(ctx, i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	block, err := s.supportBlock(c, gate)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -204,7 +219,7 @@ func (s *Server) createIdea(c *gin.Context) {
 
 // support adds or withdraws the participant's support.
 func (s *Server) support(c *gin.Context) {
-	i, ok := s.loadIdea(c)
+	i, ok := s.supportGate(c)
 	if !ok {
 		return
 	}
@@ -237,7 +252,9 @@ func (s *Server) support(c *gin.Context) {
 		return
 	}
 	if res.ReachedReview {
-		s.notifyReview(c, i)
+		if idea, err := s.store.Idea(c.Request.Context(), i.ID); err == nil {
+			s.notifyReview(c, idea)
+		}
 	}
 	s.redirectWithFlash(c, to, "flash.supported")
 }
