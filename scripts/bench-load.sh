@@ -14,9 +14,9 @@ log: {level: error}   # 503 refusals log at warn: not shown
 http:
   addr: 127.0.0.1:18080
   public_url: https://bench.quartier.test
-  max_in_flight: ${MAX_IN_FLIGHT:-64}
+  max_in_flight: ${MAX_IN_FLIGHT:-24}
   queue_wait: ${QUEUE_WAIT:-2ms}
-database: {max_conns: ${DB_CONNS:-16}}
+database: {max_conns: ${DB_CONNS:-6}}
 auth:
   rate_limits:
     api_write_per_user: {max: 1000000, window: 1m}

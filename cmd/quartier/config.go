@@ -110,7 +110,7 @@ func defaultConfig() Config {
 	c.HTTP.PublicURL = "http://localhost:8080"
 	c.HTTP.MaxBodyBytes = 1 << 20
 	c.HTTP.MaxUploadBytes = 128 << 20
-	c.HTTP.MaxInFlight = 64
+	c.HTTP.MaxInFlight = 32
 	c.HTTP.QueueWait = 2 * time.Millisecond
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
