@@ -58,24 +58,8 @@ func (s *Store) SubmitToCouncil(ctx context.Context, actorID int64, month time.T
 				ideaID, nullID(actorID), now); err != nil {
 				return err
 			}
-			idea, err := scanIdea(tx.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, ideaID))
-			if err != nil {
+			if err := notifyIdeaPeople(ctx, tx, ideaID, notify); err != nil {
 				return err
-			}
-			rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
-				WHERE pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL
-				  AND (pa.id = $1 OR pa.id IN (SELECT participant_id FROM support WHERE idea_id = $2))`, idea.AuthorID, ideaID)
-			if err != nil {
-				return err
-			}
-			people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
-			if err != nil {
-				return err
-			}
-			for _, p := range people {
-				if err := queueMail(ctx, tx, notify(p, idea)); err != nil {
-					return err
-				}
 			}
 			ev := eventAt(now, core.EventUpdated, core.EntityIdea, ideaID, rev, actorID)
 			ev.Data = map[string]any{"status": string(core.IdeaSubmittedToCouncil), "council_submission": id}

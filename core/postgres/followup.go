@@ -40,24 +40,8 @@ func (s *Store) Decide(ctx context.Context, actorID, ideaID int64, d core.Decisi
 		if err := audit(ctx, tx, actorID, "idea.status."+string(d.Status), core.EntityIdea, ideaID, d.Answer, now); err != nil {
 			return err
 		}
-		idea, err := scanIdea(tx.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, ideaID))
-		if err != nil {
+		if err := notifyIdeaPeople(ctx, tx, ideaID, notify); err != nil {
 			return err
-		}
-		rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
-			WHERE pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL
-			  AND (pa.id = $1 OR pa.id IN (SELECT participant_id FROM support WHERE idea_id = $2))`, idea.AuthorID, ideaID)
-		if err != nil {
-			return err
-		}
-		people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
-		if err != nil {
-			return err
-		}
-		for _, p := range people {
-			if err := queueMail(ctx, tx, notify(p, idea)); err != nil {
-				return err
-			}
 		}
 		ev := eventAt(now, core.EventUpdated, core.EntityIdea, ideaID, rev, actorID)
 		ev.Data = map[string]any{"status": string(d.Status)}
@@ -173,4 +157,29 @@ func (s *Store) DueReminders(ctx context.Context, until time.Time) (map[int64][]
 		}
 	}
 	return byStaff, people, nil
+}
+
+// notifyIdeaPeople queues a message, composed by notify, to an idea's author and
+// to each of its supporters (live, confirmed accounts), inside tx.
+func notifyIdeaPeople(ctx context.Context, tx pgx.Tx, ideaID int64, notify func(core.Participant, core.Idea) core.Mail) error {
+	idea, err := scanIdea(tx.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, ideaID))
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
+		WHERE pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL
+		  AND (pa.id = $1 OR pa.id IN (SELECT participant_id FROM support WHERE idea_id = $2))`, idea.AuthorID, ideaID)
+	if err != nil {
+		return err
+	}
+	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
+	if err != nil {
+		return err
+	}
+	for _, p := range people {
+		if err := queueMail(ctx, tx, notify(p, idea)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
