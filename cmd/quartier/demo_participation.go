@@ -74,6 +74,16 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	if _, err := store.Support(ctx, ideaIDs[0], admin.ID, core.ChannelWeb, core.DefaultFollowUp); err != nil {
 		return err
 	}
+	debate, err := store.CreateDebate(ctx, admin.ID, ids[0], "Faut-il réserver la place aux piétons le samedi ?")
+	if err != nil {
+		return err
+	}
+	if _, err := store.AddArgument(ctx, debate, 0, resident.ID, core.SideFor, "Le marché et les terrasses y gagneraient, et les enfants y joueraient en sécurité."); err != nil {
+		return err
+	}
+	if _, err := store.AddArgument(ctx, debate, 0, admin.ID, core.SideAgainst, "Les bus et les taxis de la gare doivent pouvoir passer."); err != nil {
+		return err
+	}
 	c, err := store.AddComment(ctx, ideaIDs[1], 0, admin.ID, "Bonne idée : quelles essences d'arbres préférez-vous ?", core.ChannelWeb)
 	if err != nil {
 		return err
