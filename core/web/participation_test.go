@@ -628,3 +628,35 @@ func TestReviewThresholdNotifiesAuthorAndAddressLocation(t *testing.T) {
 	}
 	tom.get(idea).contains(t, "Étude de faisabilité", "Lien vers cette idée")
 }
+
+// Anonymous API lists are cached for a second; signed-in callers always get
+// a fresh answer, and a change shows once the second has passed.
+func TestMicroCache(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	token := a.apiToken("lea@example.lu")
+	first := a.apiCall("GET", "/api/v1/ideas", "", "", "")
+	if !strings.Contains(first.body, `"total":0`) {
+		t.Fatalf("first: %s", first.body)
+	}
+	a.apiCall("POST", "/api/v1/ideas", token, "application/json", `{"title":"Un kiosque à livres","body":"Dans le parc, pour échanger des livres."}`)
+	if r := a.apiCall("GET", "/api/v1/ideas", "", "", ""); r.header.Get("X-Cache") != "hit" || !strings.Contains(r.body, `"total":0`) {
+		t.Fatalf("anonymous within the second: %s %s", r.header.Get("X-Cache"), r.body)
+	}
+	if r := a.apiCall("GET", "/api/v1/ideas", token, "", ""); r.header.Get("X-Cache") == "hit" || !strings.Contains(r.body, "Un kiosque à livres") {
+		t.Fatalf("signed-in caller got a cached answer: %s", r.body)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	a.apiCall("GET", "/api/v1/ideas", "", "", "") // refreshes (or serves the old answer while one request refreshes)
+	deadline := time.Now().Add(7 * time.Second)   // the count is cached for five seconds
+	for {
+		r := a.apiCall("GET", "/api/v1/ideas", "", "", "")
+		if strings.Contains(r.body, "Un kiosque à livres") && strings.Contains(r.body, `"total":1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the change never showed: %s", r.body)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}

@@ -61,8 +61,14 @@ func (s *Server) projects(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	g, err := s.geography(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "projects", map[string]any{
 		"Projects": list, "Topics": topics, "Filter": f, "Pager": newPager(c, page, total), "Archived": f.Status == core.ProjectArchived,
+		"Areas": g.ordered,
 	})
 }
 
