@@ -160,7 +160,7 @@ func TestSupportLimitedToTargetAreas(t *testing.T) {
 func TestFollowUpDecisionsNotifyAndShowOnTheTimeline(t *testing.T) {
 	a := newApp(t, nil)
 	a.account("manager@commune.lu", core.RoleManager)
-	author := a.account("lea@example.lu", core.RoleCitizen)
+	a.account("lea@example.lu", core.RoleCitizen)
 	a.account("tom@example.lu", core.RoleCitizen)
 	lea := a.browser()
 	lea.login("lea@example.lu")
@@ -209,7 +209,6 @@ func TestFollowUpDecisionsNotifyAndShowOnTheTimeline(t *testing.T) {
 	if strings.Contains(staff.get("/staff/followup").body, "Un marché de producteurs") {
 		t.Fatal("answered idea still in the follow-up queue")
 	}
-	_ = author
 }
 
 func TestRemindersForAssignedIdeas(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // writeXLSX writes one worksheet as an Office Open XML workbook (the minimal
@@ -79,12 +80,7 @@ func columnName(i int) string {
 }
 
 func xmlEscape(s string) string {
-	var b []byte
-	w := &byteWriter{&b}
-	_ = xml.EscapeText(w, []byte(s))
-	return string(b)
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s)) // a strings.Builder never fails to write
+	return b.String()
 }
-
-type byteWriter struct{ b *[]byte }
-
-func (w *byteWriter) Write(p []byte) (int, error) { *w.b = append(*w.b, p...); return len(p), nil }
