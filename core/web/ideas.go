@@ -90,7 +90,7 @@ func (s *Server) supportGate(c *gin.Context) (postgres.SupportGate, bool) {
 		s.fail(c, core.NotFound("error.idea_not_found"))
 		return postgres.SupportGate{}, false
 	}
-	g, err := s.store.SupportGate(c.Request.Context(), id)
+	g, err := s.cachedGate(c.Request.Context(), id)
 	if err == nil && g.Hidden {
 		err = core.NotFound("error.idea_not_found")
 	}

@@ -104,6 +104,7 @@ type Server struct {
 	memLimits *memLimiter
 	counts    countCache
 	micro     *microCache
+	gates     gateCache
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
