@@ -15,7 +15,7 @@ http:
   addr: 127.0.0.1:18080
   public_url: https://bench.quartier.test
   max_in_flight: ${MAX_IN_FLIGHT:-24}
-  queue_wait: ${QUEUE_WAIT:-2ms}
+  queue_wait: ${QUEUE_WAIT:-1ms}
 database: {max_conns: ${DB_CONNS:-6}}
 auth:
   rate_limits:

@@ -111,7 +111,7 @@ func defaultConfig() Config {
 	c.HTTP.MaxBodyBytes = 1 << 20
 	c.HTTP.MaxUploadBytes = 128 << 20
 	c.HTTP.MaxInFlight = 32
-	c.HTTP.QueueWait = 2 * time.Millisecond
+	c.HTTP.QueueWait = time.Millisecond
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
 	c.Map.AssetsDir = "node_modules"

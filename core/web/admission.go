@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"time"
 
@@ -25,6 +26,23 @@ func newAdmission(inFlight int, wait time.Duration) *admission {
 	return &admission{slots: make(chan struct{}, inFlight), wait: wait}
 }
 
+// refuseBusy answers 503 as cheaply as possible: at capacity, rendering a full
+// page for every refusal would take the CPU the accepted requests need.
+func (s *Server) refuseBusy(c *gin.Context) {
+	s.metrics.refused.Add(1)
+	c.Header("Retry-After", "1")
+	c.Header("Cache-Control", "no-store")
+	msg := s.catalog.T(langOf(c), "error.busy")
+	if isAPI(c) {
+		c.Data(http.StatusServiceUnavailable, "application/json; charset=utf-8",
+			mustJSON(apiError{Error: apiErrorBody{Code: string(core.CodeUnavailable), Message: msg}}))
+	} else {
+		c.Data(http.StatusServiceUnavailable, "text/html; charset=utf-8",
+			[]byte(`<!doctype html><html lang="`+string(langOf(c))+`"><meta charset="utf-8"><title>Quartier</title><p>`+template.HTMLEscapeString(msg)+`</p></html>`))
+	}
+	c.Abort()
+}
+
 func (s *Server) admit(c *gin.Context) {
 	a := s.admission
 	if a == nil {
@@ -39,9 +57,7 @@ func (s *Server) admit(c *gin.Context) {
 		case a.slots <- struct{}{}:
 			t.Stop()
 		case <-t.C:
-			s.metrics.refused.Add(1)
-			c.Header("Retry-After", "1")
-			s.fail(c, &core.Error{Code: core.CodeUnavailable, Key: "error.busy"})
+			s.refuseBusy(c)
 			return
 		case <-c.Request.Context().Done():
 			t.Stop()
