@@ -133,6 +133,11 @@ func (e *commandEnv) serve(args []string) error {
 		return err
 	}
 	go daily(ctx, cfg.FollowUp.ReminderHour, func() {
+		if n, err := handler.AssignReviews(ctx); err != nil {
+			log.Warn("automatic review assignment failed", "err", err)
+		} else if n > 0 {
+			log.Info("ideas assigned for review", "ideas", n)
+		}
 		if n, err := handler.SendReminders(ctx); err != nil {
 			log.Warn("follow-up reminders failed", "err", err)
 		} else if n > 0 {

@@ -306,6 +306,9 @@ func (s *Server) apiSupport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if res.ReachedReview {
+		s.afterReview(c.Request.Context(), i.ID)
+	}
 	c.JSON(http.StatusOK, gin.H{"supported": c.Request.Method != http.MethodDelete, "support_count": res.SupportCount, "changed": res.Changed})
 }
 

@@ -603,9 +603,10 @@ func pngChunk(kind string, data []byte) []byte {
 	return b.Bytes()
 }
 
-func TestReviewThresholdNotifiesAuthorAndAddressLocation(t *testing.T) {
+func TestReviewThresholdNotifiesAuthorAssignsReviewerAndAddressLocation(t *testing.T) {
 	a := newApp(t, func(c *web.Config) { c.FollowUp = core.FollowUp{SupportThreshold: 1, ReviewDays: 30, AnswerDays: 60} })
 	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
 	a.account("lea@example.lu", core.RoleCitizen)
 	a.account("tom@example.lu", core.RoleCitizen)
 	lea := a.browser()
@@ -622,10 +623,18 @@ func TestReviewThresholdNotifiesAuthorAndAddressLocation(t *testing.T) {
 	tom.get(idea)
 	tom.post(idea+"/support", nil)
 	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
-	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Subject, "passe à l'étude") {
-		t.Fatalf("review notice: %+v", mails)
+	sent := map[string]string{}
+	for _, m := range mails {
+		sent[m.Mail.To] = m.Mail.Subject + "\n" + m.Mail.Body
+	}
+	if len(mails) != 2 || !strings.Contains(sent["lea@example.lu"], "passe à l'étude") ||
+		!strings.Contains(sent["manager@commune.lu"], "Idée à étudier") || !strings.Contains(sent["manager@commune.lu"], "/staff"+idea) {
+		t.Fatalf("review notice and assignment: %+v", sent)
 	}
 	tom.get(idea).contains(t, "Étude de faisabilité", "Lien vers cette idée")
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/followup").contains(t, "Un passage piéton", "Léa manager")
 }
 
 // Anonymous API lists are cached for a second; signed-in callers always get

@@ -70,6 +70,14 @@ func (s *Server) staffAssign(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if staffID != userOf(c).ID {
+		if reviewer, err := s.store.Participant(c.Request.Context(), staffID); err == nil && !reviewer.Deleted() {
+			if err := s.store.QueueMails(c.Request.Context(), []core.Mail{s.assignedMail(reviewer, i)}); err != nil {
+				s.log.Warn("assignment notice not queued", "idea", i.ID, "err", err)
+			}
+			s.mailPoke()
+		}
+	}
 	s.redirectWithFlash(c, "/staff/ideas/"+strconv.FormatInt(i.ID, 10), "flash.idea_assigned")
 }
 

@@ -1,0 +1,91 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"quartier/core"
+)
+
+// ReviewAssignment is an idea given to a reviewer automatically.
+type ReviewAssignment struct {
+	Idea     core.Idea
+	Reviewer core.Participant
+}
+
+// AssignPendingReviews gives a reviewer to every visible idea in feasibility
+// review that has none, and to every unanswered idea whose reviewer's account
+// was deleted; it returns what it assigned (to mail the reviewers).
+// The reviewer is the project's lead (the manager or admin who created the
+// project) while that account is live; otherwise, and for spontaneous ideas, the
+// manager or admin with the fewest unanswered ideas assigned (ties: the oldest
+// account). Ideas keep the review date set when they entered review. Concurrent
+// callers skip each other's rows, so an idea is assigned once; with no manager
+// or admin at all nothing is assigned and staff assign by hand.
+func (s *Store) AssignPendingReviews(ctx context.Context) ([]ReviewAssignment, error) {
+	var out []ReviewAssignment
+	err := s.inTx(ctx, "assign reviews", func(tx pgx.Tx) error {
+		out = out[:0]
+		rows, err := tx.Query(ctx, `SELECT id, project_id FROM idea
+			WHERE NOT hidden AND (status = 'in_review' AND assigned_to IS NULL
+				OR answered_at IS NULL AND assigned_to IN (SELECT id FROM participant WHERE deleted_at IS NOT NULL))
+			ORDER BY id FOR UPDATE SKIP LOCKED`)
+		if err != nil {
+			return err
+		}
+		type pending struct{ id, project int64 }
+		todo, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pending, error) {
+			var p pending
+			var project *int64
+			err := row.Scan(&p.id, &project)
+			if project != nil {
+				p.project = *project
+			}
+			return p, err
+		})
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for _, p := range todo {
+			var reviewerID int64
+			err := tx.QueryRow(ctx, `SELECT st.id FROM participant st
+				WHERE st.deleted_at IS NULL AND st.role IN ('manager', 'admin')
+				ORDER BY st.id = (SELECT created_by FROM project WHERE id = $1) IS NOT TRUE,
+					(SELECT count(*) FROM idea WHERE assigned_to = st.id AND answered_at IS NULL), st.id
+				LIMIT 1`, nullID(p.project)).Scan(&reviewerID)
+			if err == pgx.ErrNoRows {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			var rev int
+			if err := tx.QueryRow(ctx, `UPDATE idea SET assigned_to = $2, revision = revision + 1 WHERE id = $1 RETURNING revision`,
+				p.id, reviewerID).Scan(&rev); err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, 0, "idea.assign.auto", core.EntityIdea, p.id, "", now); err != nil {
+				return err
+			}
+			if err := appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityIdea, p.id, rev, 0)); err != nil {
+				return err
+			}
+			out = append(out, ReviewAssignment{Reviewer: core.Participant{ID: reviewerID}, Idea: core.Idea{ID: p.id}})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for k := range out {
+		if out[k].Idea, err = s.Idea(ctx, out[k].Idea.ID); err != nil {
+			return out, err
+		}
+		if out[k].Reviewer, err = s.Participant(ctx, out[k].Reviewer.ID); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}

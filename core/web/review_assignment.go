@@ -1,0 +1,47 @@
+package web
+
+import (
+	"context"
+	"strconv"
+
+	"quartier/core"
+)
+
+// AssignReviews gives every idea in feasibility review without a reviewer to
+// one (see postgres.Store.AssignPendingReviews) and mails each reviewer. It runs
+// when a support sends an idea to review and again every day, which catches an
+// idea whose assignment was interrupted. It returns how many ideas it assigned.
+func (s *Server) AssignReviews(ctx context.Context) (int, error) {
+	assigned, err := s.store.AssignPendingReviews(ctx)
+	if err != nil {
+		return 0, err
+	}
+	mails := make([]core.Mail, 0, len(assigned))
+	for _, a := range assigned {
+		mails = append(mails, s.assignedMail(a.Reviewer, a.Idea))
+	}
+	if err := s.store.QueueMails(ctx, mails); err != nil {
+		return len(assigned), err
+	}
+	s.mailPoke()
+	return len(assigned), nil
+}
+
+// assignedMail tells a staff member that an idea is theirs to review and by
+// when the official answer is due.
+func (s *Server) assignedMail(reviewer core.Participant, i core.Idea) core.Mail {
+	return core.Mail{To: reviewer.Email, Subject: s.catalog.T(reviewer.Locale, "mail.assigned.subject", "idea", i.Title),
+		Body: s.catalog.T(reviewer.Locale, "mail.assigned.body", "name", reviewer.DisplayName, "idea", i.Title,
+			"due", i.AnswerDueOn.Format("2006-01-02"), "link", s.link("/staff/ideas/"+strconv.FormatInt(i.ID, 10)))}
+}
+
+// afterReview runs the follow-up of a support that sent an idea to review: the
+// author is told and a reviewer assigned. Failures are logged: the support counted.
+func (s *Server) afterReview(ctx context.Context, ideaID int64) {
+	if i, err := s.store.Idea(ctx, ideaID); err == nil {
+		s.notifyReview(ctx, i)
+	}
+	if _, err := s.AssignReviews(ctx); err != nil {
+		s.log.Warn("automatic review assignment failed", "idea", ideaID, "err", err)
+	}
+}
