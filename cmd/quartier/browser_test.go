@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"quartier/core"
+	"quartier/core/postgres"
 	"quartier/core/postgres/pgtest"
 )
 
@@ -171,6 +173,23 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee(".flash", "Merci")
 	w.checkAccessibility(axe)
 	w.screenshot("idea")
+	// The idea goes through the council into implementation, with milestones.
+	store, err := postgres.Open(context.Background(), dbURL, postgres.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	manager, _, err := store.Credentials(context.Background(), "manager@commune.lu")
+	if err == nil {
+		err = demoImplementation(context.Background(), store, manager.ID, 1, func(p core.Participant, _ core.Idea) core.Mail { return core.Mail{To: p.Email, Subject: "suivi"} })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.open(base + "/ideas/1")
+	w.mustSee("#implementation-h", "Réalisation")
+	w.checkAccessibility(axe)
+	w.screenshot("idea-implementation")
 	for _, page := range []string{"/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/indicators", "/staff/council", "/staff/projects"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -95,7 +96,51 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	if err != nil {
 		return err
 	}
-	return store.Decide(ctx, admin.ID, ideaIDs[1], d, func(p core.Participant, i core.Idea) core.Mail {
-		return core.Mail{To: p.Email, Subject: "Quartier : votre idée avance", Body: "L'idée « " + i.Title + " » est jugée faisable."}
-	})
+	notify := func(p core.Participant, i core.Idea) core.Mail {
+		return core.Mail{To: p.Email, Subject: "Quartier : votre idée avance", Body: "L'idée « " + i.Title + " » avance : " + string(i.Status) + "."}
+	}
+	if err := store.Decide(ctx, admin.ID, ideaIDs[1], d, notify); err != nil {
+		return err
+	}
+	return demoImplementation(ctx, store, admin.ID, ideaIDs[3], notify)
+}
+
+// demoImplementation takes an idea through the council's decision into
+// implementation, with its progress and milestones, one of them reached.
+func demoImplementation(ctx context.Context, store *postgres.Store, staffID, ideaID int64, notify func(core.Participant, core.Idea) core.Mail) error {
+	steps := []core.Decision{
+		{Status: core.IdeaFeasible, Answer: "Le marché est possible sur la place de l'église, le samedi de 8 h à 13 h."},
+		{Status: core.IdeaSubmittedToCouncil},
+		{Status: core.IdeaDecided, Answer: "Le collège échevinal a approuvé un marché d'essai de six mois à partir du printemps."},
+		{Status: core.IdeaInProgress, Progress: 35},
+	}
+	status := core.IdeaSubmitted
+	for _, step := range steps {
+		d, err := step.Check(status)
+		if err != nil {
+			return err
+		}
+		if err := store.Decide(ctx, staffID, ideaID, d, notify); err != nil {
+			return err
+		}
+		status = d.Status
+	}
+	first := time.Now().AddDate(0, 2, 0)
+	milestones := []core.MilestoneInput{
+		{Title: "Appel aux producteurs locaux"},
+		{Title: "Emplacements et raccordements électriques", DueOn: first},
+		{Title: "Premier marché", DueOn: first.AddDate(0, 1, 0)},
+	}
+	for k, m := range milestones {
+		id, err := store.AddMilestone(ctx, staffID, ideaID, m)
+		if err != nil {
+			return err
+		}
+		if k == 0 {
+			if err := store.SetMilestoneDone(ctx, staffID, ideaID, id, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -71,23 +71,39 @@ func nonNilIDs(s []int64) []int64 {
 }
 
 type apiIdea struct {
-	ID           int64       `json:"id"`
-	ProjectID    *int64      `json:"project_id"`
-	Title        string      `json:"title"`
-	Body         string      `json:"body"`
-	Author       string      `json:"author"`
-	Position     *[2]float64 `json:"position"`
-	Channel      string      `json:"channel"`
-	Status       string      `json:"status"`
-	SupportCount int         `json:"support_count"`
-	CommentCount int         `json:"comment_count"`
-	AnswerDueOn  string      `json:"answer_due_on"`
-	Answer       *string     `json:"answer"`
-	AnsweredAt   *time.Time  `json:"answered_at"`
-	Progress     int         `json:"progress"`
-	CreatedAt    time.Time   `json:"created_at"`
-	URL          string      `json:"url"`
-	Timeline     []apiStep   `json:"timeline,omitempty"`
+	ID           int64          `json:"id"`
+	ProjectID    *int64         `json:"project_id"`
+	Title        string         `json:"title"`
+	Body         string         `json:"body"`
+	Author       string         `json:"author"`
+	Position     *[2]float64    `json:"position"`
+	Channel      string         `json:"channel"`
+	Status       string         `json:"status"`
+	SupportCount int            `json:"support_count"`
+	CommentCount int            `json:"comment_count"`
+	AnswerDueOn  string         `json:"answer_due_on"`
+	Answer       *string        `json:"answer"`
+	AnsweredAt   *time.Time     `json:"answered_at"`
+	Progress     int            `json:"progress"`
+	CreatedAt    time.Time      `json:"created_at"`
+	URL          string         `json:"url"`
+	Timeline     []apiStep      `json:"timeline,omitempty"`
+	Milestones   []apiMilestone `json:"milestones,omitempty"`
+}
+
+type apiMilestone struct {
+	Title  string  `json:"title"`
+	DueOn  *string `json:"due_on"`
+	DoneOn *string `json:"done_on"`
+}
+
+// optionalDay is a date for JSON: null when zero.
+func optionalDay(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	d := t.Format("2006-01-02")
+	return &d
 }
 
 type apiStep struct {
@@ -164,9 +180,17 @@ func (s *Server) apiIdea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	milestones, err := s.store.Milestones(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := s.ideaJSON(i)
 	for _, st := range steps {
 		out.Timeline = append(out.Timeline, apiStep{Status: string(st.Status), Note: st.Note, At: st.CreatedAt.UTC()})
+	}
+	for _, m := range milestones {
+		out.Milestones = append(out.Milestones, apiMilestone{Title: m.Title, DueOn: optionalDay(m.DueOn), DoneOn: optionalDay(m.DoneOn)})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -128,6 +128,11 @@ func (s *Server) idea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	milestones, err := s.store.Milestones(ctx, i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	gate, err := s.store.SupportGate(ctx, i.ID)
 	if err != nil {
 		s.fail(c, err)
@@ -146,7 +151,7 @@ func (s *Server) idea(c *gin.Context) {
 		}
 	}
 	s.render(c, http.StatusOK, "idea", map[string]any{
-		"Idea": i, "Comments": comments, "Steps": steps, "SupportBlock": block, "Supported": supported,
+		"Idea": i, "Comments": comments, "Steps": steps, "Milestones": milestones, "SupportBlock": block, "Supported": supported,
 		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 	})
 }

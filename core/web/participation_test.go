@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"hash/crc32"
 	"html"
@@ -14,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -667,4 +669,74 @@ func TestMicroCache(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+func TestImplementationMilestonesArePublished(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Un jardin partagé"}, "body": {"Derrière l'école primaire."}}).header.Get("Location")
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	panel := "/staff" + idea
+	staff.get(panel)
+	if r := staff.post(panel+"/milestones", url.Values{"milestone_title": {"Étude du sol"}}); r.status != http.StatusConflict {
+		t.Fatalf("milestone before the decision: %d", r.status)
+	}
+	for _, st := range []string{"feasible", "submitted_to_council", "decided"} {
+		staff.get(panel)
+		if r := staff.post(panel+"/decision", url.Values{"status": {st}, "answer": {"Le collège a retenu ce jardin pour 2027."}, "progress": {"40"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("decision %s: %d", st, r.status)
+		}
+	}
+	staff.get(panel)
+	r := staff.post(panel+"/milestones", url.Values{"milestone_title": {" "}, "milestone_due": {"2027-03-01"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("empty title: %d", r.status)
+	}
+	r.contains(t, "Une étape a besoin d&#39;un titre", `value="2027-03-01"`)
+	if r := staff.post(panel+"/milestones", url.Values{"milestone_title": {"Étude du sol"}, "milestone_due": {"2027-03-01"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add milestone: %d %s", r.status, r.body)
+	}
+	staff.get(panel)
+	staff.post(panel+"/milestones", url.Values{"milestone_title": {"Plantation"}})
+	ms, _ := a.store.Milestones(ctx, mustID(t, idea))
+	if len(ms) != 2 {
+		t.Fatalf("milestones %+v", ms)
+	}
+	// Residents may not touch milestones.
+	lea.get(idea)
+	if r := lea.post(fmt.Sprintf("%s/milestones/%d/done", panel, ms[0].ID), url.Values{"done": {"yes"}}); r.status != http.StatusForbidden {
+		t.Fatalf("resident ticks a milestone: %d", r.status)
+	}
+	staff.get(panel)
+	if r := staff.post(fmt.Sprintf("%s/milestones/%d/done", panel, ms[0].ID), url.Values{"done": {"yes"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("tick: %d", r.status)
+	}
+	page := a.browser().get(idea)
+	page.contains(t, "Réalisation", `<progress id="implementation-progress" max="100" value="40">`, "Étude du sol", "atteinte le", "Plantation", "pas encore de date")
+	var out struct {
+		Milestones []struct {
+			Title  string  `json:"title"`
+			DueOn  *string `json:"due_on"`
+			DoneOn *string `json:"done_on"`
+		} `json:"milestones"`
+	}
+	api := a.browser().get("/api/v1" + idea)
+	if err := json.Unmarshal([]byte(api.body), &out); err != nil || len(out.Milestones) != 2 || *out.Milestones[0].DueOn != "2027-03-01" ||
+		out.Milestones[0].DoneOn == nil || out.Milestones[1].DueOn != nil || out.Milestones[1].DoneOn != nil {
+		t.Fatalf("API milestones %s, %v", api.body, err)
+	}
+}
+
+func mustID(t *testing.T, path string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(path[strings.LastIndex(path, "/")+1:], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -49,6 +49,9 @@ func loadPages() (*pages, error) {
 		"flagData": func(page *Page, entity string, id int64, back string) map[string]any {
 			return map[string]any{"Page": page, "Entity": entity, "ID": id, "Back": back, "Reasons": flagReasons}
 		},
+		"milestoneData": func(page *Page, m core.Milestone) map[string]any {
+			return map[string]any{"Page": page, "M": m}
+		},
 		"argsData": func(page *Page, list []*core.Argument) map[string]any {
 			return map[string]any{"Page": page, "List": list}
 		},

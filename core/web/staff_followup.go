@@ -46,7 +46,12 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Next": i.Status.NextStatuses(),
+	milestones, err := s.store.Milestones(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": i.Status.NextStatuses(),
 		"ReviewDue": s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
