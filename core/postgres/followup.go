@@ -55,9 +55,21 @@ func audit(ctx context.Context, tx pgx.Tx, actorID int64, action, entity string,
 	return err
 }
 
-// Assign gives an idea to a staff member with a review date.
+// Assign gives an idea to a live staff member (or to nobody, with staffID 0)
+// with a review date.
 func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, reviewDue time.Time) error {
 	return s.inTx(ctx, "assign idea", func(tx pgx.Tx) error {
+		if staffID != 0 {
+			var staff bool
+			err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participant WHERE id = $1 AND deleted_at IS NULL
+				AND role IN ('moderator', 'manager', 'admin'))`, staffID).Scan(&staff)
+			if err != nil {
+				return err
+			}
+			if !staff {
+				return core.Invalid("staff_id", "error.staff_not_found")
+			}
+		}
 		var rev int
 		err := tx.QueryRow(ctx, `UPDATE idea SET assigned_to = $2, review_due_on = $3, revision = revision + 1
 			WHERE id = $1 RETURNING revision`, ideaID, nullID(staffID), reviewDue).Scan(&rev)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -261,23 +260,6 @@ func (s *Server) support(c *gin.Context) {
 		s.afterReview(c.Request.Context(), i.ID)
 	}
 	s.redirectWithFlash(c, to, "flash.supported")
-}
-
-// notifyReview tells the author that their idea reached the threshold and
-// enters feasibility review. A failure is logged: the support itself counted.
-func (s *Server) notifyReview(ctx context.Context, i core.Idea) {
-	author, err := s.store.Participant(ctx, i.AuthorID)
-	if err != nil || author.Deleted() {
-		return
-	}
-	m := core.Mail{To: author.Email, Subject: s.catalog.T(author.Locale, "mail.review.subject", "idea", i.Title),
-		Body: s.catalog.T(author.Locale, "mail.review.body", "name", author.DisplayName, "idea", i.Title, "n", s.cfg.FollowUp.SupportThreshold,
-			"link", s.link("/ideas/"+strconv.FormatInt(i.ID, 10)))}
-	if err := s.store.QueueMails(ctx, []core.Mail{m}); err != nil {
-		s.log.Warn("review notice not queued", "idea", i.ID, "err", err)
-		return
-	}
-	s.mailPoke()
 }
 
 func (s *Server) comment(c *gin.Context) {

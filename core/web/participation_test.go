@@ -217,7 +217,7 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 	now := time.Now()
 	a := newApp(t, nil, func(d *web.Deps) { d.Now = func() time.Time { return now } })
 	manager := a.account("manager@commune.lu", core.RoleManager)
-	a.account("lea@example.lu", core.RoleCitizen)
+	citizen := a.account("lea@example.lu", core.RoleCitizen)
 	lea := a.browser()
 	lea.login("lea@example.lu")
 	lea.get("/ideas/new")
@@ -225,6 +225,11 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 	staff := a.browser()
 	staff.login("manager@commune.lu")
 	staff.get("/staff" + idea)
+	r := staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(citizen.ID)}, "review_due": {"2026-12-01"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("assigned to a resident: %d", r.status)
+	}
+	r.contains(t, "Choisissez un membre du personnel")
 	staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(manager.ID)}, "review_due": {"2026-12-01"}})
 	a.store.ClaimDueMail(ctx, 50, time.Hour)
 	if n, err := a.web.SendReminders(ctx); err != nil || n != 0 {

@@ -72,6 +72,10 @@ func (s *Server) staffAssign(c *gin.Context) {
 		return
 	}
 	if err := s.store.Assign(c.Request.Context(), userOf(c).ID, i.ID, staffID, due); err != nil {
+		if asError(err).Code == core.CodeInvalid {
+			s.staffIdeaPage(c, http.StatusUnprocessableEntity, err, map[string]string{"review_due": c.PostForm("review_due")})
+			return
+		}
 		s.fail(c, err)
 		return
 	}
@@ -83,7 +87,7 @@ func (s *Server) staffAssign(c *gin.Context) {
 			s.mailPoke()
 		}
 	}
-	s.redirectWithFlash(c, "/staff/ideas/"+strconv.FormatInt(i.ID, 10), "flash.idea_assigned")
+	s.redirectWithFlash(c, staffIdeaPath(i.ID), "flash.idea_assigned")
 }
 
 // staffDecide records a decision and tells the author and the supporters.
@@ -113,7 +117,7 @@ func (s *Server) staffDecide(c *gin.Context) {
 		return
 	}
 	s.mailPoke()
-	s.redirectWithFlash(c, "/staff/ideas/"+strconv.FormatInt(i.ID, 10), "flash.decision_saved")
+	s.redirectWithFlash(c, staffIdeaPath(i.ID), "flash.decision_saved")
 }
 
 // SendReminders e-mails each staff member the ideas assigned to them whose
@@ -128,7 +132,7 @@ func (s *Server) SendReminders(ctx context.Context) (int, error) {
 		p := people[id]
 		var lines []string
 		for _, i := range ideas {
-			lines = append(lines, "- "+i.AnswerDueOn.Format("2006-01-02")+" "+i.Title+" "+s.link("/staff/ideas/"+strconv.FormatInt(i.ID, 10)))
+			lines = append(lines, "- "+i.AnswerDueOn.Format("2006-01-02")+" "+i.Title+" "+s.link(staffIdeaPath(i.ID)))
 		}
 		mails = append(mails, core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.reminder.subject", "n", len(ideas)),
 			Body: s.catalog.T(p.Locale, "mail.reminder.body", "name", p.DisplayName, "list", strings.Join(lines, "\n"))})
