@@ -35,6 +35,7 @@ func (e *commandEnv) bench(args []string) error {
 	users := fs.Int("users", 400, "supports: participants with a session")
 	ideas := fs.Int("ideas", 200, "supports: ideas to support; ideas/map: ideas to create when fewer exist")
 	supportsPer := fs.Int("supports", 0, "ideas: supports to spread over the ideas (seeded in SQL)")
+	warmup := fs.Duration("warmup", 2*time.Second, "ideas/map: load at the same rate first, not counted (as wrk2's calibration period)")
 	if err := e.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -60,10 +61,14 @@ func (e *commandEnv) bench(args []string) error {
 		if scenario == "map" {
 			path = "/api/v1/ideas/map?bbox=6.115,49.600,6.130,49.610" // ~0.6 % of the seeded area: about 500 of 100,000 ideas
 		}
-		res := openLoop(e.ctx, client, *rate, *duration, func(int) *http.Request {
+		get := func(int) *http.Request {
 			req, _ := http.NewRequest(http.MethodGet, *base+path, nil)
 			return req
-		})
+		}
+		if *warmup > 0 { // fresh connections and cold caches are not the steady state being measured
+			openLoop(e.ctx, client, *rate, *warmup, get)
+		}
+		res := openLoop(e.ctx, client, *rate, *duration, get)
 		res.report(e.stdout, scenario, *rate, func(s int) bool { return s == http.StatusOK })
 		return nil
 	}
