@@ -155,6 +155,9 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if v, ok := c.Get(keySession); ok {
+		s.sessions.forget(v.([]byte))
+	}
 	s.clearCookie(c, cookieSession)
 	s.redirectWithFlash(c, "/", "flash.account_deleted")
 }

@@ -240,3 +240,36 @@ func TestPasswordResetEndsOtherSessions(t *testing.T) {
 		t.Fatal("new password not stored")
 	}
 }
+
+// Sessions are cached for a moment, but never past their end here, and never
+// for staff: a logout, a login and a role change apply to the very next request.
+func TestSessionCacheEndsWithTheSession(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	manager := a.account("manager@commune.lu", core.RoleManager)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	if r := lea.get("/account"); r.status != http.StatusOK {
+		t.Fatalf("account page: %d", r.status)
+	}
+	u, _ := url.Parse(a.srv.URL)
+	oldCookies := lea.c.Jar.Cookies(u)
+	lea.post("/logout", nil)
+	replay := a.browser()
+	replay.c.Jar.SetCookies(u, oldCookies)
+	if r := replay.get("/account"); r.status != http.StatusSeeOther {
+		t.Fatalf("the logged-out session still works: %d", r.status)
+	}
+
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	if r := staff.get("/staff"); r.status != http.StatusOK {
+		t.Fatalf("staff page: %d", r.status)
+	}
+	if _, err := a.store.SetRole(ctx, 0, manager.ID, core.RoleCitizen); err != nil {
+		t.Fatal(err)
+	}
+	if r := staff.get("/staff"); r.status != http.StatusForbidden {
+		t.Fatalf("a demoted manager still reaches the staff pages: %d", r.status)
+	}
+}

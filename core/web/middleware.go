@@ -162,7 +162,14 @@ func (s *Server) loadSession(c *gin.Context) {
 		return
 	}
 	hash := core.HashToken(token)
-	p, err := s.store.SessionParticipant(c.Request.Context(), hash)
+	now := time.Now()
+	p, cached := s.sessions.get(hash, now)
+	if !cached {
+		p, err = s.store.SessionParticipant(c.Request.Context(), hash)
+		if err == nil {
+			s.sessions.put(hash, p, now)
+		}
+	}
 	switch {
 	case err == nil:
 		c.Set(keyUser, &p)

@@ -105,6 +105,7 @@ type Server struct {
 	counts    countCache
 	micro     *microCache
 	gates     gateCache
+	sessions  sessionCache
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
