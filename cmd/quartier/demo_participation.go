@@ -137,7 +137,7 @@ func demoImplementation(ctx context.Context, store *postgres.Store, staffID, ide
 			return err
 		}
 		if k == 0 {
-			if err := store.SetMilestoneDone(ctx, staffID, ideaID, id, true); err != nil {
+			if err := store.SetMilestoneDone(ctx, staffID, ideaID, id, true, func(p core.Participant, i core.Idea, _ string) core.Mail { return notify(p, i) }); err != nil {
 				return err
 			}
 		}

@@ -43,9 +43,11 @@ func (s *Store) AddMilestone(ctx context.Context, actorID, ideaID int64, in core
 	return id, err
 }
 
-// SetMilestoneDone marks a milestone reached today (a step on the idea's public
-// timeline says so) or, with done false, not reached after all.
-func (s *Store) SetMilestoneDone(ctx context.Context, actorID, ideaID, milestoneID int64, done bool) error {
+// SetMilestoneDone marks a milestone reached today — a step on the idea's public
+// timeline says so and the author and supporters get notify's mail (given the
+// milestone's title) — or, with done false, not reached after all.
+func (s *Store) SetMilestoneDone(ctx context.Context, actorID, ideaID, milestoneID int64, done bool,
+	notify func(p core.Participant, i core.Idea, milestone string) core.Mail) error {
 	return s.milestoneTx(ctx, "set milestone", actorID, ideaID, func(tx pgx.Tx, status core.IdeaStatus, now time.Time) (string, error) {
 		var title string
 		err := tx.QueryRow(ctx, `UPDATE idea_milestone SET done_on = CASE WHEN $3 THEN coalesce(done_on, $4::date) END
@@ -56,9 +58,11 @@ func (s *Store) SetMilestoneDone(ctx context.Context, actorID, ideaID, milestone
 		if !done {
 			return "idea.milestone.undone", nil
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, note, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			ideaID, status, title, actorID, now)
-		return "idea.milestone.done", err
+		if _, err := tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, note, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			ideaID, status, title, actorID, now); err != nil {
+			return "", err
+		}
+		return "idea.milestone.done", notifyIdeaPeople(ctx, tx, ideaID, func(p core.Participant, i core.Idea) core.Mail { return notify(p, i, title) })
 	})
 }
 

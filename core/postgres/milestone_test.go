@@ -67,8 +67,17 @@ func TestMilestonesOnlyDuringImplementation(t *testing.T) {
 	}
 
 	steps := len(mustSteps(t, s, idea))
-	if err := s.SetMilestoneDone(ctx, staff.ID, idea, soil, true); err != nil {
+	if _, err := s.ClaimDueMail(ctx, 100, time.Hour); err != nil { // the decisions' mails
 		t.Fatal(err)
+	}
+	told := func(p core.Participant, i core.Idea, milestone string) core.Mail {
+		return core.Mail{To: p.Email, Subject: i.Title + " : " + milestone}
+	}
+	if err := s.SetMilestoneDone(ctx, staff.ID, idea, soil, true, told); err != nil {
+		t.Fatal(err)
+	}
+	if mails, _ := s.ClaimDueMail(ctx, 10, time.Hour); len(mails) != 1 || mails[0].Mail.To != "author@example.lu" || mails[0].Mail.Subject != "Un jardin partagé : Étude du sol" {
+		t.Fatalf("milestone mails: %+v", mails)
 	}
 	after := mustSteps(t, s, idea)
 	if len(after) != steps+1 || after[len(after)-1].Note != "Étude du sol" || after[len(after)-1].Status != core.IdeaDecided {
@@ -77,7 +86,7 @@ func TestMilestonesOnlyDuringImplementation(t *testing.T) {
 	if list, _ := s.Milestones(ctx, idea); list[0].ID != soil || !list[0].Done() { // reached today: first in time
 		t.Fatalf("milestone not done: %+v", list)
 	}
-	if err := s.SetMilestoneDone(ctx, staff.ID, idea, soil, false); err != nil {
+	if err := s.SetMilestoneDone(ctx, staff.ID, idea, soil, false, told); err != nil {
 		t.Fatal(err)
 	}
 	if list, _ := s.Milestones(ctx, idea); list[1].ID != soil || list[1].Done() {

@@ -718,8 +718,13 @@ func TestImplementationMilestonesArePublished(t *testing.T) {
 		t.Fatalf("resident ticks a milestone: %d", r.status)
 	}
 	staff.get(panel)
+	a.store.ClaimDueMail(ctx, 50, time.Hour) // the decisions' mails
 	if r := staff.post(fmt.Sprintf("%s/milestones/%d/done", panel, ms[0].ID), url.Values{"done": {"yes"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("tick: %d", r.status)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape : Étude du sol. Avancement de la réalisation : 40 %") {
+		t.Fatalf("milestone mail: %+v", mails)
 	}
 	page := a.browser().get(idea)
 	page.contains(t, "Réalisation", `<progress id="implementation-progress" max="100" value="40">`, "Étude du sol", "atteinte le", "Plantation", "pas encore de date")

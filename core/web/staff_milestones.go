@@ -42,7 +42,13 @@ func (s *Server) staffAddMilestone(c *gin.Context) {
 // staffMilestoneDone ticks a milestone off (done=yes) or reopens it.
 func (s *Server) staffMilestoneDone(c *gin.Context) {
 	s.changeMilestone(c, "flash.milestone_saved", func(actor, idea, milestone int64) error {
-		return s.store.SetMilestoneDone(c.Request.Context(), actor, idea, milestone, c.PostForm("done") == "yes")
+		link := s.link("/ideas/" + strconv.FormatInt(idea, 10))
+		return s.store.SetMilestoneDone(c.Request.Context(), actor, idea, milestone, c.PostForm("done") == "yes",
+			func(p core.Participant, i core.Idea, title string) core.Mail {
+				return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.milestone.subject", "idea", i.Title),
+					Body: s.catalog.T(p.Locale, "mail.milestone.body", "name", p.DisplayName, "idea", i.Title, "milestone", title,
+						"progress", i.Progress, "link", link)}
+			})
 	})
 }
 
@@ -67,6 +73,7 @@ func (s *Server) changeMilestone(c *gin.Context, flash string, change func(actor
 		s.fail(c, err)
 		return
 	}
+	s.mailPoke()
 	s.redirectWithFlash(c, staffIdeaPath(i.ID)+"#milestones-h", flash)
 }
 
