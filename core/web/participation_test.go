@@ -230,6 +230,14 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 		t.Fatalf("assigned to a resident: %d", r.status)
 	}
 	r.contains(t, "Choisissez un membre du personnel")
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+	colleague := a.account("colleague@commune.lu", core.RoleManager)
+	staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(colleague.ID)}, "review_due": {"2026-12-01"}})
+	if mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour); len(mails) != 1 || mails[0].Mail.To != "colleague@commune.lu" ||
+		!strings.Contains(mails[0].Mail.Body, "vous est confiée") {
+		t.Fatalf("assignment mail: %+v", mails)
+	}
+	staff.get("/staff" + idea)
 	staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(manager.ID)}, "review_due": {"2026-12-01"}})
 	a.store.ClaimDueMail(ctx, 50, time.Hour)
 	if n, err := a.web.SendReminders(ctx); err != nil || n != 0 {

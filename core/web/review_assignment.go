@@ -32,7 +32,7 @@ func (s *Server) AssignReviews(ctx context.Context) (int, error) {
 func (s *Server) assignedMail(reviewer core.Participant, i core.Idea) core.Mail {
 	return core.Mail{To: reviewer.Email, Subject: s.catalog.T(reviewer.Locale, "mail.assigned.subject", "idea", i.Title),
 		Body: s.catalog.T(reviewer.Locale, "mail.assigned.body", "name", reviewer.DisplayName, "idea", i.Title,
-			"due", i.AnswerDueOn.Format("2006-01-02"), "link", s.link("/staff/ideas/"+strconv.FormatInt(i.ID, 10)))}
+			"due", i.AnswerDueOn.Format("2006-01-02"), "link", s.link(staffIdeaPath(i.ID)))}
 }
 
 // afterReview runs the follow-up of a support that sent an idea to review: the
