@@ -207,6 +207,8 @@ type Idea struct {
 	Progress     int
 	CreatedAt    time.Time
 	Revision     int
+	AssignedTo   int64     // the staff member reviewing it; 0: nobody yet
+	ReviewDueOn  time.Time // when the feasibility review is due; zero: no date
 }
 
 // IdeaInput is an idea as a resident writes it.

@@ -85,15 +85,14 @@ func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, revi
 
 // FollowUpRow is an idea as the staff follow-up list shows it.
 type FollowUpRow struct {
-	Idea        core.Idea
-	AssignedTo  string
-	ReviewDueOn time.Time
+	Idea       core.Idea
+	AssignedTo string // the reviewer's name; "" when nobody
 }
 
 // FollowUpQueue lists ideas still awaiting an official answer, most urgent first;
 // overdue only with overdueOn set (ideas due before that day).
 func (s *Store) FollowUpQueue(ctx context.Context, overdueOn time.Time, limit int) ([]FollowUpRow, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, coalesce(st.display_name, ''), i.review_due_on`+ideaFrom+`
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, coalesce(st.display_name, '')`+ideaFrom+`
 		LEFT JOIN participant st ON st.id = i.assigned_to
 		WHERE i.answered_at IS NULL AND ($1::date IS NULL OR i.answer_due_on < $1::date)
 		ORDER BY i.answer_due_on, i.id LIMIT $2`, nullDate(overdueOn), limit)
@@ -102,12 +101,8 @@ func (s *Store) FollowUpQueue(ctx context.Context, overdueOn time.Time, limit in
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowUpRow, error) {
 		var r FollowUpRow
-		var review *time.Time
-		i, err := scanIdea(rowExtra{row, []any{&r.AssignedTo, &review}})
+		i, err := scanIdea(rowExtra{row, []any{&r.AssignedTo}})
 		r.Idea = i
-		if review != nil {
-			r.ReviewDueOn = *review
-		}
 		return r, err
 	})
 	return out, wrapDB("scan follow-up queue", err)
@@ -142,7 +137,7 @@ func (s *Store) StaffMembers(ctx context.Context) ([]core.Participant, error) {
 // DueReminders returns, per assigned staff member, the unanswered ideas whose
 // answer is due on or before until (overdue ones included).
 func (s *Store) DueReminders(ctx context.Context, until time.Time) (map[int64][]core.Idea, map[int64]core.Participant, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, i.assigned_to`+ideaFrom+`
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+`
 		WHERE i.answered_at IS NULL AND i.assigned_to IS NOT NULL AND i.answer_due_on <= $1::date
 		ORDER BY i.answer_due_on`, until)
 	if err != nil {
@@ -150,10 +145,9 @@ func (s *Store) DueReminders(ctx context.Context, until time.Time) (map[int64][]
 	}
 	byStaff := map[int64][]core.Idea{}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (int64, error) {
-		var staff int64
-		i, err := scanIdea(rowExtra{row, []any{&staff}})
-		byStaff[staff] = append(byStaff[staff], i)
-		return staff, err
+		i, err := scanIdea(row)
+		byStaff[i.AssignedTo] = append(byStaff[i.AssignedTo], i)
+		return i.AssignedTo, err
 	})
 	if err != nil {
 		return nil, nil, wrapDB("scan reminders", err)

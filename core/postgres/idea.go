@@ -14,7 +14,7 @@ import (
 
 const ideaColumns = `i.id, coalesce(i.project_id, 0), coalesce(pr.title, ''), i.author_id, coalesce(a.display_name, ''),
 	i.title, i.body, i.lon, i.lat, i.channel, i.status, i.hidden, i.support_count, i.comment_count,
-	i.answer_due_on, i.answer, i.answered_at, i.progress, i.created_at, i.revision`
+	i.answer_due_on, i.answer, i.answered_at, i.progress, i.created_at, i.revision, coalesce(i.assigned_to, 0), i.review_due_on`
 
 const ideaFrom = ` FROM idea i LEFT JOIN project pr ON pr.id = i.project_id LEFT JOIN participant a ON a.id = i.author_id AND a.deleted_at IS NULL`
 
@@ -22,10 +22,10 @@ func scanIdea(row rowScanner) (core.Idea, error) {
 	var i core.Idea
 	var lon, lat *float64
 	var channel, status string
-	var answered *time.Time
+	var answered, reviewDue *time.Time
 	err := row.Scan(&i.ID, &i.ProjectID, &i.ProjectTitle, &i.AuthorID, &i.AuthorName, &i.Title, &i.Body, &lon, &lat,
 		&channel, &status, &i.Hidden, &i.SupportCount, &i.CommentCount, &i.AnswerDueOn, &i.Answer, &answered,
-		&i.Progress, &i.CreatedAt, &i.Revision)
+		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue)
 	if err != nil {
 		return core.Idea{}, err
 	}
@@ -35,6 +35,9 @@ func scanIdea(row rowScanner) (core.Idea, error) {
 	}
 	if answered != nil {
 		i.AnsweredAt = *answered
+	}
+	if reviewDue != nil {
+		i.ReviewDueOn = *reviewDue
 	}
 	return i, nil
 }

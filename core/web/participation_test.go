@@ -621,7 +621,7 @@ func pngChunk(kind string, data []byte) []byte {
 func TestReviewThresholdNotifiesAuthorAssignsReviewerAndAddressLocation(t *testing.T) {
 	a := newApp(t, func(c *web.Config) { c.FollowUp = core.FollowUp{SupportThreshold: 1, ReviewDays: 30, AnswerDays: 60} })
 	a.withGeography()
-	a.account("manager@commune.lu", core.RoleManager)
+	manager := a.account("manager@commune.lu", core.RoleManager)
 	a.account("lea@example.lu", core.RoleCitizen)
 	a.account("tom@example.lu", core.RoleCitizen)
 	lea := a.browser()
@@ -650,6 +650,9 @@ func TestReviewThresholdNotifiesAuthorAssignsReviewerAndAddressLocation(t *testi
 	staff := a.browser()
 	staff.login("manager@commune.lu")
 	staff.get("/staff/followup").contains(t, "Un passage piéton", "Léa manager")
+	// The panel shows the reviewer chosen and the review date the threshold set.
+	staff.get("/staff"+idea).contains(t, fmt.Sprintf(`<option value="%d" selected>`, manager.ID),
+		`value="`+time.Now().AddDate(0, 0, 30).Format("2006-01-02")+`"`)
 }
 
 // Anonymous API lists are cached for a second; signed-in callers always get

@@ -52,7 +52,7 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		return
 	}
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": i.Status.NextStatuses(),
-		"ReviewDue": s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays).Format("2006-01-02")}
+		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
 		return
@@ -142,4 +142,13 @@ func (s *Server) SendReminders(ctx context.Context) (int, error) {
 	}
 	s.mailPoke()
 	return len(mails), nil
+}
+
+// reviewDue is the review date the assignment form proposes: the idea's own
+// when it has one, otherwise fallback.
+func reviewDue(i core.Idea, fallback time.Time) time.Time {
+	if !i.ReviewDueOn.IsZero() {
+		return i.ReviewDueOn
+	}
+	return fallback
 }
