@@ -89,13 +89,20 @@ type FollowUpRow struct {
 	AssignedTo string // the reviewer's name; "" when nobody
 }
 
-// FollowUpQueue lists ideas still awaiting an official answer, most urgent first;
-// overdue only with overdueOn set (ideas due before that day).
-func (s *Store) FollowUpQueue(ctx context.Context, overdueOn time.Time, limit int) ([]FollowUpRow, error) {
+// FollowUpFilter narrows the follow-up queue; the zero value lists everything.
+type FollowUpFilter struct {
+	OverdueOn  time.Time // only ideas whose answer was due before that day
+	AssignedTo int64     // only ideas this staff member reviews
+	Limit      int
+}
+
+// FollowUpQueue lists ideas still awaiting an official answer, most urgent first.
+func (s *Store) FollowUpQueue(ctx context.Context, f FollowUpFilter) ([]FollowUpRow, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, coalesce(st.display_name, '')`+ideaFrom+`
 		LEFT JOIN participant st ON st.id = i.assigned_to
 		WHERE i.answered_at IS NULL AND ($1::date IS NULL OR i.answer_due_on < $1::date)
-		ORDER BY i.answer_due_on, i.id LIMIT $2`, nullDate(overdueOn), limit)
+			AND ($2::bigint IS NULL OR i.assigned_to = $2)
+		ORDER BY i.answer_due_on, i.id LIMIT $3`, nullDate(f.OverdueOn), nullID(f.AssignedTo), f.Limit)
 	if err != nil {
 		return nil, wrapDB("follow-up queue", err)
 	}

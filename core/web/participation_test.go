@@ -251,6 +251,14 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 	if len(mails) != 1 || mails[0].Mail.To != "manager@commune.lu" || !strings.Contains(mails[0].Mail.Body, "Plus de bancs publics") {
 		t.Fatalf("reminder: %+v", mails)
 	}
+	// "Assigned to me" shows each reviewer their own ideas only.
+	staff.get("/staff/followup?show=mine").contains(t, "Plus de bancs publics", `href="/staff/followup?show=mine" aria-current="true"`)
+	other := a.browser()
+	other.login("colleague@commune.lu")
+	if r := other.get("/staff/followup?show=mine"); r.status != http.StatusOK || strings.Contains(r.body, "Plus de bancs publics") {
+		t.Fatalf("someone else's idea under \"mine\": %d", r.status)
+	}
+	other.get("/staff/followup").contains(t, "Plus de bancs publics")
 }
 
 func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {

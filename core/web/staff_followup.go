@@ -10,20 +10,25 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // staffFollowUp lists the ideas awaiting an official answer, overdue first.
 func (s *Server) staffFollowUp(c *gin.Context) {
-	var overdueOn time.Time
-	if c.Query("overdue") == "1" {
-		overdueOn = s.now()
+	f := postgres.FollowUpFilter{Limit: 500}
+	view := "all"
+	switch c.Query("show") {
+	case "overdue":
+		f.OverdueOn, view = s.now(), "overdue"
+	case "mine":
+		f.AssignedTo, view = userOf(c).ID, "mine"
 	}
-	rows, err := s.store.FollowUpQueue(c.Request.Context(), overdueOn, 500)
+	rows, err := s.store.FollowUpQueue(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "staff_followup", map[string]any{"Rows": rows, "Today": s.now(), "Overdue": !overdueOn.IsZero()})
+	s.render(c, http.StatusOK, "staff_followup", map[string]any{"Rows": rows, "Today": s.now(), "View": view})
 }
 
 // staffIdea is the staff panel of one idea: assignment and decisions.
