@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
@@ -27,26 +29,30 @@ func (s *Store) AssignPendingReviews(ctx context.Context) ([]ReviewAssignment, e
 	var out []ReviewAssignment
 	err := s.inTx(ctx, "assign reviews", func(tx pgx.Tx) error {
 		out = out[:0]
-		rows, err := tx.Query(ctx, `SELECT id, project_id FROM idea
-			WHERE NOT hidden AND (status = 'in_review' AND assigned_to IS NULL
-				OR answered_at IS NULL AND assigned_to IN (SELECT id FROM participant WHERE deleted_at IS NOT NULL))
-			ORDER BY id FOR UPDATE SKIP LOCKED`)
-		if err != nil {
-			return err
-		}
 		type pending struct{ id, project int64 }
-		todo, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pending, error) {
-			var p pending
-			var project *int64
-			err := row.Scan(&p.id, &project)
-			if project != nil {
-				p.project = *project
+		var todo []pending
+		// Two queries rather than one with OR: each uses its partial index
+		// (an OR made PostgreSQL walk the whole table).
+		for _, q := range []string{
+			`SELECT id, coalesce(project_id, 0) FROM idea WHERE status = 'in_review' AND assigned_to IS NULL AND NOT hidden
+				ORDER BY id FOR UPDATE SKIP LOCKED`,
+			`SELECT i.id, coalesce(i.project_id, 0) FROM idea i JOIN participant p ON p.id = i.assigned_to
+				WHERE p.deleted_at IS NOT NULL AND i.answered_at IS NULL AND NOT i.hidden ORDER BY i.id FOR UPDATE OF i SKIP LOCKED`,
+		} {
+			rows, err := tx.Query(ctx, q)
+			if err != nil {
+				return err
 			}
-			return p, err
-		})
-		if err != nil {
-			return err
+			found, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (pending, error) {
+				var p pending
+				return p, row.Scan(&p.id, &p.project)
+			})
+			if err != nil {
+				return err
+			}
+			todo = append(todo, found...)
 		}
+		slices.SortFunc(todo, func(a, b pending) int { return cmp.Compare(a.id, b.id) }) // oldest idea first
 		now := s.now()
 		for _, p := range todo {
 			var reviewerID int64
