@@ -59,6 +59,8 @@ func (s *Server) staffDeleteMilestone(c *gin.Context) {
 	})
 }
 
+// changeMilestone runs one change to a milestone of the idea in the path and
+// returns to the idea's staff panel with flash.
 func (s *Server) changeMilestone(c *gin.Context, flash string, change func(actor, idea, milestone int64) error) {
 	i, ok := s.loadIdea(c)
 	if !ok {
@@ -77,4 +79,5 @@ func (s *Server) changeMilestone(c *gin.Context, flash string, change func(actor
 	s.redirectWithFlash(c, staffIdeaPath(i.ID)+"#milestones-h", flash)
 }
 
+// staffIdeaPath is the staff panel of an idea.
 func staffIdeaPath(id int64) string { return "/staff/ideas/" + strconv.FormatInt(id, 10) }
