@@ -745,6 +745,7 @@ func TestImplementationMilestonesArePublished(t *testing.T) {
 	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape : Étude du sol. Avancement de la réalisation : 40 %") {
 		t.Fatalf("milestone mail: %+v", mails)
 	}
+	a.browser().get("/ideas").contains(t, "Un jardin partagé", "réalisée à 40 %")
 	page := a.browser().get(idea)
 	page.contains(t, "Réalisation", `<progress id="implementation-progress" max="100" value="40">`, "Étude du sol", "atteinte le", "Plantation", "pas encore de date")
 	var out struct {
