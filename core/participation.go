@@ -302,6 +302,16 @@ var nextStatuses = map[IdeaStatus][]IdeaStatus{
 // NextStatuses lists the statuses staff may move an idea to from s.
 func (s IdeaStatus) NextStatuses() []IdeaStatus { return nextStatuses[s] }
 
+// DecisionChoices lists what staff may record on an idea in status s: the next
+// statuses and, while it is being implemented, the same status again (a
+// progress update).
+func (s IdeaStatus) DecisionChoices() []IdeaStatus {
+	if s == IdeaInProgress {
+		return append([]IdeaStatus{IdeaInProgress}, nextStatuses[s]...)
+	}
+	return nextStatuses[s]
+}
+
 // AnswerRequired reports whether moving to s is an official answer that staff
 // must write (it is sent to the author and the supporters).
 func (s IdeaStatus) AnswerRequired() bool {
@@ -323,10 +333,10 @@ type Decision struct {
 func (d Decision) Check(from IdeaStatus) (Decision, error) {
 	d.Answer = strings.TrimSpace(d.Answer)
 	allowed := false
-	for _, s := range from.NextStatuses() {
+	for _, s := range from.DecisionChoices() {
 		allowed = allowed || s == d.Status
 	}
-	if !allowed && !(d.Status == from && from == IdeaInProgress) {
+	if !allowed {
 		return d, Invalid("status", "error.status_transition")
 	}
 	if d.Status.AnswerRequired() && utf8.RuneCountInString(d.Answer) < 10 {

@@ -745,9 +745,16 @@ func TestImplementationMilestonesArePublished(t *testing.T) {
 	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape : Étude du sol. Avancement de la réalisation : 40 %") {
 		t.Fatalf("milestone mail: %+v", mails)
 	}
-	a.browser().get("/ideas").contains(t, "Un jardin partagé", "réalisée à 40 %")
+	// Progress is updated while the idea stays in implementation.
+	for _, progress := range []string{"50", "70"} {
+		staff.get(panel).contains(t, `<option value="in_progress"`)
+		if r := staff.post(panel+"/decision", url.Values{"status": {"in_progress"}, "progress": {progress}}); r.status != http.StatusSeeOther {
+			t.Fatalf("progress %s: %d %s", progress, r.status, r.body)
+		}
+	}
+	a.browser().get("/ideas").contains(t, "Un jardin partagé", "réalisée à 70 %")
 	page := a.browser().get(idea)
-	page.contains(t, "Réalisation", `<progress id="implementation-progress" max="100" value="40">`, "Étude du sol", "atteinte le", "Plantation", "pas encore de date")
+	page.contains(t, "Réalisation", `<progress id="implementation-progress" max="100" value="70">`, "Étude du sol", "atteinte le", "Plantation", "pas encore de date")
 	var out struct {
 		Milestones []struct {
 			Title  string  `json:"title"`
