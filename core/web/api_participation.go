@@ -175,12 +175,7 @@ func (s *Server) apiIdea(c *gin.Context) {
 	if !ok {
 		return
 	}
-	steps, err := s.store.IdeaSteps(c.Request.Context(), i.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	milestones, err := s.store.Milestones(c.Request.Context(), i.ID)
+	steps, milestones, err := s.ideaHistory(c.Request.Context(), i.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -301,39 +296,12 @@ func (s *Server) apiCreateComment(c *gin.Context) {
 
 // apiSupport supports (PUT) or withdraws (DELETE); repeating either changes nothing.
 func (s *Server) apiSupport(c *gin.Context) {
-	i, ok := s.supportGate(c)
+	withdraw := c.Request.Method == http.MethodDelete
+	_, res, ok := s.changeSupport(c, withdraw)
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
-		return
-	}
-	var res postgres.SupportResult
-	var err error
-	if c.Request.Method == http.MethodDelete {
-		res, err = s.store.Withdraw(c.Request.Context(), i.ID, u.ID)
-	} else {
-		block, berr := s.supportBlock(c, i)
-		if berr != nil {
-			s.fail(c, berr)
-			return
-		}
-		if block != "" {
-			s.fail(c, &core.Error{Code: core.CodeForbidden, Key: block})
-			return
-		}
-		res, err = s.store.Support(c.Request.Context(), i.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp)
-	}
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if res.ReachedReview {
-		s.afterReview(c.Request.Context(), i.ID)
-	}
-	c.JSON(http.StatusOK, gin.H{"supported": c.Request.Method != http.MethodDelete, "support_count": res.SupportCount, "changed": res.Changed})
+	c.JSON(http.StatusOK, gin.H{"supported": !withdraw, "support_count": res.SupportCount, "changed": res.Changed})
 }
 
 // maxMapPins bounds the ideas one map request returns.

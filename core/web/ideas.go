@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -122,12 +123,7 @@ func (s *Server) idea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	steps, err := s.store.IdeaSteps(ctx, i.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	milestones, err := s.store.Milestones(ctx, i.ID)
+	steps, milestones, err := s.ideaHistory(ctx, i.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -222,44 +218,68 @@ func (s *Server) createIdea(c *gin.Context) {
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(id, 10), "flash.idea_created")
 }
 
+// ideaHistory is what an idea's pages and API show of its follow-up: the
+// public timeline and the implementation milestones.
+func (s *Server) ideaHistory(ctx context.Context, ideaID int64) ([]core.IdeaStep, []core.Milestone, error) {
+	steps, err := s.store.IdeaSteps(ctx, ideaID)
+	if err != nil {
+		return nil, nil, err
+	}
+	milestones, err := s.store.Milestones(ctx, ideaID)
+	return steps, milestones, err
+}
+
 // support adds or withdraws the participant's support.
 func (s *Server) support(c *gin.Context) {
-	i, ok := s.supportGate(c)
+	withdraw := c.PostForm("withdraw") == "yes"
+	i, _, ok := s.changeSupport(c, withdraw)
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
-		return
+	flash := "flash.supported"
+	if withdraw {
+		flash = "flash.support_withdrawn"
 	}
-	to := "/ideas/" + strconv.FormatInt(i.ID, 10)
-	if c.PostForm("withdraw") == "yes" {
-		if _, err := s.store.Withdraw(c.Request.Context(), i.ID, u.ID); err != nil {
-			s.fail(c, err)
-			return
-		}
-		s.redirectWithFlash(c, to, "flash.support_withdrawn")
-		return
+	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10), flash)
+}
+
+// changeSupport adds (or, with withdraw, removes) the signed-in participant's
+// support of the idea in the path, for the page and the API alike: the idea's
+// gate, the rate limit and the area restriction are checked, and a support that
+// sends the idea to review starts its follow-up. On failure it has answered the
+// request and ok is false.
+func (s *Server) changeSupport(c *gin.Context, withdraw bool) (gate postgres.SupportGate, res postgres.SupportResult, ok bool) {
+	if gate, ok = s.supportGate(c); !ok {
+		return gate, res, false
 	}
-	block, err := s.supportBlock(c, i)
+	res, err := s.applySupport(c, gate, withdraw)
 	if err != nil {
 		s.fail(c, err)
-		return
+		return gate, res, false
+	}
+	return gate, res, true
+}
+
+func (s *Server) applySupport(c *gin.Context, gate postgres.SupportGate, withdraw bool) (postgres.SupportResult, error) {
+	ctx, u := c.Request.Context(), userOf(c)
+	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		return postgres.SupportResult{}, err
+	}
+	if withdraw {
+		return s.store.Withdraw(ctx, gate.ID, u.ID)
+	}
+	block, err := s.supportBlock(c, gate)
+	if err != nil {
+		return postgres.SupportResult{}, err
 	}
 	if block != "" {
-		s.fail(c, &core.Error{Code: core.CodeForbidden, Key: block})
-		return
+		return postgres.SupportResult{}, &core.Error{Code: core.CodeForbidden, Key: block}
 	}
-	res, err := s.store.Support(c.Request.Context(), i.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp)
-	if err != nil {
-		s.fail(c, err)
-		return
+	res, err := s.store.Support(ctx, gate.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp)
+	if err == nil && res.ReachedReview {
+		s.afterReview(ctx, gate.ID)
 	}
-	if res.ReachedReview {
-		s.afterReview(c.Request.Context(), i.ID)
-	}
-	s.redirectWithFlash(c, to, "flash.supported")
+	return res, err
 }
 
 func (s *Server) comment(c *gin.Context) {

@@ -46,12 +46,7 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
-	steps, err := s.store.IdeaSteps(c.Request.Context(), i.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	milestones, err := s.store.Milestones(c.Request.Context(), i.ID)
+	steps, milestones, err := s.ideaHistory(c.Request.Context(), i.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
