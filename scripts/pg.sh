@@ -6,6 +6,8 @@
 #   scripts/pg.sh stop DIR    stop that server (no-op when it is not running).
 #   scripts/pg.sh url DIR     print the connection URL for DIR.
 #
+# PG_FSYNC=off turns fsync off (tests); PG_OPTS adds server settings ("-c name=value ...").
+#
 # initdb refuses to run as root, so as root the server runs as the `postgres` user.
 # The server listens on no TCP port: only the socket in DIR, so several copies of the
 # project (a developer's `make run` and CI's `make test`) never collide.
@@ -67,7 +69,7 @@ start() {
   fi
   if ! as_owner "$BINDIR/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     as_owner "$BINDIR/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 30 \
-      -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c fsync=${PG_FSYNC:-on} -c max_connections=200" start >/dev/null \
+      -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c fsync=${PG_FSYNC:-on} -c max_connections=200 ${PG_OPTS:-}" start >/dev/null \
       || { tail -n 20 "$dir/server.log" >&2; die "PostgreSQL did not start (log: $dir/server.log)"; }
   fi
   if ! as_owner "$BINDIR/psql" -h "$sock" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='quartier'" | grep -q 1; then
