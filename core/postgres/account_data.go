@@ -72,7 +72,8 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 		}
 		err = tx.QueryRow(ctx, `UPDATE participant
 			SET email = NULL, password_hash = NULL, display_name = '', role = 'citizen',
-			    email_verified_at = NULL, deleted_at = $2, updated_at = $2, revision = revision + 1
+			    email_verified_at = NULL, home_address_id = NULL, home_verified_at = NULL, home_verified_via = '',
+			    deleted_at = $2, updated_at = $2, revision = revision + 1
 			WHERE id = $1 RETURNING revision`, id, now).Scan(&revision)
 		if err != nil {
 			return err

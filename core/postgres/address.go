@@ -361,7 +361,8 @@ func (s *Store) StreetsByID(ctx context.Context, ids []int64) (map[int64]core.St
 	return out, nil
 }
 
-// SetHomeAddress records where a participant lives (0 clears it).
+// SetHomeAddress records where a participant lives (0 clears it); a
+// verification of an earlier address is dropped.
 func (s *Store) SetHomeAddress(ctx context.Context, participantID, addressID int64) error {
 	return s.inTx(ctx, "set home address", func(tx pgx.Tx) error {
 		var addr *int64
@@ -369,7 +370,10 @@ func (s *Store) SetHomeAddress(ctx context.Context, participantID, addressID int
 			addr = &addressID
 		}
 		var rev int
-		err := tx.QueryRow(ctx, `UPDATE participant SET home_address_id = $2, updated_at = $3, revision = revision + 1
+		// A verification vouches for one address: choosing another drops it.
+		err := tx.QueryRow(ctx, `UPDATE participant SET home_address_id = $2, updated_at = $3, revision = revision + 1,
+			home_verified_at = CASE WHEN home_address_id IS NOT DISTINCT FROM $2 THEN home_verified_at END,
+			home_verified_via = CASE WHEN home_address_id IS NOT DISTINCT FROM $2 THEN home_verified_via ELSE '' END
 			WHERE id = $1 AND deleted_at IS NULL RETURNING revision`, participantID, addr, s.now()).Scan(&rev)
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "set home address")
