@@ -270,7 +270,7 @@ func ValidateAnswers(questions []Question, answers map[int64]Answer) ([]Answer, 
 		field := fmt.Sprintf("q%d", q.ID)
 		if !ok || !a.Given {
 			if q.Required {
-				errs = append(errs, Invalid(field, "error.answer_required"))
+				errs = append(errs, Invalid(field, "error.question_required"))
 			}
 			continue
 		}

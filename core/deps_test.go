@@ -16,7 +16,8 @@ var allowedImports = []struct {
 	// orb is geo's vocabulary (points, polygons): wherever geo may go, orb may too.
 	{"quartier/core/postgres/pgtest", []string{"quartier/core", "quartier/geo", orbPath, "github.com/jackc/pgx/v5"}},
 	{"quartier/core/postgres", []string{"quartier/core", "quartier/geo", orbPath, "github.com/jackc/pgx/v5"}},
-	{"quartier/core/web", []string{"quartier/core", "quartier/geo", orbPath, "github.com/gin-gonic/gin"}},
+	// fpdf and go-qrcode write the printed flyers (a document the web layer serves).
+	{"quartier/core/web", []string{"quartier/core", "quartier/geo", orbPath, "github.com/gin-gonic/gin", "github.com/go-pdf/fpdf", "github.com/skip2/go-qrcode"}},
 	{"quartier/connectors", []string{"quartier/core", "quartier/geo", orbPath, "github.com/go-resty/resty/v2"}},
 	{"quartier/sync", []string{"quartier/core", "quartier/geo", orbPath, "github.com/riverqueue/river", "github.com/robfig/cron/v3", "github.com/jackc/pgx/v5"}},
 	{"quartier/cmd", nil}, // everything

@@ -48,12 +48,20 @@ func NewRegister(entries []RegisterEntry) *Register {
 func (r *Register) Positions(ids []int64) []orb.Point {
 	var out []orb.Point
 	for _, id := range ids {
-		i := sort.Search(len(r.entries), func(i int) bool { return r.entries[i].ID >= id })
-		if i < len(r.entries) && r.entries[i].ID == id && r.entries[i].HasPoint {
-			out = append(out, r.entries[i].Point)
+		if p, ok := r.Point(id); ok {
+			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// Point returns the position of address id, if it has one.
+func (r *Register) Point(id int64) (orb.Point, bool) {
+	i := sort.Search(len(r.entries), func(i int) bool { return r.entries[i].ID >= id })
+	if i < len(r.entries) && r.entries[i].ID == id && r.entries[i].HasPoint {
+		return r.entries[i].Point, true
+	}
+	return orb.Point{}, false
 }
 
 // Len is the number of addresses.

@@ -83,6 +83,8 @@ type AuthConfig struct {
 		ResetPerIP      LimitConfig `yaml:"reset_per_ip"`
 		APIWritePerUser LimitConfig `yaml:"api_write_per_user"`
 		FlagsPerUser    LimitConfig `yaml:"flags_per_user"`
+		CodesPerAccount LimitConfig `yaml:"codes_per_account"`
+		CodesPerIP      LimitConfig `yaml:"codes_per_ip"`
 	} `yaml:"rate_limits"`
 	HideAfterFlags int `yaml:"hide_after_flags"`
 }
@@ -129,6 +131,8 @@ func defaultConfig() Config {
 	rl.ResetPerIP = LimitConfig{20, time.Hour}
 	rl.APIWritePerUser = LimitConfig{120, time.Minute}
 	rl.FlagsPerUser = LimitConfig{20, time.Hour}
+	rl.CodesPerAccount = LimitConfig{5, time.Hour}
+	rl.CodesPerIP = LimitConfig{20, time.Hour}
 	c.Auth.HideAfterFlags = 3
 	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
 	c.Mail.DevCatcher = "127.0.0.1:2525"
@@ -244,7 +248,7 @@ func (c Config) validate() error {
 	for name, l := range map[string]LimitConfig{
 		"login_per_ip": rl.LoginPerIP, "login_per_account": rl.LoginPerAccount, "signup_per_ip": rl.SignupPerIP,
 		"mail_per_address": rl.MailPerAddress, "reset_per_ip": rl.ResetPerIP, "api_write_per_user": rl.APIWritePerUser,
-		"flags_per_user": rl.FlagsPerUser,
+		"flags_per_user": rl.FlagsPerUser, "codes_per_account": rl.CodesPerAccount, "codes_per_ip": rl.CodesPerIP,
 	} {
 		if l.Max < 1 || l.Window < time.Second {
 			add("auth.rate_limits.%s needs max >= 1 and a window of at least 1s", name)
@@ -282,7 +286,7 @@ func (c Config) webConfig(version string) web.Config {
 		Limits: web.RateLimits{
 			LoginPerIP: lim(rl.LoginPerIP), LoginPerAccount: lim(rl.LoginPerAccount), SignupPerIP: lim(rl.SignupPerIP),
 			MailPerAddress: lim(rl.MailPerAddress), ResetPerIP: lim(rl.ResetPerIP), APIWritePerUser: lim(rl.APIWritePerUser),
-			FlagsPerUser: lim(rl.FlagsPerUser),
+			FlagsPerUser: lim(rl.FlagsPerUser), CodesPerAccount: lim(rl.CodesPerAccount), CodesPerIP: lim(rl.CodesPerIP),
 		},
 		HideAfterFlags: c.Auth.HideAfterFlags,
 		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait,

@@ -217,9 +217,10 @@ func (s *Store) TextAnswers(ctx context.Context, questionID int64, withHidden bo
 
 // SetTextAnswerHidden hides or restores a free-text answer, with the reason in
 // the audit log.
-func (s *Store) SetTextAnswerHidden(ctx context.Context, actorID, responseID, questionID int64, hidden bool, reason string) error {
+func (s *Store) SetTextAnswerHidden(ctx context.Context, actorID, consultationID, responseID, questionID int64, hidden bool, reason string) error {
 	return s.inTx(ctx, "moderate answer", func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE answer SET hidden = $3 WHERE response_id = $1 AND question_id = $2`, responseID, questionID, hidden)
+		tag, err := tx.Exec(ctx, `UPDATE answer SET hidden = $3 WHERE response_id = $1 AND question_id = $2
+			AND question_id IN (SELECT id FROM question WHERE consultation_id = $4)`, responseID, questionID, hidden, consultationID)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ func testConfig() web.Config {
 	return web.Config{
 		Env: web.EnvProduction, PublicURL: u, MaxBodyBytes: 64 << 10, MaxUploadBytes: 16 << 20,
 		SessionTTL: time.Hour, ConfirmLinkTTL: time.Hour, ResetLinkTTL: time.Hour,
-		Limits: web.RateLimits{LoginPerIP: lim, LoginPerAccount: lim, SignupPerIP: lim, MailPerAddress: lim, ResetPerIP: lim, APIWritePerUser: lim, FlagsPerUser: lim},
+		Limits: web.RateLimits{LoginPerIP: lim, LoginPerAccount: lim, SignupPerIP: lim, MailPerAddress: lim, ResetPerIP: lim, APIWritePerUser: lim, FlagsPerUser: lim, CodesPerAccount: lim, CodesPerIP: lim},
 	}
 }
 

@@ -135,10 +135,16 @@ func (s *Server) project(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	surveys, polls, err := s.projectConsultations(c, p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	current, hasCurrent := p.CurrentPhase(s.now())
 	s.render(c, http.StatusOK, "project", map[string]any{
 		"Project": p, "Ideas": ideas, "Pager": newPager(c, page, total), "Updates": updates, "Following": following,
 		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"), "Debates": debates, "Images": images,
+		"Surveys": surveys, "Polls": polls,
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,6 +59,25 @@ func loadPages() (*pages, error) {
 		"commentsData": func(page *Page, list []*core.Comment) map[string]any {
 			return map[string]any{"Page": page, "List": list}
 		},
+		"listData": func(page *Page, list []core.Consultation) map[string]any {
+			return map[string]any{"Page": page, "List": list}
+		},
+		"formData": func(page *Page, k core.Consultation, questions []questionView, next string) map[string]any {
+			return map[string]any{"Page": page, "C": k, "Questions": questions, "Next": next}
+		},
+		// localDay is a date in the commune's time zone.
+		"localDay": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006") },
+		"euros": func(cents int64) string {
+			return strings.ReplaceAll(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",") + " €"
+		},
+		"add": func(a, b int) int { return a + b },
+		"short": func(s string, n int) string {
+			if r := []rune(s); len(r) > n {
+				return string(r[:n-1]) + "…"
+			}
+			return s
+		},
+		"list": func(items ...string) []string { return items },
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

@@ -40,6 +40,8 @@ type RateLimits struct {
 	ResetPerIP      Limit
 	APIWritePerUser Limit
 	FlagsPerUser    Limit
+	CodesPerAccount Limit // residence codes typed, per account
+	CodesPerIP      Limit // residence codes typed, per address
 }
 
 // Config is what the web layer needs to know; cmd/quartier fills it from config.yaml
@@ -61,7 +63,8 @@ type Config struct {
 	// waits at most QueueWait for a slot, then gets 503 with Retry-After.
 	MaxInFlight    int
 	QueueWait      time.Duration
-	HideAfterFlags int // flags that hide content pending review
+	HideAfterFlags int     // flags that hide content pending review
+	Commune        Commune // how flyers present the commune
 }
 
 // MapConfig says where map tiles come from. Without a tile URL, maps draw their
@@ -106,6 +109,7 @@ type Server struct {
 	micro     *microCache
 	gates     gateCache
 	sessions  sessionCache
+	members   targetMembers
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -222,6 +226,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.POST("/debates/:id/arguments", s.requireLogin, s.argue)
 	h.POST("/debates/:id/arguments/:arg/helpful", s.requireLogin, s.rateArgument)
 	h.GET("/map", func(c *gin.Context) { s.render(c, http.StatusOK, "map", nil) })
+	h.GET("/consultations", s.consultations)
+	h.GET("/consultations/:id", s.consultation)
+	h.POST("/consultations/:id/answers", s.requireLogin, s.answer)
+	h.GET("/consultations/:id/results", s.consultationResults)
+	h.GET("/consultations/:id/code", s.codeForm)
+	h.POST("/consultations/:id/code", s.requireLogin, s.redeemCode)
+	h.GET("/c/:id", s.shortLink)
 	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
 	h.POST("/ideas", s.requireLogin, s.createIdea)
 	h.GET("/ideas/:id", s.ideaOrFeed)
@@ -270,6 +281,20 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/ideas/:id/milestones", s.staffAddMilestone)
 	geoStaff.POST("/ideas/:id/milestones/:mid/done", s.staffMilestoneDone)
 	geoStaff.POST("/ideas/:id/milestones/:mid/delete", s.staffDeleteMilestone)
+	geoStaff.GET("/consultations", s.staffConsultations)
+	geoStaff.POST("/consultations", s.staffCreateConsultation)
+	geoStaff.GET("/consultations/:id", s.staffConsultation)
+	geoStaff.POST("/consultations/:id", s.staffSaveConsultation)
+	geoStaff.POST("/consultations/:id/publish", s.staffPublishConsultation)
+	geoStaff.POST("/consultations/:id/questions", s.staffAddQuestion)
+	geoStaff.POST("/consultations/:id/questions/:qid", s.staffQuestionAction)
+	geoStaff.POST("/consultations/:id/answers/:rid/:qid", s.staffModerateAnswer)
+	geoStaff.GET("/consultations/:id/responses/:format", s.staffExportResponses)
+	geoStaff.GET("/consultations/:id/distribution/:format", s.staffDistribution)
+	geoStaff.POST("/consultations/:id/flyers", s.staffStartFlyers)
+	geoStaff.POST("/consultations/:id/reprint", s.staffReprint)
+	geoStaff.GET("/flyers/:run", s.staffFlyerRun)
+	geoStaff.GET("/flyers/:run/pdf", s.staffFlyerPDF)
 	geoStaff.GET("/projects", s.staffProjects)
 	geoStaff.GET("/projects/new", s.staffProjectEditor)
 	geoStaff.POST("/projects", s.staffSaveProject)

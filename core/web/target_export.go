@@ -41,9 +41,39 @@ func (s *Server) staffExportTarget(c *gin.Context) {
 		rows = append(rows, []any{a.ID, a.Number, a.Street, a.Postcode, a.Locality, a.Commune, lon, lat, a.StreetID})
 	}
 	base := "quartier-target-" + strconv.FormatInt(t.ID, 10) + "-" + slug(t.Name) + "-" + s.now().UTC().Format("2006-01-02")
+	if format := c.Param("format"); format != "geojson" {
+		sendTable(c, s, format, base, "Adresses", rows)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, f := range v.Outline {
+		f.Properties["role"] = "outline"
+		fc.Append(f)
+	}
+	for _, a := range v.Addresses {
+		if !a.HasPoint {
+			continue
+		}
+		f := geojson.NewFeature(orb.Point{a.Point[0], a.Point[1]})
+		f.ID = a.ID
+		f.Properties = geojson.Properties{"role": "address", "label": a.Label(), "street_id": a.StreetID, "commune": a.Commune}
+		fc.Append(f)
+	}
+	body, err := fc.MarshalJSON()
+	if err != nil {
+		s.fail(c, core.Internalf("encode geojson: %w", err))
+		return
+	}
+	sendFile(c, base+".geojson", "application/geo+json", body)
+}
+
+// sendTable answers rows (the first is the header) as a CSV (UTF-8 with a byte
+// order mark and semicolons, as spreadsheets in Luxembourg expect) or XLSX
+// download named base.format; other formats are not found.
+func sendTable(c *gin.Context, s *Server, format, base, sheet string, rows [][]any) {
 	var buf bytes.Buffer
 	var ctype string
-	switch c.Param("format") {
+	switch format {
 	case "csv":
 		buf.WriteString("\ufeff")
 		w := csv.NewWriter(&buf)
@@ -60,40 +90,23 @@ func (s *Server) staffExportTarget(c *gin.Context) {
 		w.Flush()
 		ctype = "text/csv; charset=utf-8"
 	case "xlsx":
-		if err := writeXLSX(&buf, "Adresses", rows); err != nil {
+		if err := writeXLSX(&buf, sheet, rows); err != nil {
 			s.fail(c, core.Internalf("write xlsx: %w", err))
 			return
 		}
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	case "geojson":
-		fc := geojson.NewFeatureCollection()
-		for _, f := range v.Outline {
-			f.Properties["role"] = "outline"
-			fc.Append(f)
-		}
-		for _, a := range v.Addresses {
-			if !a.HasPoint {
-				continue
-			}
-			f := geojson.NewFeature(orb.Point{a.Point[0], a.Point[1]})
-			f.ID = a.ID
-			f.Properties = geojson.Properties{"role": "address", "label": a.Label(), "street_id": a.StreetID, "commune": a.Commune}
-			fc.Append(f)
-		}
-		body, err := fc.MarshalJSON()
-		if err != nil {
-			s.fail(c, core.Internalf("encode geojson: %w", err))
-			return
-		}
-		buf.Write(body)
-		ctype = "application/geo+json"
 	default:
 		s.fail(c, core.NotFound("error.page_not_found"))
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+base+"."+c.Param("format")+`"`)
+	sendFile(c, base+"."+format, ctype, buf.Bytes())
+}
+
+// sendFile answers body as a download.
+func sendFile(c *gin.Context, filename, ctype string, body []byte) {
+	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`)
 	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, ctype, buf.Bytes())
+	c.Data(http.StatusOK, ctype, body)
 }
 
 func formatCell(x any) string {

@@ -1,0 +1,301 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+)
+
+// Commune is how flyers present the commune.
+type Commune struct {
+	Name     string // "Commune d'Ettelbruck"; empty: the site's host name
+	Logo     []byte // PNG or JPEG, nil for none
+	LogoType string // "PNG" or "JPG"
+}
+
+// campaignAddresses returns the consultation target's addresses in walking
+// order, with each street's letterbox count.
+func (s *Server) campaignAddresses(ctx context.Context, k core.Consultation) ([]core.Address, []int, error) {
+	if k.TargetID == 0 {
+		return nil, nil, core.Conflict("error.campaign_needs_target")
+	}
+	ids, err := s.targetAddresses(ctx, k.TargetID)
+	if err != nil {
+		return nil, nil, err
+	}
+	addrs, err := s.store.AddressesByID(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts := core.WalkingOrder(addrs)
+	return addrs, counts, nil
+}
+
+// staffDistribution downloads the distribution list (CSV or XLSX): every
+// letterbox of the target in walking order, with its street's count.
+func (s *Server) staffDistribution(c *gin.Context) {
+	k, ok := s.loadConsultation(c)
+	if !ok {
+		return
+	}
+	addrs, counts, err := s.campaignAddresses(c.Request.Context(), k)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := langOf(c)
+	t := func(key string) any { return s.catalog.T(lang, key) }
+	rows := [][]any{{t("campaign.order"), t("export.street"), t("export.number"), t("export.postcode"), t("export.locality"),
+		t("campaign.street_letterboxes"), "id_caclr_bat"}}
+	for i, a := range addrs {
+		rows = append(rows, []any{i + 1, a.Street, a.Number, a.Postcode, a.Locality, counts[i], a.ID})
+	}
+	base := "quartier-distribution-" + strconv.FormatInt(k.ID, 10) + "-" + slug(k.Title)
+	sendTable(c, s, c.Param("format"), base, "Distribution", rows)
+}
+
+// flyerDir is where finished flyer PDFs wait for download (they may carry
+// residence codes: readable by this process only, removed after a day).
+func flyerDir() string { return filepath.Join(os.TempDir(), "quartier-flyers") }
+
+const flyerKeep = 24 * time.Hour
+
+func flyerPath(run int64) string {
+	return filepath.Join(flyerDir(), "flyers-"+strconv.FormatInt(run, 10)+".pdf")
+}
+
+// sweepFlyers removes flyer files older than a day.
+func sweepFlyers(now time.Time) {
+	entries, _ := os.ReadDir(flyerDir())
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > flyerKeep {
+			_ = os.Remove(filepath.Join(flyerDir(), e.Name()))
+		}
+	}
+}
+
+// flyerText fills the shared text of a consultation's flyers in lang.
+func (s *Server) flyerText(lang core.Language, k core.Consultation, paper string) flyerDoc {
+	t := func(key string, args ...any) string { return s.catalog.T(lang, key, args...) }
+	name := s.cfg.Commune.Name
+	if name == "" {
+		name = s.cfg.PublicURL.Host
+	}
+	summary := core.HTMLText(k.Description)
+	if r := []rune(summary); len(r) > 700 {
+		summary = string(r[:699]) + "…"
+	}
+	short := strings.TrimPrefix(strings.TrimPrefix(s.link("/c/"+strconv.FormatInt(k.ID, 10)), "https://"), "http://")
+	return flyerDoc{Paper: paper, Commune: name, Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType,
+		Title: k.Title, Summary: summary, ShortURL: short,
+		Dates:     t("flyer.dates", "from", k.OpensAt.In(communeZone).Format("02.01.2006"), "to", k.ClosesAt.In(communeZone).Format("02.01.2006")),
+		Invite:    t("flyer.invite"),
+		CodeLabel: t("flyer.code_label"),
+		CodeValid: t("flyer.code_valid", "date", k.ClosesAt.Add(core.ResidenceCodeTTL).In(communeZone).Format("02.01.2006")),
+		CodeHint:  t("flyer.code_hint"),
+		ForLabel:  t("flyer.for"),
+	}
+}
+
+// staffStartFlyers starts a flyer run in the background and sends the browser
+// to its progress page. With codes, every letterbox of the target gets a new
+// code (earlier unredeemed codes are revoked) and its own page.
+func (s *Server) staffStartFlyers(c *gin.Context) {
+	k, ok := s.loadConsultation(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	paper := c.PostForm("paper")
+	if paper != "A4" && paper != "A5" {
+		s.fail(c, core.Invalid("paper", "error.flyer_paper"))
+		return
+	}
+	withCodes := c.PostForm("codes") == "on"
+	addrs, _, err := s.campaignAddresses(ctx, k)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if len(addrs) == 0 {
+		s.fail(c, core.Conflict("error.campaign_empty"))
+		return
+	}
+	total := 1
+	if withCodes {
+		total = len(addrs)
+	}
+	actor := userOf(c).ID
+	run, err := s.store.StartFlyerRun(ctx, actor, k.ID, paper, withCodes, total)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	doc := s.flyerText(langOf(c), k, paper)
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+	go func() {
+		defer cancel()
+		msg := ""
+		if err := s.writeFlyerRun(bg, actor, run, k, doc, addrs, withCodes); err != nil {
+			s.log.Error("flyer run failed", "run", run, "err", err)
+			msg = err.Error()
+		}
+		if err := s.store.FinishFlyerRun(bg, run, msg); err != nil {
+			s.log.Error("flyer run not recorded", "run", run, "err", err)
+		}
+	}()
+	c.Redirect(http.StatusSeeOther, "/staff/flyers/"+strconv.FormatInt(run, 10))
+}
+
+func (s *Server) writeFlyerRun(ctx context.Context, actor, run int64, k core.Consultation, doc flyerDoc, addrs []core.Address, withCodes bool) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("flyer run panicked: %v", v)
+		}
+	}()
+	sweepFlyers(s.now())
+	flyers := []flyer{{URL: s.link("/c/" + strconv.FormatInt(k.ID, 10))}}
+	if withCodes {
+		ids := make([]int64, len(addrs))
+		for i, a := range addrs {
+			ids[i] = a.ID
+		}
+		codes, err := s.store.IssueResidenceCodes(ctx, actor, k.ID, ids, k.ClosesAt.Add(core.ResidenceCodeTTL))
+		if err != nil {
+			return err
+		}
+		flyers = make([]flyer, len(addrs))
+		for i, a := range addrs {
+			flyers[i] = flyer{Address: a.Label(), Code: codes[i].Printed, URL: s.codeURL(k.ID, codes[i].Printed)}
+		}
+	}
+	if err := os.MkdirAll(flyerDir(), 0o700); err != nil {
+		return err
+	}
+	tmp := flyerPath(run) + ".part"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	err = writeFlyers(f, doc, flyers, func(done int) {
+		if perr := s.store.FlyerProgress(ctx, run, done); perr != nil {
+			s.log.Warn("flyer progress not recorded", "run", run, "err", perr)
+		}
+	})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp, flyerPath(run))
+}
+
+// staffFlyerRun shows a run's progress (the page refreshes itself while it runs).
+func (s *Server) staffFlyerRun(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.flyer_run_not_found"))
+		return
+	}
+	r, err := s.store.FlyerRun(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	_, statErr := os.Stat(flyerPath(r.ID))
+	percent := 0
+	if r.Total > 0 {
+		percent = r.Done * 100 / r.Total
+	}
+	s.render(c, http.StatusOK, "staff_flyers", map[string]any{"Run": r, "Running": r.Status == "running", "Percent": percent,
+		"Available": r.Status == "done" && statErr == nil})
+}
+
+// staffFlyerPDF downloads a finished run's PDF.
+func (s *Server) staffFlyerPDF(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("run"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.flyer_run_not_found"))
+		return
+	}
+	r, err := s.store.FlyerRun(c.Request.Context(), id)
+	if err == nil && r.Status != "done" {
+		err = core.NotFound("error.flyer_run_not_found")
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.FileAttachment(flyerPath(r.ID), "quartier-flyers-"+strconv.FormatInt(r.ConsultationID, 10)+"-"+strconv.FormatInt(r.ID, 10)+".pdf")
+}
+
+// staffReprint revokes the code of one address and answers a one-page PDF with
+// a new code, for a lost or damaged flyer.
+func (s *Server) staffReprint(c *gin.Context) {
+	k, ok := s.loadConsultation(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	addrs, _, err := s.campaignAddresses(ctx, k)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, _ := strconv.ParseInt(c.PostForm("address_id"), 10, 64)
+	var addr *core.Address
+	for i := range addrs {
+		if addrs[i].ID == id {
+			addr = &addrs[i]
+		}
+	}
+	if addr == nil {
+		s.fail(c, core.Invalid("address_id", "error.reprint_outside"))
+		return
+	}
+	actor := userOf(c).ID
+	if _, err := s.store.RevokeResidenceCodes(ctx, actor, k.ID, addr.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	codes, err := s.store.IssueResidenceCodes(ctx, actor, k.ID, []int64{addr.ID}, k.ClosesAt.Add(core.ResidenceCodeTTL))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var buf bytes.Buffer
+	doc := s.flyerText(langOf(c), k, "A4")
+	if err := writeFlyers(&buf, doc, []flyer{{Address: addr.Label(), Code: codes[0].Printed, URL: s.codeURL(k.ID, codes[0].Printed)}}, nil); err != nil {
+		s.fail(c, core.Internalf("write flyer: %w", err))
+		return
+	}
+	sendFile(c, "quartier-flyer-"+strconv.FormatInt(k.ID, 10)+"-"+strconv.FormatInt(addr.ID, 10)+".pdf", "application/pdf", buf.Bytes())
+}
+
+// shortLink is the short URL printed on flyers: /c/12 (with ?code=... from a QR
+// code) leads to the consultation or to its code form.
+func (s *Server) shortLink(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.consultation_not_found"))
+		return
+	}
+	to := "/consultations/" + strconv.FormatInt(id, 10)
+	if code := c.Query("code"); code != "" {
+		to = s.codeURL(id, code)
+	}
+	c.Redirect(http.StatusFound, to)
+}
