@@ -54,7 +54,10 @@ func WalkingOrder(addrs []Address) []int {
 			}
 			return a.n > b.n // back down the even side
 		}
-		return a.rest < b.rest
+		if a.odd || a.n == 0 {
+			return a.rest < b.rest
+		}
+		return a.rest > b.rest // 118A before 118 on the way back
 	})
 	counts := make([]int, len(addrs))
 	for i, a := range addrs {

@@ -263,7 +263,7 @@ func (s *Server) staffReprint(c *gin.Context) {
 		}
 	}
 	if addr == nil {
-		s.fail(c, core.Invalid("address_id", "error.reprint_outside"))
+		s.builderPage(c, http.StatusUnprocessableEntity, k, frameForm(k), core.Invalid("address_id", "error.reprint_outside"))
 		return
 	}
 	actor := userOf(c).ID
