@@ -194,6 +194,42 @@ func TestBrowserStaffTargets(t *testing.T) {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 	}
+
+	// A consultation aimed at the even side of Rue de Warken, built in the
+	// browser; the manager lives at number 12, so may answer it.
+	w.open(base + "/staff/consultations")
+	w.checkAccessibility(axe)
+	w.typeInto("#title", "Trottoirs de la rue de Warken")
+	w.click("#target_id option[value='1']")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Consultation enregistrée")
+	w.mustSee(".figures", "50")
+	w.typeInto("#q_prompt", "Que faut-il d'abord ?")
+	w.typeInto("#q_options", "Des arbres\nDes bancs\nUne piste cyclable")
+	w.click("#q_required")
+	w.click("form[action$='/questions'] button[type=submit]")
+	w.mustSee(".flash", "Question ajoutée")
+	w.click("button[name=action][value=publish]")
+	w.mustSee(".flash", "Consultation publiée")
+	w.checkAccessibility(axe)
+	w.screenshot("consultation-builder")
+	w.open(base + "/consultations/1")
+	w.checkAccessibility(axe)
+	w.click("form.questionnaire button[type=submit]") // nothing chosen: the required question says so
+	w.mustSee(".field-error", "Cette question demande une réponse")
+	w.checkAccessibility(axe)
+	w.click("form.questionnaire .choice:nth-of-type(2) input")
+	w.click("form.questionnaire button[type=submit]")
+	w.mustSee(".flash", "vos réponses sont enregistrées")
+	w.screenshot("consultation-answered")
+	w.open(base + "/consultations/1/results")
+	w.mustSee("main", "Des bancs")
+	w.checkAccessibility(axe)
+	w.screenshot("consultation-results")
+	for _, page := range []string{"/consultations", "/consultations/1/code?code=KM7TX-3RWCA"} {
+		w.open(base + page)
+		w.checkAccessibility(axe)
+	}
 }
 
 func createStaff(t *testing.T, dbURL, email, password, role string) {

@@ -17,7 +17,7 @@ import (
 var idInLocation = regexp.MustCompile(`/(\d+)$`)
 
 // createConsultation fills the staff form and returns the builder's path.
-func createConsultation(t *testing.T, b *browser, form url.Values) string {
+func createConsultation(t testing.TB, b *browser, form url.Values) string {
 	t.Helper()
 	b.get("/staff/consultations")
 	now := time.Now().In(time.UTC)
