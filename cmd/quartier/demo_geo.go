@@ -56,6 +56,9 @@ func (e *commandEnv) loadDemoGeography(store *postgres.Store) error {
 	if err := e.loadDemoParticipation(store); err != nil {
 		return fmt.Errorf("demo projects: %w", err)
 	}
+	if err := e.loadDemoConsultations(store); err != nil {
+		return fmt.Errorf("demo consultations: %w", err)
+	}
 	return nil
 }
 

@@ -351,6 +351,13 @@ func TestAdminCreateAndDemo(t *testing.T) {
 
 	// The accounts work: the generated password logs the moderator in.
 	s := startServer(t, dbURL)
+	// The demo consultations are there once: a live poll on its project, a survey for verified residents.
+	visitor := s.person()
+	list := visitor.expect("GET", "/consultations", nil, 200, "Le parc de Warken : vos priorités", "Fermer la place aux voitures le samedi ?")
+	if strings.Count(list, "Le parc de Warken : vos priorités") != 1 {
+		t.Fatal("demo consultations loaded twice")
+	}
+	visitor.expect("GET", "/projects/1", nil, 200, "Faut-il réserver la place aux piétons le samedi ?", "50 %")
 	for _, acct := range [][2]string{{"maire@commune.lu", "une phrase assez longue"}, {"mod@commune.lu", generated[1]}, {demoAdminEmail, demoAdminPassword}} {
 		p := s.person()
 		p.expect("GET", "/login", nil, 200)

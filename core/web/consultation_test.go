@@ -174,7 +174,7 @@ func TestSurveyIsBuiltAnsweredOnceAndCounted(t *testing.T) {
 	if r := lea.post(public+"/answers", good); r.status != http.StatusConflict {
 		t.Fatalf("answer after closing: %d", r.status)
 	}
-	lea.get(public + "/results").contains(t, "Parking</td><td>1</td>")
+	lea.get(public+"/results").contains(t, "Parking</td><td>1</td>")
 }
 
 // pdfStrings returns the text strings drawn in a PDF's (deflated) content streams.

@@ -97,7 +97,9 @@ func (s *Server) staffCreateConsultation(c *gin.Context) {
 	s.redirectWithFlash(c, staffConsultationPath(k.ID), "flash.consultation_saved")
 }
 
-func staffConsultationPath(id int64) string { return "/staff/consultations/" + strconv.FormatInt(id, 10) }
+func staffConsultationPath(id int64) string {
+	return "/staff/consultations/" + strconv.FormatInt(id, 10)
+}
 
 // frameForm is the frame form filled from a stored consultation.
 func frameForm(k core.Consultation) map[string]string {
