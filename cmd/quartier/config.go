@@ -30,6 +30,13 @@ type Config struct {
 	Mail     MailConfig     `yaml:"mail"`
 	Map      MapConfig      `yaml:"map"`
 	FollowUp FollowUpConfig `yaml:"followup"`
+	Commune  CommuneConfig  `yaml:"commune"`
+}
+
+// CommuneConfig is how printed flyers present the commune.
+type CommuneConfig struct {
+	Name string `yaml:"name"` // empty: the public URL's host name
+	Logo string `yaml:"logo"` // path to a PNG or JPEG file; empty for none
 }
 
 type FollowUpConfig struct {
@@ -257,6 +264,9 @@ func (c Config) validate() error {
 	if _, err := mail.NewSender(c.smtpConfig()); err != nil {
 		add("mail: %v", err)
 	}
+	if _, _, err := c.communeLogo(); err != nil {
+		add("%v", err)
+	}
 	if c.Mail.DevCatcher != "" {
 		if _, _, err := net.SplitHostPort(c.Mail.DevCatcher); err != nil {
 			add("mail.dev_catcher must be host:port or empty, not %q", c.Mail.DevCatcher)
@@ -271,6 +281,24 @@ func (c Config) validate() error {
 func (c Config) smtpConfig() mail.SMTPConfig {
 	s := c.Mail.SMTP
 	return mail.SMTPConfig{Host: s.Host, Port: s.Port, TLS: s.TLS, Username: s.Username, Password: s.Password, From: c.Mail.From, Timeout: s.Timeout}
+}
+
+// communeLogo reads the configured logo: its bytes and fpdf's image type.
+func (c Config) communeLogo() ([]byte, string, error) {
+	if c.Commune.Logo == "" {
+		return nil, "", nil
+	}
+	data, err := os.ReadFile(c.Commune.Logo)
+	if err != nil {
+		return nil, "", fmt.Errorf("commune.logo: %w", err)
+	}
+	switch {
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return data, "PNG", nil
+	case bytes.HasPrefix(data, []byte{0xff, 0xd8, 0xff}):
+		return data, "JPG", nil
+	}
+	return nil, "", fmt.Errorf("commune.logo: %s is neither a PNG nor a JPEG image", c.Commune.Logo)
 }
 
 func (c Config) webConfig(version string) web.Config {
@@ -289,6 +317,7 @@ func (c Config) webConfig(version string) web.Config {
 			FlagsPerUser: lim(rl.FlagsPerUser), CodesPerAccount: lim(rl.CodesPerAccount), CodesPerIP: lim(rl.CodesPerIP),
 		},
 		HideAfterFlags: c.Auth.HideAfterFlags,
+		Commune:        web.Commune{Name: c.Commune.Name}, // the logo is read by serve
 		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait,
 	}
 }

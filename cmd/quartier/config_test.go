@@ -55,6 +55,8 @@ func TestInvalidValuesSayWhatToFix(t *testing.T) {
 		{"auth:\n  session_ttl: 10\n", "cannot unmarshal !!int `10` into time.Duration"},
 		{"log:\n  level: verbose\n", "log.level must be debug, info, warn or error"},
 		{"http: [1, 2]\n", "cannot unmarshal"},
+		{"commune:\n  logo: ../../go.mod\n", "commune.logo: ../../go.mod is neither a PNG nor a JPEG image"},
+		{"commune:\n  logo: /nonexistent/logo.png\n", "commune.logo: open /nonexistent/logo.png"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(writeConfig(t, tt.yaml), true, envOf(nil))

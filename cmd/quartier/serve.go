@@ -126,7 +126,11 @@ func (e *commandEnv) serve(args []string) error {
 	go outbox.Run(ctx)
 	go sweepExpired(ctx, store, log)
 
-	handler, err := web.New(ctx, cfg.webConfig(buildVersion()), web.Deps{
+	webCfg := cfg.webConfig(buildVersion())
+	if webCfg.Commune.Logo, webCfg.Commune.LogoType, err = cfg.communeLogo(); err != nil {
+		return err
+	}
+	handler, err := web.New(ctx, webCfg, web.Deps{
 		Store: store, Log: log, MailQueued: outbox.Poke, DevMailbox: mailbox,
 	})
 	if err != nil {
