@@ -6,6 +6,9 @@ type Mail struct {
 	To      string
 	Subject string
 	Body    string
+	// Unsubscribe is an https URL that unsubscribes the recipient with one POST
+	// (RFC 8058); set on newsletters and invitations, empty on personal mail.
+	Unsubscribe string
 }
 
 // QueuedMail is a message in the outbox with its delivery attempts so far

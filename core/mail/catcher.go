@@ -22,6 +22,7 @@ type Caught struct {
 	To         []string
 	Subject    string
 	Body       string
+	Header     netmail.Header // all header fields as received
 	ReceivedAt time.Time
 }
 
@@ -212,6 +213,7 @@ func (c *Catcher) store(from string, to []string, raw string) {
 	if err != nil {
 		m.Body = raw
 	} else {
+		m.Header = msg.Header
 		dec := new(mime.WordDecoder)
 		if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
 			m.Subject = msg.Header.Get("Subject")

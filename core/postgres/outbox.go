@@ -10,7 +10,8 @@ import (
 )
 
 func queueMail(ctx context.Context, tx pgx.Tx, m core.Mail) error {
-	_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (recipient, subject, body) VALUES ($1, $2, $3)`, m.To, m.Subject, m.Body)
+	_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (recipient, subject, body, unsubscribe) VALUES ($1, $2, $3, $4)`,
+		m.To, m.Subject, m.Body, m.Unsubscribe)
 	return err
 }
 
@@ -23,13 +24,13 @@ func (s *Store) ClaimDueMail(ctx context.Context, limit int, lease time.Duration
 		WHERE id IN (SELECT id FROM mail_outbox
 			WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
 			ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING id, recipient, subject, body, attempts`, now, now.Add(lease), limit)
+		RETURNING id, recipient, subject, body, unsubscribe, attempts`, now, now.Add(lease), limit)
 	if err != nil {
 		return nil, wrapDB("claim mail", err)
 	}
 	mails, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.QueuedMail, error) {
 		var m core.QueuedMail
-		err := row.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Body, &m.Attempts)
+		err := row.Scan(&m.ID, &m.Mail.To, &m.Mail.Subject, &m.Mail.Body, &m.Mail.Unsubscribe, &m.Attempts)
 		return m, err
 	})
 	return mails, wrapDB("scan mail", err)

@@ -47,7 +47,12 @@ func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, f
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"Tokens": tokens}
+	subs, err := s.store.Subscriptions(c.Request.Context(), u.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Tokens": tokens, "Subscriptions": subs}
 	for k, v := range extra {
 		data[k] = v
 	}

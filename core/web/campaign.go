@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // Commune is how flyers present the commune.
@@ -298,4 +299,50 @@ func (s *Server) shortLink(c *gin.Context) {
 		to = s.codeURL(id, code)
 	}
 	c.Redirect(http.StatusFound, to)
+}
+
+// invitationAudience are the confirmed accounts living in the consultation's
+// target that accept invitations.
+func (s *Server) invitationAudience(ctx context.Context, k core.Consultation) ([]postgres.Recipient, error) {
+	if k.TargetID == 0 {
+		return nil, core.Conflict("error.campaign_needs_target")
+	}
+	ids, err := s.targetAddresses(ctx, k.TargetID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.Recipients(ctx, postgres.SubscriptionInvitations, append([]int64{}, ids...))
+}
+
+// staffInvite mails an invitation to every resident of the target with an
+// account who accepts invitations and was not invited before.
+func (s *Server) staffInvite(c *gin.Context) {
+	k, ok := s.loadConsultation(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	if k.PhaseAt(s.now()) != core.ConsultationOpen && k.PhaseAt(s.now()) != core.ConsultationUpcoming {
+		s.builderPage(c, http.StatusConflict, k, frameForm(k), core.Conflict("error.invite_not_published"))
+		return
+	}
+	audience, err := s.invitationAudience(ctx, k)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	link := s.link("/consultations/" + strconv.FormatInt(k.ID, 10))
+	_, err = s.store.InviteToConsultation(ctx, userOf(c).ID, k.ID, audience, func(r postgres.Recipient) core.Mail {
+		t := func(key string, args ...any) string { return s.catalog.T(r.Locale, key, args...) }
+		body := t("invite.body", "title", k.Title, "from", k.OpensAt.In(communeZone).Format("02.01.2006"),
+			"to", k.ClosesAt.In(communeZone).Format("02.01.2006"), "link", link) + s.mailFooter(r.Locale, r.ID, postgres.SubscriptionInvitations)
+		return core.Mail{To: r.Email, Subject: t("invite.subject", "title", k.Title), Body: body,
+			Unsubscribe: s.unsubscribeURL(r.ID, postgres.SubscriptionInvitations)}
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
+	s.redirectWithFlash(c, staffConsultationPath(k.ID)+"#campaign", "flash.invitations_sent")
 }

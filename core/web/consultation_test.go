@@ -153,7 +153,7 @@ func TestSurveyIsBuiltAnsweredOnceAndCounted(t *testing.T) {
 	// Questions are frozen now.
 	staff.get(builder)
 	r = staff.post(builder+"/questions", url.Values{"q_kind": {"yesno"}, "q_prompt": {"Encore ?"}})
-	if r.status != http.StatusUnprocessableEntity {
+	if r.status != http.StatusConflict {
 		t.Fatalf("question after answers: %d", r.status)
 	}
 	r.contains(t, "les questions ne peuvent plus changer")

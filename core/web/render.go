@@ -184,7 +184,8 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, p *Page) {
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 }
 
-// formPage re-renders a form with its values and the problems in err.
+// formPage re-renders a form with its values and the problems in err: 422,
+// or 409 when the state forbids the change, or 429 past a rate limit.
 func (s *Server) formPage(c *gin.Context, name string, err error, form map[string]string, data map[string]any) {
 	p := s.newPage(c, data)
 	p.Form = form
@@ -199,8 +200,11 @@ func (s *Server) formPage(c *gin.Context, name string, err error, form map[strin
 			p.Errors[field] = msg
 			p.ErrorList = append(p.ErrorList, fieldError{Field: field, Message: msg})
 		}
-		if e.Code == core.CodeRateLimited {
+		switch e.Code {
+		case core.CodeRateLimited:
 			status = http.StatusTooManyRequests
+		case core.CodeConflict:
+			status = http.StatusConflict
 		}
 	}
 	s.renderPage(c, status, name, p)

@@ -199,6 +199,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	api := r.Group("/api/v1", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.apiAuth)
 	s.apiRoutes(api)
 
+	// The one form without a CSRF token: the signed token in the link is the
+	// authority, mail clients POST it (RFC 8058), and it can only unsubscribe.
+	r.POST("/unsubscribe", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.unsubscribe)
 	h := r.Group("/", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
 	h.GET("/", s.home)
 	h.POST("/language", s.setLanguage)
@@ -233,6 +236,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/consultations/:id/code", s.codeForm)
 	h.POST("/consultations/:id/code", s.requireLogin, s.redeemCode)
 	h.GET("/c/:id", s.shortLink)
+	h.GET("/newsletters", s.newsletters)
+	h.GET("/newsletters/:id", s.newsletter)
+	h.GET("/unsubscribe", s.unsubscribeForm)
 	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
 	h.POST("/ideas", s.requireLogin, s.createIdea)
 	h.GET("/ideas/:id", s.ideaOrFeed)
@@ -251,6 +257,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	acc.POST("/delete", s.deleteAccount)
 	acc.GET("/address", s.accountAddress)
 	acc.POST("/address", s.setAccountAddress)
+	acc.POST("/subscriptions", s.setSubscriptions)
 
 	staff := h.Group("/staff", s.requireRole(core.RoleModerator))
 	staff.GET("", s.staffHome)
@@ -293,6 +300,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.GET("/consultations/:id/distribution/:format", s.staffDistribution)
 	geoStaff.POST("/consultations/:id/flyers", s.staffStartFlyers)
 	geoStaff.POST("/consultations/:id/reprint", s.staffReprint)
+	geoStaff.POST("/consultations/:id/invite", s.staffInvite)
+	geoStaff.GET("/newsletters", s.staffNewsletters)
+	geoStaff.POST("/newsletters", s.staffSaveNewsletter)
+	geoStaff.GET("/newsletters/:id", s.staffNewsletter)
+	geoStaff.POST("/newsletters/:id", s.staffSaveNewsletter)
+	geoStaff.POST("/newsletters/:id/test", s.staffTestNewsletter)
+	geoStaff.POST("/newsletters/:id/send", s.staffSendNewsletter)
 	geoStaff.GET("/flyers/:run", s.staffFlyerRun)
 	geoStaff.GET("/flyers/:run/pdf", s.staffFlyerPDF)
 	geoStaff.GET("/projects", s.staffProjects)

@@ -140,6 +140,13 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 		}
 		data["CodesIssued"], data["CodesRedeemed"] = issued, redeemed
 		data["CodesValidUntil"] = k.ClosesAt.Add(core.ResidenceCodeTTL).In(communeZone).Format("2006-01-02")
+		audience, aerr := s.invitationAudience(ctx, k)
+		invited, ierr := s.store.InvitationCount(ctx, k.ID)
+		if aerr != nil || ierr != nil {
+			s.fail(c, core.Internalf("read the invitations: %v %v", aerr, ierr))
+			return
+		}
+		data["Audience"], data["Invited"] = len(audience), invited
 	}
 	if k.ProjectID != 0 {
 		if images, ierr := s.store.ProjectImages(ctx, k.ProjectID); ierr == nil {

@@ -1,0 +1,208 @@
+package web_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/core"
+	"quartier/core/mail"
+)
+
+// deliverAll sends every queued mail through the real SMTP sender to a
+// receiver, and returns what the receiver got.
+func deliverAll(t *testing.T, a *app) []mail.Caught {
+	t.Helper()
+	catcher, err := mail.StartCatcher("127.0.0.1:0", 100, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer catcher.Close()
+	sender, err := mail.NewSender(mail.SMTPConfig{Host: "127.0.0.1", Port: catcher.Addr().Port, TLS: mail.TLSNone, From: "Quartier <no-reply@commune.lu>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued, err := a.store.ClaimDueMail(ctx, 100, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range queued {
+		if err := sender.Send(ctx, m.Mail); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.store.MailSent(ctx, m.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return catcher.Messages()
+}
+
+func recipientsOf(caught []mail.Caught) []string {
+	var out []string
+	for _, m := range caught {
+		out = append(out, m.To...)
+	}
+	return out
+}
+
+func TestNewsletterSubscribeSendOnceAndUnsubscribeInOneClick(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	for _, e := range []string{"lea@example.lu", "tom@example.lu", "eve@example.lu"} {
+		a.account(e, core.RoleCitizen)
+	}
+	for _, e := range []string{"lea@example.lu", "eve@example.lu"} { // tom does not subscribe
+		b := a.browser()
+		b.login(e)
+		b.get("/account")
+		if r := b.post("/account/subscriptions", url.Values{"newsletter": {"on"}, "invitations": {"on"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("subscribe: %d", r.status)
+		}
+		b.get("/account").contains(t, `id="sub-newsletter" name="newsletter" checked`)
+	}
+	deliverAll(t, a) // sign-up noise, if any
+
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/newsletters")
+	r := staff.post("/staff/newsletters", url.Values{"subject": {"X"}, "body": {"court"}, "target_id": {"0"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad newsletter: %d", r.status)
+	}
+	r.contains(t, "Donnez un objet de 3 à 200 caractères", "Écrivez un texte de 10 à 20 000 caractères")
+	r = staff.post("/staff/newsletters", url.Values{"subject": {"Travaux rue de Warken"}, "body": {"Les travaux commencent lundi.\n\nMerci de votre patience."}, "target_id": {"0"}})
+	draft := r.header.Get("Location")
+	if r.status != http.StatusSeeOther || !idInLocation.MatchString(draft) {
+		t.Fatalf("save draft: %d", r.status)
+	}
+	page := staff.get(draft)
+	page.contains(t, "partirait maintenant vers 2 abonné(s)", "Les travaux commencent lundi.", "/unsubscribe?t=")
+	// Drafts are not in the public archive.
+	if strings.Contains(a.browser().get("/newsletters").body, "Travaux rue de Warken") {
+		t.Fatal("a draft is public")
+	}
+	staff.post(draft+"/test", nil)
+	test := deliverAll(t, a)
+	if got := recipientsOf(test); len(got) != 1 || got[0] != "manager@commune.lu" || !strings.HasPrefix(test[0].Subject, "[TEST] ") {
+		t.Fatalf("test send: %v", got)
+	}
+
+	staff.get(draft)
+	if r := staff.post(draft+"/send", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", r.status)
+	}
+	staff.get(draft)
+	if r := staff.post(draft+"/send", nil); r.status != http.StatusConflict { // a double click sends nothing more
+		t.Fatalf("second send: %d", r.status)
+	}
+	sent := deliverAll(t, a)
+	got := recipientsOf(sent)
+	if len(got) != 2 || strings.Contains(strings.Join(got, " "), "tom@") {
+		t.Fatalf("sent to %v", got)
+	}
+	var lea mail.Caught
+	for _, m := range sent {
+		if m.To[0] == "lea@example.lu" {
+			lea = m
+		}
+	}
+	unsub := strings.Trim(lea.Header.Get("List-Unsubscribe"), "<>")
+	if lea.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.Contains(lea.Body, unsub) {
+		t.Fatalf("unsubscribe headers: %q / %q\n%s", unsub, lea.Header.Get("List-Unsubscribe-Post"), lea.Body)
+	}
+	a.browser().get("/newsletters").contains(t, "Travaux rue de Warken")
+	a.browser().get("/newsletters/"+idInLocation.FindStringSubmatch(draft)[1]).contains(t, "Merci de votre patience.")
+
+	// The link opens a page that changes nothing by itself (mail scanners follow links).
+	u, _ := url.Parse(unsub)
+	a.browser().get(u.RequestURI()).contains(t, "Ne plus recevoir la lettre")
+	if sub, _ := a.store.Subscriptions(ctx, mustAccount(t, a, "lea@example.lu")); !sub.Newsletter {
+		t.Fatal("a GET unsubscribed")
+	}
+	// A tampered token is refused.
+	if r := a.browser().get(strings.Replace(u.RequestURI(), "newsletter", "invitations", 1)); r.status != http.StatusNotFound {
+		t.Fatalf("tampered token: %d", r.status)
+	}
+	// RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the URL, with no cookie and no CSRF token.
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+u.RequestURI(), strings.NewReader("List-Unsubscribe=One-Click"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("one-click unsubscribe: %v %v", res, err)
+	}
+	res.Body.Close()
+	if sub, _ := a.store.Subscriptions(ctx, mustAccount(t, a, "lea@example.lu")); sub.Newsletter || !sub.Invitations {
+		t.Fatalf("after one-click: %+v", sub)
+	}
+}
+
+func mustAccount(t *testing.T, a *app, email string) int64 {
+	t.Helper()
+	p, _, err := a.store.Credentials(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
+}
+
+func TestInvitationsGoOnceToResidentsOfTheTarget(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
+	for _, e := range []string{"lea@example.lu", "tom@example.lu", "eve@example.lu"} {
+		a.account(e, core.RoleCitizen)
+	}
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/targets")
+	target := staff.post("/staff/targets", url.Values{"name": {"Warken 100-120"}}).header.Get("Location")
+	street := regexp.MustCompile(`name="street_id" value="(\d+)"`).FindStringSubmatch(staff.get(target + "?street_q=warken").body)[1]
+	staff.post(target+"/parts", url.Values{"kind": {"street"}, "street_id": {street}, "from": {"100"}, "to": {"120"}})
+	builder := createConsultation(t, staff, url.Values{"eligibility": {"registered"}, "target_id": {idInLocation.FindStringSubmatch(target)[1]}})
+	addQuestion(t, staff, builder, url.Values{"q_kind": {"yesno"}, "q_prompt": {"Élargir le trottoir ?"}})
+	staff.get(builder)
+	staff.post(builder+"/publish", url.Values{"action": {"publish"}})
+
+	// Eve and Tom live at 101 and 103 rue de Warken (in the target); Tom accepts no
+	// invitations; Léa lives at number 2 (outside).
+	home := func(email, q string) {
+		found, err := a.store.SearchAddresses(ctx, q, 1)
+		if err != nil || len(found) == 0 {
+			t.Fatalf("address %q: %v", q, err)
+		}
+		if err := a.store.SetHomeAddress(ctx, mustAccount(t, a, email), found[0].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	home("eve@example.lu", "101 rue de warken")
+	home("tom@example.lu", "103 rue de warken")
+	home("lea@example.lu", "2 rue de warken")
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get("/account")
+	tom.post("/account/subscriptions", url.Values{})
+	deliverAll(t, a)
+
+	staff.get(builder).contains(t, "1 résident(s) avec un compte habitent la cible", "0 déjà invité(s)")
+	if r := staff.post(builder+"/invite", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("invite: %d", r.status)
+	}
+	caught := deliverAll(t, a)
+	if got := recipientsOf(caught); len(got) != 1 || got[0] != "eve@example.lu" {
+		t.Fatalf("invited %v", got)
+	}
+	if !strings.Contains(caught[0].Body, "/consultations/") || caught[0].Header.Get("List-Unsubscribe") == "" || !strings.Contains(caught[0].Subject, "Place du marché") {
+		t.Fatalf("invitation:\n%s", caught[0].Body)
+	}
+	staff.get(builder)
+	staff.post(builder+"/invite", nil)
+	if again := deliverAll(t, a); len(again) != 0 {
+		t.Fatalf("invited twice: %v", recipientsOf(again))
+	}
+	staff.get(builder).contains(t, "1 déjà invité(s)")
+}
