@@ -50,6 +50,15 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 		if old.ResponseCount > 0 && (old.Kind != c.Kind || old.Eligibility != c.Eligibility || old.TargetID != c.TargetID) {
 			return core.Conflict("error.consultation_frozen")
 		}
+		if c.Kind == core.KindPoll {
+			var questions int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM question WHERE consultation_id = $1`, id).Scan(&questions); err != nil {
+				return err
+			}
+			if questions > 1 {
+				return core.Invalid("kind", "error.poll_one_question")
+			}
+		}
 		err = tx.QueryRow(ctx, `UPDATE consultation SET project_id = $2, kind = $3, title = $4, description = $5, eligibility = $6,
 			target_id = $7, opens_at = $8, closes_at = $9, live_results = $10, updated_at = $11, revision = revision + 1
 			WHERE id = $1 RETURNING revision`,
@@ -149,16 +158,17 @@ func (s *Store) Consultations(ctx context.Context, f ConsultationFilter) ([]core
 
 // lockEditableQuestions locks the consultation and refuses when answers exist:
 // questions are frozen from the first response on.
-func lockEditableQuestions(ctx context.Context, tx pgx.Tx, consultationID int64) error {
+func lockEditableQuestions(ctx context.Context, tx pgx.Tx, consultationID int64) (core.ConsultationKind, error) {
 	var responses int
-	err := tx.QueryRow(ctx, `SELECT response_count FROM consultation WHERE id = $1 FOR UPDATE`, consultationID).Scan(&responses)
+	var kind string
+	err := tx.QueryRow(ctx, `SELECT response_count, kind FROM consultation WHERE id = $1 FOR UPDATE`, consultationID).Scan(&responses, &kind)
 	if err != nil {
-		return notFoundOr(err, "error.consultation_not_found", "lock consultation")
+		return "", notFoundOr(err, "error.consultation_not_found", "lock consultation")
 	}
 	if responses > 0 {
-		return core.Conflict("error.questions_frozen")
+		return "", core.Conflict("error.questions_frozen")
 	}
-	return nil
+	return core.ConsultationKind(kind), nil
 }
 
 // SaveQuestion adds (ID 0) or replaces a normalised question. Refused once the
@@ -166,7 +176,8 @@ func lockEditableQuestions(ctx context.Context, tx pgx.Tx, consultationID int64)
 func (s *Store) SaveQuestion(ctx context.Context, actorID, consultationID int64, q core.Question) (int64, error) {
 	id := q.ID
 	err := s.inTx(ctx, "save question", func(tx pgx.Tx) error {
-		if err := lockEditableQuestions(ctx, tx, consultationID); err != nil {
+		kind, err := lockEditableQuestions(ctx, tx, consultationID)
+		if err != nil {
 			return err
 		}
 		var n int
@@ -176,6 +187,9 @@ func (s *Store) SaveQuestion(ctx context.Context, actorID, consultationID int64,
 		if id == 0 {
 			if n >= core.MaxQuestions {
 				return core.Invalid("prompt", "error.too_many_questions")
+			}
+			if kind == core.KindPoll && n >= 1 {
+				return core.Invalid("prompt", "error.poll_one_question")
 			}
 			if err := tx.QueryRow(ctx, `INSERT INTO question (consultation_id, position, section, kind, prompt, help, required,
 				min_choices, max_choices, scale_max) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -211,7 +225,7 @@ func (s *Store) SaveQuestion(ctx context.Context, actorID, consultationID int64,
 // consultation has responses.
 func (s *Store) DeleteQuestion(ctx context.Context, actorID, consultationID, questionID int64) error {
 	return s.inTx(ctx, "delete question", func(tx pgx.Tx) error {
-		if err := lockEditableQuestions(ctx, tx, consultationID); err != nil {
+		if _, err := lockEditableQuestions(ctx, tx, consultationID); err != nil {
 			return err
 		}
 		tag, err := tx.Exec(ctx, `DELETE FROM question WHERE id = $1 AND consultation_id = $2`, questionID, consultationID)
@@ -231,7 +245,7 @@ func (s *Store) DeleteQuestion(ctx context.Context, actorID, consultationID, que
 // MoveQuestion moves a question one place up (delta -1) or down (+1).
 func (s *Store) MoveQuestion(ctx context.Context, actorID, consultationID, questionID int64, delta int) error {
 	return s.inTx(ctx, "move question", func(tx pgx.Tx) error {
-		if err := lockEditableQuestions(ctx, tx, consultationID); err != nil {
+		if _, err := lockEditableQuestions(ctx, tx, consultationID); err != nil {
 			return err
 		}
 		if err := renumberQuestions(ctx, tx, consultationID, questionID, delta); err != nil {

@@ -151,6 +151,11 @@ func TestResponsesCountOncePerPersonAndEditsMoveTallies(t *testing.T) {
 		t.Fatalf("question deleted after answers: %v", err)
 	}
 	frame := again
+	frame.Kind, frame.ProjectID = core.KindPoll, 0
+	if _, err := s.SaveConsultation(ctx, staff.ID, frame); !errors.As(err, &e) || e.Key != "error.consultation_frozen" {
+		t.Fatalf("a survey with answers turned into a poll: %v", err)
+	}
+	frame = again
 	frame.Eligibility = core.EligibleRegistered
 	if _, err := s.SaveConsultation(ctx, staff.ID, frame); !errors.As(err, &e) || e.Key != "error.consultation_frozen" {
 		t.Fatalf("eligibility changed after answers: %v", err)
@@ -248,3 +253,34 @@ func TestResidenceCodeVerifiesHomeOnceAndOnlyForItsConsultation(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+func TestPollHasOneQuestion(t *testing.T) {
+	s := pgtest.Store(t)
+	staff := newAccount(t, s, "staff@commune.lu", core.RoleManager)
+	in, _ := core.ProjectInput{Title: "Place de la Gare", Summary: "Un projet", Body: "<p>Texte</p>"}.Normalize()
+	project, err := s.SaveProject(ctx, staff.ID, 0, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	poll, _ := core.NormalizeConsultation(core.Consultation{Kind: core.KindPoll, ProjectID: project, Title: "Fermer la place ?",
+		Eligibility: core.EligibleAnyone, OpensAt: now, ClosesAt: now.Add(time.Hour)})
+	id, err := s.SaveConsultation(ctx, staff.ID, poll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: "Fermer la place le samedi ?"})
+	if _, err := s.SaveQuestion(ctx, staff.ID, id, q); err != nil {
+		t.Fatal(err)
+	}
+	var e *core.Error
+	if _, err := s.SaveQuestion(ctx, staff.ID, id, q); !errors.As(err, &e) || e.Key != "error.poll_one_question" {
+		t.Fatalf("second poll question: %v", err)
+	}
+	// A survey of three questions (no answers yet) cannot become a poll either.
+	survey := openSurvey(t, s, staff.ID)
+	survey.Kind, survey.ProjectID = core.KindPoll, project
+	if _, err := s.SaveConsultation(ctx, staff.ID, survey); !errors.As(err, &e) || e.Key != "error.poll_one_question" {
+		t.Fatalf("a three-question survey turned into a poll: %v", err)
+	}
+}
