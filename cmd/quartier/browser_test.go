@@ -209,6 +209,10 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.click("#q_required")
 	w.click("form[action$='/questions'] button[type=submit]")
 	w.mustSee(".flash", "Question ajoutée")
+	w.click("#q_kind option[value=point]")
+	w.typeInto("#q_prompt", "Où manque-t-il un banc ?")
+	w.click("form[action$='/questions'] button[type=submit]")
+	w.mustSee(".flash", "Question ajoutée")
 	w.click("button[name=action][value=publish]")
 	w.mustSee(".flash", "Consultation publiée")
 	w.checkAccessibility(axe)
@@ -219,11 +223,13 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee(".field-error", "Cette question demande une réponse")
 	w.checkAccessibility(axe)
 	w.click("form.questionnaire .choice:nth-of-type(2) input")
+	w.click(".point-picker") // a tap in the middle of the map places the point
 	w.click("form.questionnaire button[type=submit]")
 	w.mustSee(".flash", "vos réponses sont enregistrées")
 	w.screenshot("consultation-answered")
 	w.open(base + "/consultations/1/results")
 	w.mustSee("main", "Des bancs")
+	w.mustSee("main", "2. Où manque-t-il un banc ?\n1 réponse(s)") // the tap on the map gave the point
 	w.checkAccessibility(axe)
 	w.screenshot("consultation-results")
 	for _, page := range []string{"/consultations", "/consultations/1/code?code=KM7TX-3RWCA"} {

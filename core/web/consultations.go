@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -127,9 +128,14 @@ func (s *Server) consultationPage(c *gin.Context, status int, k core.Consultatio
 			return
 		}
 	}
+	center, err := s.mapCenter(ctx, k)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	data := map[string]any{
 		"C": k, "Phase": string(k.PhaseAt(s.now())), "Eligibility": elig, "Questions": questionViews(k.Questions, answers),
-		"Saved": saved, "ResultsVisible": k.ResultsVisibleAt(s.now()) || isManager(c),
+		"Saved": saved, "ResultsVisible": k.ResultsVisibleAt(s.now()) || isManager(c), "Center": center,
 	}
 	if k.ProjectID != 0 {
 		if p, err := s.store.Project(ctx, k.ProjectID); err == nil {
@@ -282,6 +288,7 @@ func (s *Server) answersFromForm(c *gin.Context, qs []core.Question) (map[int64]
 // visitor may answer, the results when they are public.
 type pollView struct {
 	C           core.Consultation
+	Center      orb.Point
 	Phase       string
 	Eligibility eligibility
 	Questions   []questionView
@@ -320,6 +327,9 @@ func (s *Server) projectConsultations(c *gin.Context, projectID int64) ([]core.C
 			}
 		}
 		v.Questions = questionViews(full.Questions, answers)
+		if v.Center, err = s.mapCenter(ctx, full); err != nil {
+			return nil, nil, err
+		}
 		if full.ResultsVisibleAt(s.now()) {
 			if v.Results, err = s.results(ctx, langOf(c), full, false); err != nil {
 				return nil, nil, err
@@ -328,4 +338,31 @@ func (s *Server) projectConsultations(c *gin.Context, projectID int64) ([]core.C
 		polls = append(polls, v)
 	}
 	return surveys, polls, nil
+}
+
+// luxembourgCentre is where point questions open the map without a better idea.
+var luxembourgCentre = orb.Point{6.13, 49.61}
+
+// mapCenter is where a consultation's point questions open the map: the middle
+// of its target's placed addresses, else its project's place, else Luxembourg.
+func (s *Server) mapCenter(ctx context.Context, k core.Consultation) (orb.Point, error) {
+	if k.TargetID != 0 {
+		ids, err := s.targetAddresses(ctx, k.TargetID)
+		if err != nil {
+			return orb.Point{}, err
+		}
+		g, err := s.geography(ctx)
+		if err != nil {
+			return orb.Point{}, err
+		}
+		if pts := g.register.Positions(ids); len(pts) > 0 {
+			return orb.MultiPoint(pts).Bound().Center(), nil
+		}
+	}
+	if k.ProjectID != 0 {
+		if p, err := s.store.Project(ctx, k.ProjectID); err == nil && p.HasPoint {
+			return p.Point, nil
+		}
+	}
+	return luxembourgCentre, nil
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/paulmach/orb"
+
 	"quartier/core"
 	"quartier/core/i18n"
 )
@@ -62,8 +64,13 @@ func loadPages() (*pages, error) {
 		"listData": func(page *Page, list []core.Consultation) map[string]any {
 			return map[string]any{"Page": page, "List": list}
 		},
-		"formData": func(page *Page, k core.Consultation, questions []questionView, next string) map[string]any {
-			return map[string]any{"Page": page, "C": k, "Questions": questions, "Next": next}
+		"formData": func(page *Page, k core.Consultation, questions []questionView, next string, center orb.Point) map[string]any {
+			hasPoint := false
+			for _, q := range questions {
+				hasPoint = hasPoint || q.Kind == core.QPoint
+			}
+			return map[string]any{"Page": page, "C": k, "Questions": questions, "Next": next, "HasPoint": hasPoint,
+				"Center": struct{ Lat, Lon float64 }{center[1], center[0]}}
 		},
 		// localDay is a date in the commune's time zone.
 		"localDay": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006") },
