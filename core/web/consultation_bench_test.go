@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func BenchmarkFlyerRunEttelbruck(b *testing.B) {
 	}
 	br := a.browser()
 	br.login("manager@commune.lu")
-	builder := createConsultation(b, br, url.Values{"eligibility": {"verified"}, "target_id": {strconv.FormatInt(target.ID, 10)}})
+	builder := createConsultation(b, br, url.Values{"eligibility": {"verified"}, "target_id": {itoa(target.ID)}})
 	if !strings.Contains(br.get(builder).body, "<dd>2557</dd>") {
 		b.Fatal("the target does not reach the 2,557 letterboxes of Ettelbruck")
 	}

@@ -3,10 +3,12 @@ package web_test
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -340,3 +342,70 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 		t.Fatalf("short link: %d %s", r.status, r.header.Get("Location"))
 	}
 }
+
+func TestConsultationThroughTheAPI(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	builder := createConsultation(t, staff, url.Values{"live_results": {"on"}})
+	addQuestion(t, staff, builder, url.Values{"q_kind": {"ranking"}, "q_prompt": {"Vos priorités"}, "q_options": {"Arbres\nBancs\nJeux"}, "q_required": {"on"}})
+	addQuestion(t, staff, builder, url.Values{"q_kind": {"point"}, "q_prompt": {"Où ?"}})
+	staff.get(builder)
+	staff.post(builder+"/publish", url.Values{"action": {"publish"}})
+	id := idInLocation.FindStringSubmatch(builder)[1]
+	path := "/api/v1/consultations/" + id
+
+	var k struct {
+		Phase     string `json:"phase"`
+		Questions []struct {
+			ID      int64 `json:"id"`
+			Options []struct {
+				ID int64 `json:"id"`
+			} `json:"options"`
+		} `json:"questions"`
+		Results []struct {
+			Rows []struct {
+				Label  string `json:"label"`
+				Points int64  `json:"points"`
+			} `json:"rows"`
+		} `json:"results"`
+	}
+	r := a.apiCall("GET", path, "", "", "")
+	if err := json.Unmarshal([]byte(r.body), &k); err != nil || k.Phase != "open" || len(k.Questions) != 2 || len(k.Questions[0].Options) != 3 {
+		t.Fatalf("consultation: %d %s", r.status, r.body)
+	}
+	if !strings.Contains(a.apiCall("GET", "/api/v1/consultations", "", "", "").body, `"title":"Place du marché"`) {
+		t.Fatal("not listed")
+	}
+	token := a.apiToken("lea@example.lu")
+	rank, point := k.Questions[0], k.Questions[1]
+	answer := func(body string) response { return a.apiCall("PUT", path+"/response", token, "application/json", body) }
+	if r := answer(`{"answers":[{"question_id":` + itoa(point.ID) + `,"position":[6.1,49.85]}]}`); r.status != http.StatusBadRequest || !strings.Contains(r.body, "This question needs an answer") {
+		t.Fatalf("required missing: %d %s", r.status, r.body)
+	}
+	if r := answer(`{"answers":[{"question_id":` + itoa(rank.ID) + `,"choices":[999991,999992,999993]}]}`); r.status != http.StatusBadRequest {
+		t.Fatalf("options of nothing: %d %s", r.status, r.body)
+	}
+	if r := answer(`{"answers":[{"question_id":1,"colour":"red"}]}`); r.status != http.StatusBadRequest {
+		t.Fatalf("unknown field: %d %s", r.status, r.body)
+	}
+	good := `{"answers":[{"question_id":` + itoa(rank.ID) + `,"choices":[` + itoa(rank.Options[1].ID) + `,` + itoa(rank.Options[0].ID) + `,` + itoa(rank.Options[2].ID) +
+		`]},{"question_id":` + itoa(point.ID) + `,"position":[6.1,49.85]}]}`
+	if r := answer(good); r.status != http.StatusCreated {
+		t.Fatalf("answer: %d %s", r.status, r.body)
+	}
+	if r := answer(good); r.status != http.StatusOK || !strings.Contains(r.body, `"created":false`) {
+		t.Fatalf("replace: %d %s", r.status, r.body)
+	}
+	if r := a.apiCall("PUT", path+"/response", "", "application/json", good); r.status != http.StatusUnauthorized {
+		t.Fatalf("anonymous answer: %d", r.status)
+	}
+	json.Unmarshal([]byte(a.apiCall("GET", path, "", "", "").body), &k)
+	if len(k.Results) != 2 || k.Results[0].Rows[0].Label != "Bancs" || k.Results[0].Rows[0].Points != 2 {
+		t.Fatalf("live results: %+v", k.Results)
+	}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+type apiOption struct {
+	ID          int64   `json:"id"`
+	Label       string  `json:"label"`
+	Description string  `json:"description"`
+	ImageURL    *string `json:"image_url"`
+	CostCents   int64   `json:"cost_cents"`
+}
+
+type apiQuestion struct {
+	ID         int64       `json:"id"`
+	Position   int         `json:"position"`
+	Section    string      `json:"section"`
+	Kind       string      `json:"kind"`
+	Prompt     string      `json:"prompt"`
+	Help       string      `json:"help"`
+	Required   bool        `json:"required"`
+	MinChoices int         `json:"min_choices"`
+	MaxChoices int         `json:"max_choices"`
+	ScaleMax   int         `json:"scale_max"`
+	Options    []apiOption `json:"options"`
+}
+
+type apiResultRow struct {
+	Label   string `json:"label"`
+	Count   int64  `json:"count"`
+	Percent int    `json:"percent"`
+	Points  int64  `json:"points"`
+}
+
+type apiResult struct {
+	QuestionID int64          `json:"question_id"`
+	Answered   int64          `json:"answered"`
+	Rows       []apiResultRow `json:"rows"`
+	Mean       *string        `json:"mean"`
+}
+
+type apiConsultation struct {
+	ID            int64          `json:"id"`
+	ProjectID     *int64         `json:"project_id"`
+	Kind          string         `json:"kind"`
+	Title         string         `json:"title"`
+	Description   string         `json:"description"`
+	Eligibility   string         `json:"eligibility"`
+	TargetID      *int64         `json:"target_id"`
+	OpensAt       time.Time      `json:"opens_at"`
+	ClosesAt      time.Time      `json:"closes_at"`
+	Phase         string         `json:"phase"`
+	LiveResults   bool           `json:"live_results"`
+	ResponseCount int            `json:"response_count"`
+	URL           string         `json:"url"`
+	Questions     []apiQuestion  `json:"questions,omitempty"`
+	Results       *[]apiResult   `json:"results,omitempty"`
+	Eligible      *apiEligible   `json:"eligible,omitempty"`
+}
+
+type apiEligible struct {
+	Eligible bool   `json:"eligible"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+func optionalID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+func (s *Server) consultationJSON(k core.Consultation) apiConsultation {
+	return apiConsultation{ID: k.ID, ProjectID: optionalID(k.ProjectID), Kind: string(k.Kind), Title: k.Title, Description: k.Description,
+		Eligibility: string(k.Eligibility), TargetID: optionalID(k.TargetID), OpensAt: k.OpensAt.UTC(), ClosesAt: k.ClosesAt.UTC(),
+		Phase: string(k.PhaseAt(s.now())), LiveResults: k.LiveResults, ResponseCount: k.ResponseCount,
+		URL: s.link("/consultations/" + strconv.FormatInt(k.ID, 10))}
+}
+
+// apiConsultations lists the published consultations.
+func (s *Server) apiConsultations(c *gin.Context) {
+	all, err := s.store.Consultations(c.Request.Context(), postgres.ConsultationFilter{PublishedOnly: true})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]apiConsultation, len(all))
+	for i, k := range all {
+		out[i] = s.consultationJSON(k)
+	}
+	c.JSON(http.StatusOK, gin.H{"consultations": out})
+}
+
+// apiConsultation answers one consultation with its questions, the results once
+// they are public, and, for a signed-in caller, whether they may answer.
+func (s *Server) apiConsultation(c *gin.Context) {
+	k, ok := s.loadConsultation(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	out := s.consultationJSON(k)
+	out.Questions = make([]apiQuestion, len(k.Questions))
+	for i, q := range k.Questions {
+		aq := apiQuestion{ID: q.ID, Position: q.Position, Section: q.Section, Kind: string(q.Kind), Prompt: q.Prompt, Help: q.Help,
+			Required: q.Required, MinChoices: q.MinChoices, MaxChoices: q.MaxChoices, ScaleMax: q.ScaleMax, Options: []apiOption{}}
+		for _, o := range q.Options {
+			ao := apiOption{ID: o.ID, Label: o.Label, Description: o.Description, CostCents: o.CostCents}
+			if o.ImageID != 0 {
+				u := s.link("/images/" + strconv.FormatInt(o.ImageID, 10))
+				ao.ImageURL = &u
+			}
+			aq.Options = append(aq.Options, ao)
+		}
+		out.Questions[i] = aq
+	}
+	if k.ResultsVisibleAt(s.now()) {
+		views, err := s.results(ctx, langOf(c), k, false)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		results := make([]apiResult, len(views))
+		for i, v := range views {
+			r := apiResult{QuestionID: v.ID, Answered: v.Answered, Rows: []apiResultRow{}}
+			if v.Mean != "" {
+				r.Mean = &v.Mean
+			}
+			for _, row := range v.Rows {
+				r.Rows = append(r.Rows, apiResultRow{Label: row.Label, Count: row.Count, Percent: row.Percent, Points: row.Points})
+			}
+			results[i] = r
+		}
+		out.Results = &results
+	}
+	if u := userOf(c); u != nil {
+		e, err := s.eligibilityOf(ctx, u, k)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		out.Eligible = &apiEligible{Eligible: e.Block == ""}
+		if e.Block != "" {
+			out.Eligible.Reason = s.catalog.T(langOf(c), e.Block)
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type apiAnswerInput struct {
+	QuestionID int64       `json:"question_id"`
+	Choices    []int64     `json:"choices"`
+	Number     *int        `json:"number"`
+	Text       string      `json:"text"`
+	Position   *[2]float64 `json:"position"`
+}
+
+type apiResponseInput struct {
+	Answers []apiAnswerInput `json:"answers"`
+}
+
+// apiRespond saves the caller's response (201 the first time, 200 when it
+// replaces their earlier one), with the rules of the web form.
+func (s *Server) apiRespond(c *gin.Context) {
+	k, ok := s.loadConsultation(c)
+	if !ok {
+		return
+	}
+	u := userOf(c)
+	ctx := c.Request.Context()
+	if err := s.allowFast(c, "answers", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	var in apiResponseInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if k.PhaseAt(s.now()) != core.ConsultationOpen {
+		s.fail(c, core.Conflict("error.consultation_not_open"))
+		return
+	}
+	elig, err := s.eligibilityOf(ctx, u, k)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if elig.Block != "" {
+		s.fail(c, core.Forbidden(elig.Block))
+		return
+	}
+	given := map[int64]core.Answer{}
+	for _, a := range in.Answers {
+		if _, dup := given[a.QuestionID]; dup {
+			s.fail(c, core.Invalid("answers", "error.answer_twice"))
+			return
+		}
+		ans := core.Answer{QuestionID: a.QuestionID, Choices: a.Choices, Text: a.Text, Given: true}
+		if a.Number != nil {
+			ans.Number = *a.Number
+		}
+		if a.Position != nil {
+			ans.Point, ans.HasPoint = orb.Point{a.Position[0], a.Position[1]}, true
+		}
+		given[a.QuestionID] = ans
+	}
+	valid, err := core.ValidateAnswers(k.Questions, given)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	created, err := s.store.SubmitResponse(ctx, postgres.NewResponse{ConsultationID: k.ID, ParticipantID: u.ID,
+		AddressID: elig.AddressID, Channel: core.ChannelWeb, Answers: valid, Questions: k.Questions})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	c.JSON(status, gin.H{"created": created, "answers": len(valid)})
+}
