@@ -49,22 +49,22 @@ type apiResult struct {
 }
 
 type apiConsultation struct {
-	ID            int64          `json:"id"`
-	ProjectID     *int64         `json:"project_id"`
-	Kind          string         `json:"kind"`
-	Title         string         `json:"title"`
-	Description   string         `json:"description"`
-	Eligibility   string         `json:"eligibility"`
-	TargetID      *int64         `json:"target_id"`
-	OpensAt       time.Time      `json:"opens_at"`
-	ClosesAt      time.Time      `json:"closes_at"`
-	Phase         string         `json:"phase"`
-	LiveResults   bool           `json:"live_results"`
-	ResponseCount int            `json:"response_count"`
-	URL           string         `json:"url"`
-	Questions     []apiQuestion  `json:"questions,omitempty"`
-	Results       *[]apiResult   `json:"results,omitempty"`
-	Eligible      *apiEligible   `json:"eligible,omitempty"`
+	ID            int64         `json:"id"`
+	ProjectID     *int64        `json:"project_id"`
+	Kind          string        `json:"kind"`
+	Title         string        `json:"title"`
+	Description   string        `json:"description"`
+	Eligibility   string        `json:"eligibility"`
+	TargetID      *int64        `json:"target_id"`
+	OpensAt       time.Time     `json:"opens_at"`
+	ClosesAt      time.Time     `json:"closes_at"`
+	Phase         string        `json:"phase"`
+	LiveResults   bool          `json:"live_results"`
+	ResponseCount int           `json:"response_count"`
+	URL           string        `json:"url"`
+	Questions     []apiQuestion `json:"questions,omitempty"`
+	Results       *[]apiResult  `json:"results,omitempty"`
+	Eligible      *apiEligible  `json:"eligible,omitempty"`
 }
 
 type apiEligible struct {
