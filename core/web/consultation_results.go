@@ -135,7 +135,7 @@ func (s *Server) consultationResults(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		if data["Breakdown"], err = s.breakdown(ctx, k); err != nil {
+		if data["Breakdowns"], err = s.breakdowns(ctx, k); err != nil {
 			s.fail(c, err)
 			return
 		}
@@ -143,9 +143,10 @@ func (s *Server) consultationResults(c *gin.Context) {
 	s.render(c, http.StatusOK, "consultation_results", data)
 }
 
-// breakdownView counts, per quarter of the respondents' home addresses, the
-// responses and each option of the choice questions.
+// breakdownView counts, per group of respondents (the quarter, or the street, of
+// their home address), the responses and each option of the choice questions.
 type breakdownView struct {
+	Title     string // message key naming the grouping
 	Areas     []string
 	Responses []int
 	Questions []breakdownQuestion
@@ -158,7 +159,7 @@ type breakdownQuestion struct {
 
 type breakdownRow struct {
 	Label  string
-	Counts []int // per area, in Areas order
+	Counts []int // per group, in Areas order
 }
 
 // areaOfAddress names the quarter (or, failing that, the commune) an address
@@ -181,16 +182,45 @@ func areaOfAddress(g *geography, addressID int64) string {
 	return name
 }
 
-func (s *Server) breakdown(ctx context.Context, k core.Consultation) (breakdownView, error) {
+// breakdowns groups a consultation's responses by quarter and by street of the
+// respondents' home addresses (one pass over the responses, one address read).
+func (s *Server) breakdowns(ctx context.Context, k core.Consultation) ([]breakdownView, error) {
 	g, err := s.geography(ctx)
 	if err != nil {
-		return breakdownView{}, err
+		return nil, err
 	}
-	var v breakdownView
+	var rows []postgres.ResponseRow
+	var addressIDs []int64
+	if err := s.store.ResponseRows(ctx, k.ID, func(r postgres.ResponseRow) error {
+		rows = append(rows, r)
+		if r.AddressID != 0 {
+			addressIDs = append(addressIDs, r.AddressID)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	addrs, err := s.store.AddressesByID(ctx, addressIDs)
+	if err != nil {
+		return nil, err
+	}
+	streets := make(map[int64]string, len(addrs))
+	for _, a := range addrs {
+		streets[a.ID] = a.Street + ", " + a.Locality
+	}
+	return []breakdownView{
+		groupResponses("results.per_area", k, rows, func(id int64) string { return areaOfAddress(g, id) }),
+		groupResponses("results.per_street", k, rows, func(id int64) string { return streets[id] }),
+	}, nil
+}
+
+// groupResponses counts responses and choices per group ("" for unknown).
+func groupResponses(title string, k core.Consultation, rows []postgres.ResponseRow, groupOf func(addressID int64) string) breakdownView {
+	v := breakdownView{Title: title}
 	index := map[string]int{}
 	counts := map[[3]string]int{}
-	err = s.store.ResponseRows(ctx, k.ID, func(r postgres.ResponseRow) error {
-		name := areaOfAddress(g, r.AddressID)
+	for _, r := range rows {
+		name := groupOf(r.AddressID)
 		i, ok := index[name]
 		if !ok {
 			i = len(v.Areas)
@@ -209,10 +239,6 @@ func (s *Server) breakdown(ctx context.Context, k core.Consultation) (breakdownV
 				counts[[3]string{strconv.FormatInt(q.ID, 10), key, name}]++
 			}
 		}
-		return nil
-	})
-	if err != nil {
-		return v, err
 	}
 	for _, q := range k.Questions {
 		var opts [][2]string // key, label
@@ -240,7 +266,7 @@ func (s *Server) breakdown(ctx context.Context, k core.Consultation) (breakdownV
 		}
 		v.Questions = append(v.Questions, bq)
 	}
-	return v, nil
+	return v
 }
 
 // staffExportResponses downloads one row per response (CSV, XLSX) or the point

@@ -326,7 +326,14 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 		t.Fatalf("responses: %d", k.ResponseCount)
 	}
 
-	// A reprint revokes one letterbox's code and gives a one-page PDF.
+	staff.get(public+"/results").contains(t, "Par rue", "Rue de Warken, Ettelbruck</th>")
+	// A reprint revokes one letterbox's code and gives a one-page PDF; staff find
+	// the letterbox by its address.
+	found := staff.get(builder + "?reprint=1&q=" + url.QueryEscape("103 rue de warken"))
+	found.contains(t, "103, Rue de Warken, 9088 Ettelbruck")
+	if strings.Contains(staff.get(builder+"?reprint=1&q="+url.QueryEscape("2 rue de warken")).body, "2, Rue de Warken, 9088") {
+		t.Fatal("an address outside the target is offered for reprint")
+	}
 	addressOf := regexp.MustCompile(`(?m);(\d+)\r?$`).FindStringSubmatch(lines[2])
 	staff.get(builder)
 	re := staff.post(builder+"/reprint", url.Values{"address_id": {addressOf[1]}})

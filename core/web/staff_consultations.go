@@ -2,6 +2,7 @@ package web
 
 import (
 	"math"
+	"slices"
 	"net/http"
 	"strconv"
 	"strings"
@@ -147,6 +148,20 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 			return
 		}
 		data["Audience"], data["Invited"] = len(audience), invited
+		if q := searchQuery(c); q != "" && c.Query("reprint") != "" {
+			found, serr := s.store.SearchAddresses(ctx, q, 30)
+			if serr != nil {
+				s.fail(c, serr)
+				return
+			}
+			var inTarget []core.Address
+			for _, a := range found {
+				if _, ok := slices.BinarySearch(ids, a.ID); ok {
+					inTarget = append(inTarget, a)
+				}
+			}
+			data["ReprintQuery"], data["ReprintMatches"] = q, inTarget
+		}
 	}
 	if k.ProjectID != 0 {
 		if images, ierr := s.store.ProjectImages(ctx, k.ProjectID); ierr == nil {
