@@ -2,8 +2,8 @@ package web
 
 import (
 	"math"
-	"slices"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
