@@ -88,6 +88,13 @@ func TestSurveyIsBuiltAnsweredOnceAndCounted(t *testing.T) {
 	addQuestion(t, staff, builder, url.Values{"q_kind": {"scale"}, "q_prompt": {"Satisfaction"}, "q_scale": {"5"}})
 	addQuestion(t, staff, builder, url.Values{"q_kind": {"text"}, "q_prompt": {"Autre chose ?"}})
 	addQuestion(t, staff, builder, url.Values{"q_kind": {"point"}, "q_prompt": {"Où manque-t-il un banc ?"}})
+	// A question is edited in place while nobody has answered.
+	first := regexp.MustCompile(`action="` + builder + `/questions/(\d+)"`).FindStringSubmatch(staff.get(builder).body)
+	if r := staff.post(builder+"/questions/"+first[1], url.Values{"action": {"save"}, "q_kind": {"single"}, "q_prompt": {"Quel usage pour la place ?"},
+		"q_options": {"Marché\nParking\nJardin"}, "q_required": {"on"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("edit question: %d\n%.2000s", r.status, r.body)
+	}
+	staff.get(builder).contains(t, "Quel usage pour la place ?")
 	// Not public before publication.
 	if r := a.browser().get(public); r.status != http.StatusNotFound {
 		t.Fatalf("draft visible: %d", r.status)

@@ -85,6 +85,15 @@ func loadPages() (*pages, error) {
 			return s
 		},
 		"list": func(items ...string) []string { return items },
+		// qfData feeds the question fields: the add form (prefix "", the page's
+		// form and errors) or a question's edit form (its own prefix and values).
+		"qfData": func(page *Page, prefix string, values map[string]string) map[string]any {
+			errs := page.Errors
+			if prefix != "" {
+				errs = nil
+			}
+			return map[string]any{"Page": page, "Prefix": prefix, "V": values, "Errors": errs}
+		},
 	}
 	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {

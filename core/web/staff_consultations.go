@@ -163,6 +163,11 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 			data["ReprintQuery"], data["ReprintMatches"] = q, inTarget
 		}
 	}
+	edit := map[int64]map[string]string{}
+	for _, q := range k.Questions {
+		edit[q.ID] = questionForm(q)
+	}
+	data["EditForms"] = edit
 	if k.ProjectID != 0 {
 		if images, ierr := s.store.ProjectImages(ctx, k.ProjectID); ierr == nil {
 			data["Images"] = images
@@ -248,6 +253,29 @@ func questionFromForm(c *gin.Context) (core.Question, map[string]string) {
 	return q, form
 }
 
+// questionForm is the edit form of a stored question (the inverse of
+// questionFromForm).
+func questionForm(q core.Question) map[string]string {
+	lines := make([]string, len(q.Options))
+	for i, o := range q.Options {
+		lines[i] = o.Label
+		if q.Kind == core.QScenario {
+			image := ""
+			if o.ImageID != 0 {
+				image = strconv.FormatInt(o.ImageID, 10)
+			}
+			lines[i] = strings.Join([]string{o.Label, strconv.FormatFloat(float64(o.CostCents)/100, 'f', -1, 64), o.Description, image}, " | ")
+		}
+	}
+	required := ""
+	if q.Required {
+		required = "on"
+	}
+	return map[string]string{"q_kind": string(q.Kind), "q_prompt": q.Prompt, "q_help": q.Help, "q_section": q.Section,
+		"q_options": strings.Join(lines, "\n"), "q_min": strconv.Itoa(q.MinChoices), "q_max": strconv.Itoa(q.MaxChoices),
+		"q_scale": strconv.Itoa(q.ScaleMax), "q_required": required}
+}
+
 func (s *Server) staffAddQuestion(c *gin.Context) {
 	k, ok := s.loadConsultation(c)
 	if !ok {
@@ -285,6 +313,16 @@ func (s *Server) staffQuestionAction(c *gin.Context) {
 	}
 	ctx, actor := c.Request.Context(), userOf(c).ID
 	switch c.PostForm("action") {
+	case "save":
+		q, _ := questionFromForm(c)
+		q.ID = qid
+		if q, err = core.NormalizeQuestion(q); err == nil {
+			_, err = s.store.SaveQuestion(ctx, actor, k.ID, q)
+		}
+		if core.CodeOf(err) == core.CodeInvalid {
+			s.builderPage(c, http.StatusUnprocessableEntity, k, frameForm(k), err)
+			return
+		}
 	case "delete":
 		err = s.store.DeleteQuestion(ctx, actor, k.ID, qid)
 	case "up":
