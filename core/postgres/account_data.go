@@ -22,6 +22,37 @@ type AccountData struct {
 	Sessions    []SessionInfo
 	APITokens   []APIToken
 	Events      []core.Event // the change-log rows the participant caused
+	Content     AccountContent
+}
+
+// AccountContent is what a participant wrote and chose: ideas, comments,
+// arguments, supports, consultation answers, home address and subscriptions.
+type AccountContent struct {
+	Ideas         []OwnText
+	Comments      []OwnText
+	Arguments     []OwnText
+	Supports      []int64 // idea ids
+	Responses     []OwnResponse
+	HomeAddress   string // label; empty when none
+	HomeVerified  time.Time
+	Subscriptions Subscriptions
+}
+
+// OwnText is a text a participant wrote, with what it belongs to.
+type OwnText struct {
+	ID       int64
+	ParentID int64 // the idea of a comment, the debate of an argument
+	Title    string
+	Body     string
+	At       time.Time
+}
+
+// OwnResponse is a participant's response to a consultation.
+type OwnResponse struct {
+	ConsultationID int64
+	Consultation   string
+	UpdatedAt      time.Time
+	Answers        []core.Answer
 }
 
 // AccountData gathers a participant's data in one read-only snapshot.
@@ -54,13 +85,16 @@ func (s *Store) AccountData(ctx context.Context, id int64) (AccountData, error) 
 	if d.Events, err = s.EventsByActor(ctx, id); err != nil {
 		return AccountData{}, err
 	}
+	if d.Content, err = s.accountContent(ctx, id); err != nil {
+		return AccountData{}, wrapDB("read account content", err)
+	}
 	return d, nil
 }
 
 // DeleteAccount erases a participant's personal data: e-mail, password, name,
 // sessions, links, tokens and unsent mail. The row stays so that what they wrote
 // remains attributed to a former participant; with removeContent, what they wrote
-// is deleted too.
+// is erased too (see removeAuthoredContent).
 func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool) error {
 	return s.inTx(ctx, "delete account", func(tx pgx.Tx) error {
 		now := s.now()
@@ -90,8 +124,11 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 		if _, err := tx.Exec(ctx, `DELETE FROM mail_outbox WHERE recipient = $1 AND sent_at IS NULL`, email); err != nil {
 			return err
 		}
-		// Content tables (ideas, comments, ...) join here as they arrive: with
-		// removeContent their rows by this participant are deleted in this transaction.
+		if removeContent {
+			if err := removeAuthoredContent(ctx, tx, now, id); err != nil {
+				return err
+			}
+		}
 		ev := eventAt(now, core.EventDeleted, core.EntityParticipant, id, revision, id)
 		ev.Data = map[string]any{"content_removed": removeContent}
 		return appendEvent(ctx, tx, ev)
@@ -102,4 +139,114 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 func (s *Store) CountParticipants(ctx context.Context) (total, confirmed int, err error) {
 	err = s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at) FROM participant WHERE deleted_at IS NULL`).Scan(&total, &confirmed)
 	return total, confirmed, wrapDB("count participants", err)
+}
+
+// removeAuthoredContent erases what a leaving participant wrote, in the
+// deletion's transaction: their ideas lose title, text and place and are hidden
+// (others' supports and comments stay, as do their counts), their comments and
+// arguments are emptied and hidden (threads keep their shape), and the free text
+// of their consultation answers is emptied (choices stay in the results, which
+// tell nothing of them). Each idea gets a change-log row, so channels that
+// published it withdraw it.
+func removeAuthoredContent(ctx context.Context, tx pgx.Tx, now time.Time, participantID int64) error {
+	rows, err := tx.Query(ctx, `UPDATE idea SET title = '', body = '', lon = NULL, lat = NULL, address_id = NULL, hidden = true,
+		updated_at = $2, revision = revision + 1 WHERE author_id = $1 RETURNING id, revision`, participantID, now)
+	if err != nil {
+		return err
+	}
+	type changed struct {
+		id  int64
+		rev int
+	}
+	ideas, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (changed, error) {
+		var c changed
+		return c, row.Scan(&c.id, &c.rev)
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE comment SET body = '', hidden = true, updated_at = $2 WHERE author_id = $1`, participantID, now); err != nil {
+		return err
+	}
+	for _, q := range []string{
+		`UPDATE argument SET body = '', hidden = true WHERE author_id = $1`,
+		`UPDATE answer SET body = '' WHERE body <> '' AND response_id IN (SELECT id FROM response WHERE participant_id = $1)`,
+	} {
+		if _, err := tx.Exec(ctx, q, participantID); err != nil {
+			return err
+		}
+	}
+	for _, c := range ideas {
+		ev := eventAt(now, core.EventUpdated, core.EntityIdea, c.id, c.rev, participantID)
+		ev.Data = map[string]any{"content_removed": true}
+		if err := appendEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) accountContent(ctx context.Context, id int64) (AccountContent, error) {
+	var c AccountContent
+	texts := func(sql string) ([]OwnText, error) {
+		rows, err := s.pool.Query(ctx, sql, id)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, func(row pgx.CollectableRow) (OwnText, error) {
+			var t OwnText
+			return t, row.Scan(&t.ID, &t.ParentID, &t.Title, &t.Body, &t.At)
+		})
+	}
+	var err error
+	if c.Ideas, err = texts(`SELECT id, coalesce(project_id, 0), title, body, created_at FROM idea WHERE author_id = $1 ORDER BY id`); err != nil {
+		return c, err
+	}
+	if c.Comments, err = texts(`SELECT id, idea_id, '', body, created_at FROM comment WHERE author_id = $1 ORDER BY id`); err != nil {
+		return c, err
+	}
+	if c.Arguments, err = texts(`SELECT id, debate_id, side, body, created_at FROM argument WHERE author_id = $1 ORDER BY id`); err != nil {
+		return c, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT idea_id FROM support WHERE participant_id = $1 ORDER BY idea_id`, id)
+	if err != nil {
+		return c, err
+	}
+	if c.Supports, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		return c, err
+	}
+	rows, err = s.pool.Query(ctx, `SELECT r.id, r.consultation_id, k.title, r.updated_at FROM response r
+		JOIN consultation k ON k.id = r.consultation_id WHERE r.participant_id = $1 ORDER BY r.id`, id)
+	if err != nil {
+		return c, err
+	}
+	type head struct {
+		id int64
+		r  OwnResponse
+	}
+	heads, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (head, error) {
+		var h head
+		return h, row.Scan(&h.id, &h.r.ConsultationID, &h.r.Consultation, &h.r.UpdatedAt)
+	})
+	if err != nil {
+		return c, err
+	}
+	for _, h := range heads {
+		if h.r.Answers, err = responseAnswers(ctx, s.pool, h.id); err != nil {
+			return c, err
+		}
+		c.Responses = append(c.Responses, h.r)
+	}
+	if home, err := s.HomeAddress(ctx, id); err == nil {
+		c.HomeAddress = home.Label()
+	}
+	var verified *time.Time
+	if err := s.pool.QueryRow(ctx, `SELECT home_verified_at, newsletter, invitations FROM participant WHERE id = $1`, id).
+		Scan(&verified, &c.Subscriptions.Newsletter, &c.Subscriptions.Invitations); err != nil {
+		return c, err
+	}
+	if verified != nil {
+		c.HomeVerified = *verified
+	}
+	return c, nil
 }

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -282,5 +283,65 @@ func TestPollHasOneQuestion(t *testing.T) {
 	survey.Kind, survey.ProjectID = core.KindPoll, project
 	if _, err := s.SaveConsultation(ctx, staff.ID, survey); !errors.As(err, &e) || e.Key != "error.poll_one_question" {
 		t.Fatalf("a three-question survey turned into a poll: %v", err)
+	}
+}
+
+func TestDeletingAnAccountWithItsContentErasesWhatItWrote(t *testing.T) {
+	s := pgtest.Store(t)
+	staff := newAccount(t, s, "staff@commune.lu", core.RoleManager)
+	lea := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
+	tom := newAccount(t, s, "tom@example.lu", core.RoleCitizen)
+	in, _ := core.IdeaInput{Title: "Un banc rue Neuve", Body: "Devant la boulangerie, pour les anciens.", Point: orb.Point{6.1, 49.85}, HasPoint: true}.Normalize()
+	idea, err := s.CreateIdea(ctx, lea.ID, in, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Support(ctx, idea, tom.ID, core.ChannelWeb, core.DefaultFollowUp); err != nil {
+		t.Fatal(err)
+	}
+	tomsComment, err := s.AddComment(ctx, idea, 0, tom.ID, "Bonne idée.", core.ChannelWeb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddComment(ctx, idea, tomsComment, lea.ID, "Merci Tom, j'habite au 12.", core.ChannelWeb); err != nil {
+		t.Fatal(err)
+	}
+	c := openSurvey(t, s, staff.ID)
+	if _, err := submit(s, c, lea.ID, map[int64]core.Answer{
+		c.Questions[0].ID: {Choices: []int64{c.Questions[0].Options[0].ID}, Given: true},
+		c.Questions[2].ID: {Text: "J'habite au 12 rue Neuve.", Given: true},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := s.DeleteAccount(ctx, lea.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	i := mustIdea(t, s, idea)
+	if i.Title != "" || i.Body != "" || i.HasPoint || !i.Hidden || i.SupportCount != 1 {
+		t.Fatalf("idea after removal: %+v", i)
+	}
+	comments, err := s.Comments(ctx, idea)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bodies []string
+	var walk func([]*core.Comment)
+	walk = func(list []*core.Comment) {
+		for _, c := range list {
+			bodies = append(bodies, c.Body)
+			walk(c.Replies)
+		}
+	}
+	walk(comments)
+	if strings.Join(bodies, "|") != "Bonne idée." {
+		t.Fatalf("comments after removal: %q", bodies)
+	}
+	texts, err := s.TextAnswers(ctx, c.Questions[2].ID, true, 10)
+	if err != nil || len(texts) != 0 {
+		t.Fatalf("free text after removal: %+v %v", texts, err)
+	}
+	if got := tallyOf(t, s, c)[c.Questions[0].ID][""]; got != 1 {
+		t.Fatalf("the choice left the results: %d", got)
 	}
 }

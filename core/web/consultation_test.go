@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -184,6 +185,21 @@ func TestSurveyIsBuiltAnsweredOnceAndCounted(t *testing.T) {
 		t.Fatalf("answer after closing: %d", r.status)
 	}
 	lea.get(public+"/results").contains(t, "Parking</td><td>1</td>")
+	// Her answers are in her personal data export.
+	var export struct {
+		Content struct {
+			Answers []struct {
+				ConsultationID int64 `json:"consultation_id"`
+				Answers        []struct {
+					Text string `json:"text"`
+				} `json:"answers"`
+			} `json:"consultation_answers"`
+		} `json:"content"`
+	}
+	if err := json.Unmarshal([]byte(lea.get("/account/export").body), &export); err != nil || len(export.Content.Answers) != 1 ||
+		itoa(export.Content.Answers[0].ConsultationID) != id || !strings.Contains(fmt.Sprint(export.Content.Answers[0].Answers), "Plus d'ombre") {
+		t.Fatalf("export: %+v %v", export, err)
+	}
 }
 
 // pdfStrings returns the text strings drawn in a PDF's (deflated) content streams.

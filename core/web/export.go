@@ -16,6 +16,50 @@ type exportFile struct {
 	Sessions    []exportSession  `json:"sessions"`
 	APITokens   []exportAPIToken `json:"api_tokens"`
 	Activity    []exportEvent    `json:"activity"`
+	Content     exportContent    `json:"content"`
+}
+
+type exportContent struct {
+	HomeAddress         *string          `json:"home_address"`
+	HomeVerifiedAt      *time.Time       `json:"home_verified_at"`
+	Newsletter          bool             `json:"newsletter"`
+	Invitations         bool             `json:"invitations"`
+	Ideas               []exportText     `json:"ideas"`
+	Comments            []exportText     `json:"comments"`
+	Arguments           []exportText     `json:"arguments"`
+	SupportedIdeas      []int64          `json:"supported_ideas"`
+	ConsultationAnswers []exportResponse `json:"consultation_answers"`
+}
+
+type exportText struct {
+	ID     int64     `json:"id"`
+	Parent int64     `json:"parent_id,omitempty"` // the project of an idea, the idea of a comment, the debate of an argument
+	Title  string    `json:"title,omitempty"`     // an idea's title, an argument's side
+	Body   string    `json:"body"`
+	At     time.Time `json:"at"`
+}
+
+type exportResponse struct {
+	ConsultationID int64          `json:"consultation_id"`
+	Consultation   string         `json:"consultation"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+	Answers        []exportAnswer `json:"answers"`
+}
+
+type exportAnswer struct {
+	QuestionID int64       `json:"question_id"`
+	Choices    []int64     `json:"choices,omitempty"`
+	Number     int         `json:"number"`
+	Text       string      `json:"text,omitempty"`
+	Position   *[2]float64 `json:"position,omitempty"`
+}
+
+func exportTexts(list []postgres.OwnText) []exportText {
+	out := make([]exportText, len(list))
+	for i, t := range list {
+		out[i] = exportText{ID: t.ID, Parent: t.ParentID, Title: t.Title, Body: t.Body, At: t.At.UTC()}
+	}
+	return out
 }
 
 type exportSession struct {
@@ -53,6 +97,24 @@ func exportOf(d postgres.AccountData, now time.Time) exportFile {
 	}
 	for _, e := range d.Events {
 		f.Activity = append(f.Activity, exportEvent{At: e.OccurredAt, Kind: e.Kind, Entity: e.Entity, EntityID: e.EntityID, Details: e.Data})
+	}
+	c := d.Content
+	f.Content = exportContent{HomeVerifiedAt: timeOrNil(c.HomeVerified), Newsletter: c.Subscriptions.Newsletter, Invitations: c.Subscriptions.Invitations,
+		Ideas: exportTexts(c.Ideas), Comments: exportTexts(c.Comments), Arguments: exportTexts(c.Arguments),
+		SupportedIdeas: nonNilIDs(c.Supports), ConsultationAnswers: []exportResponse{}}
+	if c.HomeAddress != "" {
+		f.Content.HomeAddress = &c.HomeAddress
+	}
+	for _, r := range c.Responses {
+		er := exportResponse{ConsultationID: r.ConsultationID, Consultation: r.Consultation, UpdatedAt: r.UpdatedAt.UTC(), Answers: []exportAnswer{}}
+		for _, a := range r.Answers {
+			ea := exportAnswer{QuestionID: a.QuestionID, Choices: a.Choices, Number: a.Number, Text: a.Text}
+			if a.HasPoint {
+				ea.Position = &[2]float64{a.Point[0], a.Point[1]}
+			}
+			er.Answers = append(er.Answers, ea)
+		}
+		f.Content.ConsultationAnswers = append(f.Content.ConsultationAnswers, er)
 	}
 	return f
 }
