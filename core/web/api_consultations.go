@@ -175,28 +175,13 @@ func (s *Server) apiRespond(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	ctx := c.Request.Context()
-	if err := s.allowFast(c, "answers", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
-		return
-	}
 	var in apiResponseInput
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return
 	}
-	if k.PhaseAt(s.now()) != core.ConsultationOpen {
-		s.fail(c, core.Conflict("error.consultation_not_open"))
-		return
-	}
-	elig, err := s.eligibilityOf(ctx, u, k)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if elig.Block != "" {
-		s.fail(c, core.Forbidden(elig.Block))
+	elig, ok := s.answerGate(c, k)
+	if !ok {
 		return
 	}
 	given := map[int64]core.Answer{}
@@ -214,13 +199,7 @@ func (s *Server) apiRespond(c *gin.Context) {
 		}
 		given[a.QuestionID] = ans
 	}
-	valid, err := core.ValidateAnswers(k.Questions, given)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	created, err := s.store.SubmitResponse(ctx, postgres.NewResponse{ConsultationID: k.ID, ParticipantID: u.ID,
-		AddressID: elig.AddressID, Channel: core.ChannelWeb, Answers: valid, Questions: k.Questions})
+	created, err := s.saveResponse(c, k, elig, given)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -229,5 +208,5 @@ func (s *Server) apiRespond(c *gin.Context) {
 	if created {
 		status = http.StatusCreated
 	}
-	c.JSON(status, gin.H{"created": created, "answers": len(valid)})
+	c.JSON(status, gin.H{"created": created, "answers": len(given)})
 }

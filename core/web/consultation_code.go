@@ -35,13 +35,7 @@ func (s *Server) codeForm(c *gin.Context) {
 
 func (s *Server) codePage(c *gin.Context, status int, k core.Consultation, code string, err error) {
 	data := map[string]any{"C": k, "Next": c.Request.URL.RequestURI()}
-	if err != nil {
-		s.formPage(c, "consultation_code", err, map[string]string{"code": code}, data)
-		return
-	}
-	p := s.newPage(c, data)
-	p.Form = map[string]string{"code": code}
-	s.renderPage(c, status, "consultation_code", p)
+	s.renderForm(c, status, "consultation_code", map[string]string{"code": code}, data, err)
 }
 
 // redeemCode spends a residence code: the resident's home address becomes the

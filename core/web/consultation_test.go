@@ -219,6 +219,16 @@ func pdfStrings(t *testing.T, pdf []byte) []string {
 	return out
 }
 
+// warkenTarget composes, as staff, the target "Rue de Warken, numbers 100 to
+// 120" (9 letterboxes of the Ettelbruck register) and returns its id.
+func warkenTarget(staff *browser) string {
+	staff.get("/staff/targets")
+	target := staff.post("/staff/targets", url.Values{"name": {"Warken 100-120"}}).header.Get("Location")
+	street := regexp.MustCompile(`name="street_id" value="(\d+)"`).FindStringSubmatch(staff.get(target + "?street_q=warken").body)[1]
+	staff.post(target+"/parts", url.Values{"kind": {"street"}, "street_id": {street}, "from": {"100"}, "to": {"120"}})
+	return idInLocation.FindStringSubmatch(target)[1]
+}
+
 func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 	a := newApp(t, func(c *webConfig) { c.Limits.CodesPerAccount.Max = 5 })
 	a.withGeography()
@@ -228,12 +238,7 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 	}
 	staff := a.browser()
 	staff.login("manager@commune.lu")
-	// A target: Rue de Warken, numbers 100 to 120 (9 letterboxes in the register).
-	staff.get("/staff/targets")
-	target := staff.post("/staff/targets", url.Values{"name": {"Warken 100-120"}}).header.Get("Location")
-	street := regexp.MustCompile(`name="street_id" value="(\d+)"`).FindStringSubmatch(staff.get(target + "?street_q=warken").body)[1]
-	staff.post(target+"/parts", url.Values{"kind": {"street"}, "street_id": {street}, "from": {"100"}, "to": {"120"}})
-	targetID := idInLocation.FindStringSubmatch(target)[1]
+	targetID := warkenTarget(staff)
 
 	// Verified residents only, without a target: refused with a message.
 	staff.get("/staff/consultations")

@@ -154,38 +154,54 @@ func (s *Server) consultationPage(c *gin.Context, status int, k core.Consultatio
 	s.render(c, status, "consultation", data)
 }
 
-// answer saves the visitor's response (a new one or a change of theirs).
+// answerGate checks what every answer needs, whatever the channel: the rate
+// limit, an open consultation, and an eligible participant. On refusal it has
+// answered the request.
+func (s *Server) answerGate(c *gin.Context, k core.Consultation) (eligibility, bool) {
+	u := userOf(c)
+	if err := s.allowFast(c, "answers", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return eligibility{}, false
+	}
+	if k.PhaseAt(s.now()) != core.ConsultationOpen {
+		s.fail(c, core.Conflict("error.consultation_not_open"))
+		return eligibility{}, false
+	}
+	elig, err := s.eligibilityOf(c.Request.Context(), u, k)
+	if err == nil && elig.Block != "" {
+		err = core.Forbidden(elig.Block)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return eligibility{}, false
+	}
+	return elig, true
+}
+
+// saveResponse validates the given answers and stores them as the
+// participant's response; created is false when it replaced an earlier one.
+func (s *Server) saveResponse(c *gin.Context, k core.Consultation, elig eligibility, given map[int64]core.Answer) (created bool, err error) {
+	valid, err := core.ValidateAnswers(k.Questions, given)
+	if err != nil {
+		return false, err
+	}
+	return s.store.SubmitResponse(c.Request.Context(), postgres.NewResponse{ConsultationID: k.ID, ParticipantID: userOf(c).ID,
+		AddressID: elig.AddressID, Channel: core.ChannelWeb, Answers: valid, Questions: k.Questions})
+}
+
+// answer saves the visitor's response from the form (a new one or a change).
 func (s *Server) answer(c *gin.Context) {
 	k, ok := s.loadConsultation(c)
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	ctx := c.Request.Context()
-	if err := s.allowFast(c, "answers", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if k.PhaseAt(s.now()) != core.ConsultationOpen {
-		s.fail(c, core.Conflict("error.consultation_not_open"))
-		return
-	}
-	elig, err := s.eligibilityOf(ctx, u, k)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if elig.Block != "" {
-		s.fail(c, core.Forbidden(elig.Block))
+	elig, ok := s.answerGate(c, k)
+	if !ok {
 		return
 	}
 	given, err := s.answersFromForm(c, k.Questions)
 	if err == nil {
-		var valid []core.Answer
-		if valid, err = core.ValidateAnswers(k.Questions, given); err == nil {
-			_, err = s.store.SubmitResponse(ctx, postgres.NewResponse{ConsultationID: k.ID, ParticipantID: u.ID,
-				AddressID: elig.AddressID, Channel: core.ChannelWeb, Answers: valid, Questions: k.Questions})
-		}
+		_, err = s.saveResponse(c, k, elig, given)
 	}
 	if core.CodeOf(err) == core.CodeInvalid {
 		s.consultationPage(c, http.StatusUnprocessableEntity, k, given, err)

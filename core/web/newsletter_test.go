@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -159,11 +158,7 @@ func TestInvitationsGoOnceToResidentsOfTheTarget(t *testing.T) {
 	}
 	staff := a.browser()
 	staff.login("manager@commune.lu")
-	staff.get("/staff/targets")
-	target := staff.post("/staff/targets", url.Values{"name": {"Warken 100-120"}}).header.Get("Location")
-	street := regexp.MustCompile(`name="street_id" value="(\d+)"`).FindStringSubmatch(staff.get(target + "?street_q=warken").body)[1]
-	staff.post(target+"/parts", url.Values{"kind": {"street"}, "street_id": {street}, "from": {"100"}, "to": {"120"}})
-	builder := createConsultation(t, staff, url.Values{"eligibility": {"registered"}, "target_id": {idInLocation.FindStringSubmatch(target)[1]}})
+	builder := createConsultation(t, staff, url.Values{"eligibility": {"registered"}, "target_id": {warkenTarget(staff)}})
 	addQuestion(t, staff, builder, url.Values{"q_kind": {"yesno"}, "q_prompt": {"Élargir le trottoir ?"}})
 	staff.get(builder)
 	staff.post(builder+"/publish", url.Values{"action": {"publish"}})

@@ -92,13 +92,7 @@ func (s *Server) newsletterEditor(c *gin.Context, status int, n postgres.Newslet
 	if form == nil {
 		form = map[string]string{"subject": n.Subject, "body": n.Body, "target_id": strconv.FormatInt(n.TargetID, 10)}
 	}
-	if err != nil {
-		s.formPage(c, name, err, form, data)
-		return
-	}
-	p := s.newPage(c, data)
-	p.Form = form
-	s.renderPage(c, status, name, p)
+	s.renderForm(c, status, name, form, data, err)
 }
 
 func (s *Server) loadNewsletter(c *gin.Context) (postgres.Newsletter, bool) {

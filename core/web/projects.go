@@ -262,13 +262,7 @@ func (s *Server) projectEditorPage(c *gin.Context, status int, form map[string]s
 	if _, ok := data["Selected"]; !ok {
 		data["Selected"] = map[int64]bool{}
 	}
-	if err != nil {
-		s.formPage(c, "staff_project_edit", err, form, data)
-		return
-	}
-	p := s.newPage(c, data)
-	p.Form = form
-	s.renderPage(c, status, "staff_project_edit", p)
+	s.renderForm(c, status, "staff_project_edit", form, data, err)
 }
 
 func (s *Server) staffSaveProject(c *gin.Context) {

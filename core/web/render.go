@@ -226,6 +226,18 @@ func (s *Server) formPage(c *gin.Context, name string, err error, form map[strin
 	s.renderPage(c, status, name, p)
 }
 
+// renderForm renders a page with a form filled from form: with err's problems
+// (see formPage) when err is not nil, with status otherwise.
+func (s *Server) renderForm(c *gin.Context, status int, name string, form map[string]string, data map[string]any, err error) {
+	if err != nil {
+		s.formPage(c, name, err, form, data)
+		return
+	}
+	p := s.newPage(c, data)
+	p.Form = form
+	s.renderPage(c, status, name, p)
+}
+
 // redirectWithFlash redirects (303) and leaves a one-time message for the next page.
 func (s *Server) redirectWithFlash(c *gin.Context, to, flashKey string) {
 	s.setCookie(c, cookieFlash, flashKey, time.Minute)

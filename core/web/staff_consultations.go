@@ -51,13 +51,7 @@ func (s *Server) consultationFormPage(c *gin.Context, name string, status int, f
 		return
 	}
 	data["Projects"], data["Targets"] = projects, targets
-	if err != nil {
-		s.formPage(c, name, err, form, data)
-		return
-	}
-	p := s.newPage(c, data)
-	p.Form = form
-	s.renderPage(c, status, name, p)
+	s.renderForm(c, status, name, form, data, err)
 }
 
 // consultationFromForm reads the frame form.
