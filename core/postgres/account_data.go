@@ -137,7 +137,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 
 // CountParticipants returns the number of live accounts and of confirmed ones.
 func (s *Store) CountParticipants(ctx context.Context) (total, confirmed int, err error) {
-	err = s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at) FROM participant WHERE deleted_at IS NULL`).Scan(&total, &confirmed)
+	err = s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at) FROM participant WHERE deleted_at IS NULL AND NOT member`).Scan(&total, &confirmed)
 	return total, confirmed, wrapDB("count participants", err)
 }
 

@@ -193,7 +193,7 @@ func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channe
 	var res SupportResult
 	now := s.now()
 	var status string
-	err := s.pool.QueryRow(ctx, `WITH ins AS (
+	err := s.db(ctx).QueryRow(ctx, `WITH ins AS (
 			INSERT INTO support (idea_id, participant_id, channel, created_at)
 			SELECT id, $2, $3, $4 FROM idea WHERE id = $1 AND NOT hidden AND status IN ('submitted', 'in_review')
 			ON CONFLICT DO NOTHING RETURNING idea_id),

@@ -41,7 +41,7 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 			UNION ALL SELECT participant_id, created_at FROM support)
 		SELECT m,
 			(SELECT count(*) FROM idea WHERE created_at >= m AND created_at < m + interval '1 month'),
-			(SELECT count(*) FROM participant WHERE created_at >= m AND created_at < m + interval '1 month'),
+			(SELECT count(*) FROM participant WHERE NOT member AND created_at >= m AND created_at < m + interval '1 month'),
 			(SELECT count(DISTINCT who) FROM actions WHERE at >= m AND at < m + interval '1 month'),
 			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status IN ('feasible') AND created_at >= m AND created_at < m + interval '1 month'),
 			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status = 'done' AND created_at >= m AND created_at < m + interval '1 month')
@@ -57,7 +57,7 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 		return ind, wrapDB("scan indicators", err)
 	}
 	err = s.pool.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM participant WHERE deleted_at IS NULL),
+		(SELECT count(*) FROM participant WHERE deleted_at IS NULL AND NOT member),
 		(SELECT count(DISTINCT who) FROM (
 			SELECT author_id AS who FROM idea WHERE created_at > $1
 			UNION SELECT author_id FROM comment WHERE created_at > $1

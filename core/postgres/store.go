@@ -107,9 +107,34 @@ func (s *Store) PoolStats() PoolStats {
 	}
 }
 
-// inTx runs fn in a transaction and commits when fn returns nil.
+// ambientTx marks a context that carries a transaction (see ImportOnce): store
+// methods called with it join that transaction instead of opening their own.
+type ambientTx struct{}
+
+// dbtx is what both a pool and a transaction offer.
+type dbtx interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// db is the context's transaction, or the pool.
+func (s *Store) db(ctx context.Context) dbtx {
+	if tx, ok := ctx.Value(ambientTx{}).(pgx.Tx); ok {
+		return tx
+	}
+	return s.pool
+}
+
+// inTx runs fn in a transaction and commits when fn returns nil; inside a
+// context that carries a transaction, fn runs in a savepoint of it.
 func (s *Store) inTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
-	err := pgx.BeginFunc(ctx, s.pool, fn)
+	var err error
+	if outer, ok := ctx.Value(ambientTx{}).(pgx.Tx); ok {
+		err = pgx.BeginFunc(ctx, outer, fn)
+	} else {
+		err = pgx.BeginFunc(ctx, s.pool, fn)
+	}
 	if err != nil {
 		var de *core.Error
 		if errors.As(err, &de) {

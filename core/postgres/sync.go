@@ -1,0 +1,342 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"quartier/core"
+)
+
+// Pool exposes the connection pool to the sync engine, whose job queue (River)
+// shares the database and must enqueue in the transactions opened here.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// DispatchEvents hands connector's next change-log rows to fn, inside a
+// transaction that holds the connector's cursor, and advances the cursor past
+// them when fn succeeds (fn enqueues the deliveries in the same transaction, so
+// a crash loses nothing and repeats nothing). Only rows of transactions older
+// than every running one are read, in (transaction, id) order: a row that
+// commits late cannot fall behind the cursor. It returns how many rows it read.
+func (s *Store) DispatchEvents(ctx context.Context, connector string, limit int, fn func(tx pgx.Tx, events []core.Event) error) (int, error) {
+	var n int
+	err := s.inTx(ctx, "dispatch events", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO sync_cursor (connector) VALUES ($1) ON CONFLICT DO NOTHING`, connector); err != nil {
+			return err
+		}
+		var lastTxid string
+		var lastID int64
+		if err := tx.QueryRow(ctx, `SELECT last_txid::text, last_id FROM sync_cursor WHERE connector = $1 FOR UPDATE`, connector).
+			Scan(&lastTxid, &lastID); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `SELECT id, kind, entity, entity_id, revision, area_ids, coalesce(actor_id, 0), occurred_at, data, txid::text
+			FROM event WHERE (txid, id) > ($1::xid8, $2) AND txid < pg_snapshot_xmin(pg_current_snapshot())
+			ORDER BY txid, id LIMIT $3`, lastTxid, lastID, limit)
+		if err != nil {
+			return err
+		}
+		var events []core.Event
+		for rows.Next() {
+			var e core.Event
+			var raw []byte
+			if err := rows.Scan(&e.ID, &e.Kind, &e.Entity, &e.EntityID, &e.Revision, &e.AreaIDs, &e.ActorID, &e.OccurredAt, &raw, &lastTxid); err != nil {
+				rows.Close()
+				return err
+			}
+			_ = json.Unmarshal(raw, &e.Data)
+			lastID = e.ID
+			events = append(events, e)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(events) == 0 {
+			return nil
+		}
+		if err := fn(tx, events); err != nil {
+			return err
+		}
+		n = len(events)
+		_, err = tx.Exec(ctx, `UPDATE sync_cursor SET last_txid = $2::xid8, last_id = $3, updated_at = $4 WHERE connector = $1`,
+			connector, lastTxid, lastID, s.now())
+		return err
+	})
+	return n, err
+}
+
+// RemoteRef is where a local item was published.
+type RemoteRef struct {
+	Connector string
+	Entity    string
+	LocalID   int64
+	RemoteID  string
+	RemoteURL string
+	Revision  int
+}
+
+// RemoteRefOf returns the record of a publication, found false when none.
+func (s *Store) RemoteRefOf(ctx context.Context, connector, entity string, localID int64) (RemoteRef, bool, error) {
+	r := RemoteRef{Connector: connector, Entity: entity, LocalID: localID}
+	err := s.pool.QueryRow(ctx, `SELECT remote_id, remote_url, revision FROM remote_ref WHERE connector = $1 AND entity = $2 AND local_id = $3`,
+		connector, entity, localID).Scan(&r.RemoteID, &r.RemoteURL, &r.Revision)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, false, nil
+	}
+	return r, err == nil, wrapDB("read remote ref", err)
+}
+
+// SaveRemoteRef records (or moves forward) a publication; an older revision
+// never overwrites a newer one.
+func (s *Store) SaveRemoteRef(ctx context.Context, r RemoteRef) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO remote_ref (connector, entity, local_id, remote_id, remote_url, revision, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+		ON CONFLICT (connector, entity, local_id) DO UPDATE SET remote_id = EXCLUDED.remote_id, remote_url = EXCLUDED.remote_url,
+			revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at WHERE remote_ref.revision <= EXCLUDED.revision`,
+		r.Connector, r.Entity, r.LocalID, r.RemoteID, r.RemoteURL, r.Revision, s.now())
+	return wrapDB("save remote ref", err)
+}
+
+// RemoteThreads lists the remote ids a connector published, and what each is
+// locally, for pulls: reactions and comments arrive on these.
+func (s *Store) RemoteThreads(ctx context.Context, connector string) (map[string]RemoteRef, error) {
+	rows, err := s.pool.Query(ctx, `SELECT entity, local_id, remote_id, remote_url, revision FROM remote_ref WHERE connector = $1`, connector)
+	if err != nil {
+		return nil, wrapDB("read remote threads", err)
+	}
+	out := map[string]RemoteRef{}
+	for rows.Next() {
+		r := RemoteRef{Connector: connector}
+		if err := rows.Scan(&r.Entity, &r.LocalID, &r.RemoteID, &r.RemoteURL, &r.Revision); err != nil {
+			rows.Close()
+			return nil, wrapDB("scan remote threads", err)
+		}
+		out[r.RemoteID] = r
+	}
+	return out, wrapDB("read remote threads", rows.Err())
+}
+
+// ImportOutcome says what became of a remote item.
+type ImportOutcome string
+
+// Import outcomes.
+const (
+	Imported        ImportOutcome = "imported"
+	ImportedBefore  ImportOutcome = "duplicate" // an overlapping pull brought it again
+	ImportIgnored   ImportOutcome = "ignored"   // not for us (e.g. a thread we did not publish)
+	ImportRejected  ImportOutcome = "rejected"  // refused by the rules (closed, not eligible, malformed)
+	importedPending ImportOutcome = "pending"
+)
+
+// ImportOnce brings one remote item in exactly once: the record of the import
+// and whatever do writes share one transaction, so a repeated pull or a crash
+// halfway imports nothing twice and loses nothing. Store methods that do calls
+// with the context it is given join that transaction. When do fails with a
+// rule of the domain (invalid, conflict, forbidden, not found), the item is
+// recorded as rejected with the reason, and nothing else is written.
+func (s *Store) ImportOnce(ctx context.Context, connector, kind, remoteID string, do func(ctx context.Context) (entity string, id int64, err error)) (ImportOutcome, error) {
+	outcome := importedPending
+	err := s.inTx(ctx, "import", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO remote_import (connector, kind, remote_id, outcome, imported_at) VALUES ($1, $2, $3, 'pending', $4)
+			ON CONFLICT DO NOTHING`, connector, kind, remoteID, s.now())
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			outcome = ImportedBefore
+			return nil
+		}
+		var entity string
+		var id int64
+		var detail string
+		derr := pgx.BeginFunc(ctx, tx, func(sp pgx.Tx) error {
+			var err error
+			entity, id, err = do(context.WithValue(ctx, ambientTx{}, sp))
+			return err
+		})
+		var ce *core.Error
+		switch {
+		case derr == nil:
+			outcome = Imported
+			if entity == "" {
+				outcome = ImportIgnored
+			}
+		case errors.As(derr, &ce) && ce.Code != core.CodeInternal && ce.Code != core.CodeUnavailable:
+			outcome, detail = ImportRejected, ce.Key
+		default:
+			return derr
+		}
+		_, err = tx.Exec(ctx, `UPDATE remote_import SET outcome = $4, detail = $5, local_entity = $6, local_id = $7
+			WHERE connector = $1 AND kind = $2 AND remote_id = $3`, connector, kind, remoteID, string(outcome), detail, entity, id)
+		return err
+	})
+	return outcome, err
+}
+
+// MemberParticipant returns the pseudonymous participant that stands for an app
+// member, creating it the first time: a display name as the app shows it, no
+// e-mail, no password, and the member's neighbourhood. Joins the context's
+// transaction.
+func (s *Store) MemberParticipant(ctx context.Context, provider string, m core.RemoteMember) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, "member participant", func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT participant_id FROM external_identity WHERE provider = $1 AND subject = $2`, provider, m.ID).Scan(&id)
+		if err == nil {
+			_, err = tx.Exec(ctx, `UPDATE external_identity SET area_ref = $3 WHERE provider = $1 AND subject = $2 AND area_ref <> $3`,
+				provider, m.ID, m.NeighbourhoodID)
+			return err
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		name := m.Name
+		if name == "" {
+			name = "—"
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO participant (display_name, role, locale, member, created_at, updated_at)
+			VALUES ($1, 'citizen', 'fr', true, $2, $2) RETURNING id`, name, s.now()).Scan(&id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO external_identity (provider, subject, participant_id, area_ref, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			provider, m.ID, id, m.NeighbourhoodID, s.now())
+		if err != nil {
+			return err
+		}
+		ev := eventAt(s.now(), core.EventCreated, core.EntityParticipant, id, 1, 0)
+		ev.Data = map[string]any{"provider": provider}
+		return appendEvent(ctx, tx, ev)
+	})
+	return id, err
+}
+
+// SaveRemoteAreas replaces a connector's neighbourhoods.
+func (s *Store) SaveRemoteAreas(ctx context.Context, connector string, areas []core.RemoteArea) error {
+	return s.inTx(ctx, "save remote areas", func(tx pgx.Tx) error {
+		ids := make([]string, len(areas))
+		for i, a := range areas {
+			ids[i] = a.ID
+			raw, err := json.Marshal(geojson.NewGeometry(a.Boundary))
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO remote_area (connector, remote_id, name, boundary, updated_at) VALUES ($1, $2, $3, $4, $5)
+				ON CONFLICT (connector, remote_id) DO UPDATE SET name = EXCLUDED.name, boundary = EXCLUDED.boundary, updated_at = EXCLUDED.updated_at`,
+				connector, a.ID, a.Name, raw, s.now()); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM remote_area WHERE connector = $1 AND NOT remote_id = ANY($2)`, connector, ids)
+		return err
+	})
+}
+
+// RemoteAreas returns a connector's neighbourhoods.
+func (s *Store) RemoteAreas(ctx context.Context, connector string) ([]core.RemoteArea, error) {
+	rows, err := s.pool.Query(ctx, `SELECT remote_id, name, boundary FROM remote_area WHERE connector = $1 ORDER BY name`, connector)
+	if err != nil {
+		return nil, wrapDB("read remote areas", err)
+	}
+	defer rows.Close()
+	var out []core.RemoteArea
+	for rows.Next() {
+		var a core.RemoteArea
+		var raw []byte
+		if err := rows.Scan(&a.ID, &a.Name, &raw); err != nil {
+			return nil, wrapDB("scan remote area", err)
+		}
+		g, err := geojson.UnmarshalGeometry(raw)
+		if err != nil {
+			return nil, core.Internalf("stored boundary of %s: %v", a.ID, err)
+		}
+		switch b := g.Geometry().(type) {
+		case orb.MultiPolygon:
+			a.Boundary = b
+		case orb.Polygon:
+			a.Boundary = orb.MultiPolygon{b}
+		}
+		out = append(out, a)
+	}
+	return out, wrapDB("read remote areas", rows.Err())
+}
+
+// PullCursor returns where a connector's pulls continue.
+func (s *Store) PullCursor(ctx context.Context, connector string) (string, error) {
+	var c string
+	err := s.pool.QueryRow(ctx, `SELECT cursor FROM pull_cursor WHERE connector = $1`, connector).Scan(&c)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return c, wrapDB("read pull cursor", err)
+}
+
+// SavePullCursor records where the next pull continues.
+func (s *Store) SavePullCursor(ctx context.Context, connector, cursor string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO pull_cursor (connector, cursor, pulled_at, updated_at) VALUES ($1, $2, $3, $3)
+		ON CONFLICT (connector) DO UPDATE SET cursor = EXCLUDED.cursor, pulled_at = EXCLUDED.pulled_at, updated_at = EXCLUDED.updated_at`,
+		connector, cursor, s.now())
+	return wrapDB("save pull cursor", err)
+}
+
+// SyncFigures are a connector's counts for staff.
+type SyncFigures struct {
+	Published    int
+	Imported     int
+	Rejected     int
+	LastPull     time.Time
+	LastRejected []RejectedImport
+}
+
+// RejectedImport is an item a pull brought that the rules refused.
+type RejectedImport struct {
+	Kind, RemoteID, Reason string
+	At                     time.Time
+}
+
+// SyncFigures counts what a connector published and imported.
+func (s *Store) SyncFigures(ctx context.Context, connector string) (SyncFigures, error) {
+	var f SyncFigures
+	var pulled *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM remote_ref WHERE connector = $1),
+		(SELECT count(*) FROM remote_import WHERE connector = $1 AND outcome = 'imported'),
+		(SELECT count(*) FROM remote_import WHERE connector = $1 AND outcome = 'rejected'),
+		(SELECT pulled_at FROM pull_cursor WHERE connector = $1)`, connector).Scan(&f.Published, &f.Imported, &f.Rejected, &pulled)
+	if err != nil {
+		return f, wrapDB("count sync", err)
+	}
+	if pulled != nil {
+		f.LastPull = *pulled
+	}
+	rows, err := s.pool.Query(ctx, `SELECT kind, remote_id, detail, imported_at FROM remote_import
+		WHERE connector = $1 AND outcome = 'rejected' ORDER BY imported_at DESC LIMIT 20`, connector)
+	if err != nil {
+		return f, wrapDB("read rejected imports", err)
+	}
+	f.LastRejected, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (RejectedImport, error) {
+		var r RejectedImport
+		return r, row.Scan(&r.Kind, &r.RemoteID, &r.Reason, &r.At)
+	})
+	return f, wrapDB("read rejected imports", err)
+}
+
+// TakeScheduledRun claims the run of a scheduled job that is due at now: it
+// returns true at most once per due time across all processes, and moves the
+// due time to next. The first call for a name only records next.
+func (s *Store) TakeScheduledRun(ctx context.Context, name string, now, next time.Time) (bool, error) {
+	var taken bool
+	err := s.inTx(ctx, "take scheduled run", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO schedule_due (name, next_due) VALUES ($1, $2) ON CONFLICT DO NOTHING`, name, next)
+		if err != nil || tag.RowsAffected() == 1 {
+			return err
+		}
+		tag, err = tx.Exec(ctx, `UPDATE schedule_due SET next_due = $3, last_run = $2 WHERE name = $1 AND next_due <= $2`, name, now, next)
+		taken = err == nil && tag.RowsAffected() == 1
+		return err
+	})
+	return taken, err
+}
