@@ -36,9 +36,11 @@ type Publication struct {
 	Title          string
 	Body           string // plain text
 	URL            string // the page on Quartier
-	Regions        []orb.MultiPolygon
-	Points         []orb.Point // placed addresses of a target, when it has no shapes
-	Everywhere     bool        // no target: the whole commune
+	// Areas are the connector's areas (an app's neighbourhoods) the publication
+	// is for: those that intersect its target, chosen by the engine.
+	Areas []string
+	// Everywhere: no target, the whole commune (every area).
+	Everywhere bool
 	Poll           *PollSpec
 	// ReplyTo is the remote thread this publication answers (an idea that came
 	// from the app), "" otherwise.
@@ -161,4 +163,34 @@ type Connector interface {
 	// Areas lists the remote's areas (neighbourhoods) with their boundaries;
 	// nil when the remote has none.
 	Areas(ctx context.Context) ([]RemoteArea, error)
+}
+
+// ConnectorStatus is what staff see of a connector.
+type ConnectorStatus struct {
+	Name      string
+	LastPull  time.Time
+	NextPull  time.Time
+	Published int // items with a remote post
+	Imported  int // remote items brought in
+	Waiting   int // deliveries queued or waiting for a retry
+	Failed    []FailedDelivery
+	Refused   []RefusedImport
+}
+
+// FailedDelivery is a delivery that stopped: it will not be retried unless
+// staff ask.
+type FailedDelivery struct {
+	JobID    int64
+	Entity   string
+	EntityID int64
+	Revision int
+	Error    string // the remote's answer, as recorded
+	Attempts int
+	At       time.Time
+}
+
+// RefusedImport is a remote item the rules refused (with the message key).
+type RefusedImport struct {
+	Kind, RemoteID, Reason string
+	At                     time.Time
 }

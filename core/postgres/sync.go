@@ -340,3 +340,56 @@ func (s *Store) TakeScheduledRun(ctx context.Context, name string, now, next tim
 	})
 	return taken, err
 }
+
+// ProjectUpdate returns one status update of a project.
+func (s *Store) ProjectUpdate(ctx context.Context, id int64) (core.ProjectUpdate, error) {
+	var u core.ProjectUpdate
+	err := s.pool.QueryRow(ctx, `SELECT id, project_id, title, body_html, created_at FROM project_update WHERE id = $1`, id).
+		Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt)
+	return u, notFoundOr(err, "error.update_not_found", "read project update")
+}
+
+// StreetPlaces returns, for streets, the positions of their placed addresses
+// and the communes they run through (for registers without positions).
+func (s *Store) StreetPlaces(ctx context.Context, streetIDs []int64) ([]orb.Point, []string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT lon, lat FROM address WHERE street_id = ANY($1) AND lon IS NOT NULL`, streetIDs)
+	if err != nil {
+		return nil, nil, wrapDB("read street places", err)
+	}
+	points, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (orb.Point, error) {
+		var p orb.Point
+		return p, row.Scan(&p[0], &p[1])
+	})
+	if err != nil {
+		return nil, nil, wrapDB("read street places", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT DISTINCT commune FROM address WHERE street_id = ANY($1)`, streetIDs)
+	if err != nil {
+		return nil, nil, wrapDB("read street communes", err)
+	}
+	communes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return points, communes, wrapDB("read street communes", err)
+}
+
+// ImportedFrom returns the remote id under which a local item came in through
+// connector (an idea a member posted in the app), found false otherwise.
+func (s *Store) ImportedFrom(ctx context.Context, connector, entity string, localID int64) (string, bool, error) {
+	var id string
+	err := s.pool.QueryRow(ctx, `SELECT remote_id FROM remote_import WHERE connector = $1 AND local_entity = $2 AND local_id = $3 AND outcome = 'imported'`,
+		connector, entity, localID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	return id, err == nil, wrapDB("read import", err)
+}
+
+// MemberArea returns the app neighbourhood recorded for a pseudonymous
+// participant ("" when none).
+func (s *Store) MemberArea(ctx context.Context, provider string, participantID int64) (string, error) {
+	var area string
+	err := s.db(ctx).QueryRow(ctx, `SELECT area_ref FROM external_identity WHERE provider = $1 AND participant_id = $2`, provider, participantID).Scan(&area)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return area, wrapDB("read member area", err)
+}

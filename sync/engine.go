@@ -1,0 +1,172 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// Connector is a connector with its schedules.
+type Connector struct {
+	core.Connector
+	PullSpec  string // cron: when to pull reactions, comments, answers and ideas
+	AreasSpec string // cron: when to refresh the remote's areas (neighbourhoods)
+}
+
+// Options configure the engine.
+type Options struct {
+	BaseURL    string         // the public URL, for links back to Quartier
+	Zone       *time.Location // the commune's time zone, for schedules
+	Workers    int            // deliveries in flight at once
+	Connectors []Connector
+	Jobs       []ScheduledJob
+	// Poll is how often the dispatcher looks at the change log when no
+	// notification woke it (notifications usually do, within milliseconds).
+	Poll time.Duration
+	Now  func() time.Time
+	// afterPublish, in tests, runs between a successful remote call and the
+	// record of it: an error there is a crash at the worst moment.
+	afterPublish func(core.Publication, core.Published) error
+}
+
+// Engine is the sync engine of one process; several processes on one database
+// cooperate (River elects one leader for schedules; cursors and unique jobs
+// keep deliveries single).
+type Engine struct {
+	store  *postgres.Store
+	client *river.Client[pgx.Tx]
+	log    *slog.Logger
+	opts   Options
+	conns  map[string]Connector
+	jobs   map[string]scheduled
+	now    func() time.Time
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
+type scheduled struct {
+	ScheduledJob
+	schedule river.PeriodicSchedule
+}
+
+// New builds an engine; Start runs it.
+func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error) {
+	if opts.Zone == nil {
+		opts.Zone = time.UTC
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 16
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 2 * time.Second
+	}
+	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, now: opts.Now}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &deliverWorker{e: e})
+	river.AddWorker(workers, &pullWorker{e: e})
+	river.AddWorker(workers, &areasWorker{e: e})
+	river.AddWorker(workers, &scheduledWorker{e: e})
+	var periodic []*river.PeriodicJob
+	for _, c := range opts.Connectors {
+		name := c.Name()
+		if _, dup := e.conns[name]; dup {
+			return nil, fmt.Errorf("sync: connector %q configured twice", name)
+		}
+		e.conns[name] = c
+		for _, p := range []struct {
+			spec string
+			args river.JobArgs
+		}{{c.PullSpec, pullArgs{Connector: name}}, {c.AreasSpec, areasArgs{Connector: name}}} {
+			if p.spec == "" {
+				continue
+			}
+			sched, err := ParseSchedule(p.spec, opts.Zone)
+			if err != nil {
+				return nil, fmt.Errorf("sync: connector %s: %w", name, err)
+			}
+			args := p.args
+			periodic = append(periodic, river.NewPeriodicJob(sched, func() (river.JobArgs, *river.InsertOpts) {
+				return args, &river.InsertOpts{UniqueOpts: pendingOnce}
+			}, &river.PeriodicJobOpts{RunOnStart: true}))
+		}
+	}
+	for _, j := range opts.Jobs {
+		sched, err := ParseSchedule(j.Spec, opts.Zone)
+		if err != nil {
+			return nil, fmt.Errorf("sync: job %s: %w", j.Name, err)
+		}
+		e.jobs[j.Name] = scheduled{j, sched}
+		args := scheduledArgs{Name: j.Name}
+		periodic = append(periodic, river.NewPeriodicJob(sched, func() (river.JobArgs, *river.InsertOpts) {
+			return args, &river.InsertOpts{UniqueOpts: pendingOnce}
+		}, &river.PeriodicJobOpts{RunOnStart: true}))
+	}
+	client, err := river.NewClient(riverpgxv5.New(store.Pool()), &river.Config{
+		Logger: log.With("component", "river"),
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: 4},
+			queueDeliver:       {MaxWorkers: opts.Workers},
+		},
+		Workers:              workers,
+		PeriodicJobs:         periodic,
+		JobTimeout:           time.Minute,
+		RescueStuckJobsAfter: 5 * time.Minute,
+		MaxAttempts:          maxAttempts,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sync: river client: %w", err)
+	}
+	e.client = client
+	return e, nil
+}
+
+// pendingOnce keeps a scheduled job from piling up: while one waits or runs,
+// another insertion of the same job is dropped.
+var pendingOnce = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
+	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}}
+
+// Start runs the workers, the schedules (on the leader) and the dispatcher.
+func (e *Engine) Start(ctx context.Context) error {
+	if err := e.client.Start(ctx); err != nil {
+		return fmt.Errorf("sync: start river: %w", err)
+	}
+	ctx, e.cancel = context.WithCancel(ctx)
+	e.done = make(chan struct{})
+	go func() {
+		defer close(e.done)
+		e.dispatchLoop(ctx)
+	}()
+	return nil
+}
+
+// Stop lets running jobs finish (up to ctx's deadline) and stops.
+func (e *Engine) Stop(ctx context.Context) error {
+	if e.cancel != nil {
+		e.cancel()
+		<-e.done
+	}
+	err := e.client.Stop(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return e.client.StopAndCancel(context.Background())
+	}
+	return err
+}
+
+// Connector returns a configured connector.
+func (e *Engine) connector(name string) (Connector, bool) {
+	c, ok := e.conns[name]
+	return c, ok
+}

@@ -1,0 +1,275 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// maxPages bounds one pull run; the next run continues from the cursor.
+const maxPages = 50
+
+type pullArgs struct {
+	Connector string `json:"connector"`
+}
+
+func (pullArgs) Kind() string { return "pull" }
+
+type pullWorker struct {
+	river.WorkerDefaults[pullArgs]
+	e *Engine
+}
+
+func (w *pullWorker) Timeout(*river.Job[pullArgs]) time.Duration { return 10 * time.Minute }
+
+func (w *pullWorker) Work(ctx context.Context, job *river.Job[pullArgs]) error {
+	_, err := w.e.Pull(ctx, job.Args.Connector)
+	return remoteOutcome(err)
+}
+
+// PullReport says what a pull brought in.
+type PullReport struct {
+	Pages                                  int
+	Imported, Duplicates, Ignored, Refused int
+}
+
+// Pull fetches what changed on the connector's remote since its cursor and
+// imports it, page by page; the cursor moves only after a page is imported,
+// so a crash repeats a page, which imports nothing twice.
+func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error) {
+	var rep PullReport
+	c, ok := e.connector(connector)
+	if !ok {
+		return rep, fmt.Errorf("no connector %q", connector)
+	}
+	cursor, err := e.store.PullCursor(ctx, connector)
+	if err != nil {
+		return rep, err
+	}
+	threads, err := e.store.RemoteThreads(ctx, connector)
+	if err != nil {
+		return rep, err
+	}
+	ids := make([]string, 0, len(threads))
+	for id := range threads {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for rep.Pages < maxPages {
+		call, cancel := context.WithTimeout(ctx, remoteTimeout)
+		batch, err := c.Pull(call, cursor, ids)
+		cancel()
+		if err != nil {
+			return rep, err
+		}
+		rep.Pages++
+		if err := e.importBatch(ctx, c, threads, batch, &rep); err != nil {
+			return rep, err
+		}
+		cursor = batch.Cursor
+		if err := e.store.SavePullCursor(ctx, connector, cursor); err != nil {
+			return rep, err
+		}
+		if !batch.More {
+			break
+		}
+	}
+	e.log.Info("pull done", "connector", connector, "pages", rep.Pages, "imported", rep.Imported, "duplicates", rep.Duplicates, "refused", rep.Refused)
+	return rep, nil
+}
+
+func (rep *PullReport) count(o postgres.ImportOutcome) {
+	switch o {
+	case postgres.Imported:
+		rep.Imported++
+	case postgres.ImportedBefore:
+		rep.Duplicates++
+	case postgres.ImportIgnored:
+		rep.Ignored++
+	default:
+		rep.Refused++
+	}
+}
+
+// importBatch imports a page: comments, reactions and ideas, each once.
+func (e *Engine) importBatch(ctx context.Context, c Connector, threads map[string]postgres.RemoteRef, b core.PullBatch, rep *PullReport) error {
+	name := c.Name()
+	for _, cm := range b.Comments {
+		o, err := e.store.ImportOnce(ctx, name, "comment", cm.ID, func(ctx context.Context) (string, int64, error) {
+			return e.importComment(ctx, name, threads[cm.ThreadID], cm)
+		})
+		if err != nil {
+			return err
+		}
+		rep.count(o)
+	}
+	for _, r := range b.Reactions {
+		o, err := e.store.ImportOnce(ctx, name, "reaction", r.ID, func(ctx context.Context) (string, int64, error) {
+			return e.importReaction(ctx, name, threads[r.ThreadID], r)
+		})
+		if err != nil {
+			return err
+		}
+		rep.count(o)
+	}
+	for _, idea := range b.Ideas {
+		o, err := e.store.ImportOnce(ctx, name, "idea", idea.ID, func(ctx context.Context) (string, int64, error) {
+			return e.importIdea(ctx, name, idea)
+		})
+		if err != nil {
+			return err
+		}
+		rep.count(o)
+	}
+	return nil
+}
+
+// plainText makes what a member typed safe and plain: markup becomes its text.
+func plainText(s string) string {
+	if strings.ContainsAny(s, "<>&") {
+		return core.HTMLText(s)
+	}
+	return s
+}
+
+// importComment: a comment on the commune's answer to an idea becomes a
+// comment on the idea; comments on other posts have no place in Quartier.
+func (e *Engine) importComment(ctx context.Context, connector string, thread postgres.RemoteRef, cm core.RemoteComment) (string, int64, error) {
+	if thread.Entity != core.EntityIdea {
+		return "", 0, nil
+	}
+	body, err := core.NormalizeComment(plainText(cm.Body))
+	if err != nil {
+		return "", 0, err
+	}
+	who, err := e.store.MemberParticipant(ctx, connector, cm.Member)
+	if err != nil {
+		return "", 0, err
+	}
+	id, err := e.store.AddComment(ctx, thread.LocalID, 0, who, body, core.ChannelNeighbourhoodApp)
+	return core.EntityComment, id, err
+}
+
+// importReaction: "up" on an answered idea's post supports the idea; a poll
+// answer answers the poll, if the member's neighbourhood lies in its target.
+func (e *Engine) importReaction(ctx context.Context, connector string, thread postgres.RemoteRef, r core.RemoteReaction) (string, int64, error) {
+	switch thread.Entity {
+	case core.EntityIdea:
+		if r.Kind != "up" && r.Kind != "like" {
+			return "", 0, nil
+		}
+		who, err := e.store.MemberParticipant(ctx, connector, r.Member)
+		if err != nil {
+			return "", 0, err
+		}
+		res, err := e.store.Support(ctx, thread.LocalID, who, core.ChannelNeighbourhoodApp, core.DefaultFollowUp)
+		if err == nil && !res.Changed {
+			return "", 0, nil
+		}
+		return core.EntitySupport, thread.LocalID, err
+	case core.EntityConsultation:
+		return e.importPollAnswer(ctx, connector, thread.LocalID, r)
+	}
+	return "", 0, nil
+}
+
+func (e *Engine) importPollAnswer(ctx context.Context, connector string, consultationID int64, r core.RemoteReaction) (string, int64, error) {
+	k, err := e.store.Consultation(ctx, consultationID)
+	if err != nil {
+		return "", 0, err
+	}
+	if len(k.Questions) != 1 {
+		return "", 0, core.Invalid("reaction", "error.answer_unknown_question")
+	}
+	q := k.Questions[0]
+	a := core.Answer{QuestionID: q.ID, Given: true}
+	switch {
+	case q.Kind == core.QYesNo && (r.Kind == "up" || r.Kind == "down"):
+		a.Number = map[string]int{"up": core.AnswerYes, "down": core.AnswerNo}[r.Kind]
+	case q.Kind == core.QScale && r.Kind == "score":
+		a.Number = r.Value
+	case r.Kind == "option" && r.LocalOption != 0:
+		a.Choices = []int64{r.LocalOption}
+	default:
+		return "", 0, core.Invalid("reaction", "error.answer_unknown_option")
+	}
+	valid, err := core.ValidateAnswers(k.Questions, map[int64]core.Answer{q.ID: a})
+	if err != nil {
+		return "", 0, err
+	}
+	if k.TargetID != 0 || k.Eligibility != core.EligibleAnyone {
+		matches, err := e.match(ctx, connector, audience{targetID: k.TargetID})
+		if err != nil {
+			return "", 0, err
+		}
+		if !slices.ContainsFunc(matches, func(m AreaMatch) bool { return m.ID == r.Member.NeighbourhoodID }) {
+			return "", 0, core.Forbidden("consult.block_outside")
+		}
+	}
+	who, err := e.store.MemberParticipant(ctx, connector, r.Member)
+	if err != nil {
+		return "", 0, err
+	}
+	_, err = e.store.SubmitResponse(ctx, postgres.NewResponse{ConsultationID: k.ID, ParticipantID: who,
+		Channel: core.ChannelNeighbourhoodApp, Answers: valid, Questions: k.Questions})
+	return core.EntityResponse, k.ID, err
+}
+
+// importIdea: a post a member addressed to the commune becomes a spontaneous
+// idea; the official answer goes back to the same thread later.
+func (e *Engine) importIdea(ctx context.Context, connector string, ri core.RemoteIdea) (string, int64, error) {
+	in, err := core.IdeaInput{Title: plainText(ri.Title), Body: plainText(ri.Body), Point: ri.Point, HasPoint: ri.HasPoint,
+		Channel: core.ChannelNeighbourhoodApp}.Normalize()
+	if err != nil {
+		return "", 0, err
+	}
+	who, err := e.store.MemberParticipant(ctx, connector, ri.Member)
+	if err != nil {
+		return "", 0, err
+	}
+	id, err := e.store.CreateIdea(ctx, who, in, core.DefaultFollowUp.AnswerDays)
+	return core.EntityIdea, id, err
+}
+
+// areasArgs refreshes a connector's areas (neighbourhoods).
+type areasArgs struct {
+	Connector string `json:"connector"`
+}
+
+func (areasArgs) Kind() string { return "areas" }
+
+type areasWorker struct {
+	river.WorkerDefaults[areasArgs]
+	e *Engine
+}
+
+func (w *areasWorker) Work(ctx context.Context, job *river.Job[areasArgs]) error {
+	n, err := w.e.RefreshAreas(ctx, job.Args.Connector)
+	if err == nil {
+		w.e.log.Info("remote areas refreshed", "connector", job.Args.Connector, "areas", n)
+	}
+	return remoteOutcome(err)
+}
+
+// RefreshAreas stores the connector's current areas.
+func (e *Engine) RefreshAreas(ctx context.Context, connector string) (int, error) {
+	c, ok := e.connector(connector)
+	if !ok {
+		return 0, fmt.Errorf("no connector %q", connector)
+	}
+	call, cancel := context.WithTimeout(ctx, 2*remoteTimeout)
+	areas, err := c.Areas(call)
+	cancel()
+	if err != nil || areas == nil {
+		return 0, err
+	}
+	return len(areas), e.store.SaveRemoteAreas(ctx, connector, areas)
+}
+

@@ -1,0 +1,124 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"quartier/core"
+)
+
+// render turns the item of a delivery into a publication, as it is now: ok is
+// false when there is nothing to publish (a consultation withdrawn meanwhile,
+// a hidden idea, no neighbourhood in the target).
+func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.Publication, bool, error) {
+	p := core.Publication{Entity: a.Entity, LocalID: a.EntityID, Revision: a.Revision,
+		IdempotencyKey: fmt.Sprintf("quartier:%s:%d", a.Entity, a.EntityID)}
+	var where audience
+	switch a.Entity {
+	case entityProjectUpdate:
+		u, err := e.store.ProjectUpdate(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		pr, err := e.store.Project(ctx, u.ProjectID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		p.Kind, p.Title, p.Body = core.PubProjectUpdate, pr.Title+" : "+u.Title, core.HTMLText(u.BodyHTML)
+		p.URL = e.link("/projects/" + strconv.FormatInt(pr.ID, 10) + "#update-" + strconv.FormatInt(u.ID, 10))
+		where.areaIDs = pr.AreaIDs
+	case "consultation":
+		k, err := e.store.Consultation(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		if !k.Published {
+			return p, false, nil
+		}
+		p.Kind, p.Title, p.Body = core.PubConsultation, k.Title, core.HTMLText(k.Description)
+		p.URL = e.link("/consultations/" + strconv.FormatInt(k.ID, 10))
+		if spec, ok := pollSpec(k); ok && c.Accepts(core.PubPoll) {
+			p.Kind, p.Poll = core.PubPoll, spec
+			p.Title = k.Questions[0].Prompt
+		}
+		if !c.Accepts(p.Kind) {
+			return p, false, nil
+		}
+		where.targetID = k.TargetID
+		if k.TargetID == 0 && k.ProjectID != 0 {
+			if pr, err := e.store.Project(ctx, k.ProjectID); err == nil {
+				where.areaIDs = pr.AreaIDs
+			}
+		}
+	case core.EntityIdea:
+		i, err := e.store.Idea(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		if i.Hidden || i.Answer == "" {
+			return p, false, nil
+		}
+		p.Kind, p.Title, p.Body = core.PubAnswer, i.Title, i.Answer
+		p.URL = e.link("/ideas/" + strconv.FormatInt(i.ID, 10))
+		// Each answer is a new post: the key carries the revision.
+		p.IdempotencyKey += ":" + strconv.Itoa(a.Revision)
+		if thread, ok, err := e.store.ImportedFrom(ctx, c.Name(), core.EntityIdea, i.ID); err != nil {
+			return p, false, err
+		} else if ok {
+			p.ReplyTo = thread
+			return p, true, nil // a reply goes to the member's thread, whatever the areas
+		}
+		if i.HasPoint {
+			where.points = append(where.points, i.Point)
+		} else if i.ProjectID != 0 {
+			if pr, err := e.store.Project(ctx, i.ProjectID); err == nil {
+				where.areaIDs = pr.AreaIDs
+			}
+		}
+	default:
+		return p, false, nil
+	}
+	areas, everywhere, err := e.audienceAreas(ctx, c.Name(), where)
+	if err != nil {
+		return p, false, err
+	}
+	p.Areas, p.Everywhere = areas, everywhere
+	return p, everywhere || len(areas) > 0, nil
+}
+
+// pollSpec is the app poll of a one-question poll whose question an app can
+// ask: choices, yes/no (for/against) or a 1-10 score.
+func pollSpec(k core.Consultation) (*core.PollSpec, bool) {
+	if k.Kind != core.KindPoll || len(k.Questions) != 1 {
+		return nil, false
+	}
+	q := k.Questions[0]
+	switch q.Kind {
+	case core.QSingle, core.QScenario:
+		spec := &core.PollSpec{Kind: "options"}
+		for _, o := range q.Options {
+			spec.Options = append(spec.Options, core.PollOption{LocalID: o.ID, Label: o.Label})
+		}
+		return spec, true
+	case core.QYesNo:
+		return &core.PollSpec{Kind: "for_against"}, true
+	case core.QScale:
+		if q.ScaleMax == 10 {
+			return &core.PollSpec{Kind: "score"}, true
+		}
+	}
+	return nil, false
+}
+
+func (e *Engine) link(path string) string { return strings.TrimSuffix(e.opts.BaseURL, "/") + path }
+
+// notFoundIsNothing: an item deleted since its change was logged has nothing
+// left to publish.
+func notFoundIsNothing(err error) error {
+	if core.CodeOf(err) == core.CodeNotFound {
+		return nil
+	}
+	return err
+}

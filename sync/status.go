@@ -1,0 +1,103 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"quartier/core"
+)
+
+// Status reports every connector: last and next pull, what was published and
+// imported, deliveries waiting, failed deliveries with the remote's error, and
+// refused imports.
+func (e *Engine) Status(ctx context.Context) ([]core.ConnectorStatus, error) {
+	failed, waiting, err := e.deliveryJobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(e.conns))
+	for name := range e.conns {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := make([]core.ConnectorStatus, 0, len(names))
+	for _, name := range names {
+		c := e.conns[name]
+		f, err := e.store.SyncFigures(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		st := core.ConnectorStatus{Name: name, LastPull: f.LastPull, Published: f.Published, Imported: f.Imported,
+			Waiting: waiting[name], Failed: failed[name]}
+		if c.PullSpec != "" {
+			if sched, err := ParseSchedule(c.PullSpec, e.opts.Zone); err == nil {
+				st.NextPull = sched.Next(e.now())
+			}
+		}
+		for _, r := range f.LastRejected {
+			st.Refused = append(st.Refused, core.RefusedImport{Kind: r.Kind, RemoteID: r.RemoteID, Reason: r.Reason, At: r.At})
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// deliveryJobs reads the delivery jobs that stopped (cancelled, discarded) and
+// counts those still waiting, per connector.
+func (e *Engine) deliveryJobs(ctx context.Context) (map[string][]core.FailedDelivery, map[string]int, error) {
+	failed := map[string][]core.FailedDelivery{}
+	waiting := map[string]int{}
+	params := river.NewJobListParams().Kinds(deliverArgs{}.Kind()).First(1000).
+		States(rivertype.JobStateCancelled, rivertype.JobStateDiscarded, rivertype.JobStateAvailable,
+			rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStateRunning)
+	res, err := e.client.JobList(ctx, params)
+	if err != nil {
+		return nil, nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	for _, j := range res.Jobs {
+		var a deliverArgs
+		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+			continue
+		}
+		if j.State != rivertype.JobStateCancelled && j.State != rivertype.JobStateDiscarded {
+			waiting[a.Connector]++
+			continue
+		}
+		fd := core.FailedDelivery{JobID: j.ID, Entity: a.Entity, EntityID: a.EntityID, Revision: a.Revision, Attempts: j.Attempt}
+		if n := len(j.Errors); n > 0 {
+			fd.Error, fd.At = j.Errors[n-1].Error, j.Errors[n-1].At
+		}
+		if j.FinalizedAt != nil {
+			fd.At = *j.FinalizedAt
+		}
+		failed[a.Connector] = append(failed[a.Connector], fd)
+	}
+	return failed, waiting, nil
+}
+
+// Retry puts a failed delivery back in the queue, to run at once.
+func (e *Engine) Retry(ctx context.Context, jobID int64) error {
+	_, err := e.client.JobRetry(ctx, jobID)
+	return err
+}
+
+// Skip drops a failed delivery: staff decided the item will not be published
+// there.
+func (e *Engine) Skip(ctx context.Context, jobID int64) error {
+	_, err := e.client.JobDelete(ctx, jobID)
+	return err
+}
+
+// PullNow queues a pull of the connector's remote at once (on any worker).
+func (e *Engine) PullNow(ctx context.Context, connector string) error {
+	if _, ok := e.conns[connector]; !ok {
+		return core.NotFound("error.connector_not_found")
+	}
+	_, err := e.client.Insert(ctx, pullArgs{Connector: connector}, &river.InsertOpts{UniqueOpts: pendingOnce})
+	return err
+}
