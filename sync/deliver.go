@@ -42,10 +42,10 @@ type deliverWorker struct {
 // Timeout bounds a delivery (the remote call has its own, shorter, bound).
 func (w *deliverWorker) Timeout(*river.Job[deliverArgs]) time.Duration { return remoteTimeout + 15*time.Second }
 
-// NextRetry backs off exponentially (2^attempt seconds, at most an hour) with
-// ±25 % jitter, so a recovering remote is not hit by every job at once.
+// NextRetry backs off exponentially (RetryBase·2^attempt, at most an hour)
+// with ±25 % jitter, so a recovering remote is not hit by every job at once.
 func (w *deliverWorker) NextRetry(job *river.Job[deliverArgs]) time.Time {
-	d := time.Duration(1<<min(job.Attempt, 12)) * time.Second
+	d := w.e.opts.RetryBase << min(job.Attempt, 12)
 	d = min(d, time.Hour)
 	jitter := time.Duration((rand.Float64() - 0.5) * 0.5 * float64(d))
 	return time.Now().Add(d + jitter)

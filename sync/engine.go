@@ -33,7 +33,9 @@ type Options struct {
 	// Poll is how often the dispatcher looks at the change log when no
 	// notification woke it (notifications usually do, within milliseconds).
 	Poll time.Duration
-	Now  func() time.Time
+	// RetryBase is the first retry's delay; each retry doubles it (default 1s).
+	RetryBase time.Duration
+	Now       func() time.Time
 	// afterPublish, in tests, runs between a successful remote call and the
 	// record of it: an error there is a crash at the worst moment.
 	afterPublish func(core.Publication, core.Published) error
@@ -69,6 +71,9 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	}
 	if opts.Poll <= 0 {
 		opts.Poll = 2 * time.Second
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = time.Second
 	}
 	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, now: opts.Now}
 	if e.now == nil {

@@ -134,7 +134,7 @@ func (e *Engine) importBatch(ctx context.Context, c Connector, threads map[strin
 // plainText makes what a member typed safe and plain: markup becomes its text.
 func plainText(s string) string {
 	if strings.ContainsAny(s, "<>&") {
-		return core.HTMLText(s)
+		return core.HTMLText(core.SanitizeHTML(s))
 	}
 	return s
 }

@@ -393,3 +393,14 @@ func (s *Store) MemberArea(ctx context.Context, provider string, participantID i
 	}
 	return area, wrapDB("read member area", err)
 }
+
+// ScheduledDue returns when a scheduled job is next due, found false before its
+// first start.
+func (s *Store) ScheduledDue(ctx context.Context, name string) (time.Time, bool, error) {
+	var due time.Time
+	err := s.pool.QueryRow(ctx, `SELECT next_due FROM schedule_due WHERE name = $1`, name).Scan(&due)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return due, false, nil
+	}
+	return due, err == nil, wrapDB("read schedule", err)
+}

@@ -1,0 +1,388 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quartier/connectors/hoplr"
+	"quartier/connectors/hoplr/fake"
+	"quartier/core"
+	"quartier/core/geoimport"
+	"quartier/core/postgres"
+	"quartier/core/postgres/pgtest"
+)
+
+var ctx = context.Background()
+
+const demoLU = "../cmd/quartier/demodata/lu/"
+
+// clock is the fake app's time, which tests move forward.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// world is a database with the communes, a fake neighbourhood app whose
+// neighbourhoods split Ettelbruck in two (west, east) plus one in Luxembourg
+// City, and a connector to it.
+type world struct {
+	t         *testing.T
+	store     *postgres.Store
+	app       *fake.Server
+	clock     *clock
+	conn      *hoplr.Client
+	staff     int64
+	ettelbrck int64 // the commune's area id
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	store := pgtest.Store(t)
+	if _, err := Migrate(ctx, store.Pool()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(demoLU + "communes4326.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := geoimport.Areas(ctx, store, f, "communes.geojson", geoimport.AreaOptions{Kind: core.AreaCommune}, nil); err != nil {
+		t.Fatal(err)
+	}
+	areas, err := store.Areas(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, store: store, clock: &clock{t: time.Now()}}
+	var ettelbruck, luxembourg orb.Bound
+	for _, a := range areas {
+		switch a.Name {
+		case "Ettelbruck":
+			ettelbruck, w.ettelbrck = a.Geometry.Bound(), a.ID
+		case "Luxembourg":
+			luxembourg = a.Geometry.Bound()
+		}
+	}
+	mid := (ettelbruck.Min[0] + ettelbruck.Max[0]) / 2
+	box := func(b orb.Bound) orb.Ring {
+		return orb.Ring{b.Min, {b.Max[0], b.Min[1]}, b.Max, {b.Min[0], b.Max[1]}, b.Min}
+	}
+	w.app = fake.New(fake.Options{ClientID: "commune-ettelbruck", Username: "commune@ettelbruck.lu", Password: "s3cret", PerPage: 2, Now: w.clock.now},
+		[]fake.Neighbourhood{
+			{ID: "n-west", Name: "Ettelbruck Ouest", Boundary: box(orb.Bound{Min: ettelbruck.Min, Max: orb.Point{mid, ettelbruck.Max[1]}})},
+			{ID: "n-east", Name: "Ettelbruck Est", Boundary: box(orb.Bound{Min: orb.Point{mid, ettelbruck.Min[1]}, Max: ettelbruck.Max})},
+			{ID: "n-lux", Name: "Luxembourg Gare", Boundary: box(luxembourg)},
+		})
+	srv := httptest.NewServer(w.app)
+	t.Cleanup(srv.Close)
+	w.conn = hoplr.New(hoplr.Config{BaseURL: srv.URL, ClientID: "commune-ettelbruck", Username: "commune@ettelbruck.lu", Password: "s3cret", Timeout: 5 * time.Second})
+	hash, _ := core.HashPassword("correct horse battery")
+	p, err := store.CreateAccount(ctx, postgres.NewAccount{Email: "staff@ettelbruck.lu", DisplayName: "Staff", PasswordHash: hash, Role: core.RoleManager, Locale: core.French})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.staff = p.ID
+	return w
+}
+
+// engine starts an engine on the world; opts may adjust its options.
+func (w *world) engine(edit func(*Options)) *Engine {
+	w.t.Helper()
+	opts := Options{BaseURL: "https://participer.ettelbruck.lu", Zone: time.UTC, Workers: 4, Poll: 200 * time.Millisecond,
+		RetryBase: 50 * time.Millisecond, Connectors: []Connector{{Connector: w.conn, PullSpec: "@every 1h", AreasSpec: "@every 24h"}}}
+	if edit != nil {
+		edit(&opts)
+	}
+	e, err := New(w.store, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if err := e.Start(ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() {
+		stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		_ = e.Stop(stop)
+	})
+	w.eventually("the neighbourhoods are pulled at start", 10*time.Second, func() bool {
+		a, _ := w.store.RemoteAreas(ctx, "hoplr")
+		return len(a) == 3
+	})
+	return e
+}
+
+func (w *world) eventually(what string, within time.Duration, cond func() bool) {
+	w.t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("not within %s: %s", within, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// project publishes a project aimed at Ettelbruck.
+func (w *world) project() int64 {
+	w.t.Helper()
+	in, err := core.ProjectInput{Title: "Parc de Warken", Summary: "Un parc", Body: "<p>Un parc pour le quartier.</p>", AreaIDs: []int64{w.ettelbrck}}.Normalize()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	id, err := w.store.SaveProject(ctx, w.staff, 0, in)
+	if err == nil {
+		err = w.store.SetProjectStatus(ctx, w.staff, id, core.ProjectPublished)
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return id
+}
+
+func (w *world) update(project int64, title string) {
+	w.t.Helper()
+	if _, err := w.store.PostProjectUpdate(ctx, w.staff, core.ProjectUpdate{ProjectID: project, Title: title, BodyHTML: "<p>Les travaux avancent.</p>"},
+		func(core.Participant) core.Mail { return core.Mail{} }); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) messagesTitled(prefix string) []fake.Message {
+	var out []fake.Message
+	for _, m := range w.app.Messages() {
+		if strings.HasPrefix(m.Title, prefix) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestProjectUpdateGoesToTheNeighbourhoodsOfItsArea(t *testing.T) {
+	w := newWorld(t)
+	w.engine(nil)
+	w.update(w.project(), "Chantier ouvert")
+	w.eventually("the update reaches the app", 5*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 1 })
+	m := w.messagesTitled("Parc de Warken")[0]
+	if strings.Join(m.NeighbourhoodIDs, ",") != "n-west,n-east" && strings.Join(m.NeighbourhoodIDs, ",") != "n-east,n-west" {
+		t.Fatalf("sent to %v, want the two Ettelbruck neighbourhoods", m.NeighbourhoodIDs)
+	}
+	if !strings.Contains(m.Body, "https://participer.ettelbruck.lu/projects/") || m.Title != "Parc de Warken : Chantier ouvert" {
+		t.Fatalf("message %+v", m)
+	}
+}
+
+func TestCrashBetweenPostAndRecordPostsOnce(t *testing.T) {
+	w := newWorld(t)
+	var crashed atomic.Bool
+	w.engine(func(o *Options) {
+		o.afterPublish = func(core.Publication, core.Published) error {
+			if crashed.CompareAndSwap(false, true) {
+				return errors.New("the process died here")
+			}
+			return nil
+		}
+	})
+	w.update(w.project(), "Une seule fois")
+	w.eventually("the delivery is recorded after the retry", 10*time.Second, func() bool {
+		_, found, _ := w.store.RemoteRefOf(ctx, "hoplr", entityProjectUpdate, 1)
+		return found
+	})
+	if calls, msgs := w.app.Calls("POST /api/v2/official-messages"), len(w.app.Messages()); calls != 2 || msgs != 1 {
+		t.Fatalf("%d calls, %d messages: want 2 calls (the post, the retry) and 1 message", calls, msgs)
+	}
+}
+
+func TestOutageThenRecoveryDeliversEverythingOnce(t *testing.T) {
+	w := newWorld(t)
+	w.engine(nil)
+	project := w.project()
+	w.app.FailUntil(w.clock.now().Add(10 * time.Minute))
+	for _, title := range []string{"Un", "Deux", "Trois"} {
+		w.update(project, title)
+	}
+	w.eventually("the app refuses every attempt", 10*time.Second, func() bool { return w.app.Calls("POST /api/v2/official-messages") >= 3 })
+	if n := len(w.app.Messages()); n != 0 {
+		t.Fatalf("%d messages during the outage", n)
+	}
+	w.clock.add(11 * time.Minute) // the app is back
+	w.eventually("all three updates arrive", 20*time.Second, func() bool { return len(w.app.Messages()) == 3 })
+	time.Sleep(300 * time.Millisecond)
+	seen := map[string]int{}
+	for _, m := range w.app.Messages() {
+		seen[m.Title]++
+	}
+	for _, title := range []string{"Un", "Deux", "Trois"} {
+		if seen["Parc de Warken : "+title] != 1 {
+			t.Fatalf("delivered %v", seen)
+		}
+	}
+}
+
+func TestTwoServersDeliverEachChangeOnce(t *testing.T) {
+	w := newWorld(t)
+	w.engine(nil)
+	w.engine(nil)
+	project := w.project()
+	for i := range 10 {
+		w.update(project, "Nouvelle "+string(rune('A'+i)))
+	}
+	w.eventually("ten updates arrive", 10*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 10 })
+	time.Sleep(500 * time.Millisecond)
+	if n := len(w.messagesTitled("Parc de Warken")); n != 10 {
+		t.Fatalf("%d messages for 10 updates", n)
+	}
+}
+
+func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
+	w := newWorld(t)
+	e := w.engine(nil)
+	project := w.project()
+	now := time.Now()
+	poll, _ := core.NormalizeConsultation(core.Consultation{Kind: core.KindPoll, ProjectID: project, Title: "Fermer la rue le samedi ?",
+		Eligibility: core.EligibleAnyone, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), LiveResults: true})
+	pollID, err := w.store.SaveConsultation(ctx, w.staff, poll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: "Fermer la rue de Warken le samedi ?"})
+	if _, err := w.store.SaveQuestion(ctx, w.staff, pollID, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.PublishConsultation(ctx, w.staff, pollID, true); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the poll reaches the app", 5*time.Second, func() bool { return len(w.messagesTitled("Fermer la rue de Warken")) == 1 })
+	pollMsg := w.messagesTitled("Fermer la rue de Warken")[0]
+	if pollMsg.Type != "for_against" {
+		t.Fatalf("poll sent as %q", pollMsg.Type)
+	}
+
+	w.app.Join(fake.Member{ID: "u-1", FirstName: "Anne K.", NeighbourhoodID: "n-east"})
+	w.app.Join(fake.Member{ID: "u-2", FirstName: "Jos M.", NeighbourhoodID: "n-west"})
+	w.app.React(pollMsg.ID, "u-1", "up", 0, "")
+	w.app.React(pollMsg.ID, "u-2", "down", 0, "")
+	w.app.Neighbours("u-1", "Quelqu'un a vu mon chat ?")
+	postID := w.app.Post("u-2", "Un banc devant l'école", "Les parents attendent debout devant l'école primaire.", 49.847, 6.104)
+	w.app.RawActivity("comment", map[string]any{"id": "c-hostile", "message_id": pollMsg.ID, "body": "<script>alert(1)</script><b>Bonjour</b>",
+		"member": map[string]any{"id": "u-1", "first_name": "Anne K.", "neighbourhood_id": "n-east"}})
+	w.app.RawActivity("reaction", map[string]any{"id": 12345, "message_id": pollMsg.ID, "kind": []int{1}})
+	w.app.RawActivity("post", map[string]any{"id": "p-huge", "title": "Énorme", "body": strings.Repeat("x", 10<<20),
+		"member": map[string]any{"id": "u-1", "first_name": "Anne K.", "neighbourhood_id": "n-east"}})
+
+	rep, err := e.Pull(ctx, "hoplr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Imported != 3 || rep.Refused != 1 {
+		t.Fatalf("first pull: %+v (want 2 poll answers and 1 idea imported, the 10 MB post refused)", rep)
+	}
+	// An overlapping pull (the cursor back at the start) imports nothing twice.
+	if err := w.store.SavePullCursor(ctx, "hoplr", ""); err != nil {
+		t.Fatal(err)
+	}
+	again, err := e.Pull(ctx, "hoplr")
+	if err != nil || again.Imported != 0 || again.Duplicates != rep.Imported+rep.Ignored+rep.Refused {
+		t.Fatalf("second pull: %+v %v (first %+v)", again, err, rep)
+	}
+	tallies, _ := w.store.Tallies(ctx, pollID)
+	counts := map[string]int64{}
+	for _, ts := range tallies {
+		for _, x := range ts {
+			counts[x.Key] = x.Count
+		}
+	}
+	if counts["yes"] != 1 || counts["no"] != 1 || counts[""] != 2 {
+		t.Fatalf("poll tallies %v", counts)
+	}
+
+	// The member's post is an idea of the neighbourhood-app channel; the
+	// commune's answer goes back to the same thread.
+	ideaRemote, ok, err := w.store.ImportedFrom(ctx, "hoplr", core.EntityIdea, 1)
+	if err != nil || !ok || ideaRemote != postID {
+		t.Fatalf("imported idea: %q %v %v", ideaRemote, ok, err)
+	}
+	idea, err := w.store.Idea(ctx, 1)
+	if err != nil || idea.Channel != core.ChannelNeighbourhoodApp || idea.Title != "Un banc devant l'école" {
+		t.Fatalf("idea %+v %v", idea, err)
+	}
+	d, err := core.Decision{Status: core.IdeaFeasible, Answer: "Le service technique installera un banc en mars."}.Check(idea.Status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.Decide(ctx, w.staff, idea.ID, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the answer goes back to the member's thread", 5*time.Second, func() bool {
+		for _, m := range w.app.Messages() {
+			if m.ReplyTo == postID && strings.Contains(m.Body, "installera un banc") {
+				return true
+			}
+		}
+		return false
+	})
+	var reply fake.Message
+	for _, m := range w.app.Messages() {
+		if m.ReplyTo == postID {
+			reply = m
+		}
+	}
+	// A comment on the answer becomes a comment on the idea, as plain text.
+	w.app.Comment(reply.ID, "u-1", "Merci ! <img src=x onerror=alert(1)>")
+	if _, err := e.Pull(ctx, "hoplr"); err != nil {
+		t.Fatal(err)
+	}
+	comments, err := w.store.Comments(ctx, idea.ID)
+	if err != nil || len(comments) != 1 || comments[0].Body != "Merci !" || comments[0].Channel != core.ChannelNeighbourhoodApp || comments[0].AuthorName != "Anne K." {
+		t.Fatalf("comments %+v %v", comments, err)
+	}
+	st, err := e.Status(ctx)
+	if err != nil || len(st) != 1 || st[0].Imported != 4 || len(st[0].Refused) == 0 {
+		t.Fatalf("status %+v %v", st, err)
+	}
+}
+
+func TestMissedScheduledJobRunsOnceAfterStart(t *testing.T) {
+	w := newWorld(t)
+	var runs atomic.Int32
+	job := ScheduledJob{Name: "reminders", Spec: "0 7 * * *", Run: func(context.Context) error { runs.Add(1); return nil }}
+	t0 := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
+	first := w.engine(func(o *Options) { o.Jobs = []ScheduledJob{job}; o.Now = func() time.Time { return t0 } })
+	w.eventually("the schedule is recorded", 5*time.Second, func() bool {
+		due, ok, _ := w.store.ScheduledDue(ctx, "reminders")
+		return ok && due.Equal(time.Date(2026, 11, 3, 7, 0, 0, 0, time.UTC))
+	})
+	if runs.Load() != 0 {
+		t.Fatalf("ran %d times on the first start", runs.Load())
+	}
+	stop, cancel := context.WithTimeout(ctx, 5*time.Second)
+	_ = first.Stop(stop)
+	cancel()
+	// Two days without a server, then two servers start at once: one run.
+	later := func() time.Time { return t0.Add(48 * time.Hour) }
+	w.engine(func(o *Options) { o.Jobs = []ScheduledJob{job}; o.Now = later })
+	w.engine(func(o *Options) { o.Jobs = []ScheduledJob{job}; o.Now = later })
+	w.eventually("the missed run is made", 10*time.Second, func() bool { return runs.Load() >= 1 })
+	time.Sleep(time.Second)
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("the missed run was made %d times", n)
+	}
+}
