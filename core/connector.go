@@ -41,7 +41,7 @@ type Publication struct {
 	Areas []string
 	// Everywhere: no target, the whole commune (every area).
 	Everywhere bool
-	Poll           *PollSpec
+	Poll       *PollSpec
 	// ReplyTo is the remote thread this publication answers (an idea that came
 	// from the app), "" otherwise.
 	ReplyTo string

@@ -40,7 +40,9 @@ type deliverWorker struct {
 }
 
 // Timeout bounds a delivery (the remote call has its own, shorter, bound).
-func (w *deliverWorker) Timeout(*river.Job[deliverArgs]) time.Duration { return remoteTimeout + 15*time.Second }
+func (w *deliverWorker) Timeout(*river.Job[deliverArgs]) time.Duration {
+	return remoteTimeout + 15*time.Second
+}
 
 // NextRetry backs off exponentially (RetryBase·2^attempt, at most an hour)
 // with ±25 % jitter, so a recovering remote is not hit by every job at once.

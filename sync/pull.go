@@ -272,4 +272,3 @@ func (e *Engine) RefreshAreas(ctx context.Context, connector string) (int, error
 	}
 	return len(areas), e.store.SaveRemoteAreas(ctx, connector, areas)
 }
-

@@ -91,7 +91,7 @@ type Server struct {
 	window         map[string]*rateWindow
 	failUntil      time.Time
 	slow           time.Duration
-	calls          map[string]int // method and route: count
+	calls          map[string]int   // method and route: count
 	private        []map[string]any // neighbours' own conversations
 }
 
