@@ -22,7 +22,9 @@ fi
 echo "Demo admin: admin@quartier.test / quartier-demo-admin (local use only)"
 echo "Mail sent by the platform: http://localhost:8080/dev/mail"
 # Not exec: the trap above must stop PostgreSQL after Quartier exits on Ctrl-C.
-./bin/quartier serve --migrate &
+# The fake neighbourhood app: the demo's project updates and poll appear in it,
+# and what its members do there comes back (its address is printed below).
+QUARTIER_DEMO_APP=1 ./bin/quartier serve --migrate &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; '"$stop_pg" EXIT
 trap 'exit 0' INT TERM

@@ -69,7 +69,7 @@ func (e *Engine) Dispatch(ctx context.Context) (int, error) {
 	for name, c := range e.conns {
 		for {
 			var enqueued int
-			n, err := e.store.DispatchEvents(ctx, name, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
+			n, err := e.store.DispatchEvents(ctx, name, c.Backfill, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
 				var params []river.InsertManyParams
 				for _, ev := range events {
 					if args, ok := deliveryFor(c, name, ev); ok {

@@ -21,6 +21,9 @@ type Connector struct {
 	core.Connector
 	PullSpec  string // cron: when to pull reactions, comments, answers and ideas
 	AreasSpec string // cron: when to refresh the remote's areas (neighbourhoods)
+	// Backfill publishes the whole change log when the connector is new;
+	// otherwise it starts with the changes made from then on.
+	Backfill bool
 }
 
 // Options configure the engine.

@@ -12,6 +12,7 @@ import (
 	"quartier/core"
 	"quartier/core/postgres"
 	"quartier/core/web"
+	datasync "quartier/sync"
 )
 
 func (e *commandEnv) admin(args []string) error {
@@ -107,6 +108,17 @@ func requireCurrentSchema(ctx context.Context, store *postgres.Store) error {
 	}
 	if current != latest {
 		return fmt.Errorf("the database schema is at version %d but this build needs %d: run `quartier migrate`, or start with `serve --migrate`", current, latest)
+	}
+	return nil
+}
+
+// requireJobQueue refuses to run the sync engine on job-queue tables older
+// than this build's River.
+func requireJobQueue(ctx context.Context, store *postgres.Store) error {
+	if pending, err := datasync.MigrationsPending(ctx, store.Pool()); err != nil {
+		return err
+	} else if pending {
+		return fmt.Errorf("the job queue's tables are behind this build: run `quartier migrate`, or start with `serve --migrate`")
 	}
 	return nil
 }

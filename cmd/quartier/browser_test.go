@@ -262,7 +262,7 @@ func startDevServerOn(t *testing.T, dbURL string) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"--config", cfg, "serve"}, env, nil, out, io.Discard) }()
+	go func() { done <- run(ctx, []string{"--config", cfg, "serve", "--migrate"}, env, nil, out, io.Discard) }()
 	t.Cleanup(func() { cancel(); <-done })
 	re := regexp.MustCompile(`listening on (http://\S+)`)
 	for i := 0; i < 300; i++ {

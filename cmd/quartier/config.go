@@ -17,6 +17,7 @@ import (
 	"quartier/core"
 	"quartier/core/mail"
 	"quartier/core/web"
+	datasync "quartier/sync"
 )
 
 // Config is config.yaml after environment overrides. See config.yaml for the meaning
@@ -31,12 +32,32 @@ type Config struct {
 	Map      MapConfig      `yaml:"map"`
 	FollowUp FollowUpConfig `yaml:"followup"`
 	Commune  CommuneConfig  `yaml:"commune"`
+	Sync     SyncConfig     `yaml:"sync"`
+}
+
+// SyncConfig configures the sync engine and its connectors.
+type SyncConfig struct {
+	Workers int         `yaml:"workers"` // deliveries in flight at once
+	Council string      `yaml:"council"` // cron: the monthly council submission
+	Hoplr   HoplrConfig `yaml:"hoplr"`
+}
+
+// HoplrConfig is the neighbourhood-app connector.
+type HoplrConfig struct {
+	Enabled  bool   `yaml:"enabled"`
+	BaseURL  string `yaml:"base_url"` // "fake": the built-in fake app (development only)
+	ClientID string `yaml:"client_id"`
+	Username string `yaml:"username"`
+	Password string `yaml:"-"` // QUARTIER_HOPLR_PASSWORD only
+	Pull     string `yaml:"pull"`
+	Areas    string `yaml:"areas"`
 }
 
 // CommuneConfig is how printed flyers present the commune.
 type CommuneConfig struct {
-	Name string `yaml:"name"` // empty: the public URL's host name
-	Logo string `yaml:"logo"` // path to a PNG or JPEG file; empty for none
+	Name     string `yaml:"name"`      // empty: the public URL's host name
+	Logo     string `yaml:"logo"`      // path to a PNG or JPEG file; empty for none
+	TimeZone string `yaml:"time_zone"` // where schedules are read
 }
 
 type FollowUpConfig struct {
@@ -141,6 +162,11 @@ func defaultConfig() Config {
 	rl.CodesPerAccount = LimitConfig{5, time.Hour}
 	rl.CodesPerIP = LimitConfig{20, time.Hour}
 	c.Auth.HideAfterFlags = 3
+	c.Commune.TimeZone = "Europe/Luxembourg"
+	c.Sync.Workers = 16
+	c.Sync.Council = "0 8 1 * *"
+	c.Sync.Hoplr.Pull = "*/5 * * * *"
+	c.Sync.Hoplr.Areas = "0 3 * * *"
 	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
 	c.Mail.DevCatcher = "127.0.0.1:2525"
 	c.Mail.SMTP.Host = "127.0.0.1"
@@ -194,6 +220,10 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	}
 	cfg.Database.URL = getenv("DATABASE_URL")
 	cfg.Mail.SMTP.Password = getenv("QUARTIER_SMTP_PASSWORD")
+	cfg.Sync.Hoplr.Password = getenv("QUARTIER_HOPLR_PASSWORD")
+	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
+		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
+	}
 }
 
 func (c Config) validate() error {
@@ -266,6 +296,30 @@ func (c Config) validate() error {
 	}
 	if _, _, err := c.communeLogo(); err != nil {
 		add("%v", err)
+	}
+	zone, err := time.LoadLocation(c.Commune.TimeZone)
+	if err != nil {
+		add("commune.time_zone %q is not a time zone (e.g. Europe/Luxembourg)", c.Commune.TimeZone)
+		zone = time.UTC
+	}
+	if c.Sync.Workers < 1 {
+		add("sync.workers must be at least 1")
+	}
+	for name, spec := range map[string]string{"sync.council": c.Sync.Council, "sync.hoplr.pull": c.Sync.Hoplr.Pull, "sync.hoplr.areas": c.Sync.Hoplr.Areas} {
+		if _, err := datasync.ParseSchedule(spec, zone); err != nil {
+			add("%s: %v", name, err)
+		}
+	}
+	if h := c.Sync.Hoplr; h.Enabled {
+		switch {
+		case h.BaseURL == "fake" && c.Env != web.EnvDevelopment:
+			add("sync.hoplr.base_url: the fake app runs in development only")
+		case h.BaseURL == "fake":
+		case !strings.HasPrefix(h.BaseURL, "https://"):
+			add("sync.hoplr.base_url must be an https URL (or \"fake\" in development)")
+		case h.ClientID == "" || h.Username == "" || h.Password == "":
+			add("sync.hoplr needs client_id, username and QUARTIER_HOPLR_PASSWORD")
+		}
 	}
 	if c.Mail.DevCatcher != "" {
 		if _, _, err := net.SplitHostPort(c.Mail.DevCatcher); err != nil {

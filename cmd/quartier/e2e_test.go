@@ -48,9 +48,16 @@ type server struct {
 	stop    context.CancelFunc
 	done    chan error
 	stderr  *syncBuffer
+	stdout  *syncBuffer
 }
 
 func startServer(t *testing.T, dbURL string, extraArgs ...string) *server {
+	t.Helper()
+	return startServerEnv(t, dbURL, nil, extraArgs...)
+}
+
+// startServerEnv is startServer with more environment variables.
+func startServerEnv(t *testing.T, dbURL string, extraEnv map[string]string, extraArgs ...string) *server {
 	t.Helper()
 	catcher, err := mail.StartCatcher("127.0.0.1:0", 50, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -69,11 +76,15 @@ mail:
     host: 127.0.0.1
     port: %d
 `, catcher.Addr().Port))
-	env := envOf(map[string]string{"DATABASE_URL": dbURL, "QUARTIER_ADDR": "127.0.0.1:0"})
+	vars := map[string]string{"DATABASE_URL": dbURL, "QUARTIER_ADDR": "127.0.0.1:0"}
+	for k, v := range extraEnv {
+		vars[k] = v
+	}
+	env := envOf(vars)
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
-	s := &server{t: t, dbURL: dbURL, catcher: catcher, stop: cancel, done: make(chan error, 1), stderr: stderr}
-	args := append([]string{"--config", cfg, "serve"}, extraArgs...)
+	s := &server{t: t, dbURL: dbURL, catcher: catcher, stop: cancel, done: make(chan error, 1), stderr: stderr, stdout: stdout}
+	args := append([]string{"--config", cfg, "serve", "--migrate"}, extraArgs...) // the test template lacks the job queue's tables
 	go func() { s.done <- run(ctx, args, env, strings.NewReader(""), stdout, stderr) }()
 	listening := regexp.MustCompile(`listening on (http://\S+)`)
 	deadline := time.Now().Add(15 * time.Second)

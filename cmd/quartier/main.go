@@ -53,11 +53,14 @@ commands:
   admin create         create a staff account (--email, --role, --name, --password-stdin)
   import areas FILE    import a GeoJSON layer of areas (--kind commune|quarter|custom)
   import addresses FILE  import an address register (BD-Adresses CSV, CACLR CSV or zip)
+  sync status          connectors: last and next pull, published, imported, failed deliveries
+  sync run CONNECTOR   pull a connector now and queue what it should publish
   bench SCENARIO       load a running server: supports, ideas or map (see docs/PERFORMANCE.md)
   demo                 load demo content (development only)
   version              print the version
 
-environment: DATABASE_URL, QUARTIER_ENV, QUARTIER_ADDR, QUARTIER_PUBLIC_URL, QUARTIER_SMTP_PASSWORD`
+environment: DATABASE_URL, QUARTIER_ENV, QUARTIER_ADDR, QUARTIER_PUBLIC_URL, QUARTIER_SMTP_PASSWORD, QUARTIER_HOPLR_PASSWORD,
+QUARTIER_DEMO_APP=1 (development: connect to a built-in fake neighbourhood app)`
 
 // run is the whole program; main adds only the process around it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -88,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.importCmd(cmdArgs)
 	case "bench":
 		return env.bench(cmdArgs)
+	case "sync":
+		return env.syncCmd(cmdArgs)
 	case "version":
 		fmt.Fprintln(stdout, "quartier", buildVersion())
 		return nil

@@ -14,6 +14,7 @@ import (
 	"quartier/core/mail"
 	"quartier/core/postgres"
 	"quartier/core/web"
+	datasync "quartier/sync"
 )
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {
@@ -63,6 +64,9 @@ func (e *commandEnv) migrate(args []string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := datasync.Migrate(e.ctx, store.Pool()); err != nil {
+		return err
+	}
 	if len(applied) == 0 {
 		fmt.Fprintf(e.stdout, "schema is current (version %d)\n", postgres.LatestVersion())
 		return nil
@@ -98,8 +102,16 @@ func (e *commandEnv) serve(args []string) error {
 		if len(applied) > 0 {
 			log.Info("migrations applied", "versions", applied)
 		}
+		if n, err := datasync.Migrate(ctx, store.Pool()); err != nil {
+			return err
+		} else if n > 0 {
+			log.Info("job queue migrations applied", "versions", n)
+		}
 	}
 	if err := requireCurrentSchema(ctx, store); err != nil {
+		return err
+	}
+	if err := requireJobQueue(ctx, store); err != nil {
 		return err
 	}
 
@@ -130,29 +142,57 @@ func (e *commandEnv) serve(args []string) error {
 	if webCfg.Commune.Logo, webCfg.Commune.LogoType, err = cfg.communeLogo(); err != nil {
 		return err
 	}
-	handler, err := web.New(ctx, webCfg, web.Deps{
-		Store: store, Log: log, MailQueued: outbox.Poke, DevMailbox: mailbox,
+	fakeApp := ""
+	if cfg.Sync.Hoplr.Enabled && cfg.Sync.Hoplr.BaseURL == "fake" {
+		stop, addr, err := startFakeApp(ctx, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		fakeApp = addr
+		fmt.Fprintf(e.stdout, "fake neighbourhood app on %s\n", addr)
+		if err := store.ResetConnector(ctx, "hoplr"); err != nil { // the fake starts empty
+			return err
+		}
+	}
+	var handler *web.Server
+	engine, err := buildEngine(cfg, store, log, engineJobs{
+		followUp: func(ctx context.Context) error {
+			n, err := handler.AssignReviews(ctx)
+			if err != nil {
+				return fmt.Errorf("automatic review assignment: %w", err)
+			}
+			m, err := handler.SendReminders(ctx)
+			log.Info("daily follow-up", "ideas_assigned", n, "reminders", m)
+			return err
+		},
+		council: func(ctx context.Context) error {
+			id, err := handler.MonthlyCouncil(ctx)
+			if id > 0 {
+				log.Info("monthly council submission prepared", "submission", id)
+			}
+			return err
+		},
+	}, fakeApp)
+	if err != nil {
+		return err
+	}
+	handler, err = web.New(ctx, webCfg, web.Deps{
+		Store: store, Log: log, MailQueued: outbox.Poke, DevMailbox: mailbox, Sync: engine,
 	})
 	if err != nil {
 		return err
 	}
-	go daily(ctx, cfg.FollowUp.ReminderHour, func() {
-		if n, err := handler.AssignReviews(ctx); err != nil {
-			log.Warn("automatic review assignment failed", "err", err)
-		} else if n > 0 {
-			log.Info("ideas assigned for review", "ideas", n)
+	if err := engine.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, done := context.WithTimeout(context.WithoutCancel(ctx), cfg.HTTP.ShutdownTimeout)
+		defer done()
+		if err := engine.Stop(stopCtx); err != nil {
+			log.Warn("sync engine did not stop cleanly", "err", err)
 		}
-		if n, err := handler.SendReminders(ctx); err != nil {
-			log.Warn("follow-up reminders failed", "err", err)
-		} else if n > 0 {
-			log.Info("follow-up reminders queued", "mails", n)
-		}
-		if id, err := handler.MonthlyCouncil(ctx); err != nil {
-			log.Warn("monthly council submission failed", "err", err)
-		} else if id > 0 {
-			log.Info("monthly council submission prepared", "submission", id)
-		}
-	})
+	}()
 	if addr := e.getenv("QUARTIER_PPROF"); addr != "" {
 		// Profiling for operators and benchmarks, on its own (local) listener only.
 		go func() {
@@ -205,25 +245,6 @@ func sweepExpired(ctx context.Context, store *postgres.Store, log *slog.Logger) 
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-	}
-}
-
-// daily runs fn every day at hour (server time) until ctx ends. Several server
-// processes would each run it; the job moves to River (leader only) with the
-// sync engine.
-func daily(ctx context.Context, hour int, fn func()) {
-	for {
-		now := time.Now()
-		next := time.Date(now.Year(), now.Month(), now.Day(), hour, 0, 0, 0, now.Location())
-		if !next.After(now) {
-			next = next.AddDate(0, 0, 1)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Until(next)):
-			fn()
 		}
 	}
 }

@@ -155,3 +155,10 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 	})
 	return out, wrapDB("scan audit log", err)
 }
+
+// Audit records a staff action that changes no domain row (a retried delivery).
+func (s *Store) Audit(ctx context.Context, actorID int64, action, entity string, entityID int64, reason string) error {
+	return s.inTx(ctx, "audit", func(tx pgx.Tx) error {
+		return audit(ctx, tx, actorID, action, entity, entityID, reason, s.now())
+	})
+}

@@ -23,11 +23,17 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // them when fn succeeds (fn enqueues the deliveries in the same transaction, so
 // a crash loses nothing and repeats nothing). Only rows of transactions older
 // than every running one are read, in (transaction, id) order: a row that
-// commits late cannot fall behind the cursor. It returns how many rows it read.
-func (s *Store) DispatchEvents(ctx context.Context, connector string, limit int, fn func(tx pgx.Tx, events []core.Event) error) (int, error) {
+// commits late cannot fall behind the cursor. A connector's cursor starts at
+// the end of the log (enabling a connector does not post the platform's
+// history), or at its beginning with backfill. It returns how many rows it read.
+func (s *Store) DispatchEvents(ctx context.Context, connector string, backfill bool, limit int, fn func(tx pgx.Tx, events []core.Event) error) (int, error) {
 	var n int
 	err := s.inTx(ctx, "dispatch events", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO sync_cursor (connector) VALUES ($1) ON CONFLICT DO NOTHING`, connector); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO sync_cursor (connector, last_txid, last_id)
+			SELECT $1, coalesce(e.txid, '0'), coalesce(e.id, 0) FROM (SELECT 1) one
+			LEFT JOIN (SELECT txid, id FROM event WHERE NOT $2 AND txid < pg_snapshot_xmin(pg_current_snapshot())
+				ORDER BY txid DESC, id DESC LIMIT 1) e ON true
+			ON CONFLICT DO NOTHING`, connector, backfill); err != nil {
 			return err
 		}
 		var lastTxid string
@@ -403,4 +409,17 @@ func (s *Store) ScheduledDue(ctx context.Context, name string) (time.Time, bool,
 		return due, false, nil
 	}
 	return due, err == nil, wrapDB("read schedule", err)
+}
+
+// ResetConnector forgets everything a connector did: cursors, remote ids,
+// imports and areas (for the development fake app, which starts empty).
+func (s *Store) ResetConnector(ctx context.Context, connector string) error {
+	return s.inTx(ctx, "reset connector", func(tx pgx.Tx) error {
+		for _, table := range []string{"sync_cursor", "remote_ref", "remote_import", "pull_cursor", "remote_area"} {
+			if _, err := tx.Exec(ctx, `DELETE FROM `+table+` WHERE connector = $1`, connector); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -72,13 +72,10 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 	return id, len(ids), nil
 }
 
-// MonthlyCouncil prepares last month's submission on the first day of a month,
-// once.
+// MonthlyCouncil prepares last month's submission, once: the schedule runs it
+// on the first of each month, and on the first start after a missed run.
 func (s *Server) MonthlyCouncil(ctx context.Context) (int64, error) {
 	now := s.now()
-	if now.Day() != 1 {
-		return 0, nil
-	}
 	month := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC)
 	done, err := s.store.CouncilSubmittedFor(ctx, month)
 	if err != nil || done {

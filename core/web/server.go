@@ -87,6 +87,15 @@ type Deps struct {
 	MailQueued func()  // called after a commit that queued mail
 	DevMailbox Mailbox // development only; nil otherwise
 	Now        func() time.Time
+	Sync       SyncControl // the sync engine; nil when the process runs none
+}
+
+// SyncControl is what staff pages need of the sync engine.
+type SyncControl interface {
+	Status(ctx context.Context) ([]core.ConnectorStatus, error)
+	Retry(ctx context.Context, jobID int64) error
+	Skip(ctx context.Context, jobID int64) error
+	PullNow(ctx context.Context, connector string) error
 }
 
 // Server holds the routes and their shared state.
@@ -110,6 +119,7 @@ type Server struct {
 	gates     gateCache
 	sessions  sessionCache
 	members   targetMembers
+	sync      SyncControl
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -153,6 +163,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if cfg.Env == EnvDevelopment {
 		s.mailbox = deps.DevMailbox
 	}
+	s.sync = deps.Sync
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
 	s.memLimits = newMemLimiter()
 	s.micro = newMicroCache(time.Second)
@@ -309,6 +320,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/newsletters/:id/send", s.staffSendNewsletter)
 	geoStaff.GET("/flyers/:run", s.staffFlyerRun)
 	geoStaff.GET("/flyers/:run/pdf", s.staffFlyerPDF)
+	geoStaff.GET("/sync", s.staffSync)
+	geoStaff.POST("/sync/jobs/:job", s.staffSyncJob)
+	geoStaff.POST("/sync/connectors/:name/pull", s.staffSyncPull)
 	geoStaff.GET("/projects", s.staffProjects)
 	geoStaff.GET("/projects/new", s.staffProjectEditor)
 	geoStaff.POST("/projects", s.staffSaveProject)

@@ -190,13 +190,18 @@ func (s *Server) Comment(messageID, memberID, body string) string {
 	return id
 }
 
-// Post records a post a member addresses to the commune and returns its id.
+// Post records a post a member addresses to the commune (lat and lng 0: no
+// place) and returns its id.
 func (s *Server) Post(memberID, title, body string, lat, lng float64) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := "p-" + randomID()
-	s.add("post", map[string]any{"id": id, "title": title, "body": body, "lat": lat, "lng": lng, "member": s.memberJSON(memberID),
-		"created_at": s.opts.Now().UTC().Format(time.RFC3339)})
+	post := map[string]any{"id": id, "title": title, "body": body, "member": s.memberJSON(memberID),
+		"created_at": s.opts.Now().UTC().Format(time.RFC3339)}
+	if lat != 0 || lng != 0 {
+		post["lat"], post["lng"] = lat, lng
+	}
+	s.add("post", post)
 	return id
 }
 
@@ -271,6 +276,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if failing {
 		w.Header().Set("Retry-After", "30")
 		apiError(w, http.StatusServiceUnavailable, "maintenance", "The API is temporarily unavailable.")
+		return
+	}
+	if r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/play/") {
+		s.play(w, r)
 		return
 	}
 	if r.Header.Get("X-Client-Id") != s.opts.ClientID {

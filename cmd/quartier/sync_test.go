@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/core/postgres/pgtest"
+)
+
+// The demo with the fake neighbourhood app, as `make run` starts it: the
+// demo's poll appears in the app, a member votes there, and after a pull the
+// vote counts on the project's page.
+func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
+	dbURL := pgtest.URL(t)
+	cfg := writeConfig(t, "env: development\nmail:\n  dev_catcher: \"\"\n")
+	if err := run(context.Background(), []string{"--config", cfg, "migrate"}, envOf(map[string]string{"DATABASE_URL": dbURL}), nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"--config", cfg, "demo"}, envOf(map[string]string{"DATABASE_URL": dbURL}), nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	s := startServerEnv(t, dbURL, map[string]string{"QUARTIER_DEMO_APP": "1"})
+	m := regexp.MustCompile(`fake neighbourhood app on (http://\S+)`).FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("no fake app address in %q", s.stdout.String())
+	}
+	app := m[1]
+	var page string
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(page, "Faut-il réserver la place aux piétons le samedi ?") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo poll did not reach the app:\n%s", page)
+		}
+		time.Sleep(100 * time.Millisecond)
+		res, err := http.Get(app + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		page = string(b)
+	}
+	article := page[strings.Index(page, "Faut-il réserver la place aux piétons le samedi ?"):]
+	msg := regexp.MustCompile(`name="message" value="([^"]+)"`).FindStringSubmatch(article)[1]
+	res, err := http.PostForm(app+"/play/react", url.Values{"message": {msg}, "member": {"u-1"}, "kind": {"up"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+
+	admin := s.person()
+	admin.expect("GET", "/login", nil, 200)
+	admin.expect("POST", "/login", url.Values{"email": {demoAdminEmail}, "password": {demoAdminPassword}}, 303)
+	admin.expect("GET", "/staff/sync", nil, 200, "hoplr")
+	admin.expect("POST", "/staff/sync/connectors/hoplr/pull", url.Values{}, 303)
+	deadline = time.Now().Add(20 * time.Second)
+	for !strings.Contains(admin.expect("GET", "/projects/1", nil, 200), "3 réponse(s)") {
+		if time.Now().After(deadline) {
+			t.Fatal("the vote from the app was not counted (the demo poll had 2 answers)")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	admin.expect("GET", "/staff/sync", nil, 200, "Éléments importés</dt><dd>1</dd>")
+}

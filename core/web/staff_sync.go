@@ -1,0 +1,62 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+)
+
+// staffSync shows every connector: last and next pull, what was published and
+// imported, deliveries waiting, failed deliveries with the remote's error (to
+// retry or skip), and refused imports.
+func (s *Server) staffSync(c *gin.Context) {
+	var status []core.ConnectorStatus
+	if s.sync != nil {
+		var err error
+		if status, err = s.sync.Status(c.Request.Context()); err != nil {
+			s.fail(c, core.Unavailable(err))
+			return
+		}
+	}
+	s.render(c, http.StatusOK, "staff_sync", map[string]any{"Running": s.sync != nil, "Connectors": status})
+}
+
+// staffSyncJob retries or skips a failed delivery.
+func (s *Server) staffSyncJob(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("job"), 10, 64)
+	if err != nil || s.sync == nil {
+		s.fail(c, core.NotFound("error.page_not_found"))
+		return
+	}
+	flash := "flash.sync_retried"
+	if c.PostForm("action") == "skip" {
+		err, flash = s.sync.Skip(c.Request.Context(), id), "flash.sync_skipped"
+	} else {
+		err = s.sync.Retry(c.Request.Context(), id)
+	}
+	if err != nil {
+		s.fail(c, core.Unavailable(err))
+		return
+	}
+	if err := s.store.Audit(c.Request.Context(), userOf(c).ID, "sync."+c.DefaultPostForm("action", "retry"), "delivery", id, ""); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/staff/sync", flash)
+}
+
+// staffSyncPull asks for a pull now.
+func (s *Server) staffSyncPull(c *gin.Context) {
+	if s.sync == nil {
+		s.fail(c, core.NotFound("error.page_not_found"))
+		return
+	}
+	if err := s.sync.PullNow(c.Request.Context(), c.Param("name")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/staff/sync", "flash.sync_pull_queued")
+}
