@@ -48,15 +48,16 @@ type Options struct {
 // cooperate (River elects one leader for schedules; cursors and unique jobs
 // keep deliveries single).
 type Engine struct {
-	store  *postgres.Store
-	client *river.Client[pgx.Tx]
-	log    *slog.Logger
-	opts   Options
-	conns  map[string]Connector
-	jobs   map[string]scheduled
-	now    func() time.Time
-	done   chan struct{}
-	cancel context.CancelFunc
+	store   *postgres.Store
+	client  *river.Client[pgx.Tx]
+	log     *slog.Logger
+	opts    Options
+	conns   map[string]Connector
+	jobs    map[string]scheduled
+	now     func() time.Time
+	done    chan struct{}
+	cancel  context.CancelFunc
+	matches matchCache
 }
 
 type scheduled struct {
@@ -131,6 +132,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 		Workers:              workers,
 		PeriodicJobs:         periodic,
 		JobTimeout:           time.Minute,
+		FetchCooldown:        5 * time.Millisecond, // deliveries follow commits closely
 		RescueStuckJobsAfter: 5 * time.Minute,
 		MaxAttempts:          maxAttempts,
 	})
@@ -146,8 +148,20 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 var pendingOnce = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 	rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled}}
 
-// Start runs the workers, the schedules (on the leader) and the dispatcher.
+// Start runs the workers, the schedules (on the leader) and the dispatcher. A
+// connector whose areas were never fetched gets them first, so that the first
+// deliveries need not wait for a retry.
 func (e *Engine) Start(ctx context.Context) error {
+	for name, c := range e.conns {
+		if c.AreasSpec == "" {
+			continue
+		}
+		if known, err := e.store.RemoteAreas(ctx, name); err == nil && len(known) == 0 {
+			if _, err := e.RefreshAreas(ctx, name); err != nil {
+				e.log.Warn("remote areas not fetched at start; the areas job will retry", "connector", name, "err", err)
+			}
+		}
+	}
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("sync: start river: %w", err)
 	}

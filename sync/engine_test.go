@@ -44,7 +44,7 @@ func (c *clock) add(d time.Duration) {
 // neighbourhoods split Ettelbruck in two (west, east) plus one in Luxembourg
 // City, and a connector to it.
 type world struct {
-	t         *testing.T
+	t         testing.TB
 	store     *postgres.Store
 	app       *fake.Server
 	clock     *clock
@@ -53,9 +53,15 @@ type world struct {
 	ettelbrck int64 // the commune's area id
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
-	store := pgtest.Store(t)
+	// The engine's own pool, as serve gives it (River, the dispatcher and the
+	// workers share it).
+	store, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{MaxConns: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(store.Close)
 	if _, err := Migrate(ctx, store.Pool()); err != nil {
 		t.Fatal(err)
 	}

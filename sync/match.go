@@ -3,7 +3,10 @@ package sync
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -56,7 +59,55 @@ func (e *Engine) MatchTarget(ctx context.Context, connector string, targetID int
 	return e.match(ctx, connector, audience{targetID: targetID})
 }
 
+// matchTTL is how long a match is reused: areas and targets change rarely,
+// and a delivery must not load every commune's outline.
+const matchTTL = 30 * time.Second
+
+type matchCache struct {
+	mu      sync.Mutex
+	entries map[string]matchEntry
+}
+
+type matchEntry struct {
+	matches []AreaMatch
+	until   time.Time
+}
+
+// forget drops a connector's cached matches (its areas changed).
+func (c *matchCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = nil
+}
+
+// match returns the remote areas an audience reaches; audiences of areas and
+// targets are cached for matchTTL (points, one idea each, are not).
 func (e *Engine) match(ctx context.Context, connector string, w audience) ([]AreaMatch, error) {
+	if len(w.points) > 0 {
+		return e.matchNow(ctx, connector, w)
+	}
+	key := fmt.Sprint(connector, w.areaIDs, w.targetID)
+	c := &e.matches
+	c.mu.Lock()
+	if m, ok := c.entries[key]; ok && time.Now().Before(m.until) {
+		c.mu.Unlock()
+		return m.matches, nil
+	}
+	c.mu.Unlock()
+	matches, err := e.matchNow(ctx, connector, w)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.entries == nil {
+		c.entries = map[string]matchEntry{}
+	}
+	c.entries[key] = matchEntry{matches, time.Now().Add(matchTTL)}
+	c.mu.Unlock()
+	return matches, nil
+}
+
+func (e *Engine) matchNow(ctx context.Context, connector string, w audience) ([]AreaMatch, error) {
 	remote, err := e.store.RemoteAreas(ctx, connector)
 	if err != nil {
 		return nil, err

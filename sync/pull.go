@@ -98,9 +98,23 @@ func (rep *PullReport) count(o postgres.ImportOutcome) {
 	}
 }
 
-// importBatch imports a page: comments, reactions and ideas, each once.
+// importBatch imports a page: comments, reactions and ideas, each once, in one
+// transaction (each item in a savepoint of it).
 func (e *Engine) importBatch(ctx context.Context, c Connector, threads map[string]postgres.RemoteRef, b core.PullBatch, rep *PullReport) error {
+	var page PullReport
+	err := e.store.InTransaction(ctx, func(ctx context.Context) error {
+		return e.importPage(ctx, c, threads, b, &page)
+	})
+	if err == nil {
+		rep.Imported, rep.Duplicates = rep.Imported+page.Imported, rep.Duplicates+page.Duplicates
+		rep.Ignored, rep.Refused = rep.Ignored+page.Ignored, rep.Refused+page.Refused
+	}
+	return err
+}
+
+func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string]postgres.RemoteRef, b core.PullBatch, rep *PullReport) error {
 	name := c.Name()
+	polls := map[int64]core.Consultation{} // read once per page
 	for _, cm := range b.Comments {
 		o, err := e.store.ImportOnce(ctx, name, "comment", cm.ID, func(ctx context.Context) (string, int64, error) {
 			return e.importComment(ctx, name, threads[cm.ThreadID], cm)
@@ -112,7 +126,7 @@ func (e *Engine) importBatch(ctx context.Context, c Connector, threads map[strin
 	}
 	for _, r := range b.Reactions {
 		o, err := e.store.ImportOnce(ctx, name, "reaction", r.ID, func(ctx context.Context) (string, int64, error) {
-			return e.importReaction(ctx, name, threads[r.ThreadID], r)
+			return e.importReaction(ctx, name, threads[r.ThreadID], r, polls)
 		})
 		if err != nil {
 			return err
@@ -159,7 +173,7 @@ func (e *Engine) importComment(ctx context.Context, connector string, thread pos
 
 // importReaction: "up" on an answered idea's post supports the idea; a poll
 // answer answers the poll, if the member's neighbourhood lies in its target.
-func (e *Engine) importReaction(ctx context.Context, connector string, thread postgres.RemoteRef, r core.RemoteReaction) (string, int64, error) {
+func (e *Engine) importReaction(ctx context.Context, connector string, thread postgres.RemoteRef, r core.RemoteReaction, polls map[int64]core.Consultation) (string, int64, error) {
 	switch thread.Entity {
 	case core.EntityIdea:
 		if r.Kind != "up" && r.Kind != "like" {
@@ -175,16 +189,20 @@ func (e *Engine) importReaction(ctx context.Context, connector string, thread po
 		}
 		return core.EntitySupport, thread.LocalID, err
 	case core.EntityConsultation:
-		return e.importPollAnswer(ctx, connector, thread.LocalID, r)
+		k, ok := polls[thread.LocalID]
+		if !ok {
+			var err error
+			if k, err = e.store.Consultation(ctx, thread.LocalID); err != nil {
+				return "", 0, err
+			}
+			polls[k.ID] = k
+		}
+		return e.importPollAnswer(ctx, connector, k, r)
 	}
 	return "", 0, nil
 }
 
-func (e *Engine) importPollAnswer(ctx context.Context, connector string, consultationID int64, r core.RemoteReaction) (string, int64, error) {
-	k, err := e.store.Consultation(ctx, consultationID)
-	if err != nil {
-		return "", 0, err
-	}
+func (e *Engine) importPollAnswer(ctx context.Context, connector string, k core.Consultation, r core.RemoteReaction) (string, int64, error) {
 	if len(k.Questions) != 1 {
 		return "", 0, core.Invalid("reaction", "error.answer_unknown_question")
 	}
@@ -270,5 +288,9 @@ func (e *Engine) RefreshAreas(ctx context.Context, connector string) (int, error
 	if err != nil || areas == nil {
 		return 0, err
 	}
-	return len(areas), e.store.SaveRemoteAreas(ctx, connector, areas)
+	if err := e.store.SaveRemoteAreas(ctx, connector, areas); err != nil {
+		return 0, err
+	}
+	e.matches.forget()
+	return len(areas), nil
 }

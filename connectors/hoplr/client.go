@@ -51,7 +51,11 @@ func New(cfg Config) *Client {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 20 * time.Second
 	}
-	h := resty.New().SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).SetTimeout(cfg.Timeout).
+	// Keep a connection per delivery worker: opening one per request costs more
+	// than the request (TLS with a real remote).
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 128
+	h := resty.New().SetTransport(transport).SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).SetTimeout(cfg.Timeout).
 		SetHeader("X-Client-Id", cfg.ClientID).SetHeader("Accept", "application/json").SetRetryCount(0)
 	return &Client{cfg: cfg, http: h}
 }

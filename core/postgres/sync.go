@@ -185,6 +185,15 @@ func (s *Store) ImportOnce(ctx context.Context, connector, kind, remoteID string
 	return outcome, err
 }
 
+// InTransaction runs fn in one transaction carried by its context: the store
+// methods fn calls with that context join it (in savepoints), so a page of
+// imports commits once.
+func (s *Store) InTransaction(ctx context.Context, fn func(ctx context.Context) error) error {
+	return s.inTx(ctx, "transaction", func(tx pgx.Tx) error {
+		return fn(context.WithValue(ctx, ambientTx{}, tx))
+	})
+}
+
 // MemberParticipant returns the pseudonymous participant that stands for an app
 // member, creating it the first time: a display name as the app shows it, no
 // e-mail, no password, and the member's neighbourhood. Joins the context's

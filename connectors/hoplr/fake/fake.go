@@ -48,7 +48,8 @@ type Message struct {
 	PollOptions      []PollOption
 	IdempotencyKey   string
 	ReplyTo          string // a reply to a member's post
-	CreatedAt        time.Time
+	CreatedAt        time.Time // by the fake's clock
+	ReceivedAt       time.Time // by the wall clock, for latency measurements
 }
 
 // PollOption is a choice of a poll message.

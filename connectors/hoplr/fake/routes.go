@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"quartier/connectors/hoplr"
 )
@@ -100,7 +101,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, replyTo str
 		return
 	}
 	m := &Message{ID: "m-" + randomID(), Type: in.Type, Title: in.Title, Body: in.Body, Link: in.Link,
-		NeighbourhoodIDs: in.NeighbourhoodIDs, IdempotencyKey: key, ReplyTo: replyTo, CreatedAt: s.opts.Now()}
+		NeighbourhoodIDs: in.NeighbourhoodIDs, IdempotencyKey: key, ReplyTo: replyTo, CreatedAt: s.opts.Now(), ReceivedAt: time.Now()}
 	if in.Audience == "all" {
 		for _, n := range s.neighbourhoods {
 			m.NeighbourhoodIDs = append(m.NeighbourhoodIDs, n.ID)
