@@ -47,7 +47,7 @@ type Message struct {
 	NeighbourhoodIDs []string
 	PollOptions      []PollOption
 	IdempotencyKey   string
-	ReplyTo          string // a reply to a member's post
+	ReplyTo          string    // a reply to a member's post
 	CreatedAt        time.Time // by the fake's clock
 	ReceivedAt       time.Time // by the wall clock, for latency measurements
 }
