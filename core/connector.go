@@ -194,3 +194,13 @@ type RefusedImport struct {
 	Kind, RemoteID, Reason string
 	At                     time.Time
 }
+
+// ExternalIdentity is who a login provider says signed in.
+type ExternalIdentity struct {
+	Provider      string
+	Subject       string // stable id at the provider
+	Name          string
+	Email         string // "" when the provider gives none
+	EmailVerified bool
+	AreaRef       string // the provider's area (an app's neighbourhood), "" when none
+}

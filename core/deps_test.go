@@ -18,7 +18,10 @@ var allowedImports = []struct {
 	{"quartier/core/postgres", []string{"quartier/core", "quartier/geo", orbPath, "github.com/jackc/pgx/v5"}},
 	// fpdf and go-qrcode write the printed flyers (a document the web layer serves).
 	{"quartier/core/web", []string{"quartier/core", "quartier/geo", orbPath, "github.com/gin-gonic/gin", "github.com/go-pdf/fpdf", "github.com/skip2/go-qrcode"}},
-	{"quartier/connectors", []string{"quartier/core", "quartier/geo", orbPath, "github.com/go-resty/resty/v2"}},
+	// go-oidc and x/oauth2 for OpenID Connect logins (and go-jose for the fake
+	// provider's signatures): the protocol's checks are not to be hand-rolled.
+	{"quartier/connectors", []string{"quartier/core", "quartier/geo", orbPath, "github.com/go-resty/resty/v2",
+		"github.com/coreos/go-oidc/v3", "golang.org/x/oauth2", "github.com/go-jose/go-jose/v4"}},
 	{"quartier/sync", []string{"quartier/core", "quartier/geo", orbPath, "github.com/riverqueue/river", "github.com/robfig/cron/v3", "github.com/jackc/pgx/v5"}},
 	{"quartier/cmd", nil}, // everything
 	// core and its helper packages (i18n, mail): the domain imports no framework.

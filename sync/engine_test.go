@@ -117,7 +117,7 @@ func (w *world) engine(edit func(*Options)) *Engine {
 	if edit != nil {
 		edit(&opts)
 	}
-	e, err := New(w.store, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	e, err := New(w.store, slog.New(slog.NewTextHandler(logSink(), &slog.HandlerOptions{Level: slog.LevelDebug})), opts)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func (w *world) engine(edit func(*Options)) *Engine {
 		defer cancel()
 		_ = e.Stop(stop)
 	})
-	w.eventually("the neighbourhoods are pulled at start", 10*time.Second, func() bool {
+	w.eventually("the neighbourhoods are pulled at start", 30*time.Second, func() bool {
 		a, _ := w.store.RemoteAreas(ctx, "hoplr")
 		return len(a) == 3
 	})
@@ -186,7 +186,7 @@ func TestProjectUpdateGoesToTheNeighbourhoodsOfItsArea(t *testing.T) {
 	w := newWorld(t)
 	w.engine(nil)
 	w.update(w.project(), "Chantier ouvert")
-	w.eventually("the update reaches the app", 5*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 1 })
+	w.eventually("the update reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 1 })
 	m := w.messagesTitled("Parc de Warken")[0]
 	if strings.Join(m.NeighbourhoodIDs, ",") != "n-west,n-east" && strings.Join(m.NeighbourhoodIDs, ",") != "n-east,n-west" {
 		t.Fatalf("sent to %v, want the two Ettelbruck neighbourhoods", m.NeighbourhoodIDs)
@@ -208,7 +208,7 @@ func TestCrashBetweenPostAndRecordPostsOnce(t *testing.T) {
 		}
 	})
 	w.update(w.project(), "Une seule fois")
-	w.eventually("the delivery is recorded after the retry", 10*time.Second, func() bool {
+	w.eventually("the delivery is recorded after the retry", 30*time.Second, func() bool {
 		_, found, _ := w.store.RemoteRefOf(ctx, "hoplr", entityProjectUpdate, 1)
 		return found
 	})
@@ -225,12 +225,12 @@ func TestOutageThenRecoveryDeliversEverythingOnce(t *testing.T) {
 	for _, title := range []string{"Un", "Deux", "Trois"} {
 		w.update(project, title)
 	}
-	w.eventually("the app refuses every attempt", 10*time.Second, func() bool { return w.app.Calls("POST /api/v2/official-messages") >= 3 })
+	w.eventually("the app refuses every attempt", 30*time.Second, func() bool { return w.app.Calls("POST /api/v2/official-messages") >= 3 })
 	if n := len(w.app.Messages()); n != 0 {
 		t.Fatalf("%d messages during the outage", n)
 	}
 	w.clock.add(11 * time.Minute) // the app is back
-	w.eventually("all three updates arrive", 20*time.Second, func() bool { return len(w.app.Messages()) == 3 })
+	w.eventually("all three updates arrive", 40*time.Second, func() bool { return len(w.app.Messages()) == 3 })
 	time.Sleep(300 * time.Millisecond)
 	seen := map[string]int{}
 	for _, m := range w.app.Messages() {
@@ -251,7 +251,7 @@ func TestTwoServersDeliverEachChangeOnce(t *testing.T) {
 	for i := range 10 {
 		w.update(project, "Nouvelle "+string(rune('A'+i)))
 	}
-	w.eventually("ten updates arrive", 10*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 10 })
+	w.eventually("ten updates arrive", 30*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 10 })
 	time.Sleep(500 * time.Millisecond)
 	if n := len(w.messagesTitled("Parc de Warken")); n != 10 {
 		t.Fatalf("%d messages for 10 updates", n)
@@ -276,7 +276,7 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err := w.store.PublishConsultation(ctx, w.staff, pollID, true); err != nil {
 		t.Fatal(err)
 	}
-	w.eventually("the poll reaches the app", 5*time.Second, func() bool { return len(w.messagesTitled("Fermer la rue de Warken")) == 1 })
+	w.eventually("the poll reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Fermer la rue de Warken")) == 1 })
 	pollMsg := w.messagesTitled("Fermer la rue de Warken")[0]
 	if pollMsg.Type != "for_against" {
 		t.Fatalf("poll sent as %q", pollMsg.Type)
@@ -337,7 +337,7 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err := w.store.Decide(ctx, w.staff, idea.ID, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
 		t.Fatal(err)
 	}
-	w.eventually("the answer goes back to the member's thread", 5*time.Second, func() bool {
+	w.eventually("the answer goes back to the member's thread", 30*time.Second, func() bool {
 		for _, m := range w.app.Messages() {
 			if m.ReplyTo == postID && strings.Contains(m.Body, "installera un banc") {
 				return true
@@ -372,7 +372,7 @@ func TestMissedScheduledJobRunsOnceAfterStart(t *testing.T) {
 	job := ScheduledJob{Name: "reminders", Spec: "0 7 * * *", Run: func(context.Context) error { runs.Add(1); return nil }}
 	t0 := time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC)
 	first := w.engine(func(o *Options) { o.Jobs = []ScheduledJob{job}; o.Now = func() time.Time { return t0 } })
-	w.eventually("the schedule is recorded", 5*time.Second, func() bool {
+	w.eventually("the schedule is recorded", 30*time.Second, func() bool {
 		due, ok, _ := w.store.ScheduledDue(ctx, "reminders")
 		return ok && due.Equal(time.Date(2026, 11, 3, 7, 0, 0, 0, time.UTC))
 	})
@@ -386,9 +386,17 @@ func TestMissedScheduledJobRunsOnceAfterStart(t *testing.T) {
 	later := func() time.Time { return t0.Add(48 * time.Hour) }
 	w.engine(func(o *Options) { o.Jobs = []ScheduledJob{job}; o.Now = later })
 	w.engine(func(o *Options) { o.Jobs = []ScheduledJob{job}; o.Now = later })
-	w.eventually("the missed run is made", 10*time.Second, func() bool { return runs.Load() >= 1 })
+	w.eventually("the missed run is made", 30*time.Second, func() bool { return runs.Load() >= 1 })
 	time.Sleep(time.Second)
 	if n := runs.Load(); n != 1 {
 		t.Fatalf("the missed run was made %d times", n)
 	}
+}
+
+// logSink is where the engine's logs go in tests: SYNC_TEST_LOG=1 shows them.
+func logSink() io.Writer {
+	if os.Getenv("SYNC_TEST_LOG") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
 }

@@ -82,6 +82,16 @@ func (c *matchCache) forget() {
 
 // match returns the remote areas an audience reaches; audiences of areas and
 // targets are cached for matchTTL (points, one idea each, are not).
+// TargetAreas lists the ids of the connector's areas that intersect a target.
+func (e *Engine) TargetAreas(ctx context.Context, connector string, targetID int64) ([]string, error) {
+	matches, err := e.match(ctx, connector, audience{targetID: targetID})
+	ids := make([]string, len(matches))
+	for i, m := range matches {
+		ids[i] = m.ID
+	}
+	return ids, err
+}
+
 func (e *Engine) match(ctx context.Context, connector string, w audience) ([]AreaMatch, error) {
 	if len(w.points) > 0 {
 		return e.matchNow(ctx, connector, w)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -33,6 +34,28 @@ type Config struct {
 	FollowUp FollowUpConfig `yaml:"followup"`
 	Commune  CommuneConfig  `yaml:"commune"`
 	Sync     SyncConfig     `yaml:"sync"`
+	Login    LoginConfig    `yaml:"login"`
+}
+
+// LoginConfig lists the OpenID Connect providers residents may sign in with.
+type LoginConfig struct {
+	Providers []ProviderConfig `yaml:"providers"`
+}
+
+// ProviderConfig is one OpenID Connect provider; its client secret comes from
+// QUARTIER_OIDC_SECRET_<NAME> (the name in capitals, dashes as underscores).
+type ProviderConfig struct {
+	Name      string `yaml:"name"` // a neighbourhood app's provider takes its connector's name (hoplr)
+	Label     string `yaml:"label"`
+	Issuer    string `yaml:"issuer"`
+	ClientID  string `yaml:"client_id"`
+	AreaClaim string `yaml:"area_claim"` // the claim naming the member's neighbourhood
+	Secret    string `yaml:"-"`
+}
+
+// secretVar is the environment variable holding a provider's client secret.
+func (p ProviderConfig) secretVar() string {
+	return "QUARTIER_OIDC_SECRET_" + strings.ToUpper(strings.ReplaceAll(p.Name, "-", "_"))
 }
 
 // SyncConfig configures the sync engine and its connectors.
@@ -163,6 +186,7 @@ func defaultConfig() Config {
 	rl.CodesPerIP = LimitConfig{20, time.Hour}
 	c.Auth.HideAfterFlags = 3
 	c.Commune.TimeZone = "Europe/Luxembourg"
+	c.Login.Providers = []ProviderConfig{}
 	c.Sync.Workers = 16
 	c.Sync.Council = "0 8 1 * *"
 	c.Sync.Hoplr.Pull = "*/5 * * * *"
@@ -224,7 +248,13 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
 		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
 	}
+	for i, p := range cfg.Login.Providers {
+		cfg.Login.Providers[i].Secret = getenv(p.secretVar())
+	}
 }
+
+// providerName is what a login provider's name may look like (it is in URLs).
+var providerName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,30}$`)
 
 func (c Config) validate() error {
 	var problems []string
@@ -309,6 +339,18 @@ func (c Config) validate() error {
 		if _, err := datasync.ParseSchedule(spec, zone); err != nil {
 			add("%s: %v", name, err)
 		}
+	}
+	seen := map[string]bool{}
+	for _, p := range c.Login.Providers {
+		switch {
+		case !providerName.MatchString(p.Name) || seen[p.Name]:
+			add("login.providers: names are unique, lower-case letters, digits and dashes (%q)", p.Name)
+		case !strings.HasPrefix(p.Issuer, "https://"):
+			add("login.providers %s: issuer must be an https URL", p.Name)
+		case p.ClientID == "" || p.Secret == "" || p.Label == "":
+			add("login.providers %s needs label, client_id and %s", p.Name, p.secretVar())
+		}
+		seen[p.Name] = true
 	}
 	if h := c.Sync.Hoplr; h.Enabled {
 		switch {

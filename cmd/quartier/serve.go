@@ -179,6 +179,7 @@ func (e *commandEnv) serve(args []string) error {
 	}
 	handler, err = web.New(ctx, webCfg, web.Deps{
 		Store: store, Log: log, MailQueued: outbox.Poke, DevMailbox: mailbox, Sync: engine,
+		LoginProviders: loginProviders(cfg, fakeApp),
 	})
 	if err != nil {
 		return err

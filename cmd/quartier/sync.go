@@ -7,11 +7,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"quartier/connectors/hoplr"
+	"quartier/connectors/hoplr/fake"
+	"quartier/connectors/oidc"
 	"quartier/core/postgres"
+	"quartier/core/web"
 	datasync "quartier/sync"
 )
 
@@ -154,4 +158,22 @@ func startFakeApp(ctx context.Context, log *slog.Logger) (stop func(), addr stri
 	addr = "http://" + ln.Addr().String()
 	log.Info("fake neighbourhood app listening", "url", addr)
 	return func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }, addr, nil
+}
+
+// loginProviders are the configured OpenID Connect providers, plus the fake
+// app's when it runs.
+func loginProviders(cfg Config, fakeApp string) []web.LoginProvider {
+	var out []web.LoginProvider
+	callback := func(name string) string {
+		return strings.TrimSuffix(cfg.HTTP.PublicURL, "/") + "/login/oidc/" + name + "/callback"
+	}
+	for _, p := range cfg.Login.Providers {
+		out = append(out, oidc.New(oidc.Config{Name: p.Name, Label: p.Label, Issuer: p.Issuer, ClientID: p.ClientID,
+			ClientSecret: p.Secret, RedirectURL: callback(p.Name), AreaClaim: p.AreaClaim}))
+	}
+	if fakeApp != "" {
+		out = append(out, oidc.New(oidc.Config{Name: "hoplr", Label: "Hoplr (fake app)", Issuer: fakeApp, ClientID: fakeClientID,
+			ClientSecret: fake.OIDCSecret, RedirectURL: callback("hoplr"), AreaClaim: "neighbourhood"}))
+	}
+	return out
 }

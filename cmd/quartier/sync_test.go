@@ -67,4 +67,36 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	admin.expect("GET", "/staff/sync", nil, 200, "Éléments importés</dt><dd>1</dd>")
+
+	// A member logs in with the app (OpenID Connect, PKCE): the app says Anne
+	// lives in Ettelbruck Est, so she may answer the survey for verified
+	// residents of the demo target, which lies in her neighbourhood.
+	anne := s.person()
+	anne.expect("GET", "/login", nil, 200, "Se connecter avec Hoplr (fake app)")
+	status, _, hdr := anne.do("GET", "/login/oidc/hoplr?next=/consultations/2", nil)
+	authorize := hdr.Get("Location")
+	if status != http.StatusSeeOther || !strings.HasPrefix(authorize, app+"/oauth/authorize?") || !strings.Contains(authorize, "code_challenge_method=S256") {
+		t.Fatalf("login start: %d %q", status, authorize)
+	}
+	res, err = anne.client.Get(authorize + "&member=u-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	callback, err := url.Parse(res.Header.Get("Location"))
+	if err != nil || res.StatusCode != http.StatusFound || callback.Path != "/login/oidc/hoplr/callback" {
+		t.Fatalf("authorize: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if status, _, hdr := anne.do("GET", callback.RequestURI(), nil); status != http.StatusSeeOther || hdr.Get("Location") != "/consultations/2" {
+		t.Fatalf("callback: %d %q", status, hdr.Get("Location"))
+	}
+	anne.expect("GET", "/account", nil, 200, "Anne K.")
+	survey := anne.expect("GET", "/consultations/2", nil, 200)
+	if !strings.Contains(survey, `class="stack questionnaire"`) || strings.Contains(survey, "Saisir mon code de résidence") {
+		t.Fatal("a member of a neighbourhood in the target is not offered the survey")
+	}
+	// The callback cannot be replayed: the state cookie is spent.
+	if status, _, _ := anne.do("GET", callback.RequestURI(), nil); status != http.StatusBadRequest {
+		t.Fatalf("replayed callback: %d", status)
+	}
 }

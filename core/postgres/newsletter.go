@@ -78,7 +78,7 @@ func (s *Store) Recipients(ctx context.Context, kind string, addresses []int64) 
 		return nil, core.Internalf("unknown subscription %q", kind)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, email, locale, coalesce(home_address_id, 0) FROM participant
-		WHERE `+column+` AND deleted_at IS NULL AND email_verified_at IS NOT NULL
+		WHERE `+column+` AND deleted_at IS NULL AND email IS NOT NULL AND email_verified_at IS NOT NULL
 		AND ($1::bigint[] IS NULL OR home_address_id = ANY($1)) ORDER BY id`, addresses)
 	if err != nil {
 		return nil, wrapDB("list recipients", err)

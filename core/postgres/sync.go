@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -431,4 +432,77 @@ func (s *Store) ResetConnector(ctx context.Context, connector string) error {
 		}
 		return nil
 	})
+}
+
+// SignIn returns the participant a login provider vouches for: the one linked
+// to this identity before, else the account with the provider's verified
+// e-mail address (now linked), else a new participant (with that address, or
+// none). The provider's neighbourhood is recorded; signing in confirms the
+// participant.
+func (s *Store) SignIn(ctx context.Context, id core.ExternalIdentity) (core.Participant, error) {
+	var p core.Participant
+	err := s.inTx(ctx, "sign in", func(tx pgx.Tx) error {
+		now := s.now()
+		var pid int64
+		err := tx.QueryRow(ctx, `UPDATE external_identity SET area_ref = $3 WHERE provider = $1 AND subject = $2 RETURNING participant_id`,
+			id.Provider, id.Subject, id.AreaRef).Scan(&pid)
+		if errors.Is(err, pgx.ErrNoRows) && id.Email != "" && id.EmailVerified {
+			err = tx.QueryRow(ctx, `SELECT id FROM participant WHERE email = $1 AND deleted_at IS NULL`, strings.ToLower(id.Email)).Scan(&pid)
+			if err == nil {
+				err = linkIdentity(ctx, tx, id, pid, now)
+			}
+		}
+		if errors.Is(err, pgx.ErrNoRows) {
+			var email *string
+			if id.Email != "" && id.EmailVerified {
+				e := strings.ToLower(id.Email)
+				email = &e
+			}
+			name := strings.TrimSpace(id.Name)
+			if name == "" {
+				name = "—"
+			}
+			if err = tx.QueryRow(ctx, `INSERT INTO participant (email, display_name, role, locale, member, email_verified_at, created_at, updated_at)
+				VALUES ($1, $2, 'citizen', 'fr', $3, $4, $4, $4) RETURNING id`, email, name, email == nil, now).Scan(&pid); err != nil {
+				return err
+			}
+			ev := eventAt(now, core.EventCreated, core.EntityParticipant, pid, 1, pid)
+			ev.Data = map[string]any{"provider": id.Provider}
+			if err = appendEvent(ctx, tx, ev); err == nil {
+				err = linkIdentity(ctx, tx, id, pid, now)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		p, err = scanParticipant(tx.QueryRow(ctx, `UPDATE participant SET email_verified_at = coalesce(email_verified_at, $2)
+			WHERE id = $1 AND deleted_at IS NULL RETURNING `+participantColumns, pid, now))
+		return notFoundOr(err, "error.participant_not_found", "sign in")
+	})
+	return p, err
+}
+
+func linkIdentity(ctx context.Context, tx pgx.Tx, id core.ExternalIdentity, participantID int64, now time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO external_identity (provider, subject, participant_id, area_ref, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		id.Provider, id.Subject, participantID, id.AreaRef, now)
+	return err
+}
+
+// ExternalAreas returns, per provider, the area a participant's linked
+// identities place them in (only those that name one).
+func (s *Store) ExternalAreas(ctx context.Context, participantID int64) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT provider, area_ref FROM external_identity WHERE participant_id = $1 AND area_ref <> ''`, participantID)
+	if err != nil {
+		return nil, wrapDB("read external areas", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var provider, area string
+		if err := rows.Scan(&provider, &area); err != nil {
+			return nil, wrapDB("read external areas", err)
+		}
+		out[provider] = area
+	}
+	return out, wrapDB("read external areas", rows.Err())
 }

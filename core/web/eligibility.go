@@ -76,8 +76,14 @@ func (s *Server) eligibilityOf(ctx context.Context, u *core.Participant, c core.
 		return e, nil
 	}
 	if home == 0 {
+		if in, err := s.appResident(ctx, u.ID, c.TargetID); err != nil || in {
+			return e, err
+		}
 		e.Block, e.NeedsCode = "consult.block_no_address", c.Eligibility == core.EligibleVerified
 		return e, nil
+	}
+	if in, err := s.appResident(ctx, u.ID, c.TargetID); err != nil || in {
+		return e, err // a neighbourhood app vouches for where they live
 	}
 	if c.TargetID != 0 {
 		ids, err := s.targetAddresses(ctx, c.TargetID)
@@ -93,4 +99,32 @@ func (s *Server) eligibilityOf(ctx context.Context, u *core.Participant, c core.
 		e.Block, e.NeedsCode = "consult.block_not_verified", true
 	}
 	return e, nil
+}
+
+// appResident reports whether a login provider that is also a connector (a
+// neighbourhood app) places the participant in a neighbourhood that intersects
+// the target (any neighbourhood of the commune when there is no target): such a
+// member is a verified resident. A connector whose areas are unknown answers no.
+func (s *Server) appResident(ctx context.Context, participantID, targetID int64) (bool, error) {
+	if s.sync == nil {
+		return false, nil
+	}
+	areas, err := s.store.ExternalAreas(ctx, participantID)
+	if err != nil || len(areas) == 0 {
+		return false, err
+	}
+	for provider, area := range areas {
+		if targetID == 0 {
+			return true, nil
+		}
+		ids, err := s.sync.TargetAreas(ctx, provider, targetID)
+		if err != nil {
+			s.log.Warn("neighbourhoods of a target unknown", "provider", provider, "err", err)
+			continue
+		}
+		if slices.Contains(ids, area) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -126,6 +126,8 @@ type Page struct {
 	ErrorList []fieldError      // the same, in order, for the summary
 	Data      map[string]any
 	DevMode   bool
+	// LoginProviders are the "log in with ..." buttons.
+	LoginProviders []loginButton
 	// Map tiles for Leaflet (empty: outlines on a plain background).
 	MapTiles       string
 	MapAttribution string
@@ -166,6 +168,9 @@ func (s *Server) newPage(c *gin.Context, data map[string]any) *Page {
 		DevMode: s.mailbox != nil, cat: s.catalog,
 		MapTiles: s.cfg.Map.TileURL, MapAttribution: s.cfg.Map.TileAttribution,
 		csrf: func() string { return s.csrfToken(c) },
+	}
+	for _, lp := range s.providers {
+		p.LoginProviders = append(p.LoginProviders, loginButton{Name: lp.Name(), Label: lp.Label()})
 	}
 	// Error pages leave the message for the next real page: a browser's background
 	// request (a missing favicon, say) must not swallow it.

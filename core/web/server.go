@@ -88,6 +88,8 @@ type Deps struct {
 	DevMailbox Mailbox // development only; nil otherwise
 	Now        func() time.Time
 	Sync       SyncControl // the sync engine; nil when the process runs none
+	// LoginProviders are the OpenID Connect providers residents may sign in with.
+	LoginProviders []LoginProvider
 }
 
 // SyncControl is what staff pages need of the sync engine.
@@ -96,6 +98,9 @@ type SyncControl interface {
 	Retry(ctx context.Context, jobID int64) error
 	Skip(ctx context.Context, jobID int64) error
 	PullNow(ctx context.Context, connector string) error
+	// TargetAreas lists the connector's areas (an app's neighbourhoods) that
+	// intersect a target.
+	TargetAreas(ctx context.Context, connector string, targetID int64) ([]string, error)
 }
 
 // Server holds the routes and their shared state.
@@ -120,6 +125,7 @@ type Server struct {
 	sessions  sessionCache
 	members   targetMembers
 	sync      SyncControl
+	providers []LoginProvider
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -164,6 +170,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 		s.mailbox = deps.DevMailbox
 	}
 	s.sync = deps.Sync
+	s.providers = deps.LoginProviders
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
 	s.memLimits = newMemLimiter()
 	s.micro = newMicroCache(time.Second)
@@ -224,6 +231,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.POST("/confirm/resend", s.requestLink(resendLinkForm))
 	h.GET("/login", s.loginForm)
 	h.POST("/login", s.login)
+	h.GET("/login/oidc/:provider", s.oidcStart)
+	h.GET("/login/oidc/:provider/callback", s.oidcCallback)
 	h.POST("/logout", s.logout)
 	h.GET("/password/forgot", s.showLinkForm(forgotLinkForm))
 	h.POST("/password/forgot", s.requestLink(forgotLinkForm))

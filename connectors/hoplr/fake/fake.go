@@ -94,6 +94,7 @@ type Server struct {
 	slow           time.Duration
 	calls          map[string]int   // method and route: count
 	private        []map[string]any // neighbours' own conversations
+	idp            *oidcState       // the login provider's keys and codes
 }
 
 type rateWindow struct {
@@ -279,9 +280,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusServiceUnavailable, "maintenance", "The API is temporarily unavailable.")
 		return
 	}
-	if r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/play/") {
+	switch {
+	case r.URL.Path == "/" || strings.HasPrefix(r.URL.Path, "/play/"):
 		s.play(w, r)
 		return
+	case r.URL.Path == "/.well-known/openid-configuration":
+		s.discovery(w, r)
+		return
+	case r.URL.Path == "/oauth/jwks":
+		s.jwks(w, r)
+		return
+	case r.URL.Path == "/oauth/authorize":
+		s.authorize(w, r)
+		return
+	case r.URL.Path == "/oauth/token" && r.Method == http.MethodPost:
+		if err := r.ParseForm(); err == nil && r.PostForm.Get("grant_type") == "authorization_code" {
+			s.codeToken(w, r)
+			return
+		}
 	}
 	if r.Header.Get("X-Client-Id") != s.opts.ClientID {
 		apiError(w, http.StatusUnauthorized, "invalid_client", "Unknown or missing X-Client-Id.")
