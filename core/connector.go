@@ -130,6 +130,11 @@ type RemoteIdea struct {
 	CreatedAt time.Time
 }
 
+// RemoteItem names a remote entry that could not be read.
+type RemoteItem struct {
+	Kind, ID string
+}
+
 // RemoteArea is a neighbourhood of an app with its boundary.
 type RemoteArea struct {
 	ID       string
@@ -142,7 +147,8 @@ type PullBatch struct {
 	Comments  []RemoteComment
 	Reactions []RemoteReaction
 	Ideas     []RemoteIdea
-	Cursor    string // give it to the next pull
+	Malformed []RemoteItem // entries that could not be read (recorded as refused)
+	Cursor    string       // give it to the next pull
 	More      bool   // more is waiting: pull again at once
 }
 

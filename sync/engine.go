@@ -153,6 +153,9 @@ var pendingOnce = river.UniqueOpts{ByArgs: true, ByState: []rivertype.JobState{
 // deliveries need not wait for a retry.
 func (e *Engine) Start(ctx context.Context) error {
 	for name, c := range e.conns {
+		if err := e.store.EnsureCursor(ctx, name, c.Backfill); err != nil {
+			return fmt.Errorf("sync: cursor of %s: %w", name, err)
+		}
 		if c.AreasSpec == "" {
 			continue
 		}

@@ -298,8 +298,8 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Imported != 3 || rep.Refused != 1 {
-		t.Fatalf("first pull: %+v (want 2 poll answers and 1 idea imported, the 10 MB post refused)", rep)
+	if rep.Imported != 3 || rep.Refused != 2 {
+		t.Fatalf("first pull: %+v (want 2 poll answers and 1 idea imported, the 10 MB post and the malformed reaction refused)", rep)
 	}
 	// An overlapping pull (the cursor back at the start) imports nothing twice.
 	if err := w.store.SavePullCursor(ctx, "hoplr", ""); err != nil {
@@ -360,9 +360,41 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err != nil || len(comments) != 1 || comments[0].Body != "Merci !" || comments[0].Channel != core.ChannelNeighbourhoodApp || comments[0].AuthorName != "Anne K." {
 		t.Fatalf("comments %+v %v", comments, err)
 	}
+	// An idea of the Ettelbruck project, answered: the answer goes to Ettelbruck's
+	// neighbourhoods. "For" on it would support the idea, but only from a
+	// member living in the project's area, and only while the idea is open.
+	in, _ := core.IdeaInput{ProjectID: project, Title: "Des jeux pour les petits", Body: "Une aire de jeux près de l'entrée."}.Normalize()
+	local, err := w.store.CreateIdea(ctx, w.staff, in, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ = core.Decision{Status: core.IdeaFeasible, Answer: "Une aire de jeux est prévue au printemps."}.Check(core.IdeaSubmitted)
+	if err := w.store.Decide(ctx, w.staff, local, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the answer reaches Ettelbruck's neighbourhoods", 30*time.Second, func() bool { return len(w.messagesTitled("Des jeux pour les petits")) == 1 })
+	answer := w.messagesTitled("Des jeux pour les petits")[0]
+	w.app.Join(fake.Member{ID: "u-3", FirstName: "Sophie L.", NeighbourhoodID: "n-lux"})
+	w.app.React(answer.ID, "u-3", "up", 0, "")
+	w.app.React(answer.ID, "u-1", "up", 0, "")
+	if _, err = e.Pull(ctx, "hoplr"); err != nil {
+		t.Fatal(err)
+	}
+	if i, _ := w.store.Idea(ctx, local); i.SupportCount != 0 {
+		t.Fatalf("support count %d", i.SupportCount)
+	}
 	st, err := e.Status(ctx)
-	if err != nil || len(st) != 1 || st[0].Imported != 4 || len(st[0].Refused) == 0 {
+	if err != nil || len(st) != 1 || st[0].Imported != 4 {
 		t.Fatalf("status %+v %v", st, err)
+	}
+	reasons := map[string]bool{}
+	for _, r := range st[0].Refused {
+		reasons[r.Reason] = true
+	}
+	for _, want := range []string{"support.outside", "error.support_closed", "error.remote_malformed", "error.idea_length"} {
+		if !reasons[want] {
+			t.Errorf("no refusal for %s in %+v", want, st[0].Refused)
+		}
 	}
 }
 

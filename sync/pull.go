@@ -133,6 +133,15 @@ func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string
 		}
 		rep.count(o)
 	}
+	for _, m := range b.Malformed {
+		o, err := e.store.ImportOnce(ctx, name, m.Kind, m.ID, func(context.Context) (string, int64, error) {
+			return "", 0, core.Invalid("payload", "error.remote_malformed")
+		})
+		if err != nil {
+			return err
+		}
+		rep.count(o)
+	}
 	for _, idea := range b.Ideas {
 		o, err := e.store.ImportOnce(ctx, name, "idea", idea.ID, func(ctx context.Context) (string, int64, error) {
 			return e.importIdea(ctx, name, idea)
@@ -178,6 +187,19 @@ func (e *Engine) importReaction(ctx context.Context, connector string, thread po
 	case core.EntityIdea:
 		if r.Kind != "up" && r.Kind != "like" {
 			return "", 0, nil
+		}
+		gate, err := e.store.SupportGate(ctx, thread.LocalID)
+		if err != nil {
+			return "", 0, err
+		}
+		if len(gate.AreaIDs) > 0 { // a project aimed at areas: its residents only
+			matches, err := e.match(ctx, connector, audience{areaIDs: gate.AreaIDs})
+			if err != nil {
+				return "", 0, err
+			}
+			if !slices.ContainsFunc(matches, func(m AreaMatch) bool { return m.ID == r.Member.NeighbourhoodID }) {
+				return "", 0, core.Forbidden("support.outside")
+			}
 		}
 		who, err := e.store.MemberParticipant(ctx, connector, r.Member)
 		if err != nil {

@@ -352,11 +352,16 @@ func (c *Client) Pull(ctx context.Context, cursor string, threads []string) (cor
 	}
 	for _, raw := range p.Data {
 		var it activityItem
-		if json.Unmarshal(raw, &it) != nil {
-			continue
-		}
 		var id string
-		if json.Unmarshal(it.ID, &id) != nil || id == "" {
+		if json.Unmarshal(raw, &it) != nil || json.Unmarshal(it.ID, &id) != nil || id == "" {
+			// Recorded as refused under whatever identifies it, so staff see it.
+			var loose struct {
+				Type string `json:"type"`
+				ID   any    `json:"id"`
+				Seq  any    `json:"seq"`
+			}
+			_ = json.Unmarshal(raw, &loose)
+			b.Malformed = append(b.Malformed, core.RemoteItem{Kind: "malformed", ID: fmt.Sprintf("%v/%v/%v", loose.Type, loose.ID, loose.Seq)})
 			continue
 		}
 		m := core.RemoteMember{ID: it.Member.ID, Name: it.Member.FirstName, NeighbourhoodID: it.Member.NeighbourhoodID}

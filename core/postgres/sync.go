@@ -30,11 +30,7 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 func (s *Store) DispatchEvents(ctx context.Context, connector string, backfill bool, limit int, fn func(tx pgx.Tx, events []core.Event) error) (int, error) {
 	var n int
 	err := s.inTx(ctx, "dispatch events", func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO sync_cursor (connector, last_txid, last_id)
-			SELECT $1, coalesce(e.txid, '0'), coalesce(e.id, 0) FROM (SELECT 1) one
-			LEFT JOIN (SELECT txid, id FROM event WHERE NOT $2 AND txid < pg_snapshot_xmin(pg_current_snapshot())
-				ORDER BY txid DESC, id DESC LIMIT 1) e ON true
-			ON CONFLICT DO NOTHING`, connector, backfill); err != nil {
+		if err := ensureCursor(ctx, tx, connector, backfill); err != nil {
 			return err
 		}
 		var lastTxid string
@@ -76,6 +72,23 @@ func (s *Store) DispatchEvents(ctx context.Context, connector string, backfill b
 		return err
 	})
 	return n, err
+}
+
+// EnsureCursor creates a connector's cursor if it has none: at the end of the
+// change log, or at its beginning with backfill. The engine calls it when it
+// starts, so that every change made after the start is delivered.
+func (s *Store) EnsureCursor(ctx context.Context, connector string, backfill bool) error {
+	return s.inTx(ctx, "create cursor", func(tx pgx.Tx) error { return ensureCursor(ctx, tx, connector, backfill) })
+}
+
+// ensureCursor: without backfill the cursor starts just before the oldest
+// transaction still running, so every change not yet committed at this moment
+// is delivered, and nothing committed before it.
+func ensureCursor(ctx context.Context, tx pgx.Tx, connector string, backfill bool) error {
+	_, err := tx.Exec(ctx, `INSERT INTO sync_cursor (connector, last_txid, last_id)
+		SELECT $1, CASE WHEN $2 THEN '0'::xid8 ELSE pg_snapshot_xmin(pg_current_snapshot()) END, 0
+		ON CONFLICT DO NOTHING`, connector, backfill)
+	return err
 }
 
 // RemoteRef is where a local item was published.
