@@ -149,7 +149,7 @@ type PullBatch struct {
 	Ideas     []RemoteIdea
 	Malformed []RemoteItem // entries that could not be read (recorded as refused)
 	Cursor    string       // give it to the next pull
-	More      bool   // more is waiting: pull again at once
+	More      bool         // more is waiting: pull again at once
 }
 
 // Connector is one external system. Implementations live under connectors/ and
