@@ -130,6 +130,14 @@ type RemoteIdea struct {
 	CreatedAt time.Time
 }
 
+// AreaShare is a connector's area (an app's neighbourhood) that intersects a
+// target: Share of the area lies in the target, Covered of the target lies in
+// the area (0 to 1 each).
+type AreaShare struct {
+	Connector, ID, Name string
+	Share, Covered      float64
+}
+
 // RemoteItem names a remote entry that could not be read.
 type RemoteItem struct {
 	Kind, ID string

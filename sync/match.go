@@ -82,6 +82,25 @@ func (c *matchCache) forget() {
 
 // match returns the remote areas an audience reaches; audiences of areas and
 // targets are cached for matchTTL (points, one idea each, are not).
+// TargetShares lists, for every connector with areas, those that intersect a
+// target and by how much.
+func (e *Engine) TargetShares(ctx context.Context, targetID int64) ([]core.AreaShare, error) {
+	var out []core.AreaShare
+	for name := range e.conns {
+		matches, err := e.match(ctx, name, audience{targetID: targetID})
+		if errors.Is(err, errNoRemoteAreas) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range matches {
+			out = append(out, core.AreaShare{Connector: name, ID: m.ID, Name: m.Name, Share: m.Share, Covered: m.Covered})
+		}
+	}
+	return out, nil
+}
+
 // TargetAreas lists the ids of the connector's areas that intersect a target.
 func (e *Engine) TargetAreas(ctx context.Context, connector string, targetID int64) ([]string, error) {
 	matches, err := e.match(ctx, connector, audience{targetID: targetID})

@@ -67,6 +67,8 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	admin.expect("GET", "/staff/sync", nil, 200, "Éléments importés</dt><dd>1</dd>")
+	// Staff see which of the app's neighbourhoods the demo survey's target reaches.
+	admin.expect("GET", "/staff/consultations/2", nil, 200, "Quartiers dans les applications", "Ettelbruck Est (Warken)", "Ettelbruck Ouest")
 
 	// A member logs in with the app (OpenID Connect, PKCE): the app says Anne
 	// lives in Ettelbruck Est, so she may answer the survey for verified

@@ -78,6 +78,7 @@ func loadPages() (*pages, error) {
 			return strings.ReplaceAll(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",") + " €"
 		},
 		"add": func(a, b int) int { return a + b },
+		"percent": func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + " %" },
 		"short": func(s string, n int) string {
 			if r := []rune(s); len(r) > n {
 				return string(r[:n-1]) + "…"

@@ -101,6 +101,9 @@ type SyncControl interface {
 	// TargetAreas lists the connector's areas (an app's neighbourhoods) that
 	// intersect a target.
 	TargetAreas(ctx context.Context, connector string, targetID int64) ([]string, error)
+	// TargetShares lists every connector's areas that intersect a target, and
+	// by how much.
+	TargetShares(ctx context.Context, targetID int64) ([]core.AreaShare, error)
 }
 
 // Server holds the routes and their shared state.

@@ -142,6 +142,13 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 			return
 		}
 		data["Audience"], data["Invited"] = len(audience), invited
+		if s.sync != nil {
+			if shares, err := s.sync.TargetShares(ctx, k.TargetID); err == nil {
+				data["AppAreas"] = shares
+			} else {
+				s.log.Warn("neighbourhoods of a target unknown", "err", err)
+			}
+		}
 		if q := searchQuery(c); q != "" && c.Query("reprint") != "" {
 			found, serr := s.store.SearchAddresses(ctx, q, 30)
 			if serr != nil {
