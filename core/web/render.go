@@ -77,7 +77,7 @@ func loadPages() (*pages, error) {
 		"euros": func(cents int64) string {
 			return strings.ReplaceAll(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",") + " €"
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":     func(a, b int) int { return a + b },
 		"percent": func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + " %" },
 		"short": func(s string, n int) string {
 			if r := []rune(s); len(r) > n {
