@@ -232,10 +232,19 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee("main", "2. Où manque-t-il un banc ?\n1 réponse(s)") // the tap on the map gave the point
 	w.checkAccessibility(axe)
 	w.screenshot("consultation-results")
-	for _, page := range []string{"/consultations", "/consultations/1/code?code=KM7TX-3RWCA"} {
+	for _, page := range []string{"/consultations", "/consultations/1/code?code=KM7TX-3RWCA", "/staff/sync", "/newsletters", "/account"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 	}
+	// A newsletter draft with its preview.
+	w.open(base + "/staff/newsletters")
+	w.checkAccessibility(axe)
+	w.typeInto("#subject", "Travaux rue de Warken")
+	w.typeInto("#body", "Les travaux commencent lundi. Merci de votre patience.")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Brouillon enregistré")
+	w.mustSee(".mail-preview", "Les travaux commencent lundi.")
+	w.checkAccessibility(axe)
 }
 
 func createStaff(t *testing.T, dbURL, email, password, role string) {
