@@ -48,6 +48,15 @@ func (cs *csrfSigner) check(cookie, token string, now time.Time) error {
 	return nil
 }
 
+// sign is an HMAC of payload under the installation's key, for one purpose
+// (a link that unsubscribes, a login in progress): a value signed for one
+// purpose is worthless for another.
+func (s *Server) sign(purpose, payload string) string {
+	mac := hmac.New(sha256.New, s.csrf.key)
+	mac.Write([]byte(purpose + "\x00" + payload))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
 // csrfToken returns a token for the visitor's forms, setting the cookie on first use.
 func (s *Server) csrfToken(c *gin.Context) string {
 	cookie, err := c.Cookie(cookieCSRF)

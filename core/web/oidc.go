@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
 	"strconv"
@@ -44,11 +43,7 @@ func (s *Server) sealFlow(f oidcFlow) string {
 	return payload + "|" + s.flowMAC(payload)
 }
 
-func (s *Server) flowMAC(payload string) string {
-	mac := hmac.New(sha256.New, s.csrf.key)
-	mac.Write([]byte("oidc\x00" + payload))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
-}
+func (s *Server) flowMAC(payload string) string { return s.sign("oidc", payload) }
 
 func (s *Server) openFlow(sealed string) (oidcFlow, bool) {
 	i := strings.LastIndexByte(sealed, '|')

@@ -2,8 +2,6 @@ package web
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,11 +21,7 @@ func (s *Server) unsubscribeToken(participantID int64, kind string) string {
 	return payload + "." + s.unsubscribeMAC(payload)
 }
 
-func (s *Server) unsubscribeMAC(payload string) string {
-	mac := hmac.New(sha256.New, s.csrf.key)
-	mac.Write([]byte("unsubscribe\x00" + payload))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
-}
+func (s *Server) unsubscribeMAC(payload string) string { return s.sign("unsubscribe", payload) }
 
 // checkUnsubscribeToken returns the participant and kind of a valid token.
 func (s *Server) checkUnsubscribeToken(token string) (int64, string, bool) {
