@@ -96,7 +96,8 @@ func (e *Engine) Dispatch(ctx context.Context) (int, error) {
 			}
 		}
 	}
-	return total, nil
+	n, err := e.dispatchWebhooks(ctx)
+	return total + n, err
 }
 
 // answered are the idea statuses that carry an official answer worth posting.

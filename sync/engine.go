@@ -36,6 +36,11 @@ type Options struct {
 	// Poll is how often the dispatcher looks at the change log when no
 	// notification woke it (notifications usually do, within milliseconds).
 	Poll time.Duration
+	// Webhooks delivers to the endpoints staff registered (nil: none).
+	Webhooks core.WebhookSender
+	// Notify tells staff that something needs them (an endpoint disabled):
+	// reason is a message key, detail what it is about.
+	Notify func(ctx context.Context, reason, detail string)
 	// RetryBase is the first retry's delay; each retry doubles it (default 1s).
 	RetryBase time.Duration
 	Now       func() time.Time
@@ -88,6 +93,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	river.AddWorker(workers, &pullWorker{e: e})
 	river.AddWorker(workers, &areasWorker{e: e})
 	river.AddWorker(workers, &scheduledWorker{e: e})
+	river.AddWorker(workers, &webhookWorker{e: e})
 	var periodic []*river.PeriodicJob
 	for _, c := range opts.Connectors {
 		name := c.Name()

@@ -63,6 +63,11 @@ type SyncConfig struct {
 	Workers int         `yaml:"workers"` // deliveries in flight at once
 	Council string      `yaml:"council"` // cron: the monthly council submission
 	Hoplr   HoplrConfig `yaml:"hoplr"`
+	// Webhooks: AllowPrivate lets endpoints on private and loopback addresses
+	// receive messages (an intranet); off, such addresses are refused.
+	Webhooks struct {
+		AllowPrivate bool `yaml:"allow_private"`
+	} `yaml:"webhooks"`
 }
 
 // HoplrConfig is the neighbourhood-app connector.

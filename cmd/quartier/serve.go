@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"quartier/connectors/webhook"
 	"quartier/core/mail"
 	"quartier/core/postgres"
 	"quartier/core/web"
@@ -173,13 +174,14 @@ func (e *commandEnv) serve(args []string) error {
 			}
 			return err
 		},
+		notify: func(ctx context.Context, reason, detail string) { handler.NotifyStaff(ctx, reason, detail) },
 	}, fakeApp)
 	if err != nil {
 		return err
 	}
 	handler, err = web.New(ctx, webCfg, web.Deps{
 		Store: store, Log: log, MailQueued: outbox.Poke, DevMailbox: mailbox, Sync: engine,
-		LoginProviders: loginProviders(cfg, fakeApp),
+		LoginProviders: loginProviders(cfg, fakeApp), WebhookSecret: webhook.SecretText,
 	})
 	if err != nil {
 		return err

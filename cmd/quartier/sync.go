@@ -14,15 +14,18 @@ import (
 	"quartier/connectors/hoplr"
 	"quartier/connectors/hoplr/fake"
 	"quartier/connectors/oidc"
+	"quartier/connectors/webhook"
 	"quartier/core/postgres"
 	"quartier/core/web"
 	datasync "quartier/sync"
 )
 
-// engineJobs are the platform's own scheduled work, run by the engine.
+// engineJobs are the platform's own scheduled work, run by the engine, and
+// how it tells staff that something needs them.
 type engineJobs struct {
 	followUp func(ctx context.Context) error // assignment and reminders, daily
 	council  func(ctx context.Context) error // the monthly submission
+	notify   func(ctx context.Context, reason, detail string)
 }
 
 // buildEngine assembles the sync engine from the configuration: connectors,
@@ -33,7 +36,8 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	if err != nil {
 		return nil, err
 	}
-	opts := datasync.Options{BaseURL: cfg.HTTP.PublicURL, Zone: zone, Workers: cfg.Sync.Workers}
+	opts := datasync.Options{BaseURL: cfg.HTTP.PublicURL, Zone: zone, Workers: cfg.Sync.Workers,
+		Webhooks: webhook.New(10*time.Second, cfg.Sync.Webhooks.AllowPrivate), Notify: jobs.notify}
 	if h := cfg.Sync.Hoplr; h.Enabled {
 		hc := hoplr.Config{BaseURL: h.BaseURL, ClientID: h.ClientID, Username: h.Username, Password: h.Password}
 		if h.BaseURL == "fake" {

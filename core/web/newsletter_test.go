@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"quartier/core"
 	"quartier/core/mail"
+	"quartier/core/web"
 )
 
 // deliverAll sends every queued mail through the real SMTP sender to a
@@ -200,4 +202,29 @@ func TestInvitationsGoOnceToResidentsOfTheTarget(t *testing.T) {
 		t.Fatalf("invited twice: %v", recipientsOf(again))
 	}
 	staff.get(builder).contains(t, "1 déjà invité(s)")
+}
+
+func TestStaffRegisterWebhooksAndSeeTheSecretOnce(t *testing.T) {
+	a := newApp(t, nil, func(d *web.Deps) { d.WebhookSecret = func(b []byte) string { return fmt.Sprintf("whsec_%x", b[:4]) } })
+	a.account("manager@commune.lu", core.RoleManager)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/webhooks")
+	r := staff.post("/staff/webhooks", url.Values{"url": {"ftp://intranet"}, "kinds": {"idea.created"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad URL: %d", r.status)
+	}
+	r.contains(t, "Donnez une adresse http(s)")
+	r = staff.post("/staff/webhooks", url.Values{"url": {"https://site.commune.lu/hooks/quartier"}, "kinds": {"idea.created", "project.published"}})
+	if r.status != http.StatusCreated || !strings.Contains(r.body, `id="new-secret" class="token" readonly value="whsec_`) {
+		t.Fatalf("create: %d\n%.2000s", r.status, r.body)
+	}
+	page := staff.get("/staff/webhooks")
+	page.contains(t, "https://site.commune.lu/hooks/quartier", "idea.created project.published")
+	if strings.Contains(page.body, "whsec_") {
+		t.Fatal("the secret is shown again")
+	}
+	if r := a.browser().get("/staff/webhooks"); r.status != http.StatusSeeOther && r.status != http.StatusForbidden && r.status != http.StatusUnauthorized {
+		t.Fatalf("anonymous: %d", r.status)
+	}
 }

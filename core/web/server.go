@@ -90,6 +90,8 @@ type Deps struct {
 	Sync       SyncControl // the sync engine; nil when the process runs none
 	// LoginProviders are the OpenID Connect providers residents may sign in with.
 	LoginProviders []LoginProvider
+	// WebhookSecret shows a webhook secret as receivers configure it.
+	WebhookSecret WebhookSecretText
 }
 
 // SyncControl is what staff pages need of the sync engine.
@@ -129,6 +131,8 @@ type Server struct {
 	members   targetMembers
 	sync      SyncControl
 	providers []LoginProvider
+	// secretText writes a webhook secret for receivers.
+	secretText WebhookSecretText
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
 }
@@ -174,6 +178,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	}
 	s.sync = deps.Sync
 	s.providers = deps.LoginProviders
+	s.secretText = deps.WebhookSecret
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
 	s.memLimits = newMemLimiter()
 	s.micro = newMicroCache(time.Second)
@@ -333,6 +338,9 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.GET("/flyers/:run", s.staffFlyerRun)
 	geoStaff.GET("/flyers/:run/pdf", s.staffFlyerPDF)
 	geoStaff.GET("/sync", s.staffSync)
+	geoStaff.GET("/webhooks", s.staffWebhooks)
+	geoStaff.POST("/webhooks", s.staffCreateWebhook)
+	geoStaff.POST("/webhooks/:id", s.staffWebhookAction)
 	geoStaff.POST("/sync/jobs/:job", s.staffSyncJob)
 	geoStaff.POST("/sync/connectors/:name/pull", s.staffSyncPull)
 	geoStaff.GET("/projects", s.staffProjects)
