@@ -136,6 +136,7 @@ func (s *Server) consultationPage(c *gin.Context, status int, k core.Consultatio
 	data := map[string]any{
 		"C": k, "Phase": string(k.PhaseAt(s.now())), "Eligibility": elig, "Questions": questionViews(k.Questions, answers),
 		"Saved": saved, "ResultsVisible": k.ResultsVisibleAt(s.now()) || isManager(c), "Center": center,
+		"Meta": s.metaOf(k.Title, k.Description, "/consultations/"+strconv.FormatInt(k.ID, 10), ""),
 	}
 	if k.ProjectID != 0 {
 		if p, err := s.store.Project(ctx, k.ProjectID); err == nil {

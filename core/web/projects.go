@@ -144,7 +144,7 @@ func (s *Server) project(c *gin.Context) {
 	s.render(c, http.StatusOK, "project", map[string]any{
 		"Project": p, "Ideas": ideas, "Pager": newPager(c, page, total), "Updates": updates, "Following": following,
 		"Areas": areas, "CurrentPhase": current, "HasCurrentPhase": hasCurrent, "Sort": c.Query("sort"), "Debates": debates, "Images": images,
-		"Surveys": surveys, "Polls": polls,
+		"Surveys": surveys, "Polls": polls, "Meta": s.metaOf(p.Title, p.Summary, "/projects/"+strconv.FormatInt(p.ID, 10), firstImage(images)),
 	})
 }
 
@@ -331,4 +331,12 @@ func (s *Server) staffPostUpdate(c *gin.Context) {
 	}
 	s.mailPoke()
 	s.redirectWithFlash(c, "/staff/projects/"+strconv.FormatInt(p.ID, 10)+"/edit", "flash.update_posted")
+}
+
+// firstImage is the path of a project's first image, for link previews.
+func firstImage(images []postgres.ProjectImageRef) string {
+	if len(images) == 0 {
+		return ""
+	}
+	return "/images/" + strconv.FormatInt(images[0].ID, 10)
 }

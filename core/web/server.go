@@ -230,6 +230,17 @@ func (s *Server) routes() (*gin.Engine, error) {
 	r.POST("/unsubscribe", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.unsubscribe)
 	h := r.Group("/", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
 	h.GET("/", s.home)
+	h.GET("/feed.atom", func(c *gin.Context) {
+		c.Params = append(c.Params, gin.Param{Key: "format", Value: "feed.atom"})
+		s.platformFeed(c)
+	})
+	h.GET("/feed.rss", func(c *gin.Context) {
+		c.Params = append(c.Params, gin.Param{Key: "format", Value: "feed.rss"})
+		s.platformFeed(c)
+	})
+	h.GET("/areas/:id/:format", s.areaFeed)
+	h.GET("/ideas.geojson", s.ideasGeoJSON)
+	h.GET("/consultations/:id/target.geojson", s.consultationTarget)
 	h.POST("/language", s.setLanguage)
 	h.GET("/register", s.registerForm)
 	h.POST("/register", s.register)

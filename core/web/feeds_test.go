@@ -1,0 +1,91 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mmcdole/gofeed"
+
+	"quartier/core"
+)
+
+// The open feeds parse in a real feed reader library, carry what is new, and
+// public pages describe themselves to link previews.
+func TestOpenFeedsParseAndPagesPreview(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/projects/new")
+	r := staff.post("/staff/projects", url.Values{"title": {"Parc de Warken"}, "summary": {"Un parc pour le quartier & ses enfants"}, "body": {"<p>Texte</p>"}})
+	project := regexp.MustCompile(`/staff/projects/(\d+)/edit`).FindStringSubmatch(r.header.Get("Location"))[1]
+	staff.get("/staff/projects/" + project + "/edit")
+	staff.post("/staff/projects/"+project+"/status", url.Values{"status": {"published"}})
+	staff.get("/projects/" + project)
+	staff.post("/staff/projects/"+project+"/updates", url.Values{"update_title": {"Chantier ouvert"}, "update_body": {"<p>Les travaux <b>commencent</b>.</p>"}})
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Un banc à Ettelbruck"}, "body": {"Devant la gare, à l'ombre."}, "lat": {"49.8470"}, "lon": {"6.1040"}})
+
+	parser := gofeed.NewParser()
+	parse := func(path string) *gofeed.Feed {
+		t.Helper()
+		res := a.browser().get(path)
+		if res.status != http.StatusOK {
+			t.Fatalf("%s: %d", path, res.status)
+		}
+		f, err := parser.ParseString(res.body)
+		if err != nil {
+			t.Fatalf("%s does not parse: %v\n%.500s", path, err, res.body)
+		}
+		return f
+	}
+	for _, path := range []string{"/feed.atom", "/feed.rss"} {
+		f := parse(path)
+		var titles []string
+		for _, it := range f.Items {
+			titles = append(titles, it.Title)
+		}
+		if len(f.Items) != 2 || !strings.Contains(strings.Join(titles, "|"), "Parc de Warken : Chantier ouvert") || !strings.Contains(strings.Join(titles, "|"), "Un banc à Ettelbruck") {
+			t.Fatalf("%s items %v", path, titles)
+		}
+	}
+	if f := parse("/projects/" + project + "/feed.atom"); len(f.Items) != 1 {
+		t.Fatalf("project feed: %d items", len(f.Items))
+	}
+	areas, _ := a.store.Areas(ctx)
+	var ettelbruck, luxembourg string
+	for _, ar := range areas {
+		switch ar.Name {
+		case "Ettelbruck":
+			ettelbruck = itoa(ar.ID)
+		case "Luxembourg":
+			luxembourg = itoa(ar.ID)
+		}
+	}
+	if f := parse("/areas/" + ettelbruck + "/feed.rss"); len(f.Items) != 1 || f.Items[0].Title != "Un banc à Ettelbruck" || f.Title != "Ettelbruck · Quartier" {
+		t.Fatalf("area feed: %+v", f)
+	}
+	if f := parse("/areas/" + luxembourg + "/feed.atom"); len(f.Items) != 0 {
+		t.Fatalf("an idea of Ettelbruck in Luxembourg's feed: %d", len(f.Items))
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	g := a.browser().get("/ideas.geojson")
+	if json.Unmarshal([]byte(g.body), &fc) != nil || len(fc.Features) != 1 || g.header.Get("Content-Type") != "application/geo+json" {
+		t.Fatalf("ideas.geojson: %s", g.body)
+	}
+	page := a.browser().get("/projects/" + project)
+	page.contains(t, `<meta property="og:title" content="Parc de Warken">`, `content="Un parc pour le quartier &amp; ses enfants"`,
+		`<meta name="twitter:card" content="summary">`, "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Flocalhost%2Fprojects%2F"+project)
+}
