@@ -138,6 +138,11 @@ type AreaShare struct {
 	Share, Covered      float64
 }
 
+// Counts are the reactions to one post on a network.
+type Counts struct {
+	Likes, Shares, Replies int
+}
+
 // RemoteItem names a remote entry that could not be read.
 type RemoteItem struct {
 	Kind, ID string
@@ -156,6 +161,8 @@ type PullBatch struct {
 	Reactions []RemoteReaction
 	Ideas     []RemoteIdea
 	Malformed []RemoteItem // entries that could not be read (recorded as refused)
+	// Counts are the reactions to the commune's posts (by remote id), for staff.
+	Counts map[string]Counts
 	Cursor    string       // give it to the next pull
 	More      bool         // more is waiting: pull again at once
 }
@@ -189,6 +196,15 @@ type ConnectorStatus struct {
 	Waiting   int // deliveries queued or waiting for a retry
 	Failed    []FailedDelivery
 	Refused   []RefusedImport
+	Posts     []PostCounts // the latest posts with their reactions
+}
+
+// PostCounts is one published item and the reactions to it.
+type PostCounts struct {
+	Entity  string
+	LocalID int64
+	URL     string
+	Counts
 }
 
 // FailedDelivery is a delivery that stopped: it will not be retried unless

@@ -129,10 +129,14 @@ func (w *world) engine(edit func(*Options)) *Engine {
 		defer cancel()
 		_ = e.Stop(stop)
 	})
-	w.eventually("the neighbourhoods are pulled at start", 30*time.Second, func() bool {
-		a, _ := w.store.RemoteAreas(ctx, "hoplr")
-		return len(a) == 3
-	})
+	for _, c := range opts.Connectors {
+		if c.AreasSpec != "" {
+			w.eventually("the neighbourhoods are pulled at start", 30*time.Second, func() bool {
+				a, _ := w.store.RemoteAreas(ctx, c.Name())
+				return len(a) == 3
+			})
+		}
+	}
 	return e
 }
 

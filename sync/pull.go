@@ -73,6 +73,9 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 		if err := e.importBatch(ctx, c, threads, batch, &rep); err != nil {
 			return rep, err
 		}
+		if err := e.store.SaveCounts(ctx, connector, batch.Counts); err != nil {
+			return rep, err
+		}
 		cursor = batch.Cursor
 		if err := e.store.SavePullCursor(ctx, connector, cursor); err != nil {
 			return rep, err

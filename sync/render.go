@@ -80,6 +80,10 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.P
 	default:
 		return p, false, nil
 	}
+	if c.AreasSpec == "" { // an account on a network: no neighbourhoods to choose
+		p.Everywhere = true
+		return p, true, nil
+	}
 	areas, everywhere, err := e.audienceAreas(ctx, c.Name(), where)
 	if err != nil {
 		return p, false, err

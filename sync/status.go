@@ -39,6 +39,9 @@ func (e *Engine) Status(ctx context.Context) ([]core.ConnectorStatus, error) {
 				st.NextPull = sched.Next(e.now())
 			}
 		}
+		if st.Posts, err = e.store.PostCounts(ctx, name, 20); err != nil {
+			return nil, err
+		}
 		for _, r := range f.LastRejected {
 			st.Refused = append(st.Refused, core.RefusedImport{Kind: r.Kind, RemoteID: r.RemoteID, Reason: r.Reason, At: r.At})
 		}

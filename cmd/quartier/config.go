@@ -60,14 +60,26 @@ func (p ProviderConfig) secretVar() string {
 
 // SyncConfig configures the sync engine and its connectors.
 type SyncConfig struct {
-	Workers int         `yaml:"workers"` // deliveries in flight at once
-	Council string      `yaml:"council"` // cron: the monthly council submission
-	Hoplr   HoplrConfig `yaml:"hoplr"`
+	Workers  int            `yaml:"workers"` // deliveries in flight at once
+	Council  string         `yaml:"council"` // cron: the monthly council submission
+	Hoplr    HoplrConfig    `yaml:"hoplr"`
+	Mastodon MastodonConfig `yaml:"mastodon"`
 	// Webhooks: AllowPrivate lets endpoints on private and loopback addresses
 	// receive messages (an intranet); off, such addresses are refused.
 	Webhooks struct {
 		AllowPrivate bool `yaml:"allow_private"`
 	} `yaml:"webhooks"`
+}
+
+// MastodonConfig is the commune's Mastodon account.
+type MastodonConfig struct {
+	Enabled  bool     `yaml:"enabled"`
+	BaseURL  string   `yaml:"base_url"` // https://social.example.lu
+	Token    string   `yaml:"-"`        // QUARTIER_MASTODON_TOKEN only
+	Language string   `yaml:"language"`
+	Kinds    []string `yaml:"kinds"`    // project_update, consultation, poll, answer
+	Template string   `yaml:"template"` // {title}, {body}, {url}
+	Pull     string   `yaml:"pull"`
 }
 
 // HoplrConfig is the neighbourhood-app connector.
@@ -196,6 +208,10 @@ func defaultConfig() Config {
 	c.Sync.Council = "0 8 1 * *"
 	c.Sync.Hoplr.Pull = "*/5 * * * *"
 	c.Sync.Hoplr.Areas = "0 3 * * *"
+	c.Sync.Mastodon.Language = "fr"
+	c.Sync.Mastodon.Kinds = []string{"project_update", "consultation", "answer"}
+	c.Sync.Mastodon.Template = "{title}\n\n{body}\n\n{url}"
+	c.Sync.Mastodon.Pull = "*/15 * * * *"
 	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
 	c.Mail.DevCatcher = "127.0.0.1:2525"
 	c.Mail.SMTP.Host = "127.0.0.1"
@@ -250,6 +266,7 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	cfg.Database.URL = getenv("DATABASE_URL")
 	cfg.Mail.SMTP.Password = getenv("QUARTIER_SMTP_PASSWORD")
 	cfg.Sync.Hoplr.Password = getenv("QUARTIER_HOPLR_PASSWORD")
+	cfg.Sync.Mastodon.Token = getenv("QUARTIER_MASTODON_TOKEN")
 	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
 		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
 	}
@@ -356,6 +373,21 @@ func (c Config) validate() error {
 			add("login.providers %s needs label, client_id and %s", p.Name, p.secretVar())
 		}
 		seen[p.Name] = true
+	}
+	if m := c.Sync.Mastodon; m.Enabled {
+		if !strings.HasPrefix(m.BaseURL, "https://") || m.Token == "" {
+			add("sync.mastodon needs an https base_url and QUARTIER_MASTODON_TOKEN")
+		}
+		for _, k := range m.Kinds {
+			switch core.PublicationKind(k) {
+			case core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubAnswer:
+			default:
+				add("sync.mastodon.kinds: %q is not project_update, consultation, poll or answer", k)
+			}
+		}
+		if _, err := datasync.ParseSchedule(m.Pull, time.UTC); err != nil {
+			add("sync.mastodon.pull: %v", err)
+		}
 	}
 	if h := c.Sync.Hoplr; h.Enabled {
 		switch {

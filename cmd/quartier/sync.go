@@ -13,8 +13,10 @@ import (
 
 	"quartier/connectors/hoplr"
 	"quartier/connectors/hoplr/fake"
+	"quartier/connectors/mastodon"
 	"quartier/connectors/oidc"
 	"quartier/connectors/webhook"
+	"quartier/core"
 	"quartier/core/postgres"
 	"quartier/core/web"
 	datasync "quartier/sync"
@@ -46,6 +48,14 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 		// The fake app starts empty at each start: it gets the whole history.
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: hoplr.New(hc), PullSpec: h.Pull, AreasSpec: h.Areas,
 			Backfill: h.BaseURL == "fake"})
+	}
+	if m := cfg.Sync.Mastodon; m.Enabled {
+		var kinds []core.PublicationKind
+		for _, k := range m.Kinds {
+			kinds = append(kinds, core.PublicationKind(k))
+		}
+		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: mastodon.New(mastodon.Config{BaseURL: m.BaseURL, Token: m.Token,
+			Language: m.Language, Kinds: kinds, Template: m.Template}), PullSpec: m.Pull})
 	}
 	if jobs.followUp != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "followup", Spec: fmt.Sprintf("0 %d * * *", cfg.FollowUp.ReminderHour), Run: jobs.followUp})

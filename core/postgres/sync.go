@@ -541,3 +541,30 @@ func (s *Store) RecentProjectUpdates(ctx context.Context, limit int) ([]core.Pro
 	}
 	return updates, titles, wrapDB("read recent updates", rows.Err())
 }
+
+// SaveCounts records the reactions to a connector's posts (by remote id).
+func (s *Store) SaveCounts(ctx context.Context, connector string, counts map[string]core.Counts) error {
+	if len(counts) == 0 {
+		return nil
+	}
+	batch := &pgx.Batch{}
+	for id, c := range counts {
+		batch.Queue(`UPDATE remote_ref SET likes = $3, shares = $4, replies = $5 WHERE connector = $1 AND remote_id = $2`,
+			connector, id, c.Likes, c.Shares, c.Replies)
+	}
+	return wrapDB("save counts", s.pool.SendBatch(ctx, batch).Close())
+}
+
+// PostCounts lists a connector's latest posts with their reactions.
+func (s *Store) PostCounts(ctx context.Context, connector string, limit int) ([]core.PostCounts, error) {
+	rows, err := s.pool.Query(ctx, `SELECT entity, local_id, remote_url, likes, shares, replies FROM remote_ref
+		WHERE connector = $1 ORDER BY updated_at DESC LIMIT $2`, connector, limit)
+	if err != nil {
+		return nil, wrapDB("read post counts", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.PostCounts, error) {
+		var p core.PostCounts
+		return p, row.Scan(&p.Entity, &p.LocalID, &p.URL, &p.Likes, &p.Shares, &p.Replies)
+	})
+	return out, wrapDB("read post counts", err)
+}

@@ -1,0 +1,238 @@
+// Package fake is a stand-in for a Mastodon instance, following the API's
+// documentation (and ../shared/specs/mastodon-openapi-schema.json, which its
+// tests check its answers against): bearer tokens, POST /api/v1/statuses with
+// Idempotency-Key (a repeat within an hour returns the first status), statuses
+// and their context, {"error": "..."} bodies, X-RateLimit-* headers (the reset
+// as an ISO 8601 time) and 429.
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is the fake instance. Favourite, Boost and Reply are what other
+// people on the network do.
+type Server struct {
+	Token     string
+	RateLimit int // requests per 5 minutes; 0: none
+
+	mu       sync.Mutex
+	seq      int64
+	statuses map[string]*status
+	order    []string
+	keys     map[string]keyed
+	window   time.Time
+	count    int
+	Bodies   [][]byte // the request bodies of POST /api/v1/statuses, for spec checks
+}
+
+type keyed struct {
+	id string
+	at time.Time
+}
+
+type status struct {
+	ID, Content, InReplyTo, Visibility, Language string
+	Account                                      string
+	CreatedAt                                    time.Time
+	Favourites, Reblogs                          int
+}
+
+// New makes an instance where token is the commune's access token.
+func New(token string) *Server {
+	return &Server{Token: token, statuses: map[string]*status{}, keys: map[string]keyed{}}
+}
+
+func (s *Server) add(st *status) *status {
+	s.seq++
+	st.ID = strconv.FormatInt(110000000000000000+s.seq, 10)
+	st.CreatedAt = time.Now().UTC()
+	s.statuses[st.ID] = st
+	s.order = append(s.order, st.ID)
+	return st
+}
+
+// Favourite and Boost count reactions to a status.
+func (s *Server) Favourite(id string) { s.mu.Lock(); s.statuses[id].Favourites++; s.mu.Unlock() }
+
+// Boost is a reblog of a status.
+func (s *Server) Boost(id string) { s.mu.Lock(); s.statuses[id].Reblogs++; s.mu.Unlock() }
+
+// Reply posts a reply by another account and returns its id.
+func (s *Server) Reply(id, account, html string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.add(&status{Content: html, InReplyTo: id, Visibility: "public", Account: account}).ID
+}
+
+// Posted returns the commune's statuses' texts, in order.
+func (s *Server) Posted() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, id := range s.order {
+		if st := s.statuses[id]; st.Account == "commune" {
+			out = append(out, st.Content)
+		}
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func apiError(w http.ResponseWriter, status int, msg string) { writeJSON(w, status, map[string]string{"error": msg}) }
+
+// ServeHTTP routes the three endpoints Quartier uses.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Header.Get("Authorization") != "Bearer "+s.Token {
+		apiError(w, http.StatusUnauthorized, "The access token is invalid")
+		return
+	}
+	if !s.admit(w) {
+		return
+	}
+	path := strings.TrimPrefix(r.URL.Path, "/api/v1/statuses")
+	switch {
+	case r.Method == http.MethodPost && path == "":
+		s.post(w, r)
+	case r.Method == http.MethodGet && strings.HasSuffix(path, "/context"):
+		s.context(w, strings.Trim(strings.TrimSuffix(path, "/context"), "/"))
+	case r.Method == http.MethodGet && path != "":
+		s.get(w, strings.Trim(path, "/"))
+	default:
+		apiError(w, http.StatusNotFound, "Record not found")
+	}
+}
+
+// admit counts requests in a 5-minute window, as instances do per token.
+func (s *Server) admit(w http.ResponseWriter) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UTC()
+	if now.Sub(s.window) >= 5*time.Minute {
+		s.window, s.count = now, 0
+	}
+	s.count++
+	if s.RateLimit == 0 {
+		return true
+	}
+	reset := s.window.Add(5 * time.Minute)
+	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(s.RateLimit))
+	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, s.RateLimit-s.count)))
+	w.Header().Set("X-RateLimit-Reset", reset.Format("2006-01-02T15:04:05.000Z"))
+	if s.count > s.RateLimit {
+		apiError(w, http.StatusTooManyRequests, "Too many requests")
+		return false
+	}
+	return true
+}
+
+func (s *Server) post(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	var in struct {
+		Status      string `json:"status"`
+		Visibility  string `json:"visibility"`
+		Language    string `json:"language"`
+		InReplyToID string `json:"in_reply_to_id"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		apiError(w, http.StatusBadRequest, "Invalid JSON")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Bodies = append(s.Bodies, body)
+	key := r.Header.Get("Idempotency-Key")
+	if k, ok := s.keys[key]; ok && key != "" && time.Since(k.at) < time.Hour {
+		writeJSON(w, http.StatusOK, s.json(s.statuses[k.id]))
+		return
+	}
+	switch {
+	case strings.TrimSpace(in.Status) == "":
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: Text can't be blank")
+		return
+	case len([]rune(in.Status)) > 500:
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: Text character limit of 500 exceeded")
+		return
+	case in.InReplyToID != "" && s.statuses[in.InReplyToID] == nil:
+		apiError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	st := s.add(&status{Content: in.Status, InReplyTo: in.InReplyToID, Visibility: in.Visibility, Language: in.Language, Account: "commune"})
+	if key != "" {
+		s.keys[key] = keyed{st.ID, time.Now()}
+	}
+	writeJSON(w, http.StatusOK, s.json(st))
+}
+
+func (s *Server) get(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.statuses[id]
+	if !ok {
+		apiError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.json(st))
+}
+
+func (s *Server) context(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.statuses[id]; !ok {
+		apiError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	descendants := []map[string]any{}
+	for _, sid := range s.order {
+		if st := s.statuses[sid]; st.InReplyTo == id {
+			descendants = append(descendants, s.json(st))
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ancestors": []any{}, "descendants": descendants})
+}
+
+// json renders a status as the API does (every required field of Status and
+// Account present).
+func (s *Server) json(st *status) map[string]any {
+	replies := 0
+	for _, other := range s.statuses {
+		if other.InReplyTo == st.ID {
+			replies++
+		}
+	}
+	content := st.Content
+	if st.Account == "commune" && !strings.HasPrefix(content, "<p>") {
+		content = "<p>" + strings.ReplaceAll(content, "\n", "<br>") + "</p>"
+	}
+	var inReply any
+	if st.InReplyTo != "" {
+		inReply = st.InReplyTo
+	}
+	created := st.CreatedAt.Format("2006-01-02T15:04:05.000Z")
+	acct := map[string]any{"id": "1", "username": st.Account, "acct": st.Account, "display_name": strings.ToUpper(st.Account[:1]) + st.Account[1:],
+		"locked": false, "bot": st.Account == "commune", "group": false, "indexable": true, "created_at": "2024-01-01T00:00:00.000Z",
+		"note": "", "uri": "https://social.example.lu/users/" + st.Account, "avatar": "https://social.example.lu/avatars/original/missing.png",
+		"avatar_static": "https://social.example.lu/avatars/original/missing.png", "header": "https://social.example.lu/headers/original/missing.png",
+		"header_static": "https://social.example.lu/headers/original/missing.png", "followers_count": 0, "following_count": 0,
+		"statuses_count": 1, "emojis": []any{}, "fields": []any{}}
+	if st.Account != "commune" {
+		acct["id"] = fmt.Sprint(len(st.Account) + 100)
+	}
+	return map[string]any{"id": st.ID, "uri": "https://social.example.lu/users/" + st.Account + "/statuses/" + st.ID,
+		"url": "https://social.example.lu/@" + st.Account + "/" + st.ID, "created_at": created, "account": acct, "content": content,
+		"visibility": "public", "sensitive": false, "spoiler_text": "", "media_attachments": []any{}, "mentions": []any{}, "tags": []any{},
+		"emojis": []any{}, "reblogs_count": st.Reblogs, "favourites_count": st.Favourites, "replies_count": replies,
+		"in_reply_to_id": inReply, "language": st.Language}
+}

@@ -1,0 +1,201 @@
+// Package mastodon publishes to a Mastodon account (the commune's) and brings
+// back replies and the counts of favourites, boosts and replies. It follows
+// Mastodon's REST API: POST /api/v1/statuses with an Idempotency-Key,
+// GET /api/v1/statuses/:id and /context, a bearer token, X-RateLimit-* headers.
+package mastodon
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"quartier/core"
+)
+
+// Config is the commune's account on an instance.
+type Config struct {
+	Name     string // connector key; "mastodon" when empty
+	BaseURL  string // https://social.example.lu
+	Token    string // an access token with write:statuses and read:statuses
+	Language string // ISO 639-1 of the posts, e.g. "fr"
+	Kinds    []core.PublicationKind
+	Template string // "{title}", "{body}", "{url}"; default "{title}\n\n{body}\n\n{url}"
+	Timeout  time.Duration
+}
+
+// Client is the connector.
+type Client struct {
+	cfg  Config
+	http *resty.Client
+}
+
+// New makes a client.
+func New(cfg Config) *Client {
+	if cfg.Name == "" {
+		cfg.Name = "mastodon"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.Template == "" {
+		cfg.Template = "{title}\n\n{body}\n\n{url}"
+	}
+	if len(cfg.Kinds) == 0 {
+		cfg.Kinds = []core.PublicationKind{core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubAnswer}
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = 32
+	h := resty.New().SetTransport(transport).SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).SetTimeout(cfg.Timeout).
+		SetAuthToken(cfg.Token).SetHeader("Accept", "application/json").SetRetryCount(0)
+	return &Client{cfg: cfg, http: h}
+}
+
+// Name implements core.Connector.
+func (c *Client) Name() string { return c.cfg.Name }
+
+// Accepts implements core.Connector: the kinds staff chose for this account.
+func (c *Client) Accepts(k core.PublicationKind) bool {
+	for _, want := range c.cfg.Kinds {
+		if want == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Areas implements core.Connector: an account has no neighbourhoods.
+func (c *Client) Areas(context.Context) ([]core.RemoteArea, error) { return nil, nil }
+
+// maxChars is a status's length limit on a default instance.
+const maxChars = 500
+
+// Text fills the template, shortening the body so that the status fits (the
+// link always stays whole: instances count it as 23 characters, we count it
+// whole to be safe).
+func (c *Client) Text(p core.Publication) string {
+	fill := func(body string) string {
+		return strings.NewReplacer("{title}", p.Title, "{body}", body, "{url}", p.URL).Replace(c.cfg.Template)
+	}
+	text, body := fill(p.Body), []rune(p.Body)
+	for len([]rune(text)) > maxChars && len(body) > 0 {
+		cut := max(0, len(body)-(len([]rune(text))-maxChars)-1)
+		body = body[:cut]
+		text = fill(strings.TrimSpace(string(body)) + "…")
+	}
+	return text
+}
+
+// statusOut is the JSON body of POST /api/v1/statuses (TextStatus).
+type statusOut struct {
+	Status      string `json:"status"`
+	Visibility  string `json:"visibility"`
+	Language    string `json:"language,omitempty"`
+	InReplyToID string `json:"in_reply_to_id,omitempty"`
+}
+
+// Status is what Quartier reads of a Mastodon status.
+type Status struct {
+	ID              string `json:"id"`
+	URL             string `json:"url"`
+	InReplyToID     string `json:"in_reply_to_id"`
+	Content         string `json:"content"`
+	CreatedAt       string `json:"created_at"`
+	FavouritesCount int    `json:"favourites_count"`
+	ReblogsCount    int    `json:"reblogs_count"`
+	RepliesCount    int    `json:"replies_count"`
+	Account         struct {
+		ID          string `json:"id"`
+		Acct        string `json:"acct"`
+		DisplayName string `json:"display_name"`
+	} `json:"account"`
+}
+
+// Body is the request body of a publication (exported for the spec test).
+func (c *Client) Body(p core.Publication) any {
+	return statusOut{Status: c.Text(p), Visibility: "public", Language: c.cfg.Language, InReplyToID: p.ReplyTo}
+}
+
+// Publish implements core.Connector. The Idempotency-Key makes a retry
+// within an hour return the first status instead of posting twice.
+func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Published, error) {
+	var st Status
+	res, err := c.http.R().SetContext(ctx).SetHeader("Idempotency-Key", p.IdempotencyKey).SetHeader("Content-Type", "application/json").
+		SetBody(c.Body(p)).SetResult(&st).Post("/api/v1/statuses")
+	if err := outcome(res, err); err != nil {
+		return core.Published{}, err
+	}
+	return core.Published{RemoteID: st.ID, URL: st.URL}, nil
+}
+
+// Pull implements core.Connector: for each of the commune's statuses, its
+// counts and its replies (descendants in the context; Mastodon has no feed of
+// replies to an account, so each thread is read). The cursor is unused.
+func (c *Client) Pull(ctx context.Context, cursor string, threads []string) (core.PullBatch, error) {
+	b := core.PullBatch{Cursor: cursor, Counts: map[string]core.Counts{}}
+	for _, id := range threads {
+		var st Status
+		res, err := c.http.R().SetContext(ctx).SetResult(&st).Get("/api/v1/statuses/" + id)
+		if err := outcome(res, err); err != nil {
+			if re, ok := core.AsRemoteError(err); ok && re.Status == http.StatusNotFound {
+				continue // deleted on the instance
+			}
+			return b, err
+		}
+		b.Counts[id] = core.Counts{Likes: st.FavouritesCount, Shares: st.ReblogsCount, Replies: st.RepliesCount}
+		if st.RepliesCount == 0 {
+			continue
+		}
+		var ctxt struct {
+			Descendants []Status `json:"descendants"`
+		}
+		res, err = c.http.R().SetContext(ctx).SetResult(&ctxt).Get("/api/v1/statuses/" + id + "/context")
+		if err := outcome(res, err); err != nil {
+			return b, err
+		}
+		for _, d := range ctxt.Descendants {
+			if d.InReplyToID != id {
+				continue // replies to replies stay on Mastodon
+			}
+			at, _ := time.Parse(time.RFC3339, d.CreatedAt)
+			b.Comments = append(b.Comments, core.RemoteComment{ID: d.ID, ThreadID: id, Body: d.Content, CreatedAt: at,
+				Member: core.RemoteMember{ID: d.Account.ID, Name: d.Account.DisplayName}})
+		}
+	}
+	return b, nil
+}
+
+// outcome reads an answer: Mastodon errors are {"error": "..."}; 429 waits
+// for X-RateLimit-Reset; 4xx other than 408 and 429 will not heal.
+func outcome(res *resty.Response, err error) error {
+	if err != nil {
+		return &core.RemoteError{Message: err.Error()}
+	}
+	if !res.IsError() {
+		return nil
+	}
+	re := &core.RemoteError{Status: res.StatusCode(), Message: http.StatusText(res.StatusCode())}
+	var body struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(res.Body(), &body) == nil && body.Error != "" {
+		re.Message = body.Error
+	}
+	switch s := res.StatusCode(); {
+	case s == http.StatusTooManyRequests:
+		re.RetryAfter = time.Minute
+		if reset, err := time.Parse(time.RFC3339Nano, res.Header().Get("X-RateLimit-Reset")); err == nil {
+			re.RetryAfter = time.Until(reset) + time.Second
+		} else if s, err := strconv.Atoi(res.Header().Get("Retry-After")); err == nil {
+			re.RetryAfter = time.Duration(s) * time.Second
+		}
+	case s >= 400 && s < 500 && s != http.StatusRequestTimeout:
+		re.Permanent = true
+	}
+	return fmt.Errorf("mastodon: %w", re)
+}

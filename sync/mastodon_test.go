@@ -1,0 +1,54 @@
+package sync
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/connectors/mastodon"
+	mfake "quartier/connectors/mastodon/fake"
+	"quartier/core"
+)
+
+// A network account (no neighbourhoods): the official answer to an idea is
+// posted once, a reply to it becomes a comment on the idea, and the counts of
+// favourites and boosts reach the staff's status.
+func TestAnswerPostedToMastodonAndRepliesComeBack(t *testing.T) {
+	w := newWorld(t)
+	inst := mfake.New("t0ken")
+	srv := httptest.NewServer(inst)
+	t.Cleanup(srv.Close)
+	c := mastodon.New(mastodon.Config{BaseURL: srv.URL, Token: "t0ken", Language: "fr"})
+	e := w.engine(func(o *Options) { o.Connectors = []Connector{{Connector: c}} })
+
+	in, _ := core.IdeaInput{Title: "Un banc devant l'école", Body: "Les parents attendent debout."}.Normalize()
+	idea, err := w.store.CreateIdea(ctx, w.staff, in, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := core.Decision{Status: core.IdeaFeasible, Answer: "Un banc sera installé en mars."}.Check(core.IdeaSubmitted)
+	if err := w.store.Decide(ctx, w.staff, idea, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the answer is posted", 30*time.Second, func() bool { return len(inst.Posted()) == 1 })
+	if p := inst.Posted()[0]; !strings.Contains(p, "Un banc sera installé en mars.") || !strings.Contains(p, "/ideas/") {
+		t.Fatalf("status %q", p)
+	}
+	ref, _, _ := w.store.RemoteRefOf(ctx, "mastodon", core.EntityIdea, idea)
+	inst.Favourite(ref.RemoteID)
+	inst.Favourite(ref.RemoteID)
+	inst.Boost(ref.RemoteID)
+	inst.Reply(ref.RemoteID, "lea", "<p>Merci, <b>enfin</b> !</p>")
+	if _, err := e.Pull(ctx, "mastodon"); err != nil {
+		t.Fatal(err)
+	}
+	comments, _ := w.store.Comments(ctx, idea)
+	if len(comments) != 1 || comments[0].Body != "Merci, enfin !" || comments[0].AuthorName != "Lea" {
+		t.Fatalf("comments %+v", comments)
+	}
+	st, err := e.Status(ctx)
+	if err != nil || len(st) != 1 || len(st[0].Posts) != 1 || st[0].Posts[0].Counts != (core.Counts{Likes: 2, Shares: 1, Replies: 1}) {
+		t.Fatalf("status %+v %v", st, err)
+	}
+}
