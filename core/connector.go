@@ -163,8 +163,8 @@ type PullBatch struct {
 	Malformed []RemoteItem // entries that could not be read (recorded as refused)
 	// Counts are the reactions to the commune's posts (by remote id), for staff.
 	Counts map[string]Counts
-	Cursor    string       // give it to the next pull
-	More      bool         // more is waiting: pull again at once
+	Cursor string // give it to the next pull
+	More   bool   // more is waiting: pull again at once
 }
 
 // Connector is one external system. Implementations live under connectors/ and
