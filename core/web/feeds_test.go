@@ -89,3 +89,21 @@ func TestOpenFeedsParseAndPagesPreview(t *testing.T) {
 	page.contains(t, `<meta property="og:title" content="Parc de Warken">`, `content="Un parc pour le quartier &amp; ses enfants"`,
 		`<meta name="twitter:card" content="summary">`, "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Flocalhost%2Fprojects%2F"+project)
 }
+
+// The widget may be framed by the commune's site and is small; the rest of the
+// site may not be framed.
+func TestWidgetIsFrameableAndLight(t *testing.T) {
+	a := newApp(t, nil)
+	w := a.browser().get("/widget?lang=de")
+	if w.status != http.StatusOK || w.header.Get("X-Frame-Options") != "" || !strings.Contains(w.header.Get("Content-Security-Policy"), "frame-ancestors *") {
+		t.Fatalf("widget: %d %v", w.status, w.header)
+	}
+	w.contains(t, `<html lang="de">`, "Machen Sie in Ihrer Gemeinde mit", `<base target="_top">`)
+	js := a.browser().get("/static/widget.js")
+	if js.status != http.StatusOK || len(js.body) > 4096 {
+		t.Fatalf("widget.js: %d, %d bytes", js.status, len(js.body))
+	}
+	if home := a.browser().get("/"); home.header.Get("X-Frame-Options") != "DENY" {
+		t.Fatal("the site may be framed")
+	}
+}

@@ -240,6 +240,11 @@ func (s *Server) routes() (*gin.Engine, error) {
 	})
 	h.GET("/areas/:id/:format", s.areaFeed)
 	h.GET("/ideas.geojson", s.ideasGeoJSON)
+	h.GET("/widget", s.widget)
+	geoStaffWidget := h.Group("/staff", s.requireRole(core.RoleManager))
+	geoStaffWidget.GET("/widget", func(c *gin.Context) {
+		s.render(c, http.StatusOK, "staff_widget", map[string]any{"Script": s.link("/static/widget.js")})
+	})
 	h.GET("/consultations/:id/target.geojson", s.consultationTarget)
 	h.POST("/language", s.setLanguage)
 	h.GET("/register", s.registerForm)
