@@ -64,6 +64,7 @@ type SyncConfig struct {
 	Council  string         `yaml:"council"` // cron: the monthly council submission
 	Hoplr    HoplrConfig    `yaml:"hoplr"`
 	Mastodon MastodonConfig `yaml:"mastodon"`
+	Telegram TelegramConfig `yaml:"telegram"`
 	// Webhooks: AllowPrivate lets endpoints on private and loopback addresses
 	// receive messages (an intranet); off, such addresses are refused.
 	Webhooks struct {
@@ -80,6 +81,15 @@ type MastodonConfig struct {
 	Kinds    []string `yaml:"kinds"`    // project_update, consultation, poll, answer
 	Template string   `yaml:"template"` // {title}, {body}, {url}
 	Pull     string   `yaml:"pull"`
+}
+
+// TelegramConfig is the commune's Telegram channel (a bot that is its admin).
+type TelegramConfig struct {
+	Enabled  bool     `yaml:"enabled"`
+	Channel  string   `yaml:"channel"` // @name
+	Token    string   `yaml:"-"`       // QUARTIER_TELEGRAM_TOKEN only
+	Kinds    []string `yaml:"kinds"`
+	Template string   `yaml:"template"`
 }
 
 // HoplrConfig is the neighbourhood-app connector.
@@ -212,6 +222,8 @@ func defaultConfig() Config {
 	c.Sync.Mastodon.Kinds = []string{"project_update", "consultation", "answer"}
 	c.Sync.Mastodon.Template = "{title}\n\n{body}\n\n{url}"
 	c.Sync.Mastodon.Pull = "*/15 * * * *"
+	c.Sync.Telegram.Kinds = []string{"project_update", "consultation", "answer"}
+	c.Sync.Telegram.Template = "{title}\n\n{body}\n\n{url}"
 	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
 	c.Mail.DevCatcher = "127.0.0.1:2525"
 	c.Mail.SMTP.Host = "127.0.0.1"
@@ -267,6 +279,7 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	cfg.Mail.SMTP.Password = getenv("QUARTIER_SMTP_PASSWORD")
 	cfg.Sync.Hoplr.Password = getenv("QUARTIER_HOPLR_PASSWORD")
 	cfg.Sync.Mastodon.Token = getenv("QUARTIER_MASTODON_TOKEN")
+	cfg.Sync.Telegram.Token = getenv("QUARTIER_TELEGRAM_TOKEN")
 	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
 		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
 	}
@@ -388,6 +401,9 @@ func (c Config) validate() error {
 		if _, err := datasync.ParseSchedule(m.Pull, time.UTC); err != nil {
 			add("sync.mastodon.pull: %v", err)
 		}
+	}
+	if tg := c.Sync.Telegram; tg.Enabled && (!strings.HasPrefix(tg.Channel, "@") || tg.Token == "") {
+		add("sync.telegram needs channel (@name) and QUARTIER_TELEGRAM_TOKEN")
 	}
 	if h := c.Sync.Hoplr; h.Enabled {
 		switch {

@@ -15,6 +15,7 @@ import (
 	"quartier/connectors/hoplr/fake"
 	"quartier/connectors/mastodon"
 	"quartier/connectors/oidc"
+	"quartier/connectors/telegram"
 	"quartier/connectors/webhook"
 	"quartier/core"
 	"quartier/core/postgres"
@@ -50,12 +51,12 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 			Backfill: h.BaseURL == "fake"})
 	}
 	if m := cfg.Sync.Mastodon; m.Enabled {
-		var kinds []core.PublicationKind
-		for _, k := range m.Kinds {
-			kinds = append(kinds, core.PublicationKind(k))
-		}
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: mastodon.New(mastodon.Config{BaseURL: m.BaseURL, Token: m.Token,
-			Language: m.Language, Kinds: kinds, Template: m.Template}), PullSpec: m.Pull})
+			Language: m.Language, Kinds: publicationKinds(m.Kinds), Template: m.Template}), PullSpec: m.Pull})
+	}
+	if tg := cfg.Sync.Telegram; tg.Enabled {
+		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: telegram.New(telegram.Config{Token: tg.Token,
+			ChatID: tg.Channel, Kinds: publicationKinds(tg.Kinds), Template: tg.Template})})
 	}
 	if jobs.followUp != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "followup", Spec: fmt.Sprintf("0 %d * * *", cfg.FollowUp.ReminderHour), Run: jobs.followUp})
@@ -188,6 +189,14 @@ func loginProviders(cfg Config, fakeApp string) []web.LoginProvider {
 	if fakeApp != "" {
 		out = append(out, oidc.New(oidc.Config{Name: "hoplr", Label: "Hoplr (fake app)", Issuer: fakeApp, ClientID: fakeClientID,
 			ClientSecret: fake.OIDCSecret, RedirectURL: callback("hoplr"), AreaClaim: "neighbourhood"}))
+	}
+	return out
+}
+
+func publicationKinds(names []string) []core.PublicationKind {
+	out := make([]core.PublicationKind, len(names))
+	for i, n := range names {
+		out[i] = core.PublicationKind(n)
 	}
 	return out
 }

@@ -1,0 +1,73 @@
+// Package fake is a stand-in for Telegram's Bot API (sendMessage only), with
+// its envelope ({"ok", "result"} or {"ok": false, "error_code",
+// "description", "parameters": {"retry_after"}}) and its flood control: more
+// than Limit messages in a minute answer 429 with retry_after.
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Server is the fake Bot API for one bot.
+type Server struct {
+	Token, Channel string
+	Limit          int // messages per minute; 0: none
+
+	mu       sync.Mutex
+	messages []string
+	window   time.Time
+	count    int
+}
+
+// Messages returns the texts posted, in order.
+func (s *Server) Messages() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.messages...)
+}
+
+func reply(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/bot"+s.Token+"/sendMessage" {
+		reply(w, http.StatusUnauthorized, map[string]any{"ok": false, "error_code": 401, "description": "Unauthorized"})
+		return
+	}
+	var in struct {
+		ChatID any    `json:"chat_id"`
+		Text   string `json:"text"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || strings.TrimSpace(in.Text) == "" {
+		reply(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: message text is empty"})
+		return
+	}
+	if in.ChatID != "@"+s.Channel {
+		reply(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.window) >= time.Minute {
+		s.window, s.count = time.Now(), 0
+	}
+	s.count++
+	if s.Limit > 0 && s.count > s.Limit {
+		wait := int(time.Minute-time.Since(s.window))/int(time.Second) + 1
+		reply(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error_code": 429,
+			"description": "Too Many Requests: retry after " + itoa(wait), "parameters": map[string]any{"retry_after": wait}})
+		return
+	}
+	s.messages = append(s.messages, in.Text)
+	reply(w, http.StatusOK, map[string]any{"ok": true, "result": map[string]any{"message_id": len(s.messages),
+		"date": time.Now().Unix(), "text": in.Text, "chat": map[string]any{"id": -1001234567890, "type": "channel", "username": s.Channel}}})
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }

@@ -1,0 +1,127 @@
+// Package telegram posts to the commune's Telegram channel through the Bot API
+// (sendMessage). Telegram gives bots no way to read a channel's comments and
+// has no idempotency key: a delivery interrupted after Telegram accepted it
+// may post twice (rare; the engine records every success at once).
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"quartier/core"
+)
+
+// Config is the commune's bot and channel.
+type Config struct {
+	Name     string // connector key; "telegram" when empty
+	BaseURL  string // https://api.telegram.org
+	Token    string // the bot's token
+	ChatID   string // "@channel" or a numeric id
+	Kinds    []core.PublicationKind
+	Template string // {title}, {body}, {url}
+	Timeout  time.Duration
+}
+
+// Client is the connector.
+type Client struct {
+	cfg  Config
+	http *resty.Client
+}
+
+// New makes a client.
+func New(cfg Config) *Client {
+	if cfg.Name == "" {
+		cfg.Name = "telegram"
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "https://api.telegram.org"
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.Template == "" {
+		cfg.Template = "{title}\n\n{body}\n\n{url}"
+	}
+	if len(cfg.Kinds) == 0 {
+		cfg.Kinds = []core.PublicationKind{core.PubProjectUpdate, core.PubConsultation, core.PubAnswer}
+	}
+	h := resty.New().SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).SetTimeout(cfg.Timeout).SetRetryCount(0)
+	return &Client{cfg: cfg, http: h}
+}
+
+// Name implements core.Connector.
+func (c *Client) Name() string { return c.cfg.Name }
+
+// Accepts implements core.Connector.
+func (c *Client) Accepts(k core.PublicationKind) bool {
+	for _, want := range c.cfg.Kinds {
+		if want == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Areas implements core.Connector: a channel has none.
+func (c *Client) Areas(context.Context) ([]core.RemoteArea, error) { return nil, nil }
+
+// Pull implements core.Connector: bots cannot read a channel's comments.
+func (c *Client) Pull(_ context.Context, cursor string, _ []string) (core.PullBatch, error) {
+	return core.PullBatch{Cursor: cursor}, nil
+}
+
+// maxText is sendMessage's limit.
+const maxText = 4096
+
+// answer is the Bot API's envelope.
+type answer struct {
+	OK          bool   `json:"ok"`
+	Description string `json:"description"`
+	ErrorCode   int    `json:"error_code"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+	Result struct {
+		MessageID int64 `json:"message_id"`
+		Chat      struct {
+			Username string `json:"username"`
+		} `json:"chat"`
+	} `json:"result"`
+}
+
+// Publish implements core.Connector: sendMessage with the link previewed.
+func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Published, error) {
+	text := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(c.cfg.Template)
+	if r := []rune(text); len(r) > maxText {
+		text = string(r[:maxText-1]) + "…"
+	}
+	var a answer
+	res, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetResult(&a).SetError(&a).
+		SetBody(map[string]any{"chat_id": c.cfg.ChatID, "text": text, "link_preview_options": map[string]any{"url": p.URL}}).
+		Post("/bot" + c.cfg.Token + "/sendMessage")
+	if err != nil {
+		return core.Published{}, &core.RemoteError{Message: strings.ReplaceAll(err.Error(), c.cfg.Token, "…")}
+	}
+	if !a.OK {
+		re := &core.RemoteError{Status: res.StatusCode(), Message: a.Description}
+		switch {
+		case a.Parameters.RetryAfter > 0:
+			re.RetryAfter = time.Duration(a.Parameters.RetryAfter) * time.Second
+		case res.StatusCode() >= 400 && res.StatusCode() < 500 && res.StatusCode() != http.StatusTooManyRequests:
+			re.Permanent = true
+		}
+		return core.Published{}, fmt.Errorf("telegram: %w", re)
+	}
+	id := strconv.FormatInt(a.Result.MessageID, 10)
+	url := ""
+	if a.Result.Chat.Username != "" {
+		url = "https://t.me/" + a.Result.Chat.Username + "/" + id
+	}
+	return core.Published{RemoteID: id, URL: url}, nil
+}
