@@ -24,7 +24,7 @@ type spec struct{ c *jsonschema.Compiler }
 
 func loadSpec(t *testing.T) spec {
 	t.Helper()
-	f, err := os.Open("../../../shared/specs/mastodon-openapi-schema.json")
+	f, err := os.Open("testdata/mastodon-openapi-schema.json")
 	if err != nil {
 		t.Fatalf("the Mastodon OpenAPI description: %v", err)
 	}
