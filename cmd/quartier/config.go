@@ -65,6 +65,7 @@ type SyncConfig struct {
 	Hoplr    HoplrConfig    `yaml:"hoplr"`
 	Mastodon MastodonConfig `yaml:"mastodon"`
 	Telegram TelegramConfig `yaml:"telegram"`
+	Bluesky  BlueskyConfig  `yaml:"bluesky"`
 	// Webhooks: AllowPrivate lets endpoints on private and loopback addresses
 	// receive messages (an intranet); off, such addresses are refused.
 	Webhooks struct {
@@ -81,6 +82,17 @@ type MastodonConfig struct {
 	Kinds    []string `yaml:"kinds"`    // project_update, consultation, poll, answer
 	Template string   `yaml:"template"` // {title}, {body}, {url}
 	Pull     string   `yaml:"pull"`
+}
+
+// BlueskyConfig is the commune's Bluesky account.
+type BlueskyConfig struct {
+	Enabled     bool     `yaml:"enabled"`
+	BaseURL     string   `yaml:"base_url"` // the account's PDS
+	Handle      string   `yaml:"handle"`
+	AppPassword string   `yaml:"-"` // QUARTIER_BLUESKY_APP_PASSWORD only
+	Language    string   `yaml:"language"`
+	Kinds       []string `yaml:"kinds"`
+	Pull        string   `yaml:"pull"`
 }
 
 // TelegramConfig is the commune's Telegram channel (a bot that is its admin).
@@ -223,6 +235,10 @@ func defaultConfig() Config {
 	c.Sync.Mastodon.Template = "{title}\n\n{body}\n\n{url}"
 	c.Sync.Mastodon.Pull = "*/15 * * * *"
 	c.Sync.Telegram.Kinds = []string{"project_update", "consultation", "answer"}
+	c.Sync.Bluesky.BaseURL = "https://bsky.social"
+	c.Sync.Bluesky.Language = "fr"
+	c.Sync.Bluesky.Kinds = []string{"project_update", "consultation", "answer"}
+	c.Sync.Bluesky.Pull = "*/15 * * * *"
 	c.Sync.Telegram.Template = "{title}\n\n{body}\n\n{url}"
 	c.Mail.From = "Quartier <no-reply@quartier.localhost>"
 	c.Mail.DevCatcher = "127.0.0.1:2525"
@@ -280,6 +296,7 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	cfg.Sync.Hoplr.Password = getenv("QUARTIER_HOPLR_PASSWORD")
 	cfg.Sync.Mastodon.Token = getenv("QUARTIER_MASTODON_TOKEN")
 	cfg.Sync.Telegram.Token = getenv("QUARTIER_TELEGRAM_TOKEN")
+	cfg.Sync.Bluesky.AppPassword = getenv("QUARTIER_BLUESKY_APP_PASSWORD")
 	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
 		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
 	}
@@ -400,6 +417,14 @@ func (c Config) validate() error {
 		}
 		if _, err := datasync.ParseSchedule(m.Pull, time.UTC); err != nil {
 			add("sync.mastodon.pull: %v", err)
+		}
+	}
+	if b := c.Sync.Bluesky; b.Enabled {
+		if !strings.HasPrefix(b.BaseURL, "https://") || b.Handle == "" || b.AppPassword == "" {
+			add("sync.bluesky needs an https base_url, a handle and QUARTIER_BLUESKY_APP_PASSWORD")
+		}
+		if _, err := datasync.ParseSchedule(b.Pull, time.UTC); err != nil {
+			add("sync.bluesky.pull: %v", err)
 		}
 	}
 	if tg := c.Sync.Telegram; tg.Enabled && (!strings.HasPrefix(tg.Channel, "@") || tg.Token == "") {

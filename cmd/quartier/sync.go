@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"quartier/connectors/bluesky"
 	"quartier/connectors/hoplr"
 	"quartier/connectors/hoplr/fake"
 	"quartier/connectors/mastodon"
@@ -53,6 +54,10 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	if m := cfg.Sync.Mastodon; m.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: mastodon.New(mastodon.Config{BaseURL: m.BaseURL, Token: m.Token,
 			Language: m.Language, Kinds: publicationKinds(m.Kinds), Template: m.Template}), PullSpec: m.Pull})
+	}
+	if b := cfg.Sync.Bluesky; b.Enabled {
+		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: bluesky.New(bluesky.Config{BaseURL: b.BaseURL, Handle: b.Handle,
+			AppPassword: b.AppPassword, Language: b.Language, Kinds: publicationKinds(b.Kinds)}), PullSpec: b.Pull})
 	}
 	if tg := cfg.Sync.Telegram; tg.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: telegram.New(telegram.Config{Token: tg.Token,

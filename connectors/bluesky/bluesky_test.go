@@ -1,0 +1,67 @@
+package bluesky_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"quartier/connectors/bluesky"
+	"quartier/connectors/bluesky/fake"
+	"quartier/core"
+)
+
+var ctx = context.Background()
+
+func TestPostsAreWrittenOnceWithByteFacetsAndRepliesComeBack(t *testing.T) {
+	pds := fake.New("commune.bsky.social", "app-pass")
+	srv := httptest.NewServer(pds)
+	defer srv.Close()
+	c := bluesky.New(bluesky.Config{BaseURL: srv.URL, Handle: "commune.bsky.social", AppPassword: "app-pass", Language: "fr"})
+	pub := core.Publication{Title: "Réaménagement de la place — étape 2", Body: "Les travaux débutent à l'été.",
+		URL: "https://participer.ettelbruck.lu/projects/2", IdempotencyKey: "quartier:project_update:9"}
+	first, err := c.Publish(ctx, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A retry (the first answer was lost): the same record key finds the post.
+	again, err := c.Publish(ctx, pub)
+	if err != nil || again.RemoteID != first.RemoteID || len(pds.Posts()) != 1 || pds.Creates() != 2 {
+		t.Fatalf("retry: %v %v, %d posts, %d creates", again, err, len(pds.Posts()), pds.Creates())
+	}
+	text := pds.Posts()[0]["text"].(string)
+	if !strings.HasSuffix(text, pub.URL) || len(text) == len([]rune(text)) {
+		t.Fatalf("text %q (the accents make bytes and characters differ: the facet must count bytes)", text)
+	}
+	// The session expires: the connector refreshes it without a failure.
+	pds.ExpireSessions()
+	pds.Like(first.RemoteID)
+	pds.Reply(first.RemoteID, "lea", "Bonne nouvelle !")
+	b, err := c.Pull(ctx, "", []string{first.RemoteID})
+	if err != nil || len(b.Comments) != 1 || b.Comments[0].Body != "Bonne nouvelle !" || b.Counts[first.RemoteID].Likes != 1 {
+		t.Fatalf("pull %+v %v", b, err)
+	}
+	long := pub
+	long.IdempotencyKey, long.Body = "quartier:project_update:10", strings.Repeat("é", 400)
+	if _, err := c.Publish(ctx, long); err != nil {
+		t.Fatalf("a long post is cut to fit: %v", err)
+	}
+}
+
+func TestRecordKeysAreValidStableTIDs(t *testing.T) {
+	a, b := bluesky.RecordKey("quartier:idea:1:3"), bluesky.RecordKey("quartier:idea:1:3")
+	if a != b || len(a) != 13 || bluesky.RecordKey("quartier:idea:1:4") == a || !strings.ContainsAny(a[:1], "234567abcdefghij") {
+		t.Fatalf("record keys %q %q", a, b)
+	}
+}
+
+func TestWrongPasswordIsPermanent(t *testing.T) {
+	pds := fake.New("commune.bsky.social", "app-pass")
+	srv := httptest.NewServer(pds)
+	defer srv.Close()
+	c := bluesky.New(bluesky.Config{BaseURL: srv.URL, Handle: "commune.bsky.social", AppPassword: "wrong"})
+	_, err := c.Publish(ctx, core.Publication{Title: "x", IdempotencyKey: "k"})
+	if re, ok := core.AsRemoteError(err); !ok || !re.Permanent || re.Status != 401 {
+		t.Fatalf("wrong password: %#v", err)
+	}
+}
