@@ -66,6 +66,7 @@ type SyncConfig struct {
 	Mastodon MastodonConfig `yaml:"mastodon"`
 	Telegram TelegramConfig `yaml:"telegram"`
 	Bluesky  BlueskyConfig  `yaml:"bluesky"`
+	Facebook FacebookConfig `yaml:"facebook"`
 	// Webhooks: AllowPrivate lets endpoints on private and loopback addresses
 	// receive messages (an intranet); off, such addresses are refused.
 	Webhooks struct {
@@ -81,6 +82,16 @@ type MastodonConfig struct {
 	Language string   `yaml:"language"`
 	Kinds    []string `yaml:"kinds"`    // project_update, consultation, poll, answer
 	Template string   `yaml:"template"` // {title}, {body}, {url}
+	Pull     string   `yaml:"pull"`
+}
+
+// FacebookConfig is the commune's Facebook Page.
+type FacebookConfig struct {
+	Enabled  bool     `yaml:"enabled"`
+	PageID   string   `yaml:"page_id"`
+	Token    string   `yaml:"-"` // QUARTIER_FACEBOOK_PAGE_TOKEN only
+	Kinds    []string `yaml:"kinds"`
+	Template string   `yaml:"template"`
 	Pull     string   `yaml:"pull"`
 }
 
@@ -235,6 +246,9 @@ func defaultConfig() Config {
 	c.Sync.Mastodon.Template = "{title}\n\n{body}\n\n{url}"
 	c.Sync.Mastodon.Pull = "*/15 * * * *"
 	c.Sync.Telegram.Kinds = []string{"project_update", "consultation", "answer"}
+	c.Sync.Facebook.Kinds = []string{"project_update", "consultation", "answer"}
+	c.Sync.Facebook.Template = "{title}\n\n{body}"
+	c.Sync.Facebook.Pull = "*/15 * * * *"
 	c.Sync.Bluesky.BaseURL = "https://bsky.social"
 	c.Sync.Bluesky.Language = "fr"
 	c.Sync.Bluesky.Kinds = []string{"project_update", "consultation", "answer"}
@@ -297,6 +311,7 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	cfg.Sync.Mastodon.Token = getenv("QUARTIER_MASTODON_TOKEN")
 	cfg.Sync.Telegram.Token = getenv("QUARTIER_TELEGRAM_TOKEN")
 	cfg.Sync.Bluesky.AppPassword = getenv("QUARTIER_BLUESKY_APP_PASSWORD")
+	cfg.Sync.Facebook.Token = getenv("QUARTIER_FACEBOOK_PAGE_TOKEN")
 	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
 		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
 	}
@@ -417,6 +432,14 @@ func (c Config) validate() error {
 		}
 		if _, err := datasync.ParseSchedule(m.Pull, time.UTC); err != nil {
 			add("sync.mastodon.pull: %v", err)
+		}
+	}
+	if f := c.Sync.Facebook; f.Enabled {
+		if f.PageID == "" || f.Token == "" {
+			add("sync.facebook needs page_id and QUARTIER_FACEBOOK_PAGE_TOKEN")
+		}
+		if _, err := datasync.ParseSchedule(f.Pull, time.UTC); err != nil {
+			add("sync.facebook.pull: %v", err)
 		}
 	}
 	if b := c.Sync.Bluesky; b.Enabled {

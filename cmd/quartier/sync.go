@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"quartier/connectors/bluesky"
+	"quartier/connectors/facebook"
 	"quartier/connectors/hoplr"
 	"quartier/connectors/hoplr/fake"
 	"quartier/connectors/mastodon"
@@ -54,6 +55,10 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	if m := cfg.Sync.Mastodon; m.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: mastodon.New(mastodon.Config{BaseURL: m.BaseURL, Token: m.Token,
 			Language: m.Language, Kinds: publicationKinds(m.Kinds), Template: m.Template}), PullSpec: m.Pull})
+	}
+	if f := cfg.Sync.Facebook; f.Enabled {
+		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: facebook.New(facebook.Config{PageID: f.PageID, Token: f.Token,
+			Kinds: publicationKinds(f.Kinds), Template: f.Template}), PullSpec: f.Pull})
 	}
 	if b := cfg.Sync.Bluesky; b.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: bluesky.New(bluesky.Config{BaseURL: b.BaseURL, Handle: b.Handle,
