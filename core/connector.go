@@ -45,6 +45,9 @@ type Publication struct {
 	// ReplyTo is the remote thread this publication answers (an idea that came
 	// from the app), "" otherwise.
 	ReplyTo string
+	// Template is staff's text template for this connector ({title}, {body},
+	// {url}); "" keeps the connector's own.
+	Template string
 }
 
 // PollSpec is a poll as apps show it.
@@ -197,7 +200,14 @@ type ConnectorStatus struct {
 	Failed    []FailedDelivery
 	Refused   []RefusedImport
 	Posts     []PostCounts // the latest posts with their reactions
+	// Kinds are the kinds of change it posts now; Template staff's text
+	// template ("" for the connector's own).
+	Kinds    []PublicationKind
+	Template string
 }
+
+// PublicationKinds lists every kind, in the order staff see them.
+var PublicationKinds = []PublicationKind{PubProjectUpdate, PubConsultation, PubPoll, PubAnswer}
 
 // PostCounts is one published item and the reactions to it.
 type PostCounts struct {

@@ -72,7 +72,7 @@ func (e *Engine) Dispatch(ctx context.Context) (int, error) {
 			n, err := e.store.DispatchEvents(ctx, name, c.Backfill, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
 				var params []river.InsertManyParams
 				for _, ev := range events {
-					if args, ok := deliveryFor(c, name, ev); ok {
+					if args, ok := deliveryFor(func(k core.PublicationKind) bool { return e.accepts(ctx, name, c, k) }, name, ev); ok {
 						params = append(params, river.InsertManyParams{Args: args, InsertOpts: deliverOpts})
 					}
 				}
@@ -109,16 +109,16 @@ var answered = map[string]bool{
 // deliveryFor says whether a change-log row is something connector c would
 // publish, and the job that delivers it. The job renders the item when it runs
 // (the latest state), so a burst of changes to one item costs one post.
-func deliveryFor(c Connector, name string, ev core.Event) (deliverArgs, bool) {
+func deliveryFor(accepts func(core.PublicationKind) bool, name string, ev core.Event) (deliverArgs, bool) {
 	args := deliverArgs{Connector: name, Entity: ev.Entity, EntityID: ev.EntityID, Revision: ev.Revision}
 	switch {
 	case ev.Entity == entityProjectUpdate && ev.Kind == core.EventCreated:
-		return args, c.Accepts(core.PubProjectUpdate)
+		return args, accepts(core.PubProjectUpdate)
 	case ev.Entity == core.EntityConsultation && ev.Data["published"] == true:
-		return args, c.Accepts(core.PubConsultation) || c.Accepts(core.PubPoll)
+		return args, accepts(core.PubConsultation) || accepts(core.PubPoll)
 	case ev.Entity == core.EntityIdea && ev.Kind == core.EventUpdated:
 		status, _ := ev.Data["status"].(string)
-		return args, answered[status] && c.Accepts(core.PubAnswer)
+		return args, answered[status] && accepts(core.PubAnswer)
 	}
 	return args, false
 }

@@ -62,7 +62,8 @@ type Engine struct {
 	now     func() time.Time
 	done    chan struct{}
 	cancel  context.CancelFunc
-	matches matchCache
+	matches  matchCache
+	setCache settingsCache
 }
 
 type scheduled struct {

@@ -9,6 +9,7 @@ import (
 	"quartier/connectors/mastodon"
 	mfake "quartier/connectors/mastodon/fake"
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // A network account (no neighbourhoods): the official answer to an idea is
@@ -22,6 +23,11 @@ func TestAnswerPostedToMastodonAndRepliesComeBack(t *testing.T) {
 	c := mastodon.New(mastodon.Config{BaseURL: srv.URL, Token: "t0ken", Language: "fr"})
 	e := w.engine(func(o *Options) { o.Connectors = []Connector{{Connector: c}} })
 
+	// Staff's choice: answers only, with their own words.
+	tmpl := "Réponse de la commune : {body} {url}"
+	if err := w.store.SaveConnectorSetting(ctx, w.staff, "mastodon", postgres.ConnectorSetting{Kinds: []string{"answer"}, Template: &tmpl}); err != nil {
+		t.Fatal(err)
+	}
 	in, _ := core.IdeaInput{Title: "Un banc devant l'école", Body: "Les parents attendent debout."}.Normalize()
 	idea, err := w.store.CreateIdea(ctx, w.staff, in, 60)
 	if err != nil {
@@ -32,7 +38,7 @@ func TestAnswerPostedToMastodonAndRepliesComeBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.eventually("the answer is posted", 30*time.Second, func() bool { return len(inst.Posted()) == 1 })
-	if p := inst.Posted()[0]; !strings.Contains(p, "Un banc sera installé en mars.") || !strings.Contains(p, "/ideas/") {
+	if p := inst.Posted()[0]; !strings.HasPrefix(p, "Réponse de la commune : Un banc sera installé en mars. https://") || !strings.Contains(p, "/ideas/") {
 		t.Fatalf("status %q", p)
 	}
 	ref, _, _ := w.store.RemoteRefOf(ctx, "mastodon", core.EntityIdea, idea)

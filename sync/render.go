@@ -14,7 +14,7 @@ import (
 // a hidden idea, no neighbourhood in the target).
 func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.Publication, bool, error) {
 	p := core.Publication{Entity: a.Entity, LocalID: a.EntityID, Revision: a.Revision,
-		IdempotencyKey: fmt.Sprintf("quartier:%s:%d", a.Entity, a.EntityID)}
+		IdempotencyKey: fmt.Sprintf("quartier:%s:%d", a.Entity, a.EntityID), Template: e.template(ctx, c.Name())}
 	var where audience
 	switch a.Entity {
 	case entityProjectUpdate:
@@ -39,11 +39,11 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.P
 		}
 		p.Kind, p.Title, p.Body = core.PubConsultation, k.Title, core.HTMLText(k.Description)
 		p.URL = e.link("/consultations/" + strconv.FormatInt(k.ID, 10))
-		if spec, ok := pollSpec(k); ok && c.Accepts(core.PubPoll) {
+		if spec, ok := pollSpec(k); ok && e.accepts(ctx, c.Name(), c, core.PubPoll) {
 			p.Kind, p.Poll = core.PubPoll, spec
 			p.Title = k.Questions[0].Prompt
 		}
-		if !c.Accepts(p.Kind) {
+		if !e.accepts(ctx, c.Name(), c, p.Kind) {
 			return p, false, nil
 		}
 		where.targetID = k.TargetID

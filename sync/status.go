@@ -25,6 +25,7 @@ func (e *Engine) Status(ctx context.Context) ([]core.ConnectorStatus, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	e.readSettings(ctx, true) // what staff just saved shows at once
 	out := make([]core.ConnectorStatus, 0, len(names))
 	for _, name := range names {
 		c := e.conns[name]
@@ -39,6 +40,12 @@ func (e *Engine) Status(ctx context.Context) ([]core.ConnectorStatus, error) {
 				st.NextPull = sched.Next(e.now())
 			}
 		}
+		for _, k := range core.PublicationKinds {
+			if e.accepts(ctx, name, c, k) {
+				st.Kinds = append(st.Kinds, k)
+			}
+		}
+		st.Template = e.template(ctx, name)
 		if st.Posts, err = e.store.PostCounts(ctx, name, 20); err != nil {
 			return nil, err
 		}

@@ -67,6 +67,9 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	admin.expect("GET", "/staff/sync", nil, 200, "Éléments importés</dt><dd>1</dd>")
+	admin.expect("POST", "/staff/sync/connectors/hoplr/settings", url.Values{"kinds": {"poll", "answer"}, "template": {"{title} – {url}"}}, 303)
+	admin.expect("GET", "/staff/sync", nil, 200, `value="answer" checked`, "{title} – {url}</textarea>")
+	admin.expect("POST", "/staff/sync/connectors/hoplr/settings", url.Values{"kinds": {"everything"}}, 400)
 	// Staff see which of the app's neighbourhoods the demo survey's target reaches.
 	admin.expect("GET", "/staff/consultations/2", nil, 200, "Quartiers dans les applications", "Ettelbruck Est (Warken)", "Ettelbruck Ouest")
 

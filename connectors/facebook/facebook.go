@@ -182,7 +182,7 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 		return core.Published{}, err
 	}
 	if id == "" {
-		message := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(c.cfg.Template)
+		message := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(templateOf(p, c.cfg.Template))
 		var ans struct {
 			ID string `json:"id"`
 		}
@@ -265,4 +265,12 @@ func (c *Client) Pull(ctx context.Context, cursor string, threads []string) (cor
 		}
 	}
 	return b, nil
+}
+
+// templateOf is staff's template for this publication, or the configured one.
+func templateOf(p core.Publication, configured string) string {
+	if p.Template != "" {
+		return p.Template
+	}
+	return configured
 }

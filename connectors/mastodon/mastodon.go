@@ -80,7 +80,7 @@ const maxChars = 500
 // whole to be safe).
 func (c *Client) Text(p core.Publication) string {
 	fill := func(body string) string {
-		return strings.NewReplacer("{title}", p.Title, "{body}", body, "{url}", p.URL).Replace(c.cfg.Template)
+		return strings.NewReplacer("{title}", p.Title, "{body}", body, "{url}", p.URL).Replace(templateOf(p, c.cfg.Template))
 	}
 	text, body := fill(p.Body), []rune(p.Body)
 	for len([]rune(text)) > maxChars && len(body) > 0 {
@@ -198,4 +198,12 @@ func outcome(res *resty.Response, err error) error {
 		re.Permanent = true
 	}
 	return fmt.Errorf("mastodon: %w", re)
+}
+
+// templateOf is staff's template for this publication, or the configured one.
+func templateOf(p core.Publication, configured string) string {
+	if p.Template != "" {
+		return p.Template
+	}
+	return configured
 }

@@ -97,7 +97,7 @@ type answer struct {
 
 // Publish implements core.Connector: sendMessage with the link previewed.
 func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Published, error) {
-	text := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(c.cfg.Template)
+	text := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(templateOf(p, c.cfg.Template))
 	if r := []rune(text); len(r) > maxText {
 		text = string(r[:maxText-1]) + "…"
 	}
@@ -124,4 +124,12 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 		url = "https://t.me/" + a.Result.Chat.Username + "/" + id
 	}
 	return core.Published{RemoteID: id, URL: url}, nil
+}
+
+// templateOf is staff's template for this publication, or the configured one.
+func templateOf(p core.Publication, configured string) string {
+	if p.Template != "" {
+		return p.Template
+	}
+	return configured
 }

@@ -568,3 +568,41 @@ func (s *Store) PostCounts(ctx context.Context, connector string, limit int) ([]
 	})
 	return out, wrapDB("read post counts", err)
 }
+
+// ConnectorSetting is what staff chose for a connector; nil fields keep the
+// configuration's choice.
+type ConnectorSetting struct {
+	Kinds    []string // nil: as configured
+	Template *string  // nil: as configured
+}
+
+// ConnectorSettings returns every connector's setting.
+func (s *Store) ConnectorSettings(ctx context.Context) (map[string]ConnectorSetting, error) {
+	rows, err := s.pool.Query(ctx, `SELECT connector, kinds, template FROM connector_setting`)
+	if err != nil {
+		return nil, wrapDB("read connector settings", err)
+	}
+	defer rows.Close()
+	out := map[string]ConnectorSetting{}
+	for rows.Next() {
+		var name string
+		var st ConnectorSetting
+		if err := rows.Scan(&name, &st.Kinds, &st.Template); err != nil {
+			return nil, wrapDB("read connector settings", err)
+		}
+		out[name] = st
+	}
+	return out, wrapDB("read connector settings", rows.Err())
+}
+
+// SaveConnectorSetting records staff's choice for a connector (audited).
+func (s *Store) SaveConnectorSetting(ctx context.Context, actorID int64, connector string, st ConnectorSetting) error {
+	return s.inTx(ctx, "save connector setting", func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO connector_setting (connector, kinds, template, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (connector) DO UPDATE SET kinds = EXCLUDED.kinds, template = EXCLUDED.template, updated_by = EXCLUDED.updated_by,
+			updated_at = EXCLUDED.updated_at`, connector, st.Kinds, st.Template, nullID(actorID), s.now()); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actorID, "connector.settings", "connector", 0, connector, s.now())
+	})
+}

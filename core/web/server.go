@@ -359,6 +359,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/webhooks/:id", s.staffWebhookAction)
 	geoStaff.POST("/sync/jobs/:job", s.staffSyncJob)
 	geoStaff.POST("/sync/connectors/:name/pull", s.staffSyncPull)
+	geoStaff.POST("/sync/connectors/:name/settings", s.staffSyncSettings)
 	geoStaff.GET("/projects", s.staffProjects)
 	geoStaff.GET("/projects/new", s.staffProjectEditor)
 	geoStaff.POST("/projects", s.staffSaveProject)
