@@ -53,15 +53,15 @@ type Options struct {
 // cooperate (River elects one leader for schedules; cursors and unique jobs
 // keep deliveries single).
 type Engine struct {
-	store   *postgres.Store
-	client  *river.Client[pgx.Tx]
-	log     *slog.Logger
-	opts    Options
-	conns   map[string]Connector
-	jobs    map[string]scheduled
-	now     func() time.Time
-	done    chan struct{}
-	cancel  context.CancelFunc
+	store    *postgres.Store
+	client   *river.Client[pgx.Tx]
+	log      *slog.Logger
+	opts     Options
+	conns    map[string]Connector
+	jobs     map[string]scheduled
+	now      func() time.Time
+	done     chan struct{}
+	cancel   context.CancelFunc
 	matches  matchCache
 	setCache settingsCache
 }
