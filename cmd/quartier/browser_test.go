@@ -245,6 +245,26 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee(".flash", "Brouillon enregistré")
 	w.mustSee(".mail-preview", "Les travaux commencent lundi.")
 	w.checkAccessibility(axe)
+
+	// An event planned, published, and a place taken.
+	w.open(base + "/staff/events")
+	w.checkAccessibility(axe)
+	w.typeInto("#title", "Atelier rue de Warken")
+	w.typeInto("#location", "Salle des fêtes")
+	w.typeInto("#capacity", "12")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "L'événement est enregistré")
+	w.click("form[action$='/publish'] button")
+	w.mustSee(".flash", "L'événement est publié")
+	w.checkAccessibility(axe)
+	w.open(base + "/events/1")
+	w.click("form[action$='/register'] button")
+	w.mustSee(".flash", "Vous êtes inscrit")
+	w.mustSee("main", "1 places prises sur 12")
+	w.checkAccessibility(axe)
+	w.screenshot("event")
+	w.open(base + "/events")
+	w.checkAccessibility(axe)
 }
 
 func createStaff(t *testing.T, dbURL, email, password, role string) {

@@ -59,6 +59,9 @@ func (e *commandEnv) loadDemoGeography(store *postgres.Store) error {
 	if err := e.loadDemoConsultations(store); err != nil {
 		return fmt.Errorf("demo consultations: %w", err)
 	}
+	if err := e.loadDemoMeetings(store); err != nil {
+		return fmt.Errorf("demo events: %w", err)
+	}
 	return nil
 }
 

@@ -174,6 +174,13 @@ func (e *commandEnv) serve(args []string) error {
 			}
 			return err
 		},
+		meetings: func(ctx context.Context) error {
+			n, err := handler.SendMeetingReminders(ctx)
+			if n > 0 {
+				log.Info("event reminders queued", "mails", n)
+			}
+			return err
+		},
 		notify: func(ctx context.Context, reason, detail string) { handler.NotifyStaff(ctx, reason, detail) },
 	}, fakeApp)
 	if err != nil {

@@ -30,6 +30,7 @@ import (
 type engineJobs struct {
 	followUp func(ctx context.Context) error // assignment and reminders, daily
 	council  func(ctx context.Context) error // the monthly submission
+	meetings func(ctx context.Context) error // event reminders, hourly
 	notify   func(ctx context.Context, reason, detail string)
 }
 
@@ -73,6 +74,9 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	}
 	if jobs.council != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "council", Spec: cfg.Sync.Council, Run: jobs.council})
+	}
+	if jobs.meetings != nil {
+		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "meeting_reminders", Spec: "5 * * * *", Run: jobs.meetings})
 	}
 	return datasync.New(store, log, opts)
 }

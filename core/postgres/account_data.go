@@ -33,7 +33,8 @@ type AccountContent struct {
 	Arguments     []OwnText
 	Supports      []int64 // idea ids
 	Responses     []OwnResponse
-	HomeAddress   string // label; empty when none
+	Registrations []OwnText // event registrations: the meeting's id and title, the status as body
+	HomeAddress   string    // label; empty when none
 	HomeVerified  time.Time
 	Subscriptions Subscriptions
 }
@@ -206,6 +207,10 @@ func (s *Store) accountContent(ctx context.Context, id int64) (AccountContent, e
 		return c, err
 	}
 	if c.Arguments, err = texts(`SELECT id, debate_id, side, body, created_at FROM argument WHERE author_id = $1 ORDER BY id`); err != nil {
+		return c, err
+	}
+	if c.Registrations, err = texts(`SELECT m.id, 0, m.title, r.status, r.created_at FROM meeting_registration r
+		JOIN meeting m ON m.id = r.meeting_id WHERE r.participant_id = $1 ORDER BY m.starts_at`); err != nil {
 		return c, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT idea_id FROM support WHERE participant_id = $1 ORDER BY idea_id`, id)

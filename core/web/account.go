@@ -156,6 +156,13 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		s.formPage(c, "delete_account", core.Invalid("password", "error.password_wrong"), form, nil)
 		return
 	}
+	// Places at coming events go to the people waiting for them.
+	if err := s.store.CancelUpcomingRegistrations(c.Request.Context(), u.ID, func(p core.Participant, m core.Meeting) core.Mail {
+		return s.meetingMail(p, m, "mail.meeting.promoted", s.link(meetingPath(m.ID)))
+	}); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if err := s.store.DeleteAccount(c.Request.Context(), u.ID, removeContent); err != nil {
 		s.fail(c, err)
 		return

@@ -29,6 +29,7 @@ type exportContent struct {
 	Arguments           []exportText     `json:"arguments"`
 	SupportedIdeas      []int64          `json:"supported_ideas"`
 	ConsultationAnswers []exportResponse `json:"consultation_answers"`
+	EventRegistrations  []exportText     `json:"event_registrations"` // id and title of the event, body: registered, waiting or cancelled
 }
 
 type exportText struct {
@@ -101,7 +102,8 @@ func exportOf(d postgres.AccountData, now time.Time) exportFile {
 	c := d.Content
 	f.Content = exportContent{HomeVerifiedAt: timeOrNil(c.HomeVerified), Newsletter: c.Subscriptions.Newsletter, Invitations: c.Subscriptions.Invitations,
 		Ideas: exportTexts(c.Ideas), Comments: exportTexts(c.Comments), Arguments: exportTexts(c.Arguments),
-		SupportedIdeas: nonNilIDs(c.Supports), ConsultationAnswers: []exportResponse{}}
+		SupportedIdeas: nonNilIDs(c.Supports), ConsultationAnswers: []exportResponse{},
+		EventRegistrations: exportTexts(c.Registrations)}
 	if c.HomeAddress != "" {
 		f.Content.HomeAddress = &c.HomeAddress
 	}

@@ -72,6 +72,10 @@ func loadPages() (*pages, error) {
 			return map[string]any{"Page": page, "C": k, "Questions": questions, "Next": next, "HasPoint": hasPoint,
 				"Center": struct{ Lat, Lon float64 }{center[1], center[0]}}
 		},
+		"meetingData": func(page *Page, m core.Meeting) map[string]any { return map[string]any{"Page": page, "M": m} },
+		"placesLeft":  func(m core.Meeting) int { return max(0, m.Capacity-m.RegisteredCount) },
+		// localTime is a date and time in the commune's time zone.
+		"localTime": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006 15:04") },
 		// localDay is a date in the commune's time zone.
 		"localDay": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006") },
 		"euros": func(cents int64) string {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -109,6 +110,16 @@ func sendFile(c *gin.Context, filename, ctype string, body []byte) {
 	c.Data(http.StatusOK, ctype, body)
 }
 
+// defuseFormula keeps a spreadsheet from running text as a formula (a
+// participant named "=HYPERLINK(…)"): such text gets a leading apostrophe, as
+// OWASP advises for CSV exports.
+func defuseFormula(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
 func formatCell(x any) string {
 	switch v := x.(type) {
 	case float64:
@@ -116,7 +127,7 @@ func formatCell(x any) string {
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case string:
-		return v
+		return defuseFormula(v)
 	case time.Time:
 		return v.Format(time.RFC3339)
 	}
