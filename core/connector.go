@@ -21,6 +21,7 @@ const (
 	PubConsultation  PublicationKind = "consultation"   // a survey: a message linking to it
 	PubPoll          PublicationKind = "poll"           // a one-question poll, answerable in the app
 	PubAnswer        PublicationKind = "answer"         // the commune's official answer to an idea
+	PubEvent         PublicationKind = "event"          // a meeting, workshop, site visit or council session
 )
 
 // Publication is one change, rendered for channels: what a connector posts.
@@ -42,12 +43,22 @@ type Publication struct {
 	// Everywhere: no target, the whole commune (every area).
 	Everywhere bool
 	Poll       *PollSpec
+	// Event is set for an event: apps with an event type show it as one.
+	Event *EventSpec
 	// ReplyTo is the remote thread this publication answers (an idea that came
 	// from the app), "" otherwise.
 	ReplyTo string
 	// Template is staff's text template for this connector ({title}, {body},
 	// {url}); "" keeps the connector's own.
 	Template string
+}
+
+// EventSpec is when and where an event takes place.
+type EventSpec struct {
+	StartsAt, EndsAt time.Time
+	Location         string
+	Point            orb.Point
+	HasPoint         bool
 }
 
 // PollSpec is a poll as apps show it.
@@ -207,7 +218,7 @@ type ConnectorStatus struct {
 }
 
 // PublicationKinds lists every kind, in the order staff see them.
-var PublicationKinds = []PublicationKind{PubProjectUpdate, PubConsultation, PubPoll, PubAnswer}
+var PublicationKinds = []PublicationKind{PubProjectUpdate, PubConsultation, PubPoll, PubEvent, PubAnswer}
 
 // PostCounts is one published item and the reactions to it.
 type PostCounts struct {

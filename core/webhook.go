@@ -13,7 +13,7 @@ import (
 var WebhookKinds = []string{
 	"project.published", "project.updated", "project_update.created",
 	"idea.created", "idea.status_changed", "comment.created",
-	"consultation.published", "newsletter.sent",
+	"consultation.published", "event.published", "newsletter.sent",
 }
 
 // WebhookKind names a change-log row for webhooks; "" when none applies.
@@ -33,6 +33,8 @@ func WebhookKind(e Event) string {
 		return "comment.created"
 	case e.Entity == EntityConsultation && e.Data["published"] == true:
 		return "consultation.published"
+	case e.Entity == EntityMeeting && e.Data["published"] == true:
+		return "event.published"
 	case e.Entity == "newsletter" && e.Kind == EventCreated:
 		return "newsletter.sent"
 	}

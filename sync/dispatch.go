@@ -116,6 +116,8 @@ func deliveryFor(accepts func(core.PublicationKind) bool, name string, ev core.E
 		return args, accepts(core.PubProjectUpdate)
 	case ev.Entity == core.EntityConsultation && ev.Data["published"] == true:
 		return args, accepts(core.PubConsultation) || accepts(core.PubPoll)
+	case ev.Entity == core.EntityMeeting && ev.Data["published"] == true:
+		return args, accepts(core.PubEvent)
 	case ev.Entity == core.EntityIdea && ev.Kind == core.EventUpdated:
 		status, _ := ev.Data["status"].(string)
 		return args, answered[status] && accepts(core.PubAnswer)

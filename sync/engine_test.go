@@ -436,3 +436,39 @@ func logSink() io.Writer {
 	}
 	return io.Discard
 }
+
+func TestEventGoesAsAnEventToTheNeighbourhoodOfItsPlace(t *testing.T) {
+	w := newWorld(t)
+	w.engine(nil)
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	m, err := core.NormalizeMeeting(core.Meeting{Kind: core.MeetingWork, Title: "Atelier du parc", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		Location: "École de Warken", Point: orb.Point{6.1040, 49.8470}, HasPoint: true, Description: "<p>Venez dessiner le parc.</p>"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID, err = w.store.SaveMeeting(ctx, w.staff, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond) // a draft is not announced
+	if n := len(w.messagesTitled("Atelier du parc")); n != 0 {
+		t.Fatalf("draft announced %d times", n)
+	}
+	if err := w.store.PublishMeeting(ctx, w.staff, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the event reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Atelier du parc")) == 1 })
+	m.Title = "Atelier du parc (salle changée)"
+	if _, err := w.store.SaveMeeting(ctx, w.staff, m, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	got := w.messagesTitled("Atelier du parc")
+	if len(got) != 1 {
+		t.Fatalf("%d messages after an edit, want the first only", len(got))
+	}
+	msg := got[0]
+	if msg.Type != "event" || msg.Event == nil || !msg.Event.StartsAt.Equal(start) || msg.Event.Lat == nil || *msg.Event.Lat != 49.8470 ||
+		len(msg.NeighbourhoodIDs) != 1 || !strings.Contains(msg.Body, "/events/") || !strings.Contains(msg.Body, "École de Warken") {
+		t.Fatalf("message %+v (event %+v)", msg, msg.Event)
+	}
+}

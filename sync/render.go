@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"quartier/core"
 )
@@ -49,6 +50,26 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.P
 		where.targetID = k.TargetID
 		if k.TargetID == 0 && k.ProjectID != 0 {
 			if pr, err := e.store.Project(ctx, k.ProjectID); err == nil {
+				where.areaIDs = pr.AreaIDs
+			}
+		}
+	case core.EntityMeeting:
+		m, err := e.store.Meeting(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		if !m.Published || m.Cancelled() || !m.EndsAt.After(e.now()) {
+			return p, false, nil
+		}
+		p.Kind, p.Title = core.PubEvent, m.Title
+		p.Body = strings.TrimSpace(eventLine(m, e.opts.Zone) + "\n\n" + core.HTMLText(m.Description))
+		p.URL = e.link("/events/" + strconv.FormatInt(m.ID, 10))
+		p.Event = &core.EventSpec{StartsAt: m.StartsAt, EndsAt: m.EndsAt, Location: m.Location, Point: m.Point, HasPoint: m.HasPoint}
+		switch {
+		case m.HasPoint:
+			where.points = append(where.points, m.Point)
+		case m.ProjectID != 0:
+			if pr, err := e.store.Project(ctx, m.ProjectID); err == nil {
 				where.areaIDs = pr.AreaIDs
 			}
 		}
@@ -114,6 +135,21 @@ func pollSpec(k core.Consultation) (*core.PollSpec, bool) {
 		}
 	}
 	return nil, false
+}
+
+// eventLine says when and where an event is, in the commune's time zone:
+// "04.03.2027 19:00 · Centre culturel".
+func eventLine(m core.Meeting, zone *time.Location) string {
+	if zone == nil {
+		zone = time.UTC
+	}
+	line := m.StartsAt.In(zone).Format("02.01.2006 15:04")
+	if m.Location != "" {
+		line += " · " + m.Location
+	} else if m.OnlineURL != "" {
+		line += " · " + m.OnlineURL
+	}
+	return line
 }
 
 func (e *Engine) link(path string) string { return strings.TrimSuffix(e.opts.BaseURL, "/") + path }

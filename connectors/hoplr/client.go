@@ -67,7 +67,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 // official answers.
 func (c *Client) Accepts(k core.PublicationKind) bool {
 	switch k {
-	case core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubAnswer:
+	case core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubAnswer:
 		return true
 	}
 	return false
@@ -204,6 +204,16 @@ type messageOut struct {
 	NeighbourhoodIDs []string     `json:"neighbourhood_ids,omitempty"`
 	Audience         string       `json:"audience,omitempty"`
 	PollOptions      []pollOption `json:"poll_options,omitempty"`
+	Event            *eventOut    `json:"event,omitempty"`
+}
+
+// eventOut is when and where an event message takes place.
+type eventOut struct {
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Location string    `json:"location,omitempty"`
+	Lat      *float64  `json:"lat,omitempty"`
+	Lng      *float64  `json:"lng,omitempty"`
 }
 
 type pollOption struct {
@@ -241,6 +251,13 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 			}
 		case "for_against", "score":
 			out.Type = p.Poll.Kind
+		}
+	}
+	if ev := p.Event; ev != nil {
+		out.Type, out.Event = "event", &eventOut{StartsAt: ev.StartsAt.UTC(), EndsAt: ev.EndsAt.UTC(), Location: ev.Location}
+		if ev.HasPoint {
+			lat, lng := ev.Point.Lat(), ev.Point.Lon()
+			out.Event.Lat, out.Event.Lng = &lat, &lng
 		}
 	}
 	path := "/api/v2/official-messages"

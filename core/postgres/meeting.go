@@ -90,11 +90,12 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 				capacity, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id, revision`,
 				nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt, m.Location, lon, lat, m.OnlineURL,
 				m.Capacity, nullID(actorID), now).Scan(&m.ID, &rev)
+			m.Published = false
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE meeting SET project_id = $2, kind = $3, title = $4, description = $5, starts_at = $6, ends_at = $7,
 				location = $8, lon = $9, lat = $10, online_url = $11, capacity = $12, updated_at = $13, revision = revision + 1
-				WHERE id = $1 RETURNING revision`, m.ID, nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt,
-				m.Location, lon, lat, m.OnlineURL, m.Capacity, now).Scan(&rev)
+				WHERE id = $1 RETURNING revision, published`, m.ID, nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt,
+				m.Location, lon, lat, m.OnlineURL, m.Capacity, now).Scan(&rev, &m.Published)
 			if err == nil {
 				err = promoteWaiting(ctx, tx, m.ID, now, promoted)
 			}
@@ -108,7 +109,7 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 		if err := audit(ctx, tx, actorID, "meeting.save", core.EntityMeeting, m.ID, "", now); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, eventAt(now, kind, core.EntityMeeting, m.ID, rev, actorID))
+		return appendEvent(ctx, tx, meetingEvent(now, kind, m.ID, rev, actorID, m.Published))
 	})
 	return m.ID, err
 }
@@ -167,8 +168,16 @@ func (s *Store) changeMeeting(ctx context.Context, actorID, id int64, action, se
 		if err := audit(ctx, tx, actorID, action, core.EntityMeeting, id, "", now); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityMeeting, id, m.Revision, actorID))
+		return appendEvent(ctx, tx, meetingEvent(now, core.EventUpdated, id, m.Revision, actorID, m.Published))
 	})
+}
+
+// meetingEvent is a meeting's change-log row; published tells the channels
+// whether there is something to announce.
+func meetingEvent(now time.Time, kind string, id int64, revision int, actorID int64, published bool) core.Event {
+	ev := eventAt(now, kind, core.EntityMeeting, id, revision, actorID)
+	ev.Data = map[string]any{"published": published}
+	return ev
 }
 
 // RegisterForMeeting gives the participant a place, or a place on the waiting

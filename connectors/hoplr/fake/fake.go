@@ -2,7 +2,7 @@
 // what is publicly known of Hoplr's (the real one is private): an OAuth2
 // password and refresh-token grant with a client-id header, neighbourhoods with
 // boundaries as encoded polylines, official messages from the commune aimed at
-// neighbourhoods (plain, for/against, score 1-10, poll), members' reactions and
+// neighbourhoods (plain, for/against, score 1-10, poll, event), members' reactions and
 // comments on those messages, posts members address to the commune, and
 // replies to them. It behaves like a partner API does on a bad day too:
 // tokens expire, lists are paged, a rate limit answers 429 with Retry-After
@@ -41,11 +41,12 @@ type Member struct {
 // Message is an official message of the commune, as the app stores it.
 type Message struct {
 	ID               string
-	Type             string // plain, for_against, score, poll
+	Type             string // plain, for_against, score, poll, event
 	Title, Body      string
 	Link             string
 	NeighbourhoodIDs []string
 	PollOptions      []PollOption
+	Event            *EventInfo // the event of an event message
 	IdempotencyKey   string
 	ReplyTo          string    // a reply to a member's post
 	CreatedAt        time.Time // by the fake's clock

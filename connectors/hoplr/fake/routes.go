@@ -42,6 +42,16 @@ type messageIn struct {
 		Label      string `json:"label"`
 		ExternalID string `json:"external_id"`
 	} `json:"poll_options"`
+	Event *EventInfo `json:"event"`
+}
+
+// EventInfo is when and where an event message takes place.
+type EventInfo struct {
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Location string    `json:"location"`
+	Lat      *float64  `json:"lat"`
+	Lng      *float64  `json:"lng"`
 }
 
 // postMessage creates an official message (or, with replyTo, a reply to a
@@ -69,9 +79,17 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, replyTo str
 	}
 	if replyTo == "" {
 		switch in.Type {
-		case "plain", "for_against", "score", "poll":
+		case "plain", "for_against", "score", "poll", "event":
 		default:
-			apiError(w, http.StatusUnprocessableEntity, "invalid_type", "type must be plain, for_against, score or poll.")
+			apiError(w, http.StatusUnprocessableEntity, "invalid_type", "type must be plain, for_against, score, poll or event.")
+			return
+		}
+		if (in.Type == "event") != (in.Event != nil) {
+			apiError(w, http.StatusUnprocessableEntity, "event", "An event message, and only one, carries an event object.")
+			return
+		}
+		if ev := in.Event; ev != nil && (ev.StartsAt.IsZero() || !ev.EndsAt.After(ev.StartsAt) || (ev.Lat == nil) != (ev.Lng == nil)) {
+			apiError(w, http.StatusUnprocessableEntity, "event", "An event needs starts_at, a later ends_at, and lat with lng.")
 			return
 		}
 		if in.Audience != "all" && len(in.NeighbourhoodIDs) == 0 {
@@ -101,7 +119,7 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request, replyTo str
 		return
 	}
 	m := &Message{ID: "m-" + randomID(), Type: in.Type, Title: in.Title, Body: in.Body, Link: in.Link,
-		NeighbourhoodIDs: in.NeighbourhoodIDs, IdempotencyKey: key, ReplyTo: replyTo, CreatedAt: s.opts.Now(), ReceivedAt: time.Now()}
+		NeighbourhoodIDs: in.NeighbourhoodIDs, Event: in.Event, IdempotencyKey: key, ReplyTo: replyTo, CreatedAt: s.opts.Now(), ReceivedAt: time.Now()}
 	if in.Audience == "all" {
 		for _, n := range s.neighbourhoods {
 			m.NeighbourhoodIDs = append(m.NeighbourhoodIDs, n.ID)
@@ -128,7 +146,7 @@ func (s *Server) isPost(id string) bool {
 
 func messageOut(m *Message) map[string]any {
 	return map[string]any{"id": m.ID, "url": "https://app.hoplr.example/messages/" + m.ID, "type": m.Type,
-		"neighbourhood_ids": m.NeighbourhoodIDs, "poll_options": m.PollOptions}
+		"neighbourhood_ids": m.NeighbourhoodIDs, "poll_options": m.PollOptions, "event": m.Event}
 }
 
 // listActivity: GET /api/v2/activity?since=&limit= → reactions and comments on
