@@ -15,9 +15,11 @@ type CouncilItem struct {
 	Answer string
 }
 
-// FeasibleIdeas lists ideas answered feasible and not yet sent to the council.
+// FeasibleIdeas lists ideas answered feasible and not yet sent to the council
+// (projects of a participatory budget go to its vote instead).
 func (s *Store) FeasibleIdeas(ctx context.Context) ([]core.Idea, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.status = 'feasible' AND NOT i.hidden ORDER BY i.support_count DESC, i.id`)
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.status = 'feasible' AND NOT i.hidden
+		AND NOT EXISTS (SELECT 1 FROM budget_project bp WHERE bp.idea_id = i.id) ORDER BY i.support_count DESC, i.id`)
 	if err != nil {
 		return nil, wrapDB("feasible ideas", err)
 	}

@@ -47,42 +47,50 @@ func scanIdea(row rowScanner) (core.Idea, error) {
 func (s *Store) CreateIdea(ctx context.Context, authorID int64, in core.IdeaInput, answerDays int) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "create idea", func(tx pgx.Tx) error {
-		now := s.now()
-		lon, lat := pointArgs(in.Point, in.HasPoint)
-		var project, address *int64
-		if in.ProjectID > 0 {
-			var status string
-			if err := tx.QueryRow(ctx, `SELECT status FROM project WHERE id = $1 FOR UPDATE`, in.ProjectID).Scan(&status); err != nil {
-				return notFoundOr(err, "error.project_not_found", "lock project")
-			}
-			if status != string(core.ProjectPublished) {
-				return core.Conflict("error.project_closed")
-			}
-			project = &in.ProjectID
-		}
-		if in.AddressID > 0 {
-			address = &in.AddressID
-		}
-		due := now.AddDate(0, 0, answerDays)
-		err := tx.QueryRow(ctx, `INSERT INTO idea (project_id, author_id, title, body, lon, lat, address_id, channel, answer_due_on, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-			project, authorID, in.Title, in.Body, lon, lat, address, in.Channel, due, now).Scan(&id)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, actor_id, created_at) VALUES ($1, 'submitted', $2, $3)`, id, authorID, now); err != nil {
-			return err
-		}
-		if project != nil {
-			if _, err := tx.Exec(ctx, `UPDATE project SET idea_count = idea_count + 1 WHERE id = $1`, *project); err != nil {
-				return err
-			}
-		}
-		ev := eventAt(now, core.EventCreated, core.EntityIdea, id, 1, authorID)
-		ev.Data = map[string]any{"channel": string(in.Channel)}
-		return appendEvent(ctx, tx, ev)
+		var err error
+		id, err = s.insertIdea(ctx, tx, authorID, in, answerDays)
+		return err
 	})
 	return id, err
+}
+
+// insertIdea is CreateIdea inside the caller's transaction.
+func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in core.IdeaInput, answerDays int) (int64, error) {
+	var id int64
+	now := s.now()
+	lon, lat := pointArgs(in.Point, in.HasPoint)
+	var project, address *int64
+	if in.ProjectID > 0 {
+		var status string
+		if err := tx.QueryRow(ctx, `SELECT status FROM project WHERE id = $1 FOR UPDATE`, in.ProjectID).Scan(&status); err != nil {
+			return 0, notFoundOr(err, "error.project_not_found", "lock project")
+		}
+		if status != string(core.ProjectPublished) {
+			return 0, core.Conflict("error.project_closed")
+		}
+		project = &in.ProjectID
+	}
+	if in.AddressID > 0 {
+		address = &in.AddressID
+	}
+	due := now.AddDate(0, 0, answerDays)
+	err := tx.QueryRow(ctx, `INSERT INTO idea (project_id, author_id, title, body, lon, lat, address_id, channel, answer_due_on, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
+		project, authorID, in.Title, in.Body, lon, lat, address, in.Channel, due, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO idea_step (idea_id, status, actor_id, created_at) VALUES ($1, 'submitted', $2, $3)`, id, authorID, now); err != nil {
+		return 0, err
+	}
+	if project != nil {
+		if _, err := tx.Exec(ctx, `UPDATE project SET idea_count = idea_count + 1 WHERE id = $1`, *project); err != nil {
+			return 0, err
+		}
+	}
+	ev := eventAt(now, core.EventCreated, core.EntityIdea, id, 1, authorID)
+	ev.Data = map[string]any{"channel": string(in.Channel)}
+	return id, appendEvent(ctx, tx, ev)
 }
 
 // Idea returns one idea (hidden ones too: callers decide who may see them).
