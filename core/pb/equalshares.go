@@ -2,6 +2,7 @@ package pb
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -235,15 +236,22 @@ func EqualShares(e Election, c MESOptions) Outcome {
 	}
 	winners := in.run(share)
 	if c.Add1 {
-		for {
+		// One currency unit more per voter at each step (1 % of the first share
+		// when that is larger: an electorate of a handful of voters would
+		// otherwise take thousands of steps). Once a share covers what any
+		// voter chose, budgets never bind and more money changes nothing: the
+		// loop ends there at the latest.
+		step := max(1, math.Floor(share/100))
+		bound := in.maxChosenCost()
+		for share < bound {
 			if c.StopWhenExhaustive && exhaustive(e, winners) {
 				break
 			}
-			next := in.run(share + 1)
+			next := in.run(share + step)
 			if costOf(e, next) > e.Budget {
 				break
 			}
-			share, winners = share+1, next
+			share, winners = share+step, next
 		}
 	}
 	if c.Utilitarian {
@@ -256,6 +264,19 @@ func EqualShares(e Election, c MESOptions) Outcome {
 		}
 	}
 	return Outcome{Winners: winners, Cost: costOf(e, winners), Endowment: share}
+}
+
+// maxChosenCost is the most any voter's chosen projects cost together.
+func (in *mesInput) maxChosenCost() float64 {
+	var most float64
+	for _, g := range in.groups {
+		var sum float64
+		for _, p := range g.choices {
+			sum += in.costFloat[p]
+		}
+		most = max(most, sum)
+	}
+	return most
 }
 
 // exhaustive reports whether no project outside winners still fits.

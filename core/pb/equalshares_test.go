@@ -211,3 +211,13 @@ func TestPabulibRefusesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// When every supported project fits, Add1 must still end (the outcome stops
+// changing once shares cover everything).
+func TestAdd1EndsWhenEverythingFits(t *testing.T) {
+	e := example(40_000, map[string]int64{"jeux": 30_000, "bancs": 15_000}, []string{"jeux", "bancs"}, "jeux")
+	o := EqualShares(e, StandardCompletion)
+	if got := o.IDs(e); !slices.Equal(got, []string{"jeux"}) {
+		t.Fatalf("%v", got)
+	}
+}

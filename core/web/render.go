@@ -81,6 +81,19 @@ func loadPages() (*pages, error) {
 		"euros": func(cents int64) string {
 			return strings.ReplaceAll(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",") + " €"
 		},
+		// eur shows whole euros with thousands grouped: "100 000 €".
+		"eur": func(amount int64) string {
+			digits := strconv.FormatInt(amount, 10)
+			var out []string
+			for len(digits) > 3 {
+				out = append([]string{digits[len(digits)-3:]}, out...)
+				digits = digits[:len(digits)-3]
+			}
+			return strings.Join(append([]string{digits}, out...), "\u202f") + "\u00a0€"
+		},
+		"envData": func(page *Page, b core.Budget, e envelopeView, open bool) map[string]any {
+			return map[string]any{"Page": page, "B": b, "E": e, "Open": open}
+		},
 		"add":     func(a, b int) int { return a + b },
 		"percent": func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + " %" },
 		"short": func(s string, n int) string {
