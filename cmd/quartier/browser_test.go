@@ -265,6 +265,19 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.screenshot("event")
 	w.open(base + "/events")
 	w.checkAccessibility(axe)
+
+	// A participatory budget opened from the back office's default form.
+	w.open(base + "/staff/budgets")
+	w.checkAccessibility(axe)
+	w.typeInto("#title", "Budget participatif 2027")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Le budget est enregistré")
+	w.checkAccessibility(axe)
+	w.open(base + "/budgets/1")
+	w.mustSee("main", "Toute la commune")
+	w.checkAccessibility(axe)
+	w.open(base + "/budgets")
+	w.checkAccessibility(axe)
 }
 
 func createStaff(t *testing.T, dbURL, email, password, role string) {

@@ -62,6 +62,9 @@ func (e *commandEnv) loadDemoGeography(store *postgres.Store) error {
 	if err := e.loadDemoMeetings(store); err != nil {
 		return fmt.Errorf("demo events: %w", err)
 	}
+	if err := e.loadDemoBudget(store); err != nil {
+		return fmt.Errorf("demo budget: %w", err)
+	}
 	return nil
 }
 

@@ -369,6 +369,11 @@ func TestAdminCreateAndDemo(t *testing.T) {
 		t.Fatal("demo consultations loaded twice")
 	}
 	visitor.expect("GET", "/projects/1", nil, 200, "Faut-il réserver la place aux piétons le samedi ?", "50 %")
+	// The demo events and the demo budget too.
+	if events := visitor.expect("GET", "/events", nil, 200, "Atelier : dessinons le parc de Warken", "Visite du terrain du futur parc"); strings.Count(events, "Atelier : dessinons le parc de Warken") != 1 {
+		t.Fatal("demo events loaded twice")
+	}
+	visitor.expect("GET", "/budgets/1", nil, 200, "Toute la commune", "Vélos en libre-service à la gare")
 	for _, acct := range [][2]string{{"maire@commune.lu", "une phrase assez longue"}, {"mod@commune.lu", generated[1]}, {demoAdminEmail, demoAdminPassword}} {
 		p := s.person()
 		p.expect("GET", "/login", nil, 200)
