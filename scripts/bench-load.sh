@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmarks of issue 4 on this machine: PostgreSQL (fsync on,
 # synchronous_commit on), the server and the load generator share the cores.
-#   scripts/bench-load.sh [supports|overload|ideas|map]...   (default: all)
+#   scripts/bench-load.sh [supports|overload|ideas|map|ballots]...   (default: all)
 # Figures go to stdout; docs/PERFORMANCE.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,12 +31,13 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; ./scripts/pg.sh stop "
 for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
 url=http://127.0.0.1:18080
 run() { ./bin/quartier --config "$cfg" bench "$@" --url "$url"; }
-scenarios=${*:-supports overload ideas map}
+scenarios=${*:-supports overload ideas map ballots}
 for s in $scenarios; do
   case $s in
     supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users 500 --ideas 100; done ;;
     overload) run supports --rate "${OVERLOAD_RATE:-6000}" --duration 10s --users 1000 --ideas 100 ;;
     ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;
     map) run map --ideas 100000 --rate "${MAP_RATE:-1000}" --duration 10s ;;
+    ballots) run ballots --voters "${VOTERS:-20000}" --rate "${BALLOT_RATE:-1000}" ;;
   esac
 done

@@ -18,7 +18,7 @@ import (
 	"quartier/core/postgres"
 )
 
-const benchUsage = `usage: quartier bench supports|ideas|map --url URL [--rate N] [--duration D] [flags]
+const benchUsage = `usage: quartier bench supports|ballots|ideas|map --url URL [--rate N] [--duration D] [flags]
 Seeds the database of DATABASE_URL, then loads the server at URL with an open-loop
 generator (constant rate; latency from the scheduled send time) and reports.`
 
@@ -35,6 +35,7 @@ func (e *commandEnv) bench(args []string) error {
 	users := fs.Int("users", 400, "supports: participants with a session")
 	ideas := fs.Int("ideas", 200, "supports: ideas to support; ideas/map: ideas to create when fewer exist")
 	supportsPer := fs.Int("supports", 0, "ideas: supports to spread over the ideas (seeded in SQL)")
+	voters := fs.Int("voters", 20000, "ballots: voters casting one ballot each (the run lasts voters/rate)")
 	warmup := fs.Duration("warmup", 2*time.Second, "ideas/map: load at the same rate first, not counted (as wrk2's calibration period)")
 	if err := e.parse(fs, args[1:]); err != nil {
 		return err
@@ -53,6 +54,8 @@ func (e *commandEnv) bench(args []string) error {
 	switch scenario {
 	case "supports":
 		return e.benchSupports(store, client, *base, *rate, *duration, *users, *ideas)
+	case "ballots":
+		return e.benchBallots(store, client, *base, *rate, *voters)
 	case "ideas", "map":
 		if err := seedIdeas(e.ctx, store, *ideas, *supportsPer); err != nil {
 			return err

@@ -77,3 +77,14 @@ func (s *Store) settle(ctx context.Context) error {
 	_, _ = s.pool.Exec(ctx, `CHECKPOINT`) // needs a superuser; best effort
 	return nil
 }
+
+// BallotTotals counts an envelope's cast ballots, the choices on them and the
+// change-log rows of cast ballots.
+func (s *Store) BallotTotals(ctx context.Context, envelopeID int64) (cast, choices, events int, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM ballot WHERE envelope_id = $1 AND cast_at IS NOT NULL),
+		(SELECT coalesce(sum(c.points), 0) FROM ballot_choice c JOIN ballot b USING (envelope_id, participant_id)
+			WHERE c.envelope_id = $1 AND b.cast_at IS NOT NULL),
+		(SELECT count(*) FROM event WHERE entity = 'ballot' AND entity_id = $1 AND data->>'cast' = 'true')`, envelopeID).Scan(&cast, &choices, &events)
+	return cast, choices, events, wrapDB("ballot totals", err)
+}

@@ -197,14 +197,16 @@ func (s *Store) SetFinalCost(ctx context.Context, actorID, projectID, cost int64
 }
 
 // SaveBallot writes a participant's ballot for an envelope (choices already
-// checked against the method): a draft, or cast. A cast ballot counts at
-// once; it may change until closing only where the budget allows it (then it
-// is cast again, its old choices uncounted). One ballot per participant per
-// envelope: concurrent submissions queue on the ballot's row and never count
-// twice. Only while voting is open.
+// checked against the method): a draft, or cast. A cast ballot may change
+// until closing only where the budget allows it (it stays cast). One ballot
+// per participant per envelope: the row is inserted first and then locked, so
+// concurrent submissions queue on it and never make two. Only while voting is
+// open. Projects' vote counters are not touched here (thousands of ballots at
+// closing time would queue on the same few project rows): they are counted
+// when the result is published, and VoteCounts reads them live for staff.
 func (s *Store) SaveBallot(ctx context.Context, participantID, budgetID, envelopeID int64, choices []core.BallotChoice, cast bool) error {
 	return s.inTx(ctx, "save ballot", func(tx pgx.Tx) error {
-		b, err := scanBudget(tx.QueryRow(ctx, `SELECT `+budgetColumns+` FROM budget WHERE id = $1 FOR SHARE`, budgetID))
+		b, err := scanBudget(tx.QueryRow(ctx, `SELECT `+budgetColumns+` FROM budget WHERE id = $1`, budgetID))
 		if err != nil {
 			return notFoundOr(err, "error.budget_not_found", "read budget")
 		}
@@ -219,10 +221,10 @@ func (s *Store) SaveBallot(ctx context.Context, participantID, budgetID, envelop
 		}
 		var castAt *time.Time
 		err = tx.QueryRow(ctx, `SELECT cast_at FROM ballot WHERE envelope_id = $1 AND participant_id = $2 FOR UPDATE`, envelopeID, participantID).Scan(&castAt)
+		if err == pgx.ErrNoRows && tag.RowsAffected() == 0 {
+			return core.NotFound("error.envelope_not_found")
+		}
 		if err != nil {
-			if tag.RowsAffected() == 0 && err == pgx.ErrNoRows {
-				return core.NotFound("error.envelope_not_found")
-			}
 			return err
 		}
 		if castAt != nil {
@@ -230,40 +232,53 @@ func (s *Store) SaveBallot(ctx context.Context, participantID, budgetID, envelop
 				return core.Conflict("error.ballot_already_cast")
 			}
 			cast = true // a cast ballot stays cast: changes are cast again
-			if _, err := tx.Exec(ctx, `UPDATE budget_project bp SET vote_count = bp.vote_count - c.points FROM ballot_choice c
-				WHERE c.envelope_id = $1 AND c.participant_id = $2 AND bp.id = c.project_id`, envelopeID, participantID); err != nil {
-				return err
-			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM ballot_choice WHERE envelope_id = $1 AND participant_id = $2`, envelopeID, participantID); err != nil {
-			return err
+		if cast {
+			castAt = &now
 		}
 		ids, points := make([]int64, len(choices)), make([]int32, len(choices))
 		for i, c := range choices {
 			ids[i], points[i] = c.ProjectID, int32(c.Points)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO ballot_choice (envelope_id, participant_id, project_id, points)
-			SELECT $1, $2, unnest($3::bigint[]), unnest($4::int[])`, envelopeID, participantID, ids, points); err != nil {
-			if isForeignKeyViolation(err) {
-				return core.Invalid("choices", "error.ballot_project")
-			}
+		if _, err := tx.Exec(ctx, `DELETE FROM ballot_choice WHERE envelope_id = $1 AND participant_id = $2`, envelopeID, participantID); err != nil {
 			return err
-		}
-		if cast {
-			if _, err := tx.Exec(ctx, `UPDATE budget_project bp SET vote_count = bp.vote_count + c.points FROM ballot_choice c
-				WHERE c.envelope_id = $1 AND c.participant_id = $2 AND bp.id = c.project_id`, envelopeID, participantID); err != nil {
-				return err
-			}
-			castAt = &now
 		}
 		if _, err := tx.Exec(ctx, `UPDATE ballot SET cast_at = $3, updated_at = $4 WHERE envelope_id = $1 AND participant_id = $2`,
 			envelopeID, participantID, castAt, now); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO ballot_choice (envelope_id, participant_id, project_id, points)
+			SELECT $1, $2, unnest($3::bigint[]), unnest($4::int[])`, envelopeID, participantID, ids, points)
+		if isForeignKeyViolation(err) {
+			return core.Invalid("choices", "error.ballot_project")
+		}
+		if err != nil {
 			return err
 		}
 		ev := eventAt(now, core.EventUpdated, "ballot", envelopeID, 1, participantID)
 		ev.Data = map[string]any{"cast": cast}
 		return appendEvent(ctx, tx, ev)
 	})
+}
+
+// VoteCounts counts, per project of an envelope, the cast ballots choosing it
+// (for points ballots: the points).
+func (s *Store) VoteCounts(ctx context.Context, envelopeID int64) (map[int64]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.project_id, sum(c.points) FROM ballot_choice c JOIN ballot b USING (envelope_id, participant_id)
+		WHERE c.envelope_id = $1 AND b.cast_at IS NOT NULL GROUP BY c.project_id`, envelopeID)
+	if err != nil {
+		return nil, wrapDB("count votes", err)
+	}
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, wrapDB("count votes", err)
+		}
+		out[id] = n
+	}
+	return out, wrapDB("count votes", rows.Err())
 }
 
 // BallotOf returns a participant's ballot for an envelope (empty if none).
@@ -345,8 +360,9 @@ func (r BudgetResult) Winners() []int64 {
 	return r.EqualShares
 }
 
-// PublishBudgetResult records an envelope's result and marks its winners
-// selected (and only them). Only after voting closed.
+// PublishBudgetResult records an envelope's result, marks its winners
+// selected (and only them) and stores each project's final vote count. Only
+// after voting closed.
 func (s *Store) PublishBudgetResult(ctx context.Context, actorID int64, r BudgetResult) error {
 	return s.inTx(ctx, "publish budget result", func(tx pgx.Tx) error {
 		var closes time.Time
@@ -365,7 +381,10 @@ func (s *Store) PublishBudgetResult(ctx context.Context, actorID int64, r Budget
 			equal_shares = $5, greedy = $6, published_at = $7`, r.EnvelopeID, r.Rule, r.Ballots, r.Share, r.EqualShares, r.Greedy, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE budget_project SET selected = (id = ANY($2)) WHERE envelope_id = $1`, r.EnvelopeID, r.Winners()); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE budget_project bp SET selected = (bp.id = ANY($2)), vote_count = coalesce((
+				SELECT sum(c.points) FROM ballot_choice c JOIN ballot b USING (envelope_id, participant_id)
+				WHERE c.project_id = bp.id AND b.cast_at IS NOT NULL), 0)
+			WHERE bp.envelope_id = $1`, r.EnvelopeID, r.Winners()); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actorID, "budget.result", "budget_envelope", r.EnvelopeID, "", now); err != nil {

@@ -224,12 +224,21 @@ func (s *Server) proposeBudgetProject(c *gin.Context) {
 // saveBallot saves (action=save) or casts (action=cast) the visitor's ballot
 // for one envelope.
 func (s *Server) saveBallot(c *gin.Context) {
-	b, ok := s.loadBudget(c)
-	if !ok {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.budget_not_found"))
+		return
+	}
+	ctx := c.Request.Context()
+	b, projects, err := s.cachedBallotFrame(ctx, id)
+	if err == nil && b.Phase == core.PhaseDraft {
+		err = core.NotFound("error.budget_not_found")
+	}
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	u := userOf(c)
-	ctx := c.Request.Context()
 	envID, _ := strconv.ParseInt(c.Param("eid"), 10, 64)
 	env, ok := b.Envelope(envID)
 	if !ok {
@@ -244,11 +253,6 @@ func (s *Server) saveBallot(c *gin.Context) {
 		if err == nil {
 			err = core.Forbidden(block)
 		}
-		s.fail(c, err)
-		return
-	}
-	projects, err := s.store.BudgetProjects(ctx, b.ID)
-	if err != nil {
 		s.fail(c, err)
 		return
 	}

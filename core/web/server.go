@@ -127,6 +127,7 @@ type Server struct {
 	counts    countCache
 	micro     *microCache
 	gates     gateCache
+	ballots   ballotCache
 	sessions  sessionCache
 	members   targetMembers
 	sync      SyncControl

@@ -194,7 +194,17 @@ func (s *Server) staffBudgetPage(c *gin.Context, status int, b core.Budget, form
 		}
 		if r, ok := published[e.ID]; ok {
 			v.Result, v.Published = budgetResultViewOf(r, v.Projects), true
-		} else if closed {
+		} else {
+			counts, cerr := s.store.VoteCounts(ctx, e.ID) // live, until the result stores them
+			if cerr != nil {
+				s.fail(c, cerr)
+				return
+			}
+			for i := range v.Projects {
+				v.Projects[i].VoteCount = counts[v.Projects[i].ID]
+			}
+		}
+		if v.Result == nil && closed {
 			el, eerr := s.envelopeElection(ctx, b, e, projects)
 			if eerr != nil {
 				s.fail(c, eerr)
