@@ -31,6 +31,7 @@ var MeetingKinds = []MeetingKind{MeetingPublic, MeetingWork, MeetingVisit, Meeti
 type Meeting struct {
 	ID              int64
 	ProjectID       int64
+	CouncilID       int64 // a neighbourhood council's meeting, 0 otherwise
 	Kind            MeetingKind
 	Title           string
 	Description     string // sanitised HTML

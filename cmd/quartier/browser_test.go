@@ -278,6 +278,22 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.checkAccessibility(axe)
 	w.open(base + "/budgets")
 	w.checkAccessibility(axe)
+
+	// A neighbourhood council for the consultation's streets; the manager, who
+	// lives there, volunteers.
+	w.open(base + "/staff/councils")
+	w.checkAccessibility(axe)
+	w.typeInto("#name", "Conseil de la rue de Warken")
+	w.click("#target_id option[value='1']")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Le conseil est enregistré")
+	w.checkAccessibility(axe)
+	w.open(base + "/councils/1")
+	w.click("form[action$='/volunteer'] button")
+	w.mustSee(".flash", "vous êtes volontaire")
+	w.checkAccessibility(axe)
+	w.open(base + "/councils")
+	w.checkAccessibility(axe)
 }
 
 func createStaff(t *testing.T, dbURL, email, password, role string) {

@@ -11,14 +11,14 @@ import (
 	"quartier/core"
 )
 
-const meetingColumns = `id, coalesce(project_id, 0), kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
+const meetingColumns = `id, coalesce(project_id, 0), coalesce(council_id, 0), kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
 	capacity, registered_count, waiting_count, published, outcome, cancelled_at, revision, updated_at`
 
 func scanMeeting(row rowScanner) (core.Meeting, error) {
 	var m core.Meeting
 	var lon, lat *float64
 	var cancelled *time.Time
-	err := row.Scan(&m.ID, &m.ProjectID, &m.Kind, &m.Title, &m.Description, &m.StartsAt, &m.EndsAt, &m.Location, &lon, &lat,
+	err := row.Scan(&m.ID, &m.ProjectID, &m.CouncilID, &m.Kind, &m.Title, &m.Description, &m.StartsAt, &m.EndsAt, &m.Location, &lon, &lat,
 		&m.OnlineURL, &m.Capacity, &m.RegisteredCount, &m.WaitingCount, &m.Published, &m.Outcome, &cancelled, &m.Revision, &m.UpdatedAt)
 	if lon != nil {
 		m.Point, m.HasPoint = orb.Point{*lon, *lat}, true
@@ -42,6 +42,7 @@ type MeetingFilter struct {
 	EndsAfter   time.Time
 	EndedBefore time.Time
 	ProjectID   int64
+	CouncilID   int64
 	Drafts      bool
 	Limit       int
 }
@@ -62,6 +63,10 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]core.Meeting, 
 	if f.ProjectID != 0 {
 		args = append(args, f.ProjectID)
 		q += ` AND project_id = $` + strconv.Itoa(len(args))
+	}
+	if f.CouncilID != 0 {
+		args = append(args, f.CouncilID)
+		q += ` AND council_id = $` + strconv.Itoa(len(args))
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 500
@@ -87,21 +92,21 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 		if m.ID == 0 {
 			kind = core.EventCreated
 			err = tx.QueryRow(ctx, `INSERT INTO meeting (project_id, kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
-				capacity, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id, revision`,
+				capacity, created_by, created_at, updated_at, council_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id, revision`,
 				nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt, m.Location, lon, lat, m.OnlineURL,
-				m.Capacity, nullID(actorID), now).Scan(&m.ID, &rev)
+				m.Capacity, nullID(actorID), now, nullID(m.CouncilID)).Scan(&m.ID, &rev)
 			m.Published = false
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE meeting SET project_id = $2, kind = $3, title = $4, description = $5, starts_at = $6, ends_at = $7,
-				location = $8, lon = $9, lat = $10, online_url = $11, capacity = $12, updated_at = $13, revision = revision + 1
+				location = $8, lon = $9, lat = $10, online_url = $11, capacity = $12, updated_at = $13, revision = revision + 1, council_id = $14
 				WHERE id = $1 RETURNING revision, published`, m.ID, nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt,
-				m.Location, lon, lat, m.OnlineURL, m.Capacity, now).Scan(&rev, &m.Published)
+				m.Location, lon, lat, m.OnlineURL, m.Capacity, now, nullID(m.CouncilID)).Scan(&rev, &m.Published)
 			if err == nil {
 				err = promoteWaiting(ctx, tx, m.ID, now, promoted)
 			}
 		}
 		if isForeignKeyViolation(err) {
-			return core.NotFound("error.project_not_found")
+			return core.Invalid("project_id", "error.project_or_council_not_found")
 		}
 		if err != nil {
 			return notFoundOr(err, "error.meeting_not_found", "write meeting")

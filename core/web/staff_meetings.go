@@ -14,7 +14,7 @@ import (
 )
 
 // meetingFields are the form fields of a meeting.
-var meetingFields = []string{"title", "description", "kind", "project_id", "starts_at", "ends_at", "location", "address", "lat", "lon", "online_url", "capacity"}
+var meetingFields = []string{"title", "description", "kind", "project_id", "council_id", "starts_at", "ends_at", "location", "address", "lat", "lon", "online_url", "capacity"}
 
 // staffMeetings lists every meeting, drafts included, with the form to plan one.
 func (s *Server) staffMeetings(c *gin.Context) {
@@ -38,11 +38,12 @@ func (s *Server) meetingsPage(c *gin.Context, status int, form map[string]string
 // come along).
 func (s *Server) meetingFormPage(c *gin.Context, name string, status int, form map[string]string, data map[string]any, err error) {
 	projects, _, perr := s.store.Projects(c.Request.Context(), postgres.ProjectFilter{Limit: 500})
-	if perr != nil {
-		s.fail(c, perr)
+	councils, cerr := s.store.Councils(c.Request.Context())
+	if perr != nil || cerr != nil {
+		s.fail(c, core.Internalf("read projects and councils: %v %v", perr, cerr))
 		return
 	}
-	data["Projects"], data["Kinds"] = projects, core.MeetingKinds
+	data["Projects"], data["Councils"], data["Kinds"] = projects, councils, core.MeetingKinds
 	s.renderForm(c, status, name, form, data, err)
 }
 
@@ -56,6 +57,7 @@ func (s *Server) meetingFromForm(c *gin.Context) (core.Meeting, map[string]strin
 	m := core.Meeting{Title: form["title"], Description: form["description"], Kind: core.MeetingKind(form["kind"]),
 		Location: form["location"], OnlineURL: form["online_url"]}
 	m.ProjectID, _ = strconv.ParseInt(form["project_id"], 10, 64)
+	m.CouncilID, _ = strconv.ParseInt(form["council_id"], 10, 64)
 	var err error
 	if m.Capacity, err = strconv.Atoi(strings.TrimSpace(form["capacity"])); err != nil && strings.TrimSpace(form["capacity"]) != "" {
 		return m, form, core.Invalid("capacity", "error.meeting_capacity")
@@ -93,7 +95,7 @@ func (s *Server) meetingFromForm(c *gin.Context) (core.Meeting, map[string]strin
 // meetingForm fills the form from a stored meeting.
 func meetingForm(m core.Meeting) map[string]string {
 	f := map[string]string{"title": m.Title, "description": m.Description, "kind": string(m.Kind),
-		"project_id": strconv.FormatInt(m.ProjectID, 10), "starts_at": m.StartsAt.In(communeZone).Format(dateTimeLocal),
+		"project_id": strconv.FormatInt(m.ProjectID, 10), "council_id": strconv.FormatInt(m.CouncilID, 10), "starts_at": m.StartsAt.In(communeZone).Format(dateTimeLocal),
 		"ends_at": m.EndsAt.In(communeZone).Format(dateTimeLocal), "location": m.Location, "online_url": m.OnlineURL,
 		"capacity": strconv.Itoa(m.Capacity), "outcome": m.Outcome}
 	if m.HasPoint {
@@ -109,7 +111,7 @@ func (s *Server) staffCreateMeeting(c *gin.Context) {
 	if err == nil {
 		m.ID, err = s.store.SaveMeeting(c.Request.Context(), userOf(c).ID, m, nil)
 	}
-	if code := core.CodeOf(err); code == core.CodeInvalid || code == core.CodeNotFound {
+	if core.CodeOf(err) == core.CodeInvalid {
 		s.meetingsPage(c, http.StatusUnprocessableEntity, form, err)
 		return
 	}

@@ -1,0 +1,152 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"quartier/core"
+)
+
+func TestNeighbourhoodCouncilDrawIsReproducible(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	staffAcc := a.account("manager@commune.lu", core.RoleManager)
+	warken := warkenQuarter(t, a, staffAcc.ID)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/councils")
+	if r := staff.post("/staff/councils", url.Values{"name": {"W"}, "seats": {"0"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad council: %d", r.status)
+	}
+	r := staff.post("/staff/councils", url.Values{"name": {"Conseil de quartier de Warken"}, "target_id": {strconv.FormatInt(warken, 10)},
+		"seats": {"2"}, "stratified": {"on"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", r.status, r.body)
+	}
+	id := regexp.MustCompile(`(\d+)$`).FindString(r.header.Get("Location"))
+	page := "/councils/" + id
+
+	resident := func(email, address string) *browser {
+		a.account(email, core.RoleCitizen)
+		found, err := a.store.SearchAddresses(ctx, address, 1)
+		if err != nil || len(found) == 0 {
+			t.Fatalf("address %q: %v", address, err)
+		}
+		if err := a.store.SetHomeAddress(ctx, mustAccount(t, a, email), found[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		b := a.browser()
+		b.login(email)
+		return b
+	}
+	volunteers := map[string]*browser{}
+	for email, address := range map[string]string{"v1@example.lu": "1 cite bourschterbaach", "v2@example.lu": "3 cite bourschterbaach",
+		"v3@example.lu": "5 cite bourschterbaach", "v4@example.lu": "7 cite bourschterbaach"} {
+		b := resident(email, address)
+		b.get(page)
+		if r := b.post(page+"/volunteer", url.Values{"action": {"join"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("%s volunteers: %d\n%s", email, r.status, r.body)
+		}
+		b.post(page+"/volunteer", url.Values{"action": {"join"}}) // twice: still one candidacy
+		volunteers[email] = b
+	}
+	outsider := resident("centre@example.lu", "5 avenue des allies")
+	outsider.get(page).contains(t, "réservé aux habitants d'un autre quartier")
+	if r := outsider.post(page+"/volunteer", url.Values{"action": {"join"}}); r.status != http.StatusForbidden {
+		t.Fatalf("outsider volunteers: %d", r.status)
+	}
+	// Not a member: may not submit on the council's behalf.
+	if r := volunteers["v1@example.lu"].post(page+"/proposals", url.Values{"title": {"Des bancs"}, "body": {"Des bancs au parc."}}); r.status != http.StatusForbidden {
+		t.Fatalf("non-member proposal: %d", r.status)
+	}
+
+	nc, err := a.store.Council(ctx, mustInt(t, id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := a.store.CouncilVolunteers(ctx, nc.ID)
+	if err != nil || len(pool) != 4 {
+		t.Fatalf("%d volunteers, %v", len(pool), err)
+	}
+	staffPage := "/staff/councils/" + id
+	staff.get(staffPage)
+	if r := staff.post(staffPage+"/draw", url.Values{"seed": {"tirage-public-2027"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("draw: %d\n%s", r.status, r.body)
+	}
+	members, err := a.store.CouncilMembers(ctx, nc.ID)
+	if err != nil || len(members) != 2 {
+		t.Fatalf("%d members, %v", len(members), err)
+	}
+	// Anyone can redo the draw from what the page publishes.
+	draws, _ := a.store.CouncilDraws(ctx, nc.ID)
+	if len(draws) != 1 || draws[0].Seed != "tirage-public-2027" {
+		t.Fatalf("draws %+v", draws)
+	}
+	redo := core.DrawLots(draws[0].Seed, draws[0].Seats, draws[0].Volunteers, true, nil)
+	if !slices.Equal(redo.Drawn, draws[0].Drawn) {
+		t.Fatalf("redone draw %v, recorded %v", redo.Drawn, draws[0].Drawn)
+	}
+	var seated []int64
+	for _, m := range members {
+		seated = append(seated, m.Participant.ID)
+		if m.Role != core.CouncilDrawn {
+			t.Errorf("member %d role %s", m.Participant.ID, m.Role)
+		}
+	}
+	slices.Sort(seated)
+	drawn := slices.Clone(draws[0].Drawn)
+	slices.Sort(drawn)
+	if !slices.Equal(seated, drawn) {
+		t.Fatalf("seated %v, drawn %v", seated, drawn)
+	}
+	pub := a.browser().get(page)
+	pub.contains(t, "tirage-public-2027", "Cité Bourschterbaach", "tiré·e au sort")
+	for email := range volunteers {
+		if strings.Contains(pub.body, email) {
+			t.Fatal("a volunteer's e-mail on the public page")
+		}
+	}
+	// The seats are full: another draw is refused with a reason.
+	if r := staff.post(staffPage+"/draw", url.Values{"seed": {"encore"}}); r.status != http.StatusConflict {
+		t.Fatalf("draw when full: %d", r.status)
+	} else {
+		r.contains(t, "Tous les sièges tirés au sort sont occupés")
+	}
+
+	// A drawn member submits a proposal on the council's behalf; staff appoint
+	// someone and publish minutes; a council meeting shows on its page.
+	var member *browser
+	for email, b := range volunteers {
+		if slices.Contains(seated, mustAccount(t, a, email)) {
+			member = b
+		}
+	}
+	member.get(page)
+	if r := member.post(page+"/proposals", url.Values{"title": {"Un passage piéton rue de la Cité"}, "body": {"Devant l'arrêt de bus."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("member proposal: %d\n%s", r.status, r.body)
+	}
+	staff.get(staffPage)
+	if r := staff.post(staffPage+"/member", url.Values{"email": {"centre@example.lu"}, "role": {"appointed"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("appoint: %d", r.status)
+	}
+	if r := staff.post(staffPage+"/member", url.Values{"email": {"nobody@example.lu"}, "role": {"appointed"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("appoint unknown: %d", r.status)
+	}
+	staff.post(staffPage+"/document", url.Values{"title": {"Compte rendu de la séance de mars"}, "body": {"<p>Trois sujets <script>x</script>abordés.</p>"}})
+	staff.get("/staff/events")
+	r = staff.post("/staff/events", url.Values{"title": {"Séance du conseil de quartier"}, "kind": {"council_session"}, "council_id": {id},
+		"starts_at": {"2031-05-04T19:00"}, "ends_at": {"2031-05-04T21:00"}, "location": {"Salle de Warken"}})
+	meeting := regexp.MustCompile(`(\d+)$`).FindString(r.header.Get("Location"))
+	staff.get("/staff/events/" + meeting)
+	staff.post("/staff/events/"+meeting+"/publish", nil)
+	final := a.browser().get(page)
+	final.contains(t, "Un passage piéton rue de la Cité", "Compte rendu de la séance de mars", "Séance du conseil de quartier", "nommé·e")
+	if strings.Contains(final.body, "<script>x") {
+		t.Fatal("script kept in a council document")
+	}
+}
