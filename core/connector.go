@@ -22,6 +22,7 @@ const (
 	PubPoll          PublicationKind = "poll"           // a one-question poll, answerable in the app
 	PubAnswer        PublicationKind = "answer"         // the commune's official answer to an idea
 	PubEvent         PublicationKind = "event"          // a meeting, workshop, site visit or council session
+	PubResults       PublicationKind = "results"        // a closed consultation's results, a budget's result
 )
 
 // Publication is one change, rendered for channels: what a connector posts.
@@ -218,7 +219,7 @@ type ConnectorStatus struct {
 }
 
 // PublicationKinds lists every kind, in the order staff see them.
-var PublicationKinds = []PublicationKind{PubProjectUpdate, PubConsultation, PubPoll, PubEvent, PubAnswer}
+var PublicationKinds = []PublicationKind{PubProjectUpdate, PubConsultation, PubPoll, PubEvent, PubResults, PubAnswer}
 
 // PostCounts is one published item and the reactions to it.
 type PostCounts struct {

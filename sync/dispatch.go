@@ -8,6 +8,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // dispatchBatch is how many change-log rows one transaction turns into jobs.
@@ -118,6 +119,8 @@ func deliveryFor(accepts func(core.PublicationKind) bool, name string, ev core.E
 		return args, accepts(core.PubConsultation) || accepts(core.PubPoll)
 	case ev.Entity == core.EntityMeeting && ev.Data["published"] == true:
 		return args, accepts(core.PubEvent)
+	case ev.Entity == postgres.EntityConsultationResults || ev.Entity == postgres.EntityBudgetResult:
+		return args, accepts(core.PubResults)
 	case ev.Entity == core.EntityIdea && ev.Kind == core.EventUpdated:
 		status, _ := ev.Data["status"].(string)
 		return args, answered[status] && accepts(core.PubAnswer)

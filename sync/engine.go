@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"quartier/core"
+	"quartier/core/i18n"
 	"quartier/core/postgres"
 )
 
@@ -24,6 +25,9 @@ type Connector struct {
 	// Backfill publishes the whole change log when the connector is new;
 	// otherwise it starts with the changes made from then on.
 	Backfill bool
+	// Language is what Quartier's own words in its posts are written in
+	// ("Results: …"); the commune's language when empty.
+	Language core.Language
 }
 
 // Options configure the engine.
@@ -64,6 +68,7 @@ type Engine struct {
 	cancel   context.CancelFunc
 	matches  matchCache
 	setCache settingsCache
+	catalog  *i18n.Catalog
 }
 
 type scheduled struct {
@@ -85,7 +90,8 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	if opts.RetryBase <= 0 {
 		opts.RetryBase = time.Second
 	}
-	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, now: opts.Now}
+	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, now: opts.Now,
+		catalog: i18n.MustLoad()}
 	if e.now == nil {
 		e.now = time.Now
 	}

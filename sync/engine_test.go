@@ -472,3 +472,40 @@ func TestEventGoesAsAnEventToTheNeighbourhoodOfItsPlace(t *testing.T) {
 		t.Fatalf("message %+v (event %+v)", msg, msg.Event)
 	}
 }
+
+// A consultation that closed is announced once, with a link to its results,
+// in the connector's language; a budget's published result likewise.
+func TestClosedConsultationResultsAreAnnounced(t *testing.T) {
+	w := newWorld(t)
+	w.engine(func(o *Options) { o.Connectors[0].Language = core.German })
+	k, err := core.NormalizeConsultation(core.Consultation{Title: "Umfrage zum Park", Kind: core.KindSurvey, Eligibility: core.EligibleAnyone,
+		OpensAt: time.Now().Add(-48 * time.Hour), ClosesAt: time.Now().Add(time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.ID, err = w.store.SaveConsultation(ctx, w.staff, k); err != nil {
+		t.Fatal(err)
+	}
+	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: "Mehr Bänke?"})
+	if _, err := w.store.SaveQuestion(ctx, w.staff, k.ID, q); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.PublishConsultation(ctx, w.staff, k.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := w.store.AnnounceClosedConsultations(ctx); n != 0 {
+		t.Fatal("announced before closing")
+	}
+	time.Sleep(1100 * time.Millisecond)
+	for range 2 {
+		if _, err := w.store.AnnounceClosedConsultations(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.eventually("the results reach the app", 30*time.Second, func() bool { return len(w.messagesTitled("Ergebnisse: Umfrage zum Park")) == 1 })
+	time.Sleep(300 * time.Millisecond)
+	got := w.messagesTitled("Ergebnisse: Umfrage zum Park")
+	if len(got) != 1 || !strings.Contains(got[0].Body, "/results") {
+		t.Fatalf("messages %+v", got)
+	}
+}

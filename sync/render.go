@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // render turns the item of a delivery into a publication, as it is now: ok is
@@ -73,6 +74,31 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.P
 				where.areaIDs = pr.AreaIDs
 			}
 		}
+	case postgres.EntityConsultationResults:
+		k, err := e.store.Consultation(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		if !k.Published {
+			return p, false, nil
+		}
+		p.Kind, p.Title, p.Body = core.PubResults, e.words(c, "channels.results", "title", k.Title), core.HTMLText(k.Description)
+		p.URL = e.link("/consultations/" + strconv.FormatInt(k.ID, 10) + "/results")
+		where.targetID = k.TargetID
+		if k.TargetID == 0 && k.ProjectID != 0 {
+			if pr, err := e.store.Project(ctx, k.ProjectID); err == nil {
+				where.areaIDs = pr.AreaIDs
+			}
+		}
+	case postgres.EntityBudgetResult:
+		b, env, err := e.store.EnvelopeBudget(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		p.Kind, p.Title = core.PubResults, e.words(c, "channels.budget_results", "title", b.Title, "envelope", env.Name)
+		p.Body = core.HTMLText(b.Description)
+		p.URL = e.link("/budgets/" + strconv.FormatInt(b.ID, 10) + "#envelope-" + strconv.FormatInt(env.ID, 10))
+		where.targetID = env.TargetID
 	case core.EntityIdea:
 		i, err := e.store.Idea(ctx, a.EntityID)
 		if err != nil {
@@ -150,6 +176,15 @@ func eventLine(m core.Meeting, zone *time.Location) string {
 		line += " · " + m.OnlineURL
 	}
 	return line
+}
+
+// words are Quartier's own words in a post, in the connector's language.
+func (e *Engine) words(c Connector, key string, args ...any) string {
+	lang := c.Language
+	if lang == "" {
+		lang = core.DefaultLanguage
+	}
+	return e.catalog.T(lang, key, args...)
 }
 
 func (e *Engine) link(path string) string { return strings.TrimSuffix(e.opts.BaseURL, "/") + path }

@@ -174,6 +174,13 @@ func (e *commandEnv) serve(args []string) error {
 			}
 			return err
 		},
+		results: func(ctx context.Context) error {
+			n, err := store.AnnounceClosedConsultations(ctx)
+			if n > 0 {
+				log.Info("closed consultations announced", "consultations", n)
+			}
+			return err
+		},
 		meetings: func(ctx context.Context) error {
 			n, err := handler.SendMeetingReminders(ctx)
 			if n > 0 {

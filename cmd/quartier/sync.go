@@ -31,6 +31,7 @@ type engineJobs struct {
 	followUp func(ctx context.Context) error // assignment and reminders, daily
 	council  func(ctx context.Context) error // the monthly submission
 	meetings func(ctx context.Context) error // event reminders, hourly
+	results  func(ctx context.Context) error // announce closed consultations, every 10 minutes
 	notify   func(ctx context.Context, reason, detail string)
 }
 
@@ -55,7 +56,7 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	}
 	if m := cfg.Sync.Mastodon; m.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: mastodon.New(mastodon.Config{BaseURL: m.BaseURL, Token: m.Token,
-			Language: m.Language, Kinds: publicationKinds(m.Kinds), Template: m.Template}), PullSpec: m.Pull})
+			Language: m.Language, Kinds: publicationKinds(m.Kinds), Template: m.Template}), PullSpec: m.Pull, Language: postLanguage(m.Language)})
 	}
 	if f := cfg.Sync.Facebook; f.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: facebook.New(facebook.Config{PageID: f.PageID, Token: f.Token,
@@ -63,7 +64,7 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	}
 	if b := cfg.Sync.Bluesky; b.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: bluesky.New(bluesky.Config{BaseURL: b.BaseURL, Handle: b.Handle,
-			AppPassword: b.AppPassword, Language: b.Language, Kinds: publicationKinds(b.Kinds)}), PullSpec: b.Pull})
+			AppPassword: b.AppPassword, Language: b.Language, Kinds: publicationKinds(b.Kinds)}), PullSpec: b.Pull, Language: postLanguage(b.Language)})
 	}
 	if tg := cfg.Sync.Telegram; tg.Enabled {
 		opts.Connectors = append(opts.Connectors, datasync.Connector{Connector: telegram.New(telegram.Config{Token: tg.Token,
@@ -74,6 +75,9 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	}
 	if jobs.council != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "council", Spec: cfg.Sync.Council, Run: jobs.council})
+	}
+	if jobs.results != nil {
+		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "announce_results", Spec: "*/10 * * * *", Run: jobs.results})
 	}
 	if jobs.meetings != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "meeting_reminders", Spec: "5 * * * *", Run: jobs.meetings})
@@ -213,4 +217,13 @@ func publicationKinds(names []string) []core.PublicationKind {
 		out[i] = core.PublicationKind(n)
 	}
 	return out
+}
+
+// postLanguage is the language of Quartier's own words in a network's posts:
+// the account's language when Quartier speaks it, the commune's otherwise.
+func postLanguage(code string) core.Language {
+	if l, ok := core.ParseLanguage(code); ok {
+		return l
+	}
+	return core.DefaultLanguage
 }

@@ -341,6 +341,10 @@ func (s *Store) CastBallots(ctx context.Context, envelopeID int64) ([]CastBallot
 	return out, wrapDB("scan cast ballots", err)
 }
 
+// EntityBudgetResult names, in the change log, an envelope's published result
+// (its id is the envelope's).
+const EntityBudgetResult = "budget_result"
+
 // BudgetResult is an envelope's published result.
 type BudgetResult struct {
 	EnvelopeID  int64
@@ -392,7 +396,11 @@ func (s *Store) PublishBudgetResult(ctx context.Context, actorID int64, r Budget
 		}
 		ev := eventAt(now, core.EventUpdated, core.EntityBudget, budgetID, 1, actorID)
 		ev.Data = map[string]any{"result": r.EnvelopeID}
-		return appendEvent(ctx, tx, ev)
+		if err := appendEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		// The announcement on the channels, once per envelope.
+		return appendEvent(ctx, tx, eventAt(now, core.EventCreated, EntityBudgetResult, r.EnvelopeID, 1, actorID))
 	})
 }
 
@@ -415,4 +423,18 @@ func (s *Store) BudgetResults(ctx context.Context, budgetID int64) (map[int64]Bu
 		out[r.EnvelopeID] = r
 	}
 	return out, nil
+}
+
+// EnvelopeBudget returns the budget an envelope belongs to, and the envelope.
+func (s *Store) EnvelopeBudget(ctx context.Context, envelopeID int64) (core.Budget, core.Envelope, error) {
+	var budgetID int64
+	if err := s.pool.QueryRow(ctx, `SELECT budget_id FROM budget_envelope WHERE id = $1`, envelopeID).Scan(&budgetID); err != nil {
+		return core.Budget{}, core.Envelope{}, notFoundOr(err, "error.envelope_not_found", "read envelope")
+	}
+	b, err := s.Budget(ctx, budgetID)
+	if err != nil {
+		return b, core.Envelope{}, err
+	}
+	e, _ := b.Envelope(envelopeID)
+	return b, e, nil
 }

@@ -299,3 +299,34 @@ func touchConsultation(ctx context.Context, tx pgx.Tx, now time.Time, id, actorI
 	ev.Data = data
 	return appendEvent(ctx, tx, ev)
 }
+
+// EntityConsultationResults names, in the change log, the announcement that a
+// consultation closed and its results are out.
+const EntityConsultationResults = "consultation_results"
+
+// AnnounceClosedConsultations marks every published consultation that has
+// closed since the last call as announced, with a change-log row each (the
+// channels post its results), and returns how many.
+func (s *Store) AnnounceClosedConsultations(ctx context.Context) (int, error) {
+	n := 0
+	err := s.inTx(ctx, "announce results", func(tx pgx.Tx) error {
+		now := s.now()
+		rows, err := tx.Query(ctx, `UPDATE consultation SET results_announced_at = $1
+			WHERE published AND results_announced_at IS NULL AND closes_at <= $1 RETURNING id`, now)
+		if err != nil {
+			return err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := appendEvent(ctx, tx, eventAt(now, core.EventCreated, EntityConsultationResults, id, 1, 0)); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}

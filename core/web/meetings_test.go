@@ -74,6 +74,7 @@ func TestEventsRegistrationWaitingListAndCalendars(t *testing.T) {
 	}
 
 	id := planMeeting(t, staff, form)
+	a.browser().get("/widget").contains(t, "Atelier : la place, les bancs; et les arbres", "Centre culturel, salle 2")
 
 	// Three residents for two places: the third waits, and moves up when one
 	// cancels.

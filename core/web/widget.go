@@ -11,7 +11,7 @@ import (
 )
 
 // widget is the page a commune's website frames (through /static/widget.js):
-// the open consultations and the projects, in the site's language, linking into
+// the open consultations, the coming events and the projects, in the site's language, linking into
 // Quartier. It is the one page other sites may frame: it is public and changes
 // nothing.
 func (s *Server) widget(c *gin.Context) {
@@ -32,10 +32,15 @@ func (s *Server) widget(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	events, err := s.store.Meetings(ctx, postgres.MeetingFilter{EndsAfter: s.now(), Limit: 5})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	if l, ok := core.ParseLanguage(c.Query("lang")); ok {
 		c.Set(keyLang, l)
 	}
-	p := s.newPage(c, map[string]any{"Consultations": open, "Projects": projects, "Home": s.link("/")})
+	p := s.newPage(c, map[string]any{"Consultations": open, "Projects": projects, "Events": events, "Home": s.link("/")})
 	var buf bytes.Buffer
 	if err := s.pages.byName["widget"].ExecuteTemplate(&buf, "widget", p); err != nil {
 		s.log.Error("render failed", "template", "widget", "err", err)
