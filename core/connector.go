@@ -17,6 +17,7 @@ type PublicationKind string
 
 // Publication kinds.
 const (
+	PubProject       PublicationKind = "project"        // a project, when it is published
 	PubProjectUpdate PublicationKind = "project_update" // a project's status update
 	PubConsultation  PublicationKind = "consultation"   // a survey: a message linking to it
 	PubPoll          PublicationKind = "poll"           // a one-question poll, answerable in the app
@@ -219,7 +220,7 @@ type ConnectorStatus struct {
 }
 
 // PublicationKinds lists every kind, in the order staff see them.
-var PublicationKinds = []PublicationKind{PubProjectUpdate, PubConsultation, PubPoll, PubEvent, PubResults, PubAnswer}
+var PublicationKinds = []PublicationKind{PubProject, PubProjectUpdate, PubConsultation, PubPoll, PubEvent, PubResults, PubAnswer}
 
 // PostCounts is one published item and the reactions to it.
 type PostCounts struct {

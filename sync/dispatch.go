@@ -113,6 +113,8 @@ var answered = map[string]bool{
 func deliveryFor(accepts func(core.PublicationKind) bool, name string, ev core.Event) (deliverArgs, bool) {
 	args := deliverArgs{Connector: name, Entity: ev.Entity, EntityID: ev.EntityID, Revision: ev.Revision}
 	switch {
+	case ev.Entity == core.EntityProject && ev.Data["status"] == string(core.ProjectPublished):
+		return args, accepts(core.PubProject)
 	case ev.Entity == entityProjectUpdate && ev.Kind == core.EventCreated:
 		return args, accepts(core.PubProjectUpdate)
 	case ev.Entity == core.EntityConsultation && ev.Data["published"] == true:

@@ -106,6 +106,12 @@ func newWorld(t testing.TB) *world {
 		t.Fatal(err)
 	}
 	w.staff = p.ID
+	// The reliability tests count the messages of project updates: the app
+	// does not get projects' own announcements here (one test turns them on).
+	if err := store.SaveConnectorSetting(ctx, p.ID, "hoplr", postgres.ConnectorSetting{
+		Kinds: []string{"project_update", "consultation", "poll", "event", "results", "answer"}}); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -507,5 +513,19 @@ func TestClosedConsultationResultsAreAnnounced(t *testing.T) {
 	got := w.messagesTitled("Ergebnisse: Umfrage zum Park")
 	if len(got) != 1 || !strings.Contains(got[0].Body, "/results") {
 		t.Fatalf("messages %+v", got)
+	}
+}
+
+func TestNewProjectIsAnnounced(t *testing.T) {
+	w := newWorld(t)
+	if err := w.store.SaveConnectorSetting(ctx, w.staff, "hoplr", postgres.ConnectorSetting{}); err != nil { // as configured: every kind
+		t.Fatal(err)
+	}
+	w.engine(nil)
+	w.project()
+	w.eventually("the new project reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken")) == 1 })
+	m := w.messagesTitled("Parc de Warken")[0]
+	if m.Title != "Parc de Warken" || !strings.Contains(m.Body, "Un parc") || !strings.Contains(m.Body, "/projects/") || len(m.NeighbourhoodIDs) != 2 {
+		t.Fatalf("message %+v", m)
 	}
 }

@@ -31,6 +31,21 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.P
 		p.Kind, p.Title, p.Body = core.PubProjectUpdate, pr.Title+" : "+u.Title, core.HTMLText(u.BodyHTML)
 		p.URL = e.link("/projects/" + strconv.FormatInt(pr.ID, 10) + "#update-" + strconv.FormatInt(u.ID, 10))
 		where.areaIDs = pr.AreaIDs
+	case core.EntityProject:
+		pr, err := e.store.Project(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		if pr.Status == core.ProjectDraft {
+			return p, false, nil
+		}
+		body := pr.Summary
+		if body == "" {
+			body = core.HTMLText(pr.BodyHTML)
+		}
+		p.Kind, p.Title, p.Body = core.PubProject, pr.Title, body
+		p.URL = e.link("/projects/" + strconv.FormatInt(pr.ID, 10))
+		where.areaIDs = pr.AreaIDs
 	case "consultation":
 		k, err := e.store.Consultation(ctx, a.EntityID)
 		if err != nil {

@@ -80,7 +80,7 @@ type MastodonConfig struct {
 	BaseURL  string   `yaml:"base_url"` // https://social.example.lu
 	Token    string   `yaml:"-"`        // QUARTIER_MASTODON_TOKEN only
 	Language string   `yaml:"language"`
-	Kinds    []string `yaml:"kinds"`    // project_update, consultation, poll, event, results, answer
+	Kinds    []string `yaml:"kinds"`    // project, project_update, consultation, poll, event, results, answer
 	Template string   `yaml:"template"` // {title}, {body}, {url}
 	Pull     string   `yaml:"pull"`
 }
@@ -425,9 +425,9 @@ func (c Config) validate() error {
 		}
 		for _, k := range m.Kinds {
 			switch core.PublicationKind(k) {
-			case core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubResults, core.PubAnswer:
+			case core.PubProject, core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubResults, core.PubAnswer:
 			default:
-				add("sync.mastodon.kinds: %q is not project_update, consultation, poll, event, results or answer", k)
+				add("sync.mastodon.kinds: %q is not project, project_update, consultation, poll, event, results or answer", k)
 			}
 		}
 		if _, err := datasync.ParseSchedule(m.Pull, time.UTC); err != nil {

@@ -53,7 +53,7 @@ func New(cfg Config) *Client {
 		cfg.Timeout = 20 * time.Second
 	}
 	if len(cfg.Kinds) == 0 {
-		cfg.Kinds = []core.PublicationKind{core.PubProjectUpdate, core.PubConsultation, core.PubEvent, core.PubResults, core.PubAnswer}
+		cfg.Kinds = []core.PublicationKind{core.PubProject, core.PubProjectUpdate, core.PubConsultation, core.PubEvent, core.PubResults, core.PubAnswer}
 	}
 	h := resty.New().SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).SetTimeout(cfg.Timeout).SetRetryCount(0)
 	return &Client{cfg: cfg, http: h}

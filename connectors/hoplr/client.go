@@ -67,7 +67,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 // official answers.
 func (c *Client) Accepts(k core.PublicationKind) bool {
 	switch k {
-	case core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubResults, core.PubAnswer:
+	case core.PubProject, core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubResults, core.PubAnswer:
 		return true
 	}
 	return false

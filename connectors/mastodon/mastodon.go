@@ -47,7 +47,7 @@ func New(cfg Config) *Client {
 		cfg.Template = "{title}\n\n{body}\n\n{url}"
 	}
 	if len(cfg.Kinds) == 0 {
-		cfg.Kinds = []core.PublicationKind{core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubResults, core.PubAnswer}
+		cfg.Kinds = []core.PublicationKind{core.PubProject, core.PubProjectUpdate, core.PubConsultation, core.PubPoll, core.PubEvent, core.PubResults, core.PubAnswer}
 	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 32
