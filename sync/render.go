@@ -20,17 +20,17 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.P
 	var where audience
 	switch a.Entity {
 	case entityProjectUpdate:
-		u, err := e.store.ProjectUpdate(ctx, a.EntityID)
+		r, err := e.store.ProjectUpdateForChannels(ctx, a.EntityID)
 		if err != nil {
 			return p, false, notFoundIsNothing(err)
 		}
-		pr, err := e.store.Project(ctx, u.ProjectID)
-		if err != nil {
-			return p, false, notFoundIsNothing(err)
+		if r.ProjectStatus == core.ProjectDraft {
+			return p, false, nil
 		}
-		p.Kind, p.Title, p.Body = core.PubProjectUpdate, pr.Title+" : "+u.Title, core.HTMLText(u.BodyHTML)
-		p.URL = e.link("/projects/" + strconv.FormatInt(pr.ID, 10) + "#update-" + strconv.FormatInt(u.ID, 10))
-		where.areaIDs = pr.AreaIDs
+		u := r.Update
+		p.Kind, p.Title, p.Body = core.PubProjectUpdate, r.ProjectTitle+" : "+u.Title, core.HTMLText(u.BodyHTML)
+		p.URL = e.link("/projects/" + strconv.FormatInt(u.ProjectID, 10) + "#update-" + strconv.FormatInt(u.ID, 10))
+		where.areaIDs = r.AreaIDs
 	case core.EntityProject:
 		pr, err := e.store.Project(ctx, a.EntityID)
 		if err != nil {

@@ -370,12 +370,25 @@ func (s *Store) TakeScheduledRun(ctx context.Context, name string, now, next tim
 	return taken, err
 }
 
-// ProjectUpdate returns one status update of a project.
-func (s *Store) ProjectUpdate(ctx context.Context, id int64) (core.ProjectUpdate, error) {
-	var u core.ProjectUpdate
-	err := s.pool.QueryRow(ctx, `SELECT id, project_id, title, body_html, created_at FROM project_update WHERE id = $1`, id).
-		Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt)
-	return u, notFoundOr(err, "error.update_not_found", "read project update")
+// UpdateForChannels is a project update as channels post it: with its
+// project's title, status and target areas, in one statement (deliveries read
+// it for every update they post).
+type UpdateForChannels struct {
+	Update        core.ProjectUpdate
+	ProjectTitle  string
+	ProjectStatus core.ProjectStatus
+	AreaIDs       []int64
+}
+
+// ProjectUpdateForChannels reads an update with what channels need of its
+// project.
+func (s *Store) ProjectUpdateForChannels(ctx context.Context, id int64) (UpdateForChannels, error) {
+	var r UpdateForChannels
+	u := &r.Update
+	err := s.pool.QueryRow(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, p.title, p.status, p.area_ids
+		FROM project_update u JOIN project p ON p.id = u.project_id WHERE u.id = $1`, id).
+		Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &r.ProjectTitle, &r.ProjectStatus, &r.AreaIDs)
+	return r, notFoundOr(err, "error.update_not_found", "read project update")
 }
 
 // StreetPlaces returns, for streets, the positions of their placed addresses
