@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -92,20 +91,6 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 		return err
 	}
 	stamp := time.Now().UnixNano()
-	type user struct{ cookie, csrf string }
-	users := make([]user, nUsers)
-	for i := range users {
-		p, err := store.CreateAccount(ctx, postgres.NewAccount{Email: fmt.Sprintf("bench-%d-%d@quartier.test", stamp, i), DisplayName: "Bench",
-			PasswordHash: hash, Role: core.RoleCitizen, Locale: core.French})
-		if err != nil {
-			return err
-		}
-		token, th := core.NewToken()
-		if err := store.CreateSession(ctx, p.ID, th, time.Now().Add(time.Hour), "bench"); err != nil {
-			return err
-		}
-		users[i].cookie = "quartier_session=" + token
-	}
 	ideaIDs := make([]int64, nIdeas)
 	p0, err := store.CreateAccount(ctx, postgres.NewAccount{Email: fmt.Sprintf("bench-author-%d@quartier.test", stamp), DisplayName: "Bench author",
 		PasswordHash: hash, Role: core.RoleCitizen, Locale: core.French})
@@ -118,27 +103,9 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 			return err
 		}
 	}
-	// A CSRF token per user, as a browser gets it from a page.
-	tokenRe := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
-	for i := range users {
-		req, _ := http.NewRequest(http.MethodGet, base+"/ideas/new", nil)
-		req.Header.Set("Cookie", users[i].cookie)
-		resp, err := client.Do(req)
-		if err != nil {
-			return fmt.Errorf("fetch a form: %w", err)
-		}
-		m := tokenRe.FindStringSubmatch(readAll(resp))
-		csrfCookie := ""
-		for _, c := range resp.Cookies() {
-			if c.Name == "quartier_csrf" {
-				csrfCookie = c.Value
-			}
-		}
-		if m == nil || csrfCookie == "" {
-			return fmt.Errorf("no CSRF token on /ideas/new (status %d)", resp.StatusCode)
-		}
-		users[i].csrf = m[1]
-		users[i].cookie += "; quartier_csrf=" + csrfCookie
+	users, err := benchVisitors(ctx, store, client, base+"/ideas/new", nUsers, stamp, hash)
+	if err != nil {
+		return err
 	}
 	res := openLoop(ctx, client, rate, duration, func(i int) *http.Request {
 		// Consecutive requests go to different ideas: supports of one idea

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -71,37 +70,10 @@ func (e *commandEnv) benchBallots(store *postgres.Store, client *http.Client, ba
 		return err
 	}
 	fmt.Fprintf(e.stdout, "ballots: seeding %d voters with sessions and form tokens\n", voters)
-	type voter struct{ cookie, csrf string }
-	list := make([]voter, voters)
-	tokenRe := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 	page := base + "/budgets/" + strconv.FormatInt(b.ID, 10)
-	for i := range list {
-		p, err := store.CreateAccount(ctx, postgres.NewAccount{Email: fmt.Sprintf("bench-voter-%d-%d@quartier.test", stamp, i), DisplayName: "Bench",
-			PasswordHash: hash, Role: core.RoleCitizen, Locale: core.French})
-		if err != nil {
-			return err
-		}
-		token, th := core.NewToken()
-		if err := store.CreateSession(ctx, p.ID, th, time.Now().Add(time.Hour), "bench"); err != nil {
-			return err
-		}
-		req, _ := http.NewRequest(http.MethodGet, page, nil)
-		req.Header.Set("Cookie", "quartier_session="+token)
-		resp, err := client.Do(req)
-		if err != nil {
-			return fmt.Errorf("fetch the ballot: %w", err)
-		}
-		m := tokenRe.FindStringSubmatch(readAll(resp))
-		csrfCookie := ""
-		for _, c := range resp.Cookies() {
-			if c.Name == "quartier_csrf" {
-				csrfCookie = c.Value
-			}
-		}
-		if m == nil || csrfCookie == "" {
-			return fmt.Errorf("no ballot form on %s (status %d)", page, resp.StatusCode)
-		}
-		list[i] = voter{cookie: "quartier_session=" + token + "; quartier_csrf=" + csrfCookie, csrf: m[1]}
+	list, err := benchVisitors(ctx, store, client, page, voters, stamp, hash)
+	if err != nil {
+		return err
 	}
 	// Each voter picks three to six projects (they always fit: at most
 	// 6 × 155,000 € of 1,000,000 €).

@@ -302,3 +302,33 @@ func (s *Store) CouncilProposals(ctx context.Context, councilID int64) ([]core.I
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(row) })
 	return out, wrapDB("scan council proposals", err)
 }
+
+// CouncilRecord is what a council's public page shows.
+type CouncilRecord struct {
+	Members   []core.CouncilMember
+	Documents []core.CouncilDocument
+	Proposals []core.Idea
+	Meetings  []core.Meeting
+	Draws     []core.StoredDraw
+}
+
+// CouncilRecordOf reads a council's members, documents, proposals, meetings
+// and draws.
+func (s *Store) CouncilRecordOf(ctx context.Context, councilID int64) (CouncilRecord, error) {
+	var r CouncilRecord
+	var err error
+	if r.Members, err = s.CouncilMembers(ctx, councilID); err != nil {
+		return r, err
+	}
+	if r.Documents, err = s.CouncilDocuments(ctx, councilID); err != nil {
+		return r, err
+	}
+	if r.Proposals, err = s.CouncilProposals(ctx, councilID); err != nil {
+		return r, err
+	}
+	if r.Meetings, err = s.Meetings(ctx, MeetingFilter{CouncilID: councilID, Limit: 50}); err != nil {
+		return r, err
+	}
+	r.Draws, err = s.CouncilDraws(ctx, councilID)
+	return r, err
+}

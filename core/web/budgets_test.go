@@ -97,21 +97,8 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 	commune, quarter := b.Envelopes[0].ID, b.Envelopes[1].ID
 
 	// Ana lives in Warken, Ben in the town centre.
-	home := func(email, q string) *browser {
-		a.account(email, core.RoleCitizen)
-		found, err := a.store.SearchAddresses(ctx, q, 1)
-		if err != nil || len(found) == 0 {
-			t.Fatalf("address %q: %v", q, err)
-		}
-		if err := a.store.SetHomeAddress(ctx, mustAccount(t, a, email), found[0].ID); err != nil {
-			t.Fatal(err)
-		}
-		br := a.browser()
-		br.login(email)
-		return br
-	}
-	ana := home("ana@example.lu", "5 cite bourschterbaach")
-	ben := home("ben@example.lu", "5 avenue des allies")
+	ana := a.resident("ana@example.lu", "5 cite bourschterbaach")
+	ben := a.resident("ben@example.lu", "5 avenue des allies")
 
 	// Residents of the quarter see its envelope and the commune-wide one;
 	// others only the latter.

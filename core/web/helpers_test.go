@@ -150,3 +150,20 @@ func (r response) contains(t testing.TB, parts ...string) {
 		}
 	}
 }
+
+// resident creates a confirmed citizen whose home is the register's first
+// match for address, and returns their browser, logged in.
+func (a *app) resident(email, address string) *browser {
+	a.t.Helper()
+	p := a.account(email, core.RoleCitizen)
+	found, err := a.store.SearchAddresses(ctx, address, 1)
+	if err != nil || len(found) == 0 {
+		a.t.Fatalf("address %q: %v", address, err)
+	}
+	if err := a.store.SetHomeAddress(ctx, p.ID, found[0].ID); err != nil {
+		a.t.Fatal(err)
+	}
+	b := a.browser()
+	b.login(email)
+	return b
+}

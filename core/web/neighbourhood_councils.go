@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
-	"quartier/core/postgres"
 )
 
 // councils lists the neighbourhood councils.
@@ -133,38 +132,19 @@ func (s *Server) council(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	members, err := s.store.CouncilMembers(ctx, nc.ID)
+	rec, err := s.store.CouncilRecordOf(ctx, nc.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	docs, err := s.store.CouncilDocuments(ctx, nc.ID)
+	views, err := s.drawViews(ctx, rec.Draws)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	proposals, err := s.store.CouncilProposals(ctx, nc.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	meetings, err := s.store.Meetings(ctx, postgres.MeetingFilter{CouncilID: nc.ID, Limit: 50})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	draws, err := s.store.CouncilDraws(ctx, nc.ID)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	views, err := s.drawViews(ctx, draws)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	data := map[string]any{"C": nc, "Members": members, "Documents": docs, "Ideas": proposals, "Meetings": meetings, "Draws": views,
-		"Meta": s.metaOf(nc.Name, nc.Description, councilPath(nc.ID), "")}
+	members := rec.Members
+	data := map[string]any{"C": nc, "Members": members, "Documents": rec.Documents, "Ideas": rec.Proposals, "Meetings": rec.Meetings,
+		"Draws": views, "Meta": s.metaOf(nc.Name, nc.Description, councilPath(nc.ID), "")}
 	if u := userOf(c); u != nil {
 		block, _, err := s.volunteerBlock(ctx, u, nc)
 		if err != nil {

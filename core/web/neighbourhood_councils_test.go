@@ -31,23 +31,10 @@ func TestNeighbourhoodCouncilDrawIsReproducible(t *testing.T) {
 	id := regexp.MustCompile(`(\d+)$`).FindString(r.header.Get("Location"))
 	page := "/councils/" + id
 
-	resident := func(email, address string) *browser {
-		a.account(email, core.RoleCitizen)
-		found, err := a.store.SearchAddresses(ctx, address, 1)
-		if err != nil || len(found) == 0 {
-			t.Fatalf("address %q: %v", address, err)
-		}
-		if err := a.store.SetHomeAddress(ctx, mustAccount(t, a, email), found[0].ID); err != nil {
-			t.Fatal(err)
-		}
-		b := a.browser()
-		b.login(email)
-		return b
-	}
 	volunteers := map[string]*browser{}
 	for email, address := range map[string]string{"v1@example.lu": "1 cite bourschterbaach", "v2@example.lu": "3 cite bourschterbaach",
 		"v3@example.lu": "5 cite bourschterbaach", "v4@example.lu": "7 cite bourschterbaach"} {
-		b := resident(email, address)
+		b := a.resident(email, address)
 		b.get(page)
 		if r := b.post(page+"/volunteer", url.Values{"action": {"join"}}); r.status != http.StatusSeeOther {
 			t.Fatalf("%s volunteers: %d\n%s", email, r.status, r.body)
@@ -55,7 +42,7 @@ func TestNeighbourhoodCouncilDrawIsReproducible(t *testing.T) {
 		b.post(page+"/volunteer", url.Values{"action": {"join"}}) // twice: still one candidacy
 		volunteers[email] = b
 	}
-	outsider := resident("centre@example.lu", "5 avenue des allies")
+	outsider := a.resident("centre@example.lu", "5 avenue des allies")
 	outsider.get(page).contains(t, "réservé aux habitants d'un autre quartier")
 	if r := outsider.post(page+"/volunteer", url.Values{"action": {"join"}}); r.status != http.StatusForbidden {
 		t.Fatalf("outsider volunteers: %d", r.status)
