@@ -175,6 +175,10 @@ func (s *Server) volunteer(c *gin.Context) {
 		return
 	}
 	u := userOf(c)
+	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
 	on := c.PostForm("action") != "leave"
 	street := int64(0)
 	if on {

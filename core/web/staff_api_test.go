@@ -241,3 +241,46 @@ func TestAdmissionControlRefusesFast(t *testing.T) {
 		t.Fatal("refusal not counted")
 	}
 }
+
+// Every route under /staff refuses citizens, and every one but the
+// moderators' own refuses moderators: the routes come from the router, so a
+// route added without its role check fails here.
+func TestEveryStaffRouteChecksTheRole(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("citizen@example.lu", core.RoleCitizen)
+	a.account("mod@example.lu", core.RoleModerator)
+	moderators := map[string]bool{"GET /staff": true, "GET /staff/moderation": true, "POST /staff/moderation": true}
+	param := regexp.MustCompile(`:\w+|\*\w+`)
+	checked := 0
+	for _, who := range []string{"citizen@example.lu", "mod@example.lu"} {
+		b := a.browser()
+		b.login(who)
+		b.get("/account") // a form token for the posts
+		for _, route := range a.web.Routes() {
+			if route.Path != "/staff" && !strings.HasPrefix(route.Path, "/staff/") {
+				continue
+			}
+			key := route.Method + " " + route.Path
+			if who == "mod@example.lu" && moderators[key] {
+				continue
+			}
+			path := param.ReplaceAllString(route.Path, "1")
+			var r response
+			switch route.Method {
+			case http.MethodGet:
+				r = b.get(path)
+			case http.MethodPost:
+				r = b.post(path, url.Values{})
+			default:
+				t.Fatalf("unexpected method %s", key)
+			}
+			if r.status != http.StatusForbidden {
+				t.Errorf("%s %s: %d, want 403", who, key, r.status)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d staff routes checked", checked)
+	}
+}
