@@ -68,7 +68,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	if found && ref.Revision >= a.Revision {
 		return nil // delivered already (or a newer revision was)
 	}
-	pub, ok, err := e.render(ctx, c, a)
+	pub, ok, err := e.render(ctx, c, a, prefetched{})
 	if err != nil || !ok {
 		return err
 	}

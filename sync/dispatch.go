@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
 
 	"quartier/core"
 	"quartier/core/postgres"
@@ -64,28 +63,25 @@ func (e *Engine) dispatchLogged(ctx context.Context) {
 }
 
 // Dispatch turns every finished change-log row past each connector's cursor
-// into delivery jobs, and returns how many jobs it enqueued.
+// into deliveries (batch jobs of up to batchSize), and returns how many
+// deliveries (and webhook calls) it enqueued.
 func (e *Engine) Dispatch(ctx context.Context) (int, error) {
 	total := 0
 	for name, c := range e.conns {
 		for {
 			var enqueued int
 			n, err := e.store.DispatchEvents(ctx, name, c.Backfill, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
-				var params []river.InsertManyParams
+				var items []deliveryItem
 				for _, ev := range events {
 					if args, ok := deliveryFor(func(k core.PublicationKind) bool { return e.accepts(ctx, name, c, k) }, name, ev); ok {
-						params = append(params, river.InsertManyParams{Args: args, InsertOpts: deliverOpts})
+						items = append(items, deliveryItem{Entity: args.Entity, EntityID: args.EntityID, Revision: args.Revision})
 					}
 				}
-				if len(params) == 0 {
+				if len(items) == 0 {
 					return nil
 				}
-				res, err := e.client.InsertManyTx(ctx, tx, params)
-				for _, r := range res {
-					if !r.UniqueSkippedAsDuplicate {
-						enqueued++
-					}
-				}
+				_, err := e.client.InsertManyTx(ctx, tx, batchJobs(name, items))
+				enqueued = len(items)
 				return err
 			})
 			if err != nil {

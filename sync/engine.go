@@ -66,6 +66,7 @@ type Engine struct {
 	now      func() time.Time
 	done     chan struct{}
 	cancel   context.CancelFunc
+	calls    chan struct{} // a slot per remote call of a batch in flight (opts.Workers)
 	matches  matchCache
 	setCache settingsCache
 	catalog  *i18n.Catalog
@@ -91,12 +92,13 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 		opts.RetryBase = time.Second
 	}
 	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, now: opts.Now,
-		catalog: i18n.MustLoad()}
+		catalog: i18n.MustLoad(), calls: make(chan struct{}, opts.Workers)}
 	if e.now == nil {
 		e.now = time.Now
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &deliverWorker{e: e})
+	river.AddWorker(workers, &deliverBatchWorker{e: e})
 	river.AddWorker(workers, &pullWorker{e: e})
 	river.AddWorker(workers, &areasWorker{e: e})
 	river.AddWorker(workers, &scheduledWorker{e: e})
@@ -141,6 +143,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
 			queueDeliver:       {MaxWorkers: opts.Workers},
+			queueDeliverBatch:  {MaxWorkers: batchesInFlight},
 		},
 		Workers:              workers,
 		PeriodicJobs:         periodic,

@@ -11,16 +11,34 @@ import (
 	"quartier/core/postgres"
 )
 
+// prefetched holds items a batch of deliveries read together; nil maps are
+// read item by item.
+type prefetched struct {
+	updates map[int64]postgres.UpdateForChannels
+}
+
+// updateForChannels is a project update from the batch's read, or read now.
+func (e *Engine) updateForChannels(ctx context.Context, id int64, pre prefetched) (postgres.UpdateForChannels, error) {
+	if pre.updates == nil {
+		return e.store.ProjectUpdateForChannels(ctx, id)
+	}
+	r, ok := pre.updates[id]
+	if !ok {
+		return r, core.NotFound("error.update_not_found")
+	}
+	return r, nil
+}
+
 // render turns the item of a delivery into a publication, as it is now: ok is
 // false when there is nothing to publish (a consultation withdrawn meanwhile,
 // a hidden idea, no neighbourhood in the target).
-func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs) (core.Publication, bool, error) {
+func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre prefetched) (core.Publication, bool, error) {
 	p := core.Publication{Entity: a.Entity, LocalID: a.EntityID, Revision: a.Revision,
 		IdempotencyKey: fmt.Sprintf("quartier:%s:%d", a.Entity, a.EntityID), Template: e.template(ctx, c.Name())}
 	var where audience
 	switch a.Entity {
 	case entityProjectUpdate:
-		r, err := e.store.ProjectUpdateForChannels(ctx, a.EntityID)
+		r, err := e.updateForChannels(ctx, a.EntityID, pre)
 		if err != nil {
 			return p, false, notFoundIsNothing(err)
 		}

@@ -58,11 +58,13 @@ func (e *Engine) Status(ctx context.Context) ([]core.ConnectorStatus, error) {
 }
 
 // deliveryJobs reads the delivery jobs that stopped (cancelled, discarded) and
-// counts those still waiting, per connector.
+// counts the deliveries still waiting, per connector. A batch that stopped
+// (its database work failed on every attempt) lists each of its items under
+// the batch's job: retrying it retries the batch.
 func (e *Engine) deliveryJobs(ctx context.Context) (map[string][]core.FailedDelivery, map[string]int, error) {
 	failed := map[string][]core.FailedDelivery{}
 	waiting := map[string]int{}
-	params := river.NewJobListParams().Kinds(deliverArgs{}.Kind()).First(1000).
+	params := river.NewJobListParams().Kinds(deliverArgs{}.Kind(), deliverBatchArgs{}.Kind()).First(1000).
 		States(rivertype.JobStateCancelled, rivertype.JobStateDiscarded, rivertype.JobStateAvailable,
 			rivertype.JobStateRetryable, rivertype.JobStateScheduled, rivertype.JobStateRunning)
 	res, err := e.client.JobList(ctx, params)
@@ -70,22 +72,30 @@ func (e *Engine) deliveryJobs(ctx context.Context) (map[string][]core.FailedDeli
 		return nil, nil, fmt.Errorf("list deliveries: %w", err)
 	}
 	for _, j := range res.Jobs {
-		var a deliverArgs
-		if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+		var b deliverBatchArgs
+		if j.Kind == (deliverArgs{}).Kind() {
+			var a deliverArgs
+			if err := json.Unmarshal(j.EncodedArgs, &a); err != nil {
+				continue
+			}
+			b = deliverBatchArgs{Connector: a.Connector, Items: []deliveryItem{{Entity: a.Entity, EntityID: a.EntityID, Revision: a.Revision}}}
+		} else if err := json.Unmarshal(j.EncodedArgs, &b); err != nil {
 			continue
 		}
 		if j.State != rivertype.JobStateCancelled && j.State != rivertype.JobStateDiscarded {
-			waiting[a.Connector]++
+			waiting[b.Connector] += len(b.Items)
 			continue
 		}
-		fd := core.FailedDelivery{JobID: j.ID, Entity: a.Entity, EntityID: a.EntityID, Revision: a.Revision, Attempts: j.Attempt}
-		if n := len(j.Errors); n > 0 {
-			fd.Error, fd.At = j.Errors[n-1].Error, j.Errors[n-1].At
+		for _, it := range b.Items {
+			fd := core.FailedDelivery{JobID: j.ID, Entity: it.Entity, EntityID: it.EntityID, Revision: it.Revision, Attempts: j.Attempt}
+			if n := len(j.Errors); n > 0 {
+				fd.Error, fd.At = j.Errors[n-1].Error, j.Errors[n-1].At
+			}
+			if j.FinalizedAt != nil {
+				fd.At = *j.FinalizedAt
+			}
+			failed[b.Connector] = append(failed[b.Connector], fd)
 		}
-		if j.FinalizedAt != nil {
-			fd.At = *j.FinalizedAt
-		}
-		failed[a.Connector] = append(failed[a.Connector], fd)
 	}
 	return failed, waiting, nil
 }

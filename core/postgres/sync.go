@@ -383,12 +383,15 @@ type UpdateForChannels struct {
 // ProjectUpdateForChannels reads an update with what channels need of its
 // project.
 func (s *Store) ProjectUpdateForChannels(ctx context.Context, id int64) (UpdateForChannels, error) {
-	var r UpdateForChannels
-	u := &r.Update
-	err := s.pool.QueryRow(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, p.title, p.status, p.area_ids
-		FROM project_update u JOIN project p ON p.id = u.project_id WHERE u.id = $1`, id).
-		Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &r.ProjectTitle, &r.ProjectStatus, &r.AreaIDs)
-	return r, notFoundOr(err, "error.update_not_found", "read project update")
+	found, err := s.ProjectUpdatesForChannels(ctx, []int64{id})
+	if err != nil {
+		return UpdateForChannels{}, err
+	}
+	r, ok := found[id]
+	if !ok {
+		return r, core.NotFound("error.update_not_found")
+	}
+	return r, nil
 }
 
 // StreetPlaces returns, for streets, the positions of their placed addresses
