@@ -78,9 +78,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 		ref.Revision = a.Revision
 		return e.store.SaveRemoteRef(ctx, ref)
 	}
-	call, cancel := context.WithTimeout(ctx, remoteTimeout)
-	res, err := c.Publish(call, pub)
-	cancel()
+	res, err := e.publish(ctx, c, pub)
 	if err != nil {
 		return remoteOutcome(err)
 	}
@@ -105,4 +103,32 @@ func remoteOutcome(err error) error {
 		}
 	}
 	return err
+}
+
+// callSlot waits for one of the engine's opts.Workers call slots (batches and
+// single deliveries share them) and returns its release.
+func (e *Engine) callSlot(ctx context.Context) (func(), error) {
+	select {
+	case e.calls <- struct{}{}:
+		return func() { <-e.calls }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// publish calls the remote in a call slot, bounded by remoteTimeout.
+func (e *Engine) publish(ctx context.Context, c Connector, pub core.Publication) (core.Published, error) {
+	release, err := e.callSlot(ctx)
+	if err != nil {
+		return core.Published{}, err
+	}
+	defer release()
+	return publishNow(ctx, c, pub)
+}
+
+// publishNow calls the remote, bounded by remoteTimeout.
+func publishNow(ctx context.Context, c Connector, pub core.Publication) (core.Published, error) {
+	call, cancel := context.WithTimeout(ctx, remoteTimeout)
+	defer cancel()
+	return c.Publish(call, pub)
 }

@@ -61,7 +61,9 @@ type deliverBatchWorker struct {
 
 // Timeout bounds a batch: its calls share the engine's workers with the other
 // batches, each call bounded by remoteTimeout.
-func (w *deliverBatchWorker) Timeout(*river.Job[deliverBatchArgs]) time.Duration { return 10 * time.Minute }
+func (w *deliverBatchWorker) Timeout(*river.Job[deliverBatchArgs]) time.Duration {
+	return 10 * time.Minute
+}
 
 // Work delivers a batch: it reads what the items need in a few statements,
 // calls the remote for each (concurrently, at most opts.Workers calls at once
@@ -142,20 +144,17 @@ func (w *deliverBatchWorker) Work(ctx context.Context, job *river.Job[deliverBat
 // publishInBatch posts one item of a batch when a worker is free, unless the
 // remote asked to wait: then the item is handed over to run after the wait.
 func (e *Engine) publishInBatch(ctx context.Context, c Connector, a deliverArgs, pub core.Publication, out *batchOutcome) {
-	select {
-	case e.calls <- struct{}{}:
-	case <-ctx.Done():
-		out.fail(ctx.Err())
+	release, err := e.callSlot(ctx)
+	if err != nil {
+		out.fail(err)
 		return
 	}
-	defer func() { <-e.calls }()
+	defer release()
 	if until, waiting := out.waitingUntil(time.Now()); waiting {
 		out.handOver(a, until)
 		return
 	}
-	call, cancel := context.WithTimeout(ctx, remoteTimeout)
-	res, err := c.Publish(call, pub)
-	cancel()
+	res, err := publishNow(ctx, c, pub)
 	if err != nil {
 		retryAt := time.Now().Add(e.opts.RetryBase)
 		if re, ok := core.AsRemoteError(err); ok && re.RetryAfter > 0 {

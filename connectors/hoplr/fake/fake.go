@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -71,7 +72,7 @@ type activity struct {
 type Options struct {
 	ClientID, Username, Password string
 	TokenTTL                     time.Duration // default 1h
-	RateLimit                    int           // requests per minute per token; 0: none
+	RateLimit                    int           // requests per window (a minute) per token; 0: none
 	PerPage                      int           // default page size of lists (default 20)
 	Now                          func() time.Time
 }
@@ -91,6 +92,7 @@ type Server struct {
 	tokens         map[string]time.Time // access token: expiry
 	refresh        map[string]bool
 	window         map[string]*rateWindow
+	rateWindow     time.Duration // the rate limit's window (default a minute)
 	failUntil      time.Time
 	slow           time.Duration
 	calls          map[string]int   // method and route: count
@@ -123,6 +125,23 @@ func (s *Server) FailUntil(t time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failUntil = t
+}
+
+// LimitRate sets the rate limit to n requests per window and token (the
+// partner's quota as it changes; 0 lifts it).
+func (s *Server) LimitRate(n int, window time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.RateLimit, s.rateWindow = n, window
+	clear(s.window)
+}
+
+// Retire removes a neighbourhood (the app merged or closed it): messages aimed
+// at it are refused with 422 unknown_neighbourhood from now on.
+func (s *Server) Retire(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.neighbourhoods = slices.DeleteFunc(slices.Clone(s.neighbourhoods), func(n Neighbourhood) bool { return n.ID == id })
 }
 
 // Slow delays every answer by d.
@@ -390,23 +409,28 @@ func (s *Server) authorised(w http.ResponseWriter, r *http.Request) (string, boo
 // admit applies the rate limit: a fixed one-minute window per token, with the
 // X-RateLimit-* headers on every answer and Retry-After on 429.
 func (s *Server) admit(w http.ResponseWriter, token string) bool {
-	if s.opts.RateLimit <= 0 {
+	s.mu.Lock()
+	limit, window := s.opts.RateLimit, s.rateWindow
+	if limit <= 0 {
+		s.mu.Unlock()
 		return true
 	}
-	s.mu.Lock()
+	if window <= 0 {
+		window = time.Minute
+	}
 	now := s.opts.Now()
 	win := s.window[token]
-	if win == nil || now.Sub(win.start) >= time.Minute {
+	if win == nil || now.Sub(win.start) >= window {
 		win = &rateWindow{start: now}
 		s.window[token] = win
 	}
 	win.count++
-	count, reset := win.count, win.start.Add(time.Minute)
+	count, reset := win.count, win.start.Add(window)
 	s.mu.Unlock()
-	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(s.opts.RateLimit))
-	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, s.opts.RateLimit-count)))
+	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-count)))
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
-	if count > s.opts.RateLimit {
+	if count > limit {
 		w.Header().Set("Retry-After", strconv.Itoa(int(reset.Sub(now).Seconds())+1))
 		apiError(w, http.StatusTooManyRequests, "rate_limited", "Too many requests.")
 		return false
