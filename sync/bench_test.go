@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"quartier/connectors/hoplr/fake"
 	"quartier/core"
 )
@@ -39,9 +42,7 @@ func BenchmarkDeliveries(b *testing.B) {
 		}
 		start := time.Now()
 		e := w.engine(func(o *Options) { o.Workers = workers; o.Connectors[0].Backfill = true })
-		for len(w.app.Messages()) < n {
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitForMessages(b, w, e, n)
 		msgs := w.app.Messages()
 		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "deliveries/s")
 		// Steady state: from the first delivery to the last (start-up left out).
@@ -61,9 +62,7 @@ func BenchmarkDeliveries(b *testing.B) {
 			committed["Parc de Warken : "+title] = time.Now()
 		}
 		tick.Stop()
-		for len(w.app.Messages()) < n+2000 {
-			time.Sleep(10 * time.Millisecond)
-		}
+		waitForMessages(b, w, e, n+2000)
 		var lat []time.Duration
 		for _, m := range w.app.Messages() {
 			if at, ok := committed[m.Title]; ok {
@@ -73,7 +72,6 @@ func BenchmarkDeliveries(b *testing.B) {
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
 		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
-		_ = e
 	}
 }
 
@@ -128,5 +126,34 @@ func BenchmarkImports(b *testing.B) {
 		if k.ResponseCount != n {
 			b.Fatalf("%d responses for %d votes", k.ResponseCount, n)
 		}
+	}
+}
+
+// waitForMessages waits until the app holds n messages; a minute without a new
+// one fails the benchmark with the delivery jobs' states, not a silent hang.
+func waitForMessages(b *testing.B, w *world, e *Engine, n int) {
+	b.Helper()
+	last, since := -1, time.Now()
+	for {
+		got := len(w.app.Messages())
+		if got >= n {
+			return
+		}
+		if got != last {
+			last, since = got, time.Now()
+		}
+		if time.Since(since) > time.Minute {
+			res, err := e.client.JobList(ctx, river.NewJobListParams().First(10000).
+				States(rivertype.JobStateAvailable, rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateScheduled,
+					rivertype.JobStateCancelled, rivertype.JobStateDiscarded))
+			states := map[string]int{}
+			if err == nil {
+				for _, j := range res.Jobs {
+					states[j.Kind+" "+string(j.State)]++
+				}
+			}
+			b.Fatalf("stalled at %d of %d messages; jobs %v %v", got, n, states, err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
