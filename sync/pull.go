@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -127,14 +128,34 @@ func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string
 		}
 		rep.count(o)
 	}
+	votes := map[int64][]postgres.PollVote{} // poll: its votes in this page, in order
+	var pollOrder []int64
 	for _, r := range b.Reactions {
+		if thread := threads[r.ThreadID]; thread.Entity == core.EntityConsultation {
+			v, err := e.pollVote(ctx, name, thread.LocalID, r, polls)
+			if err != nil {
+				return err
+			}
+			if _, seen := votes[thread.LocalID]; !seen {
+				pollOrder = append(pollOrder, thread.LocalID)
+			}
+			votes[thread.LocalID] = append(votes[thread.LocalID], v)
+			continue
+		}
 		o, err := e.store.ImportOnce(ctx, name, "reaction", r.ID, func(ctx context.Context) (string, int64, error) {
-			return e.importReaction(ctx, name, threads[r.ThreadID], r, polls)
+			return e.importReaction(ctx, name, threads[r.ThreadID], r)
 		})
 		if err != nil {
 			return err
 		}
 		rep.count(o)
+	}
+	for _, id := range pollOrder {
+		got, err := e.store.ImportPollVotes(ctx, name, polls[id], votes[id])
+		if err != nil {
+			return err
+		}
+		rep.Imported, rep.Duplicates, rep.Refused = rep.Imported+got.Imported, rep.Duplicates+got.Duplicates, rep.Refused+got.Rejected
 	}
 	for _, m := range b.Malformed {
 		o, err := e.store.ImportOnce(ctx, name, m.Kind, m.ID, func(context.Context) (string, int64, error) {
@@ -183,53 +204,54 @@ func (e *Engine) importComment(ctx context.Context, connector string, thread pos
 	return core.EntityComment, id, err
 }
 
-// importReaction: "up" on an answered idea's post supports the idea; a poll
-// answer answers the poll, if the member's neighbourhood lies in its target.
-func (e *Engine) importReaction(ctx context.Context, connector string, thread postgres.RemoteRef, r core.RemoteReaction, polls map[int64]core.Consultation) (string, int64, error) {
-	switch thread.Entity {
-	case core.EntityIdea:
-		if r.Kind != "up" && r.Kind != "like" {
-			return "", 0, nil
-		}
-		gate, err := e.store.SupportGate(ctx, thread.LocalID)
-		if err != nil {
-			return "", 0, err
-		}
-		if len(gate.AreaIDs) > 0 { // a project aimed at areas: its residents only
-			matches, err := e.match(ctx, connector, audience{areaIDs: gate.AreaIDs})
-			if err != nil {
-				return "", 0, err
-			}
-			if !slices.ContainsFunc(matches, func(m AreaMatch) bool { return m.ID == r.Member.NeighbourhoodID }) {
-				return "", 0, core.Forbidden("support.outside")
-			}
-		}
-		who, err := e.store.MemberParticipant(ctx, connector, r.Member)
-		if err != nil {
-			return "", 0, err
-		}
-		res, err := e.store.Support(ctx, thread.LocalID, who, core.ChannelNeighbourhoodApp, core.DefaultFollowUp)
-		if err == nil && !res.Changed {
-			return "", 0, nil
-		}
-		return core.EntitySupport, thread.LocalID, err
-	case core.EntityConsultation:
-		k, ok := polls[thread.LocalID]
-		if !ok {
-			var err error
-			if k, err = e.store.Consultation(ctx, thread.LocalID); err != nil {
-				return "", 0, err
-			}
-			polls[k.ID] = k
-		}
-		return e.importPollAnswer(ctx, connector, k, r)
+// importReaction: "up" on an answered idea's post supports the idea, if the
+// member's neighbourhood lies in the project's areas. (Votes on polls are
+// imported a page at a time: pollVote.)
+func (e *Engine) importReaction(ctx context.Context, connector string, thread postgres.RemoteRef, r core.RemoteReaction) (string, int64, error) {
+	if thread.Entity != core.EntityIdea || r.Kind != "up" && r.Kind != "like" {
+		return "", 0, nil
 	}
-	return "", 0, nil
+	gate, err := e.store.SupportGate(ctx, thread.LocalID)
+	if err != nil {
+		return "", 0, err
+	}
+	if len(gate.AreaIDs) > 0 { // a project aimed at areas: its residents only
+		matches, err := e.match(ctx, connector, audience{areaIDs: gate.AreaIDs})
+		if err != nil {
+			return "", 0, err
+		}
+		if !slices.ContainsFunc(matches, func(m AreaMatch) bool { return m.ID == r.Member.NeighbourhoodID }) {
+			return "", 0, core.Forbidden("support.outside")
+		}
+	}
+	who, err := e.store.MemberParticipant(ctx, connector, r.Member)
+	if err != nil {
+		return "", 0, err
+	}
+	res, err := e.store.Support(ctx, thread.LocalID, who, core.ChannelNeighbourhoodApp, core.DefaultFollowUp)
+	if err == nil && !res.Changed {
+		return "", 0, nil
+	}
+	return core.EntitySupport, thread.LocalID, err
 }
 
-func (e *Engine) importPollAnswer(ctx context.Context, connector string, k core.Consultation, r core.RemoteReaction) (string, int64, error) {
+// pollVote reads a reaction on a poll's message as a vote: the answer it
+// stands for (yes/no from up/down, a 1-10 score, an option), or why the rules
+// refuse it (not an answer to the question, a member whose neighbourhood lies
+// outside the target). polls caches the page's consultations.
+func (e *Engine) pollVote(ctx context.Context, connector string, pollID int64, r core.RemoteReaction, polls map[int64]core.Consultation) (postgres.PollVote, error) {
+	v := postgres.PollVote{RemoteID: r.ID, Member: r.Member}
+	k, ok := polls[pollID]
+	if !ok {
+		var err error
+		if k, err = e.store.Consultation(ctx, pollID); err != nil {
+			return v, err
+		}
+		polls[pollID] = k
+	}
+	refuse := func(key string) (postgres.PollVote, error) { v.Refusal = key; return v, nil }
 	if len(k.Questions) != 1 {
-		return "", 0, core.Invalid("reaction", "error.answer_unknown_question")
+		return refuse("error.answer_unknown_question")
 	}
 	q := k.Questions[0]
 	a := core.Answer{QuestionID: q.ID, Given: true}
@@ -241,28 +263,27 @@ func (e *Engine) importPollAnswer(ctx context.Context, connector string, k core.
 	case r.Kind == "option" && r.LocalOption != 0:
 		a.Choices = []int64{r.LocalOption}
 	default:
-		return "", 0, core.Invalid("reaction", "error.answer_unknown_option")
+		return refuse("error.answer_unknown_option")
 	}
 	valid, err := core.ValidateAnswers(k.Questions, map[int64]core.Answer{q.ID: a})
 	if err != nil {
-		return "", 0, err
+		var ce *core.Error
+		if errors.As(err, &ce) && ce.Code != core.CodeInternal {
+			return refuse(ce.Key)
+		}
+		return v, err
 	}
 	if k.TargetID != 0 || k.Eligibility != core.EligibleAnyone {
 		matches, err := e.match(ctx, connector, audience{targetID: k.TargetID})
 		if err != nil {
-			return "", 0, err
+			return v, err
 		}
 		if !slices.ContainsFunc(matches, func(m AreaMatch) bool { return m.ID == r.Member.NeighbourhoodID }) {
-			return "", 0, core.Forbidden("consult.block_outside")
+			return refuse("consult.block_outside")
 		}
 	}
-	who, err := e.store.MemberParticipant(ctx, connector, r.Member)
-	if err != nil {
-		return "", 0, err
-	}
-	_, err = e.store.SubmitResponse(ctx, postgres.NewResponse{ConsultationID: k.ID, ParticipantID: who,
-		Channel: core.ChannelNeighbourhoodApp, Answers: valid, Questions: k.Questions})
-	return core.EntityResponse, k.ID, err
+	v.Answer = valid[0]
+	return v, nil
 }
 
 // importIdea: a post a member addressed to the commune becomes a spontaneous

@@ -39,6 +39,41 @@ func appendEvent(ctx context.Context, tx pgx.Tx, e core.Event) error {
 	return nil
 }
 
+// appendEvents adds many change-log rows in one statement.
+func appendEvents(ctx context.Context, tx pgx.Tx, events []core.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	n := len(events)
+	kinds, entities, datas := make([]string, n), make([]string, n), make([]string, n)
+	ids, actors := make([]int64, n), make([]*int64, n)
+	revisions, times := make([]int32, n), make([]time.Time, n)
+	for i, e := range events {
+		data := e.Data
+		if data == nil {
+			data = map[string]any{}
+		}
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return fmt.Errorf("encode event data: %w", err)
+		}
+		if len(e.AreaIDs) > 0 {
+			return fmt.Errorf("append events: area ids are for appendEvent")
+		}
+		kinds[i], entities[i], ids[i], revisions[i], times[i], datas[i] = e.Kind, e.Entity, e.EntityID, int32(e.Revision), e.OccurredAt, string(raw)
+		if e.ActorID != 0 {
+			actors[i] = &e.ActorID
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO event (kind, entity, entity_id, revision, area_ids, actor_id, occurred_at, data)
+		SELECT k, e, i, r, '{}', a, t, d::jsonb FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::bigint[], $6::timestamptz[], $7::text[]) AS x(k, e, i, r, a, t, d)`,
+		kinds, entities, ids, revisions, actors, times, datas)
+	if err != nil {
+		return fmt.Errorf("append %d events: %w", n, err)
+	}
+	return nil
+}
+
 // EventsAfter returns up to limit change-log rows with an id above after, oldest first.
 func (s *Store) EventsAfter(ctx context.Context, after int64, limit int) ([]core.Event, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, kind, entity, entity_id, revision, area_ids, coalesce(actor_id, 0), occurred_at, data

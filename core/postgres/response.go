@@ -1,7 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,14 +53,13 @@ func (s *Store) SubmitResponse(ctx context.Context, r NewResponse) (created bool
 			RETURNING id, xmax = 0`, r.ConsultationID, r.ParticipantID, string(r.Channel), nullID(r.AddressID), now).Scan(&responseID, &created); err != nil {
 			return err
 		}
+		deltas := tallyDeltas{}
 		if !created {
 			old, err := responseAnswers(ctx, tx, responseID)
 			if err != nil {
 				return err
 			}
-			if err := addTallies(ctx, tx, questions, old, -1); err != nil {
-				return err
-			}
+			deltas.add(questions, old, -1)
 			if _, err := tx.Exec(ctx, `DELETE FROM answer WHERE response_id = $1`, responseID); err != nil {
 				return err
 			}
@@ -77,7 +80,8 @@ func (s *Store) SubmitResponse(ctx context.Context, r NewResponse) (created bool
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return err
 		}
-		if err := addTallies(ctx, tx, questions, r.Answers, +1); err != nil {
+		deltas.add(questions, r.Answers, +1)
+		if err := deltas.apply(ctx, tx); err != nil {
 			return err
 		}
 		kind := core.EventUpdated
@@ -94,9 +98,16 @@ func (s *Store) SubmitResponse(ctx context.Context, r NewResponse) (created bool
 	return created, err
 }
 
-// addTallies adds sign (±1) times each answer's tally keys.
-func addTallies(ctx context.Context, tx pgx.Tx, questions map[int64]core.Question, answers []core.Answer, sign int64) error {
-	batch := &pgx.Batch{}
+// tallyDeltas are changes to live-result counters, by question and key.
+type tallyDeltas map[tallyKey][2]int64 // count, points
+
+type tallyKey struct {
+	question int64
+	key      string
+}
+
+// add adds sign (±1) times each answer's tally keys.
+func (d tallyDeltas) add(questions map[int64]core.Question, answers []core.Answer, sign int64) {
 	for _, a := range answers {
 		q, ok := questions[a.QuestionID]
 		if !ok {
@@ -104,16 +115,51 @@ func addTallies(ctx context.Context, tx pgx.Tx, questions map[int64]core.Questio
 		}
 		keys, points := core.TallyKeys(q, a)
 		for i, k := range keys {
-			if sign < 0 { // the row exists: the answer being taken back was counted in it
-				batch.Queue(`UPDATE tally SET count = count - 1, points = points - $3 WHERE question_id = $1 AND key = $2`, a.QuestionID, k, points[i])
-				continue
-			}
-			batch.Queue(`INSERT INTO tally (question_id, key, count, points) VALUES ($1, $2, 1, $3)
-				ON CONFLICT (question_id, key) DO UPDATE SET count = tally.count + 1, points = tally.points + EXCLUDED.points`,
-				a.QuestionID, k, points[i])
+			c := d[tallyKey{a.QuestionID, k}]
+			d[tallyKey{a.QuestionID, k}] = [2]int64{c[0] + sign, c[1] + sign*points[i]}
 		}
 	}
-	return tx.SendBatch(ctx, batch).Close()
+}
+
+// apply writes the deltas in at most two statements: counters that grow are
+// inserted or added to, counters that shrink (taken back, so their rows exist)
+// are updated; the table's check (count ≥ 0) would refuse a negative insert
+// before its conflict turned it into an update.
+func (d tallyDeltas) apply(ctx context.Context, tx pgx.Tx) error {
+	var up, down struct {
+		questions, counts, points []int64
+		keys                      []string
+	}
+	// In one order, so that concurrent responses lock the counters alike.
+	keys := slices.SortedFunc(maps.Keys(d), func(a, b tallyKey) int {
+		return cmp.Or(cmp.Compare(a.question, b.question), strings.Compare(a.key, b.key))
+	})
+	for _, k := range keys {
+		v := d[k]
+		if v == [2]int64{} {
+			continue
+		}
+		to := &up
+		if v[0] < 0 {
+			to = &down
+		}
+		to.questions, to.keys, to.counts, to.points = append(to.questions, k.question), append(to.keys, k.key), append(to.counts, v[0]), append(to.points, v[1])
+	}
+	if len(down.questions) > 0 {
+		if _, err := tx.Exec(ctx, `UPDATE tally t SET count = t.count + d.c, points = t.points + d.p
+			FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[]) AS d(q, k, c, p) WHERE t.question_id = d.q AND t.key = d.k`,
+			down.questions, down.keys, down.counts, down.points); err != nil {
+			return err
+		}
+	}
+	if len(up.questions) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO tally (question_id, key, count, points) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])
+			ON CONFLICT (question_id, key) DO UPDATE SET count = tally.count + EXCLUDED.count, points = tally.points + EXCLUDED.points`,
+			up.questions, up.keys, up.counts, up.points); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // querier is a pool or a transaction.
