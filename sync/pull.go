@@ -63,14 +63,28 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	// The next page is fetched while this one is imported.
+	fetch := func(cursor string) <-chan pulledPage {
+		page := make(chan pulledPage, 1)
+		go func() {
+			call, cancel := context.WithTimeout(ctx, remoteTimeout)
+			defer cancel()
+			b, err := c.Pull(call, cursor, ids)
+			page <- pulledPage{b, err}
+		}()
+		return page
+	}
+	next := fetch(cursor)
 	for rep.Pages < maxPages {
-		call, cancel := context.WithTimeout(ctx, remoteTimeout)
-		batch, err := c.Pull(call, cursor, ids)
-		cancel()
-		if err != nil {
-			return rep, err
+		got := <-next
+		if got.err != nil {
+			return rep, got.err
 		}
+		batch := got.batch
 		rep.Pages++
+		if batch.More && rep.Pages < maxPages {
+			next = fetch(batch.Cursor)
+		}
 		if err := e.importBatch(ctx, c, threads, batch, &rep); err != nil {
 			return rep, err
 		}
@@ -87,6 +101,12 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 	}
 	e.log.Info("pull done", "connector", connector, "pages", rep.Pages, "imported", rep.Imported, "duplicates", rep.Duplicates, "refused", rep.Refused)
 	return rep, nil
+}
+
+// pulledPage is a page of the remote's activity, or why it did not come.
+type pulledPage struct {
+	batch core.PullBatch
+	err   error
 }
 
 func (rep *PullReport) count(o postgres.ImportOutcome) {

@@ -1,9 +1,11 @@
 package fake
 
 import (
+	"cmp"
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -163,10 +165,8 @@ func (s *Server) listActivity(w http.ResponseWriter, r *http.Request) {
 	data := []map[string]any{}
 	next := since
 	more := false
-	for _, a := range s.activity {
-		if a.Seq <= since {
-			continue
-		}
+	from, _ := slices.BinarySearchFunc(s.activity, since+1, func(a activity, seq int64) int { return cmp.Compare(a.Seq, seq) })
+	for _, a := range s.activity[from:] {
 		if len(data) == limit {
 			more = true
 			break
