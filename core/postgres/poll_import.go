@@ -43,24 +43,14 @@ func (s *Store) ImportPollVotes(ctx context.Context, connector string, k core.Co
 	err := s.inTx(ctx, "import poll votes", func(tx pgx.Tx) error {
 		out = PollVoteOutcomes{}
 		now := s.now()
-		fresh, err := claimImports(ctx, tx, connector, "reaction", votes, now)
-		if err != nil {
-			return err
-		}
 		var open bool
 		if err := tx.QueryRow(ctx, `SELECT published AND opens_at <= $2 AND closes_at > $2 FROM consultation WHERE id = $1`, k.ID, now).Scan(&open); err != nil {
 			return notFoundOr(err, "error.consultation_not_found", "read consultation")
 		}
-		// Each fresh vote once, in order; the last accepted vote of a member wins.
+		// Each vote's outcome were it new; the record of the import is written
+		// with it, and only the votes not recorded before come back.
 		outcomes := importOutcomes{}
-		var accepted []PollVote
-		last := map[string]int{} // member: index in accepted
 		for _, v := range votes {
-			if !fresh[v.RemoteID] {
-				out.Duplicates++
-				continue
-			}
-			delete(fresh, v.RemoteID)
 			switch {
 			case v.Refusal != "":
 				outcomes.add(v.RemoteID, ImportRejected, v.Refusal, "", 0)
@@ -68,21 +58,37 @@ func (s *Store) ImportPollVotes(ctx context.Context, connector string, k core.Co
 				outcomes.add(v.RemoteID, ImportRejected, "error.consultation_not_open", "", 0)
 			default:
 				outcomes.add(v.RemoteID, Imported, "", core.EntityResponse, k.ID)
-				if i, seen := last[v.Member.ID]; seen {
-					accepted[i] = v
-					continue
-				}
-				last[v.Member.ID] = len(accepted)
-				accepted = append(accepted, v)
 			}
 		}
-		out.Imported, out.Rejected = outcomes.count(Imported), outcomes.count(ImportRejected)
-		if len(accepted) > 0 {
-			if err := s.writePollResponses(ctx, tx, connector, k, accepted); err != nil {
-				return err
-			}
+		fresh, err := outcomes.record(ctx, tx, connector, "reaction", now)
+		if err != nil {
+			return err
 		}
-		return outcomes.save(ctx, tx, connector, "reaction")
+		// The new votes once each, in order; a member's last accepted vote wins.
+		var accepted []PollVote
+		last := map[string]int{} // member: index in accepted
+		for i, v := range votes {
+			if !fresh[v.RemoteID] {
+				out.Duplicates++
+				continue
+			}
+			delete(fresh, v.RemoteID)
+			if outcomes.outcomes[i] == string(ImportRejected) {
+				out.Rejected++
+				continue
+			}
+			out.Imported++
+			if at, seen := last[v.Member.ID]; seen {
+				accepted[at] = v
+				continue
+			}
+			last[v.Member.ID] = len(accepted)
+			accepted = append(accepted, v)
+		}
+		if len(accepted) == 0 {
+			return nil
+		}
+		return s.writePollResponses(ctx, tx, connector, k, accepted)
 	})
 	return out, err
 }
@@ -138,7 +144,8 @@ func (s *Store) writePollResponses(ctx context.Context, tx pgx.Tx, connector str
 	questions := map[int64]core.Question{q.ID: q}
 	deltas := tallyDeltas{}
 	if len(replaced) > 0 {
-		rows, err := tx.Query(ctx, `SELECT question_id, choices, number, body, lon, lat FROM answer WHERE response_id = ANY($1)`, replaced)
+		rows, err := tx.Query(ctx, `SELECT question_id, choices, number, body, lon, lat FROM answer WHERE response_id = ANY($1)`,
+			pgx.QueryExecModeExec, replaced) // planned for each page, as in memberParticipants
 		if err != nil {
 			return err
 		}
@@ -189,7 +196,12 @@ func (s *Store) memberParticipants(ctx context.Context, tx pgx.Tx, provider stri
 	for i, m := range members {
 		subjects[i] = m.ID
 	}
-	rows, err := tx.Query(ctx, `SELECT subject, participant_id, area_ref FROM external_identity WHERE provider = $1 AND subject = ANY($2)`, provider, subjects)
+	// Planned for each page (QueryExecModeExec: an unnamed statement): a
+	// generic plan from a pull's first pages, made when the table was nearly
+	// empty, kept a sequential scan until the next ANALYZE (48 ms a page at
+	// 100,000 members instead of about 1).
+	rows, err := tx.Query(ctx, `SELECT subject, participant_id, area_ref FROM external_identity WHERE provider = $1 AND subject = ANY($2)`,
+		pgx.QueryExecModeExec, provider, subjects)
 	if err != nil {
 		return nil, err
 	}
@@ -263,31 +275,7 @@ func (s *Store) memberParticipants(ctx context.Context, tx pgx.Tx, provider stri
 	return who, appendEvents(ctx, tx, events)
 }
 
-// claimImports records the remote items not imported before as pending, and
-// returns them: an item already recorded (by an earlier pull, or earlier in
-// the same page) is not returned.
-func claimImports(ctx context.Context, tx pgx.Tx, connector, kind string, votes []PollVote, now time.Time) (map[string]bool, error) {
-	ids := make([]string, len(votes))
-	for i, v := range votes {
-		ids[i] = v.RemoteID
-	}
-	rows, err := tx.Query(ctx, `INSERT INTO remote_import (connector, kind, remote_id, outcome, imported_at)
-		SELECT $1, $2, r, 'pending', $4 FROM unnest($3::text[]) AS r ON CONFLICT DO NOTHING RETURNING remote_id`, connector, kind, ids, now)
-	if err != nil {
-		return nil, err
-	}
-	claimed, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, err
-	}
-	fresh := make(map[string]bool, len(claimed))
-	for _, id := range claimed {
-		fresh[id] = true
-	}
-	return fresh, nil
-}
-
-// importOutcomes are the outcomes of claimed imports, to be recorded at once.
+// importOutcomes are the outcomes of a page's imports, to be recorded at once.
 type importOutcomes struct {
 	remoteIDs, outcomes, details, entities []string
 	localIDs                               []int64
@@ -298,22 +286,23 @@ func (o *importOutcomes) add(remoteID string, outcome ImportOutcome, detail, ent
 	o.entities, o.localIDs = append(o.entities, entity), append(o.localIDs, localID)
 }
 
-func (o *importOutcomes) count(outcome ImportOutcome) int {
-	n := 0
-	for _, x := range o.outcomes {
-		if x == string(outcome) {
-			n++
-		}
+// record writes the records of the imports, and returns the remote ids it
+// wrote: an item recorded before (by an earlier pull, or earlier in the same
+// page) keeps its first record and is not returned.
+func (o *importOutcomes) record(ctx context.Context, tx pgx.Tx, connector, kind string, now time.Time) (map[string]bool, error) {
+	rows, err := tx.Query(ctx, `INSERT INTO remote_import (connector, kind, remote_id, outcome, detail, local_entity, local_id, imported_at)
+		SELECT $1, $2, r, o, d, e, l, $8 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) AS x(r, o, d, e, l)
+		ON CONFLICT DO NOTHING RETURNING remote_id`, connector, kind, o.remoteIDs, o.outcomes, o.details, o.entities, o.localIDs, now)
+	if err != nil {
+		return nil, err
 	}
-	return n
-}
-
-func (o *importOutcomes) save(ctx context.Context, tx pgx.Tx, connector, kind string) error {
-	if len(o.remoteIDs) == 0 {
-		return nil
+	written, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
 	}
-	_, err := tx.Exec(ctx, `UPDATE remote_import m SET outcome = x.o, detail = x.d, local_entity = x.e, local_id = x.l
-		FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[]) AS x(r, o, d, e, l)
-		WHERE m.connector = $1 AND m.kind = $2 AND m.remote_id = x.r`, connector, kind, o.remoteIDs, o.outcomes, o.details, o.entities, o.localIDs)
-	return err
+	fresh := make(map[string]bool, len(written))
+	for _, id := range written {
+		fresh[id] = true
+	}
+	return fresh, nil
 }
