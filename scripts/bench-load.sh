@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmarks of issue 4 on this machine: PostgreSQL (fsync on,
 # synchronous_commit on), the server and the load generator share the cores.
-#   scripts/bench-load.sh [supports|overload|ideas|map|ballots]...   (default: all)
+#   scripts/bench-load.sh [supports|baseline|overload|ideas|map|ballots]...   (default: all but baseline)
 # Figures go to stdout; docs/PERFORMANCE.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,9 +31,19 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; ./scripts/pg.sh stop "
 for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
 url=http://127.0.0.1:18080
 run() { ./bin/quartier --config "$cfg" bench "$@" --url "$url"; }
+# The yardstick: the same support transaction behind a minimal gin handler,
+# with the same database pool, started only when asked for.
+baseline() {
+  ./bin/quartier --config "$cfg" bench baseline-server --addr 127.0.0.1:18081 &
+  local b=$!
+  for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:18081/ && break; sleep 0.1; done
+  for r in ${RATES:-1000 2000 3000}; do ./bin/quartier --config "$cfg" bench baseline --url http://127.0.0.1:18081 --rate "$r" --duration 10s --users 500 --ideas 100; done
+  kill $b; wait $b 2>/dev/null || true
+}
 scenarios=${*:-supports overload ideas map ballots}
 for s in $scenarios; do
   case $s in
+    baseline) baseline ;;
     supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users 500 --ideas 100; done ;;
     overload) run supports --rate "${OVERLOAD_RATE:-6000}" --duration 10s --users 1000 --ideas 100 ;;
     ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,11 +16,15 @@ import (
 
 	"quartier/core"
 	"quartier/core/postgres"
+	"quartier/core/web/baseline"
 )
 
-const benchUsage = `usage: quartier bench supports|ballots|ideas|map --url URL [--rate N] [--duration D] [flags]
+const benchUsage = `usage: quartier bench supports|baseline|ballots|ideas|map --url URL [--rate N] [--duration D] [flags]
+       quartier bench baseline-server [--addr HOST:PORT]
 Seeds the database of DATABASE_URL, then loads the server at URL with an open-loop
-generator (constant rate; latency from the scheduled send time) and reports.`
+generator (constant rate; latency from the scheduled send time) and reports.
+baseline loads baseline-server: the same support transaction behind a minimal
+gin handler (no session, CSRF, limits or page), the yardstick for supports.`
 
 // bench seeds data through the store and loads a running server over HTTP.
 func (e *commandEnv) bench(args []string) error {
@@ -35,6 +40,7 @@ func (e *commandEnv) bench(args []string) error {
 	ideas := fs.Int("ideas", 200, "supports: ideas to support; ideas/map: ideas to create when fewer exist")
 	supportsPer := fs.Int("supports", 0, "ideas: supports to spread over the ideas (seeded in SQL)")
 	voters := fs.Int("voters", 20000, "ballots: voters casting one ballot each (the run lasts voters/rate)")
+	addr := fs.String("addr", "127.0.0.1:18081", "baseline-server: where to listen")
 	warmup := fs.Duration("warmup", 2*time.Second, "ideas/map: load at the same rate first, not counted (as wrk2's calibration period)")
 	if err := e.parse(fs, args[1:]); err != nil {
 		return err
@@ -51,8 +57,15 @@ func (e *commandEnv) bench(args []string) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	switch scenario {
-	case "supports":
-		return e.benchSupports(store, client, *base, *rate, *duration, *users, *ideas)
+	case "supports", "baseline":
+		return e.benchSupports(store, client, *base, *rate, *duration, *users, *ideas, scenario == "baseline")
+	case "baseline-server":
+		srv := &http.Server{Addr: *addr, Handler: baseline.Handler(store), ReadHeaderTimeout: 5 * time.Second}
+		go func() { <-e.ctx.Done(); _ = srv.Close() }()
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
 	case "ballots":
 		return e.benchBallots(store, client, *base, *rate, *voters)
 	case "ideas", "map":
@@ -78,9 +91,10 @@ func (e *commandEnv) bench(args []string) error {
 }
 
 // benchSupports: users × ideas distinct supports, posted through the real stack
-// (session cookie, CSRF form token, one transaction), then checks that the
-// database agrees with what the server accepted.
-func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, base string, rate int, duration time.Duration, nUsers, nIdeas int) error {
+// (session cookie, CSRF form token, one transaction) or, for the baseline, to
+// the minimal handler; then checks that the database agrees with what the
+// server accepted.
+func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, base string, rate int, duration time.Duration, nUsers, nIdeas int, minimal bool) error {
 	ctx := e.ctx
 	need := rate * int(duration/time.Second)
 	if nUsers*nIdeas < need {
@@ -103,7 +117,7 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 			return err
 		}
 	}
-	users, err := benchVisitors(ctx, store, client, base+"/ideas/new", nUsers, stamp, hash)
+	users, err := benchVisitors(ctx, store, client, base+"/ideas/new", nUsers, stamp, hash, !minimal)
 	if err != nil {
 		return err
 	}
@@ -112,14 +126,22 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 		// serialise on its row (its counter), as they must.
 		idea := ideaIDs[i%nIdeas]
 		u := users[(i/nIdeas)%nUsers]
+		path := "/ideas/" + strconv.FormatInt(idea, 10) + "/support"
+		if minimal {
+			path = "/support/" + strconv.FormatInt(idea, 10) + "/" + strconv.FormatInt(u.ID, 10)
+		}
 		body := url.Values{"csrf_token": {u.csrf}}.Encode()
-		req, _ := http.NewRequest(http.MethodPost, base+"/ideas/"+strconv.FormatInt(idea, 10)+"/support", strings.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Cookie", u.cookie)
 		return req
 	})
 	accepted := func(s int) bool { return s == http.StatusSeeOther }
-	res.report(e.stdout, "supports", rate, accepted)
+	name := "supports"
+	if minimal {
+		name = "supports (baseline handler)"
+	}
+	res.report(e.stdout, name, rate, accepted)
 	rows, counters, events, err := store.SupportTotals(ctx, ideaIDs)
 	if err != nil {
 		return err

@@ -71,7 +71,7 @@ func (e *commandEnv) benchBallots(store *postgres.Store, client *http.Client, ba
 	}
 	fmt.Fprintf(e.stdout, "ballots: seeding %d voters with sessions and form tokens\n", voters)
 	page := base + "/budgets/" + strconv.FormatInt(b.ID, 10)
-	list, err := benchVisitors(ctx, store, client, page, voters, stamp, hash)
+	list, err := benchVisitors(ctx, store, client, page, voters, stamp, hash, true)
 	if err != nil {
 		return err
 	}

@@ -21,15 +21,24 @@ type benchVisitor struct {
 
 var csrfTokenRe = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
-// benchVisitors creates n confirmed accounts (named after stamp) with a session
-// each, and fetches page as each of them for its CSRF token.
-func benchVisitors(ctx context.Context, store *postgres.Store, client *http.Client, page string, n int, stamp int64, hash string) ([]benchVisitor, error) {
+// benchVisitors creates n confirmed accounts (named after stamp) and, with
+// browsers, a session each and the CSRF token of page as each of them;
+// without, look-alike cookies and tokens (for the baseline handler, which
+// ignores them, so that its requests weigh what the real ones do).
+func benchVisitors(ctx context.Context, store *postgres.Store, client *http.Client, page string, n int, stamp int64, hash string, browsers bool) ([]benchVisitor, error) {
 	out := make([]benchVisitor, n)
 	for i := range out {
 		p, err := store.CreateAccount(ctx, postgres.NewAccount{Email: fmt.Sprintf("bench-%d-%d@quartier.test", stamp, i), DisplayName: "Bench",
 			PasswordHash: hash, Role: core.RoleCitizen, Locale: core.French})
 		if err != nil {
 			return nil, err
+		}
+		if !browsers { // cookie and form token of a browser's size, which nobody checks
+			session, _ := core.NewToken()
+			csrf, _ := core.NewToken()
+			token, _ := core.NewToken()
+			out[i] = benchVisitor{ID: p.ID, cookie: "quartier_session=" + session + "; quartier_csrf=" + csrf, csrf: token + ".1764190000"}
+			continue
 		}
 		token, th := core.NewToken()
 		if err := store.CreateSession(ctx, p.ID, th, time.Now().Add(time.Hour), "bench"); err != nil {

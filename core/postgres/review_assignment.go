@@ -24,22 +24,46 @@ type ReviewAssignment struct {
 // manager or admin with the fewest unanswered ideas assigned (ties: the oldest
 // account). Ideas keep the review date set when they entered review. Concurrent
 // callers skip each other's rows, so an idea is assigned once; with no manager
-// or admin at all nothing is assigned and staff assign by hand.
+// or admin at all nothing is assigned (nor locked) and staff assign by hand.
 func (s *Store) AssignPendingReviews(ctx context.Context) ([]ReviewAssignment, error) {
+	return s.assignReviews(ctx, nil)
+}
+
+// AssignReview gives a reviewer to one idea that has just entered feasibility
+// review, as AssignPendingReviews would. It locks that idea only: a support
+// that sends an idea to review must not hold up the supports of every other
+// idea waiting for a reviewer (AssignPendingReviews, daily, catches those).
+func (s *Store) AssignReview(ctx context.Context, ideaID int64) ([]ReviewAssignment, error) {
+	return s.assignReviews(ctx, []int64{ideaID})
+}
+
+// assignReviews assigns the pending ideas among only (all of them when nil).
+func (s *Store) assignReviews(ctx context.Context, only []int64) ([]ReviewAssignment, error) {
 	var out []ReviewAssignment
 	err := s.inTx(ctx, "assign reviews", func(tx pgx.Tx) error {
 		out = out[:0]
+		var staffed bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participant WHERE deleted_at IS NULL AND role IN ('manager', 'admin'))`).Scan(&staffed); err != nil || !staffed {
+			return err
+		}
 		type pending struct{ id, project int64 }
 		var todo []pending
 		// Two queries rather than one with OR: each uses its partial index
 		// (an OR made PostgreSQL walk the whole table).
-		for _, q := range []string{
+		queries := []string{
 			`SELECT id, coalesce(project_id, 0) FROM idea WHERE status = 'in_review' AND assigned_to IS NULL AND NOT hidden
 				ORDER BY id FOR UPDATE SKIP LOCKED`,
 			`SELECT i.id, coalesce(i.project_id, 0) FROM idea i JOIN participant p ON p.id = i.assigned_to
 				WHERE p.deleted_at IS NOT NULL AND i.answered_at IS NULL AND NOT i.hidden ORDER BY i.id FOR UPDATE OF i SKIP LOCKED`,
-		} {
-			rows, err := tx.Query(ctx, q)
+		}
+		var args []any
+		if only != nil {
+			queries = []string{`SELECT id, coalesce(project_id, 0) FROM idea WHERE id = ANY($1) AND status = 'in_review' AND assigned_to IS NULL AND NOT hidden
+				ORDER BY id FOR UPDATE SKIP LOCKED`}
+			args = []any{only}
+		}
+		for _, q := range queries {
+			rows, err := tx.Query(ctx, q, args...)
 			if err != nil {
 				return err
 			}

@@ -75,3 +75,27 @@ func TestReviewsAreAssignedToTheProjectLeadThenTheLeastLoaded(t *testing.T) {
 		t.Fatalf("stored assignments %v, %v", byStaff, err)
 	}
 }
+
+// The assignment a support triggers concerns its idea only; the daily run
+// takes the others. Without any manager or admin, nothing is assigned.
+func TestAssignReviewTakesOnlyItsIdea(t *testing.T) {
+	s := pgtest.Store(t)
+	author := newAccount(t, s, "author@example.lu", core.RoleCitizen)
+	fan := newAccount(t, s, "fan@example.lu", core.RoleCitizen)
+	waiting := ideaInReview(t, s, 0, author.ID, fan.ID, "Un marché du soir")
+	if got, err := s.AssignPendingReviews(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("assigned with no staff: %+v %v", got, err)
+	}
+	manager := newAccount(t, s, "manager@commune.lu", core.RoleManager)
+	crossing := ideaInReview(t, s, 0, author.ID, fan.ID, "Une fontaine")
+	got, err := s.AssignReview(ctx, crossing)
+	if err != nil || len(got) != 1 || got[0].Idea.ID != crossing || got[0].Reviewer.ID != manager.ID {
+		t.Fatalf("assignment of the crossing idea: %+v %v", got, err)
+	}
+	if i, _ := s.Idea(ctx, waiting); i.AssignedTo != 0 {
+		t.Fatalf("the other idea was assigned too: %d", i.AssignedTo)
+	}
+	if got, err := s.AssignPendingReviews(ctx); err != nil || len(got) != 1 || got[0].Idea.ID != waiting {
+		t.Fatalf("daily run: %+v %v", got, err)
+	}
+}

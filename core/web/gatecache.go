@@ -19,8 +19,8 @@ type gateCache struct {
 }
 
 type gateEntry struct {
-	gate postgres.SupportGate
-	at   time.Time
+	gate  postgres.SupportGate
+	until time.Time
 }
 
 const gateTTL = 5 * time.Second
@@ -31,7 +31,7 @@ func (s *Server) cachedGate(ctx context.Context, ideaID int64) (postgres.Support
 	c.mu.Lock()
 	e, ok := c.entries[ideaID]
 	c.mu.Unlock()
-	if ok && now.Sub(e.at) < gateTTL {
+	if ok && now.Before(e.until) {
 		return e.gate, nil
 	}
 	g, err := s.store.SupportGate(ctx, ideaID)
@@ -42,7 +42,7 @@ func (s *Server) cachedGate(ctx context.Context, ideaID int64) (postgres.Support
 	if c.entries == nil || len(c.entries) > 100_000 {
 		c.entries = map[int64]gateEntry{}
 	}
-	c.entries[ideaID] = gateEntry{gate: g, at: now}
+	c.entries[ideaID] = gateEntry{gate: g, until: spreadExpiry(now, gateTTL)}
 	c.mu.Unlock()
 	return g, nil
 }

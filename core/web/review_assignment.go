@@ -5,26 +5,33 @@ import (
 	"strconv"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 // AssignReviews gives every idea in feasibility review without a reviewer to
 // one (see postgres.Store.AssignPendingReviews) and mails each reviewer. It runs
-// when a support sends an idea to review and again every day, which catches an
-// idea whose assignment was interrupted. It returns how many ideas it assigned.
+// every day, which catches an idea whose assignment was interrupted (a support
+// that sends an idea to review assigns that idea at once: afterReview). It
+// returns how many ideas it assigned.
 func (s *Server) AssignReviews(ctx context.Context) (int, error) {
 	assigned, err := s.store.AssignPendingReviews(ctx)
 	if err != nil {
 		return 0, err
 	}
+	return len(assigned), s.mailReviewers(ctx, assigned)
+}
+
+// mailReviewers tells each reviewer of their new assignment.
+func (s *Server) mailReviewers(ctx context.Context, assigned []postgres.ReviewAssignment) error {
 	mails := make([]core.Mail, 0, len(assigned))
 	for _, a := range assigned {
 		mails = append(mails, s.assignedMail(a.Reviewer, a.Idea))
 	}
 	if err := s.store.QueueMails(ctx, mails); err != nil {
-		return len(assigned), err
+		return err
 	}
 	s.mailPoke()
-	return len(assigned), nil
+	return nil
 }
 
 // assignedMail tells a staff member that an idea is theirs to review and by
@@ -41,7 +48,11 @@ func (s *Server) afterReview(ctx context.Context, ideaID int64) {
 	if i, err := s.store.Idea(ctx, ideaID); err == nil {
 		s.notifyReview(ctx, i)
 	}
-	if _, err := s.AssignReviews(ctx); err != nil {
+	assigned, err := s.store.AssignReview(ctx, ideaID)
+	if err == nil {
+		err = s.mailReviewers(ctx, assigned)
+	}
+	if err != nil {
 		s.log.Warn("automatic review assignment failed", "idea", ideaID, "err", err)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -19,8 +20,8 @@ type sessionCache struct {
 }
 
 type sessionEntry struct {
-	p  core.Participant
-	at time.Time
+	p     core.Participant
+	until time.Time
 }
 
 const (
@@ -33,7 +34,7 @@ func (c *sessionCache) get(hash []byte, now time.Time) (core.Participant, bool) 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[string(hash)]
-	if !ok || now.Sub(e.at) >= sessionTTL {
+	if !ok || !now.Before(e.until) {
 		return core.Participant{}, false
 	}
 	return e.p, true
@@ -49,7 +50,7 @@ func (c *sessionCache) put(hash []byte, p core.Participant, now time.Time) {
 	if c.entries == nil || len(c.entries) >= maxCachedSessions {
 		c.entries = map[string]sessionEntry{}
 	}
-	c.entries[string(hash)] = sessionEntry{p: p, at: now}
+	c.entries[string(hash)] = sessionEntry{p: p, until: spreadExpiry(now, sessionTTL)}
 }
 
 // forget drops a session this process ended.
@@ -57,4 +58,12 @@ func (c *sessionCache) forget(hash []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, string(hash))
+}
+
+// spreadExpiry is when an entry cached at now expires: between ttl/2 and ttl,
+// at random, so that entries filled together (the sessions of a crowd that
+// arrived at once) are not all read again from the database in the same
+// instant.
+func spreadExpiry(now time.Time, ttl time.Duration) time.Time {
+	return now.Add(ttl/2 + rand.N(ttl/2))
 }
