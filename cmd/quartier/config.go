@@ -60,7 +60,10 @@ func (p ProviderConfig) secretVar() string {
 
 // SyncConfig configures the sync engine and its connectors.
 type SyncConfig struct {
-	Workers  int            `yaml:"workers"` // deliveries in flight at once
+	Workers int `yaml:"workers"` // deliveries in flight at once
+	// MaxConns is the sync engine's own database pool (its job queue, listeners
+	// and deliveries), apart from database.max_conns, which serves requests.
+	MaxConns int32          `yaml:"max_conns"`
 	Council  string         `yaml:"council"` // cron: the monthly council submission
 	Hoplr    HoplrConfig    `yaml:"hoplr"`
 	Mastodon MastodonConfig `yaml:"mastodon"`
@@ -238,6 +241,7 @@ func defaultConfig() Config {
 	c.Commune.TimeZone = "Europe/Luxembourg"
 	c.Login.Providers = []ProviderConfig{}
 	c.Sync.Workers = 16
+	c.Sync.MaxConns = 8
 	c.Sync.Council = "0 8 1 * *"
 	c.Sync.Hoplr.Pull = "*/5 * * * *"
 	c.Sync.Hoplr.Areas = "0 3 * * *"
@@ -367,6 +371,9 @@ func (c Config) validate() error {
 	}
 	if c.HTTP.ShutdownTimeout <= 0 {
 		add("http.shutdown_timeout must be positive, like 20s")
+	}
+	if c.Sync.MaxConns < 3 {
+		add("sync.max_conns must be at least 3 (two listeners and the work)")
 	}
 	if c.Database.MaxConns < 1 {
 		add("database.max_conns must be at least 1")
