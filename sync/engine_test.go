@@ -174,6 +174,31 @@ func (w *world) project() int64 {
 	return id
 }
 
+// yesNoPoll publishes k as a live-results poll open for a day with one yes/no
+// question, and returns it with the message the app received for it.
+func (w *world) yesNoPoll(k core.Consultation, prompt string) (int64, fake.Message) {
+	w.t.Helper()
+	now := time.Now()
+	k.Kind, k.OpensAt, k.ClosesAt, k.LiveResults = core.KindPoll, now.Add(-time.Hour), now.Add(24*time.Hour), true
+	poll, err := core.NormalizeConsultation(k)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	id, err := w.store.SaveConsultation(ctx, w.staff, poll)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: prompt})
+	if _, err := w.store.SaveQuestion(ctx, w.staff, id, q); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := w.store.PublishConsultation(ctx, w.staff, id, true); err != nil {
+		w.t.Fatal(err)
+	}
+	w.eventually("the poll reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled(prompt)) == 1 })
+	return id, w.messagesTitled(prompt)[0]
+}
+
 func (w *world) update(project int64, title string) {
 	w.t.Helper()
 	if _, err := w.store.PostProjectUpdate(ctx, w.staff, core.ProjectUpdate{ProjectID: project, Title: title, BodyHTML: "<p>Les travaux avancent.</p>"},
@@ -272,22 +297,8 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	w := newWorld(t)
 	e := w.engine(nil)
 	project := w.project()
-	now := time.Now()
-	poll, _ := core.NormalizeConsultation(core.Consultation{Kind: core.KindPoll, ProjectID: project, Title: "Fermer la rue le samedi ?",
-		Eligibility: core.EligibleAnyone, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), LiveResults: true})
-	pollID, err := w.store.SaveConsultation(ctx, w.staff, poll)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: "Fermer la rue de Warken le samedi ?"})
-	if _, err := w.store.SaveQuestion(ctx, w.staff, pollID, q); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.store.PublishConsultation(ctx, w.staff, pollID, true); err != nil {
-		t.Fatal(err)
-	}
-	w.eventually("the poll reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Fermer la rue de Warken")) == 1 })
-	pollMsg := w.messagesTitled("Fermer la rue de Warken")[0]
+	pollID, pollMsg := w.yesNoPoll(core.Consultation{ProjectID: project, Title: "Fermer la rue le samedi ?", Eligibility: core.EligibleAnyone},
+		"Fermer la rue de Warken le samedi ?")
 	if pollMsg.Type != "for_against" {
 		t.Fatalf("poll sent as %q", pollMsg.Type)
 	}

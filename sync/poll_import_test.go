@@ -2,7 +2,6 @@ package sync
 
 import (
 	"testing"
-	"time"
 
 	"quartier/connectors/hoplr/fake"
 	"quartier/core"
@@ -22,25 +21,9 @@ func TestPollVotesImportedOncePerMember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
-	poll, err := core.NormalizeConsultation(core.Consultation{Kind: core.KindPoll, ProjectID: project, TargetID: target.ID, Title: "Zone 30 ?",
-		Eligibility: core.EligibleRegistered, OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), LiveResults: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pollID, err := w.store.SaveConsultation(ctx, w.staff, poll)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: "Une zone 30 dans tout Ettelbruck ?"})
-	if _, err := w.store.SaveQuestion(ctx, w.staff, pollID, q); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.store.PublishConsultation(ctx, w.staff, pollID, true); err != nil {
-		t.Fatal(err)
-	}
-	w.eventually("the poll reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Une zone 30")) == 1 })
-	msg := w.messagesTitled("Une zone 30")[0].ID
+	pollID, pollMsg := w.yesNoPoll(core.Consultation{ProjectID: project, TargetID: target.ID, Title: "Zone 30 ?", Eligibility: core.EligibleRegistered},
+		"Une zone 30 dans tout Ettelbruck ?")
+	msg := pollMsg.ID
 	events, _ := w.store.EventsAfter(ctx, 0, 100000)
 	before := len(events)
 

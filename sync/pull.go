@@ -261,15 +261,20 @@ func (e *Engine) importReaction(ctx context.Context, connector string, thread po
 // outside the target). polls caches the page's consultations.
 func (e *Engine) pollVote(ctx context.Context, connector string, pollID int64, r core.RemoteReaction, polls map[int64]core.Consultation) (postgres.PollVote, error) {
 	v := postgres.PollVote{RemoteID: r.ID, Member: r.Member}
+	refuse := func(key string) (postgres.PollVote, error) { v.Refusal = key; return v, nil }
 	k, ok := polls[pollID]
 	if !ok {
 		var err error
-		if k, err = e.store.Consultation(ctx, pollID); err != nil {
+		if k, err = e.store.Consultation(ctx, pollID); core.CodeOf(err) == core.CodeNotFound {
+			k = core.Consultation{} // deleted since it was posted: its votes are refused, the pull goes on
+		} else if err != nil {
 			return v, err
 		}
 		polls[pollID] = k
 	}
-	refuse := func(key string) (postgres.PollVote, error) { v.Refusal = key; return v, nil }
+	if k.ID == 0 {
+		return refuse("error.consultation_not_found")
+	}
 	if len(k.Questions) != 1 {
 		return refuse("error.answer_unknown_question")
 	}

@@ -14,17 +14,9 @@ import (
 // appendEvent writes one change-log row inside tx. Every domain write calls it in its
 // own transaction, so the log never misses a committed change nor shows a rolled-back one.
 func appendEvent(ctx context.Context, tx pgx.Tx, e core.Event) error {
-	data := e.Data
-	if data == nil {
-		data = map[string]any{}
-	}
-	raw, err := json.Marshal(data)
+	raw, actor, err := eventColumns(e)
 	if err != nil {
-		return fmt.Errorf("encode event data: %w", err)
-	}
-	var actor *int64
-	if e.ActorID != 0 {
-		actor = &e.ActorID
+		return err
 	}
 	areas := e.AreaIDs
 	if areas == nil {
@@ -39,7 +31,25 @@ func appendEvent(ctx context.Context, tx pgx.Tx, e core.Event) error {
 	return nil
 }
 
-// appendEvents adds many change-log rows in one statement.
+// eventColumns are an event's data as stored (JSON, {} for none) and its
+// actor (NULL for the system).
+func eventColumns(e core.Event) ([]byte, *int64, error) {
+	data := e.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode event data: %w", err)
+	}
+	if e.ActorID == 0 {
+		return raw, nil, nil
+	}
+	actor := e.ActorID
+	return raw, &actor, nil
+}
+
+// appendEvents adds many change-log rows (without area ids) in one statement.
 func appendEvents(ctx context.Context, tx pgx.Tx, events []core.Event) error {
 	if len(events) == 0 {
 		return nil
@@ -49,21 +59,14 @@ func appendEvents(ctx context.Context, tx pgx.Tx, events []core.Event) error {
 	ids, actors := make([]int64, n), make([]*int64, n)
 	revisions, times := make([]int32, n), make([]time.Time, n)
 	for i, e := range events {
-		data := e.Data
-		if data == nil {
-			data = map[string]any{}
-		}
-		raw, err := json.Marshal(data)
-		if err != nil {
-			return fmt.Errorf("encode event data: %w", err)
-		}
 		if len(e.AreaIDs) > 0 {
 			return fmt.Errorf("append events: area ids are for appendEvent")
 		}
-		kinds[i], entities[i], ids[i], revisions[i], times[i], datas[i] = e.Kind, e.Entity, e.EntityID, int32(e.Revision), e.OccurredAt, string(raw)
-		if e.ActorID != 0 {
-			actors[i] = &e.ActorID
+		raw, actor, err := eventColumns(e)
+		if err != nil {
+			return err
 		}
+		kinds[i], entities[i], ids[i], revisions[i], times[i], datas[i], actors[i] = e.Kind, e.Entity, e.EntityID, int32(e.Revision), e.OccurredAt, string(raw), actor
 	}
 	_, err := tx.Exec(ctx, `INSERT INTO event (kind, entity, entity_id, revision, area_ids, actor_id, occurred_at, data)
 		SELECT k, e, i, r, '{}', a, t, d::jsonb FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::bigint[], $6::timestamptz[], $7::text[]) AS x(k, e, i, r, a, t, d)`,

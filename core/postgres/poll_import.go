@@ -37,15 +37,16 @@ type PollVoteOutcomes struct {
 // when there is one.
 func (s *Store) ImportPollVotes(ctx context.Context, connector string, k core.Consultation, votes []PollVote) (PollVoteOutcomes, error) {
 	var out PollVoteOutcomes
-	if len(k.Questions) != 1 {
-		return out, fmt.Errorf("import poll votes: consultation %d is not a one-question poll", k.ID)
-	}
 	err := s.inTx(ctx, "import poll votes", func(tx pgx.Tx) error {
 		out = PollVoteOutcomes{}
 		now := s.now()
 		var open bool
-		if err := tx.QueryRow(ctx, `SELECT published AND opens_at <= $2 AND closes_at > $2 FROM consultation WHERE id = $1`, k.ID, now).Scan(&open); err != nil {
-			return notFoundOr(err, "error.consultation_not_found", "read consultation")
+		closed := "error.consultation_not_open"
+		err := tx.QueryRow(ctx, `SELECT published AND opens_at <= $2 AND closes_at > $2 FROM consultation WHERE id = $1`, k.ID, now).Scan(&open)
+		if errors.Is(err, pgx.ErrNoRows) {
+			closed = "error.consultation_not_found" // deleted meanwhile: refused, and the pull goes on
+		} else if err != nil {
+			return err
 		}
 		// Each vote's outcome were it new; the record of the import is written
 		// with it, and only the votes not recorded before come back.
@@ -55,7 +56,7 @@ func (s *Store) ImportPollVotes(ctx context.Context, connector string, k core.Co
 			case v.Refusal != "":
 				outcomes.add(v.RemoteID, ImportRejected, v.Refusal, "", 0)
 			case !open:
-				outcomes.add(v.RemoteID, ImportRejected, "error.consultation_not_open", "", 0)
+				outcomes.add(v.RemoteID, ImportRejected, closed, "", 0)
 			default:
 				outcomes.add(v.RemoteID, Imported, "", core.EntityResponse, k.ID)
 			}
@@ -96,6 +97,9 @@ func (s *Store) ImportPollVotes(ctx context.Context, connector string, k core.Co
 // writePollResponses gives each vote's member a participant and a response
 // holding the vote; members are distinct.
 func (s *Store) writePollResponses(ctx context.Context, tx pgx.Tx, connector string, k core.Consultation, votes []PollVote) error {
+	if len(k.Questions) != 1 {
+		return fmt.Errorf("import poll votes: consultation %d is not a one-question poll", k.ID)
+	}
 	now := s.now()
 	members := make([]core.RemoteMember, len(votes))
 	for i, v := range votes {
