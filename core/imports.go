@@ -74,7 +74,7 @@ type ImportRun struct {
 	ID         int64
 	Kind       string // "areas" or "addresses"
 	Filename   string
-	Status     string // running, done, failed
+	Status     string // running, done, failed, interrupted (its server stopped during the run)
 	Total      int64
 	Processed  int64
 	Result     map[string]any

@@ -13,14 +13,14 @@ import (
 // StartImportRun records an import that begins.
 func (s *Store) StartImportRun(ctx context.Context, kind, filename string, actorID int64) (int64, error) {
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO import_run (kind, filename, actor_id, started_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+	err := s.pool.QueryRow(ctx, `INSERT INTO import_run (kind, filename, actor_id, started_at, progressed_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
 		kind, filename, nullID(actorID), s.now()).Scan(&id)
 	return id, wrapDB("start import run", err)
 }
 
 // ImportProgress records how far a run got.
 func (s *Store) ImportProgress(ctx context.Context, id, processed, total int64) error {
-	_, err := s.pool.Exec(ctx, `UPDATE import_run SET processed = $2, total = $3 WHERE id = $1`, id, processed, total)
+	_, err := s.pool.Exec(ctx, `UPDATE import_run SET processed = $2, total = $3, progressed_at = $4 WHERE id = $1`, id, processed, total, s.now())
 	return wrapDB("record import progress", err)
 }
 
@@ -58,8 +58,8 @@ func (s *Store) ImportRun(ctx context.Context, id int64) (core.ImportRun, error)
 	var r core.ImportRun
 	var res, rej []byte
 	var finished *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT id, kind, filename, status, total, processed, result, rejected, error, started_at, finished_at
-		FROM import_run WHERE id = $1`, id).Scan(&r.ID, &r.Kind, &r.Filename, &r.Status, &r.Total, &r.Processed, &res, &rej, &r.Error, &r.StartedAt, &finished)
+	err := s.pool.QueryRow(ctx, `SELECT id, kind, filename, `+runStatus+`, total, processed, result, rejected, error, started_at, finished_at
+		FROM import_run WHERE id = $2`, s.now().Add(-runStallAfter), id).Scan(&r.ID, &r.Kind, &r.Filename, &r.Status, &r.Total, &r.Processed, &res, &rej, &r.Error, &r.StartedAt, &finished)
 	if err != nil {
 		return core.ImportRun{}, notFoundOr(err, "error.import_not_found", "read import run")
 	}
@@ -86,8 +86,8 @@ func (s *Store) ImportRun(ctx context.Context, id int64) (core.ImportRun, error)
 
 // RecentImportRuns lists the latest runs, newest first, without their rejected rows.
 func (s *Store) RecentImportRuns(ctx context.Context, limit int) ([]core.ImportRun, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, kind, filename, status, total, processed, result, error, started_at, finished_at
-		FROM import_run ORDER BY id DESC LIMIT $1`, limit)
+	rows, err := s.pool.Query(ctx, `SELECT id, kind, filename, `+runStatus+`, total, processed, result, error, started_at, finished_at
+		FROM import_run ORDER BY id DESC LIMIT $2`, s.now().Add(-runStallAfter), limit)
 	if err != nil {
 		return nil, wrapDB("query import runs", err)
 	}

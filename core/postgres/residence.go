@@ -156,7 +156,7 @@ type FlyerRun struct {
 	ConsultationID int64
 	Paper          string
 	WithCodes      bool
-	Status         string // running, done, failed
+	Status         string // running, done, failed, interrupted (see runStatus)
 	Total, Done    int
 	Error          string
 	StartedAt      time.Time
@@ -166,14 +166,14 @@ type FlyerRun struct {
 // StartFlyerRun records a run that begins.
 func (s *Store) StartFlyerRun(ctx context.Context, actorID, consultationID int64, paper string, withCodes bool, total int) (int64, error) {
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO flyer_run (consultation_id, paper, with_codes, total, actor_id, started_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, consultationID, paper, withCodes, total, nullID(actorID), s.now()).Scan(&id)
+	err := s.pool.QueryRow(ctx, `INSERT INTO flyer_run (consultation_id, paper, with_codes, total, actor_id, started_at, progressed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, consultationID, paper, withCodes, total, nullID(actorID), s.now()).Scan(&id)
 	return id, wrapDB("start flyer run", err)
 }
 
 // FlyerProgress records how many flyers are written.
 func (s *Store) FlyerProgress(ctx context.Context, id int64, done int) error {
-	_, err := s.pool.Exec(ctx, `UPDATE flyer_run SET done = $2 WHERE id = $1`, id, done)
+	_, err := s.pool.Exec(ctx, `UPDATE flyer_run SET done = $2, progressed_at = $3 WHERE id = $1`, id, done, s.now())
 	return wrapDB("record flyer progress", err)
 }
 
@@ -192,8 +192,8 @@ func (s *Store) FinishFlyerRun(ctx context.Context, id int64, errMsg string) err
 func (s *Store) FlyerRun(ctx context.Context, id int64) (FlyerRun, error) {
 	var r FlyerRun
 	var finished *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT id, consultation_id, paper, with_codes, status, total, done, error, started_at, finished_at
-		FROM flyer_run WHERE id = $1`, id).Scan(&r.ID, &r.ConsultationID, &r.Paper, &r.WithCodes, &r.Status, &r.Total, &r.Done,
+	err := s.pool.QueryRow(ctx, `SELECT id, consultation_id, paper, with_codes, `+runStatus+`, total, done, error, started_at, finished_at
+		FROM flyer_run WHERE id = $2`, s.now().Add(-runStallAfter), id).Scan(&r.ID, &r.ConsultationID, &r.Paper, &r.WithCodes, &r.Status, &r.Total, &r.Done,
 		&r.Error, &r.StartedAt, &finished)
 	if finished != nil {
 		r.FinishedAt = *finished
