@@ -72,13 +72,33 @@ func (w *deliverBatchWorker) Timeout(*river.Job[deliverBatchArgs]) time.Duration
 // handed over, in that transaction, to its own delivery job (unique per
 // connector, item and revision) with the usual backoff, rate-limit snoozes and
 // place in the failed list. A crash before the record repeats the batch: the
-// remote's idempotency keys keep its posts single.
+// remote's idempotency keys keep its posts single. A batch that fails as a
+// whole a second time hands all its items over, so that each is retried, and
+// retried or skipped by staff, on its own.
 func (w *deliverBatchWorker) Work(ctx context.Context, job *river.Job[deliverBatchArgs]) error {
 	e, name := w.e, job.Args.Connector
 	c, ok := e.connector(name)
 	if !ok {
 		return river.JobCancel(fmt.Errorf("connector %q is no longer configured", name))
 	}
+	err := w.deliver(ctx, c, job)
+	if err == nil || job.Attempt < 2 {
+		return err
+	}
+	var all batchOutcome
+	for _, it := range job.Args.Items {
+		all.handOver(deliverArgs{Connector: name, Entity: it.Entity, EntityID: it.EntityID, Revision: it.Revision}, time.Now().Add(e.opts.RetryBase))
+	}
+	if herr := e.store.SaveRemoteRefs(ctx, nil, func(tx pgx.Tx) error { return all.complete(ctx, e, tx, job) }); herr != nil {
+		return err
+	}
+	e.log.Warn("delivery batch failed twice, its items go on one by one", "connector", name, "items", len(job.Args.Items), "err", err)
+	return nil
+}
+
+// deliver is one attempt at a batch (see Work).
+func (w *deliverBatchWorker) deliver(ctx context.Context, c Connector, job *river.Job[deliverBatchArgs]) error {
+	e, name := w.e, job.Args.Connector
 	items := latestRevisions(job.Args.Items)
 	keys := make([]postgres.ItemKey, len(items))
 	var updateIDs []int64
@@ -130,15 +150,18 @@ func (w *deliverBatchWorker) Work(ctx context.Context, job *river.Job[deliverBat
 	if out.crash != nil {
 		return out.crash
 	}
-	return e.store.SaveRemoteRefs(ctx, out.refs, func(tx pgx.Tx) error {
-		if len(out.handover) > 0 {
-			if _, err := e.client.InsertManyTx(ctx, tx, out.handover); err != nil {
-				return err
-			}
+	return e.store.SaveRemoteRefs(ctx, out.refs, func(tx pgx.Tx) error { return out.complete(ctx, e, tx, job) })
+}
+
+// complete inserts the hand-overs and completes the batch's job, in tx.
+func (o *batchOutcome) complete(ctx context.Context, e *Engine, tx pgx.Tx, job *river.Job[deliverBatchArgs]) error {
+	if len(o.handover) > 0 {
+		if _, err := e.client.InsertManyTx(ctx, tx, o.handover); err != nil {
+			return err
 		}
-		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
-		return err
-	})
+	}
+	_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+	return err
 }
 
 // publishInBatch posts one item of a batch when a worker is free, unless the

@@ -1,10 +1,14 @@
 package sync
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"quartier/core"
 )
 
 // A batch that meets the app's rate limit stops calling, hands the rest over
@@ -82,5 +86,47 @@ func TestRefusedDeliveryIsListedThenRetried(t *testing.T) {
 	st, err := e.Status(ctx)
 	if err != nil || len(st[0].Failed) != 0 {
 		t.Fatalf("status %+v %v", st, err)
+	}
+}
+
+// A batch that fails as a whole twice (here: the process "dies" after one of
+// its posts, every time) hands its items over: the others are recorded on
+// their own, the troublesome one waits for its own retries, and the app
+// still holds one message per update.
+func TestBatchFailingTwiceHandsItsItemsOver(t *testing.T) {
+	w := newWorld(t)
+	project := w.project()
+	for _, title := range []string{"Un", "Coincé", "Trois"} {
+		w.update(project, title)
+	}
+	e := w.engine(func(o *Options) {
+		o.Connectors[0].Backfill = true
+		o.afterPublish = func(p core.Publication, _ core.Published) error {
+			if strings.HasSuffix(p.Title, "Coincé") {
+				return errors.New("the process died here")
+			}
+			return nil
+		}
+	})
+	recorded := func(title string) bool {
+		for _, m := range w.messagesTitled("Parc de Warken : " + title) {
+			local, _ := strconv.ParseInt(strings.TrimPrefix(m.IdempotencyKey, "quartier:project_update:"), 10, 64)
+			ref, found, _ := w.store.RemoteRefOf(ctx, "hoplr", entityProjectUpdate, local)
+			if found && ref.RemoteID == m.ID {
+				return true
+			}
+		}
+		return false
+	}
+	w.eventually("the other updates are recorded on their own", 30*time.Second, func() bool { return recorded("Un") && recorded("Trois") })
+	if recorded("Coincé") {
+		t.Fatal("the failing update was recorded")
+	}
+	w.eventually("the failing update waits on its own", 30*time.Second, func() bool {
+		st, err := e.Status(ctx)
+		return err == nil && st[0].Waiting == 1 && len(st[0].Failed) == 0
+	})
+	if n := len(w.messagesTitled("Parc de Warken")); n != 3 {
+		t.Fatalf("%d messages for 3 updates", n)
 	}
 }
