@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -53,6 +54,16 @@ type Publication struct {
 	// Template is staff's text template for this connector ({title}, {body},
 	// {url}); "" keeps the connector's own.
 	Template string
+}
+
+// Fill writes the publication into a text template with {title}, {body} and
+// {url}: staff's template for it when set, the connector's own otherwise.
+func (p Publication) Fill(connectorTemplate string) string {
+	t := p.Template
+	if t == "" {
+		t = connectorTemplate
+	}
+	return strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(t)
 }
 
 // EventSpec is when and where an event takes place.

@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,12 +65,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 
 // Accepts implements core.Connector.
 func (c *Client) Accepts(k core.PublicationKind) bool {
-	for _, want := range c.cfg.Kinds {
-		if want == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(c.cfg.Kinds, k)
 }
 
 // Areas implements core.Connector: an account has none.

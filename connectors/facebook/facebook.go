@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,12 +68,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 
 // Accepts implements core.Connector.
 func (c *Client) Accepts(k core.PublicationKind) bool {
-	for _, want := range c.cfg.Kinds {
-		if want == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(c.cfg.Kinds, k)
 }
 
 // Areas implements core.Connector: a Page has none.
@@ -182,7 +178,7 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 		return core.Published{}, err
 	}
 	if id == "" {
-		message := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(templateOf(p, c.cfg.Template))
+		message := p.Fill(c.cfg.Template)
 		var ans struct {
 			ID string `json:"id"`
 		}
@@ -265,12 +261,4 @@ func (c *Client) Pull(ctx context.Context, cursor string, threads []string) (cor
 		}
 	}
 	return b, nil
-}
-
-// templateOf is staff's template for this publication, or the configured one.
-func templateOf(p core.Publication, configured string) string {
-	if p.Template != "" {
-		return p.Template
-	}
-	return configured
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,12 +62,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 
 // Accepts implements core.Connector: the kinds staff chose for this account.
 func (c *Client) Accepts(k core.PublicationKind) bool {
-	for _, want := range c.cfg.Kinds {
-		if want == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(c.cfg.Kinds, k)
 }
 
 // Areas implements core.Connector: an account has no neighbourhoods.
@@ -80,7 +76,9 @@ const maxChars = 500
 // whole to be safe).
 func (c *Client) Text(p core.Publication) string {
 	fill := func(body string) string {
-		return strings.NewReplacer("{title}", p.Title, "{body}", body, "{url}", p.URL).Replace(templateOf(p, c.cfg.Template))
+		q := p
+		q.Body = body
+		return q.Fill(c.cfg.Template)
 	}
 	text, body := fill(p.Body), []rune(p.Body)
 	for len([]rune(text)) > maxChars && len(body) > 0 {
@@ -198,12 +196,4 @@ func outcome(res *resty.Response, err error) error {
 		re.Permanent = true
 	}
 	return fmt.Errorf("mastodon: %w", re)
-}
-
-// templateOf is staff's template for this publication, or the configured one.
-func templateOf(p core.Publication, configured string) string {
-	if p.Template != "" {
-		return p.Template
-	}
-	return configured
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,12 +61,7 @@ func (c *Client) Name() string { return c.cfg.Name }
 
 // Accepts implements core.Connector.
 func (c *Client) Accepts(k core.PublicationKind) bool {
-	for _, want := range c.cfg.Kinds {
-		if want == k {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(c.cfg.Kinds, k)
 }
 
 // Areas implements core.Connector: a channel has none.
@@ -97,7 +93,7 @@ type answer struct {
 
 // Publish implements core.Connector: sendMessage with the link previewed.
 func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Published, error) {
-	text := strings.NewReplacer("{title}", p.Title, "{body}", p.Body, "{url}", p.URL).Replace(templateOf(p, c.cfg.Template))
+	text := p.Fill(c.cfg.Template)
 	if r := []rune(text); len(r) > maxText {
 		text = string(r[:maxText-1]) + "…"
 	}
@@ -124,12 +120,4 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 		url = "https://t.me/" + a.Result.Chat.Username + "/" + id
 	}
 	return core.Published{RemoteID: id, URL: url}, nil
-}
-
-// templateOf is staff's template for this publication, or the configured one.
-func templateOf(p core.Publication, configured string) string {
-	if p.Template != "" {
-		return p.Template
-	}
-	return configured
 }
