@@ -68,33 +68,48 @@ func (e *Engine) dispatchLogged(ctx context.Context) {
 func (e *Engine) Dispatch(ctx context.Context) (int, error) {
 	total := 0
 	for name, c := range e.conns {
-		for {
-			var enqueued int
-			n, err := e.store.DispatchEvents(ctx, name, c.Backfill, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
-				var items []deliveryItem
-				for _, ev := range events {
-					if args, ok := deliveryFor(func(k core.PublicationKind) bool { return e.accepts(ctx, name, c, k) }, name, ev); ok {
-						items = append(items, deliveryItem{Entity: args.Entity, EntityID: args.EntityID, Revision: args.Revision})
-					}
+		n, err := e.drain(ctx, name, c.Backfill, func(tx pgx.Tx, events []core.Event) (int, error) {
+			var items []deliveryItem
+			for _, ev := range events {
+				if args, ok := deliveryFor(func(k core.PublicationKind) bool { return e.accepts(ctx, name, c, k) }, name, ev); ok {
+					items = append(items, deliveryItem{Entity: args.Entity, EntityID: args.EntityID, Revision: args.Revision})
 				}
-				if len(items) == 0 {
-					return nil
-				}
-				_, err := e.client.InsertManyTx(ctx, tx, batchJobs(name, items))
-				enqueued = len(items)
-				return err
-			})
-			if err != nil {
-				return total, err
 			}
-			total += enqueued
-			if n < dispatchBatch {
-				break
+			if len(items) == 0 {
+				return 0, nil
 			}
+			_, err := e.client.InsertManyTx(ctx, tx, batchJobs(name, items))
+			return len(items), err
+		})
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
 	n, err := e.dispatchWebhooks(ctx)
 	return total + n, err
+}
+
+// drain hands a cursor's change-log rows to enqueue, dispatchBatch at a time
+// (each batch in the transaction that moves the cursor), until none are left;
+// it returns how many jobs enqueue said it queued.
+func (e *Engine) drain(ctx context.Context, cursor string, backfill bool, enqueue func(pgx.Tx, []core.Event) (int, error)) (int, error) {
+	total := 0
+	for {
+		queued := 0
+		n, err := e.store.DispatchEvents(ctx, cursor, backfill, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
+			var err error
+			queued, err = enqueue(tx, events)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += queued
+		if n < dispatchBatch {
+			return total, nil
+		}
+	}
 }
 
 // answered are the idea statuses that carry an official answer worth posting.

@@ -48,33 +48,26 @@ func (e *Engine) dispatchWebhooks(ctx context.Context) (int, error) {
 		if !ep.Enabled {
 			continue
 		}
-		for {
-			enqueued := 0
-			n, err := e.store.DispatchEvents(ctx, postgres.WebhookConnector(ep.ID), false, dispatchBatch, func(tx pgx.Tx, events []core.Event) error {
-				var params []river.InsertManyParams
-				for _, ev := range events {
-					kind := core.WebhookKind(ev)
-					if kind == "" || !ep.Wants(kind) {
-						continue
-					}
-					params = append(params, river.InsertManyParams{Args: webhookArgs{Endpoint: ep.ID, EventID: ev.ID, Type: kind, Entity: ev.Entity,
-						EntityID: ev.EntityID, Revision: ev.Revision, At: ev.OccurredAt},
-						InsertOpts: &river.InsertOpts{Queue: queueDeliver, MaxAttempts: len(webhookSchedule) + 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
+		n, err := e.drain(ctx, postgres.WebhookConnector(ep.ID), false, func(tx pgx.Tx, events []core.Event) (int, error) {
+			var params []river.InsertManyParams
+			for _, ev := range events {
+				kind := core.WebhookKind(ev)
+				if kind == "" || !ep.Wants(kind) {
+					continue
 				}
-				if len(params) == 0 {
-					return nil
-				}
-				_, err := e.client.InsertManyTx(ctx, tx, params)
-				enqueued = len(params)
-				return err
-			})
-			if err != nil {
-				return total, err
+				params = append(params, river.InsertManyParams{Args: webhookArgs{Endpoint: ep.ID, EventID: ev.ID, Type: kind, Entity: ev.Entity,
+					EntityID: ev.EntityID, Revision: ev.Revision, At: ev.OccurredAt},
+					InsertOpts: &river.InsertOpts{Queue: queueDeliver, MaxAttempts: len(webhookSchedule) + 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}})
 			}
-			total += enqueued
-			if n < dispatchBatch {
-				break
+			if len(params) == 0 {
+				return 0, nil
 			}
+			_, err := e.client.InsertManyTx(ctx, tx, params)
+			return len(params), err
+		})
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
 	return total, nil

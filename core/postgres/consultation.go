@@ -320,13 +320,12 @@ func (s *Store) AnnounceClosedConsultations(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if err := appendEvent(ctx, tx, eventAt(now, core.EventCreated, EntityConsultationResults, id, 1, 0)); err != nil {
-				return err
-			}
+		events := make([]core.Event, len(ids))
+		for i, id := range ids {
+			events[i] = eventAt(now, core.EventCreated, EntityConsultationResults, id, 1, 0)
 		}
 		n = len(ids)
-		return nil
+		return appendEvents(ctx, tx, events)
 	})
 	return n, err
 }

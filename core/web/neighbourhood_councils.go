@@ -142,8 +142,7 @@ func (s *Server) council(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	members := rec.Members
-	data := map[string]any{"C": nc, "Members": members, "Documents": rec.Documents, "Ideas": rec.Proposals, "Meetings": rec.Meetings,
+	data := map[string]any{"C": nc, "Members": rec.Members, "Documents": rec.Documents, "Ideas": rec.Proposals, "Meetings": rec.Meetings,
 		"Draws": views, "Meta": s.metaOf(nc.Name, nc.Description, councilPath(nc.ID), "")}
 	if u := userOf(c); u != nil {
 		block, _, err := s.volunteerBlock(ctx, u, nc)
@@ -156,10 +155,7 @@ func (s *Server) council(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		member := false
-		for _, m := range members {
-			member = member || m.Participant.ID == u.ID
-		}
+		member := slices.ContainsFunc(rec.Members, func(m core.CouncilMember) bool { return m.Participant.ID == u.ID })
 		data["Block"], data["Volunteer"], data["Member"] = block, volunteer, member
 	} else {
 		data["Block"] = "councils.block_login"
