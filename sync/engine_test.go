@@ -195,7 +195,10 @@ func (w *world) yesNoPoll(k core.Consultation, prompt string) (int64, fake.Messa
 	if err := w.store.PublishConsultation(ctx, w.staff, id, true); err != nil {
 		w.t.Fatal(err)
 	}
-	w.eventually("the poll reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled(prompt)) == 1 })
+	w.eventually("the poll reaches the app and is recorded", 30*time.Second, func() bool {
+		_, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityConsultation, id)
+		return recorded && len(w.messagesTitled(prompt)) == 1
+	})
 	return id, w.messagesTitled(prompt)[0]
 }
 

@@ -85,6 +85,14 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 		if batch.More && rep.Pages < maxPages {
 			next = fetch(batch.Cursor)
 		}
+		if aboutUnknownThreads(batch, threads) {
+			// A post recorded since the pull began (a batch records its posts
+			// after its last call): read the records again rather than ignore
+			// what members said about it.
+			if threads, err = e.store.RemoteThreads(ctx, connector); err != nil {
+				return rep, err
+			}
+		}
 		if err := e.importBatch(ctx, c, threads, batch, &rep); err != nil {
 			return rep, err
 		}
@@ -101,6 +109,22 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 	}
 	e.log.Info("pull done", "connector", connector, "pages", rep.Pages, "imported", rep.Imported, "duplicates", rep.Duplicates, "refused", rep.Refused)
 	return rep, nil
+}
+
+// aboutUnknownThreads says whether a page holds comments or reactions on
+// posts that threads does not know.
+func aboutUnknownThreads(b core.PullBatch, threads map[string]postgres.RemoteRef) bool {
+	for _, cm := range b.Comments {
+		if _, ok := threads[cm.ThreadID]; !ok {
+			return true
+		}
+	}
+	for _, r := range b.Reactions {
+		if _, ok := threads[r.ThreadID]; !ok {
+			return true
+		}
+	}
+	return false
 }
 
 // pulledPage is a page of the remote's activity, or why it did not come.
