@@ -263,8 +263,14 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 		t.Fatalf("distribution list: %q", dist.body)
 	}
 	var numbers []string
-	for _, l := range lines[1:] {
-		numbers = append(numbers, strings.Split(l, ";")[2])
+	for i, l := range lines[1:] {
+		cells := strings.Split(strings.TrimSpace(l), ";")
+		numbers = append(numbers, cells[2])
+		// The walking order is numbered, and each row says how many
+		// letterboxes its street has (9: the whole range is one street).
+		if cells[0] != strconv.Itoa(i+1) || cells[5] != "9" {
+			t.Fatalf("distribution row %d: %q", i+1, l)
+		}
 	}
 	t.Logf("walking order: %v", numbers)
 	lastOdd := -1

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,6 +125,8 @@ func formatCell(x any) string {
 	switch v := x.(type) {
 	case float64:
 		return strconv.FormatFloat(v, 'f', 7, 64)
+	case int:
+		return strconv.Itoa(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case string:
@@ -131,5 +134,5 @@ func formatCell(x any) string {
 	case time.Time:
 		return v.Format(time.RFC3339)
 	}
-	return ""
+	return defuseFormula(fmt.Sprint(x)) // any other value as it prints, never as a formula
 }
