@@ -281,6 +281,11 @@ type FollowUp struct {
 // DefaultFollowUp is the procedure when the configuration says nothing.
 var DefaultFollowUp = FollowUp{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60}
 
+// TaskReviewFollowUp is the background task (about one idea) that a support
+// sending an idea to feasibility review starts, whatever its channel: the
+// reviewer's assignment and the mails to the reviewer and the author.
+const TaskReviewFollowUp = "review_follow_up"
+
 // Events of participation.
 const (
 	EntityProject = "project"

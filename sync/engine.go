@@ -37,6 +37,10 @@ type Options struct {
 	Workers    int            // deliveries in flight at once
 	Connectors []Connector
 	Jobs       []ScheduledJob
+	Tasks      []Task
+	// FollowUp is the commune's procedure: the support threshold of ideas
+	// for supports that come from the apps (DefaultFollowUp when zero).
+	FollowUp core.FollowUp
 	// Poll is how often the dispatcher looks at the change log when no
 	// notification woke it (notifications usually do, within milliseconds).
 	Poll time.Duration
@@ -63,6 +67,7 @@ type Engine struct {
 	opts     Options
 	conns    map[string]Connector
 	jobs     map[string]scheduled
+	tasks    map[string]Task
 	now      func() time.Time
 	done     chan struct{}
 	cancel   context.CancelFunc
@@ -88,10 +93,13 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	if opts.Poll <= 0 {
 		opts.Poll = 2 * time.Second
 	}
+	if opts.FollowUp == (core.FollowUp{}) {
+		opts.FollowUp = core.DefaultFollowUp
+	}
 	if opts.RetryBase <= 0 {
 		opts.RetryBase = time.Second
 	}
-	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, now: opts.Now,
+	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, tasks: map[string]Task{}, now: opts.Now,
 		catalog: i18n.MustLoad(), calls: make(chan struct{}, opts.Workers)}
 	if e.now == nil {
 		e.now = time.Now
@@ -103,6 +111,10 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	river.AddWorker(workers, &areasWorker{e: e})
 	river.AddWorker(workers, &scheduledWorker{e: e})
 	river.AddWorker(workers, &webhookWorker{e: e})
+	river.AddWorker(workers, &taskWorker{e: e})
+	for _, t := range opts.Tasks {
+		e.tasks[t.Name] = t
+	}
 	var periodic []*river.PeriodicJob
 	for _, c := range opts.Connectors {
 		name := c.Name()

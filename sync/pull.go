@@ -272,9 +272,15 @@ func (e *Engine) importReaction(ctx context.Context, connector string, thread po
 	if err != nil {
 		return "", 0, err
 	}
-	res, err := e.store.Support(ctx, thread.LocalID, who, core.ChannelNeighbourhoodApp, core.DefaultFollowUp)
+	res, err := e.store.Support(ctx, thread.LocalID, who, core.ChannelNeighbourhoodApp, e.opts.FollowUp)
 	if err == nil && !res.Changed {
 		return "", 0, nil
+	}
+	if err == nil && res.ReachedReview {
+		if qerr := e.Enqueue(ctx, core.TaskReviewFollowUp, thread.LocalID); qerr != nil {
+			// the support counted; the daily follow-up assigns a reviewer
+			e.log.Warn("review follow-up not queued", "idea", thread.LocalID, "err", qerr)
+		}
 	}
 	return core.EntitySupport, thread.LocalID, err
 }

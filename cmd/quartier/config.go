@@ -514,7 +514,7 @@ func (c Config) webConfig(version string) web.Config {
 		Map:        web.MapConfig{TileURL: c.Map.TileURL, TileAttribution: c.Map.TileAttribution, AssetsDir: c.Map.AssetsDir},
 		SessionTTL: c.Auth.SessionTTL, ConfirmLinkTTL: c.Auth.ConfirmLinkTTL, ResetLinkTTL: c.Auth.ResetLinkTTL,
 		TrustedProxies: c.HTTP.TrustedProxies, Version: version,
-		FollowUp: core.FollowUp{SupportThreshold: c.FollowUp.SupportThreshold, ReviewDays: c.FollowUp.ReviewDays, AnswerDays: c.FollowUp.AnswerDays},
+		FollowUp: c.followUp(),
 		Limits: web.RateLimits{
 			LoginPerIP: lim(rl.LoginPerIP), LoginPerAccount: lim(rl.LoginPerAccount), SignupPerIP: lim(rl.SignupPerIP),
 			MailPerAddress: lim(rl.MailPerAddress), ResetPerIP: lim(rl.ResetPerIP), APIWritePerUser: lim(rl.APIWritePerUser),
@@ -524,4 +524,9 @@ func (c Config) webConfig(version string) web.Config {
 		Commune:        web.Commune{Name: c.Commune.Name}, // the logo is read by serve
 		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait,
 	}
+}
+
+// followUp is the commune's procedure for ideas, for the web and the sync engine alike.
+func (c Config) followUp() core.FollowUp {
+	return core.FollowUp{SupportThreshold: c.FollowUp.SupportThreshold, ReviewDays: c.FollowUp.ReviewDays, AnswerDays: c.FollowUp.AnswerDays}
 }

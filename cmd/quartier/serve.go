@@ -199,7 +199,8 @@ func (e *commandEnv) serve(args []string) error {
 			}
 			return err
 		},
-		notify: func(ctx context.Context, reason, detail string) { handler.NotifyStaff(ctx, reason, detail) },
+		notify:         func(ctx context.Context, reason, detail string) { handler.NotifyStaff(ctx, reason, detail) },
+		reviewFollowUp: func(ctx context.Context, ideaID int64) error { return handler.FollowUpReview(ctx, ideaID) },
 	}, fakeApp)
 	if err != nil {
 		return err

@@ -32,7 +32,9 @@ type engineJobs struct {
 	council  func(ctx context.Context) error // the monthly submission
 	meetings func(ctx context.Context) error // event reminders, hourly
 	results  func(ctx context.Context) error // announce closed consultations, every 10 minutes
-	notify   func(ctx context.Context, reason, detail string)
+	// reviewFollowUp runs core.TaskReviewFollowUp: an idea reached its threshold.
+	reviewFollowUp func(ctx context.Context, ideaID int64) error
+	notify         func(ctx context.Context, reason, detail string)
 }
 
 // buildEngine assembles the sync engine from the configuration: connectors,
@@ -44,7 +46,10 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 		return nil, err
 	}
 	opts := datasync.Options{BaseURL: cfg.HTTP.PublicURL, Zone: zone, Workers: cfg.Sync.Workers,
-		Webhooks: webhook.New(10*time.Second, cfg.Sync.Webhooks.AllowPrivate), Notify: jobs.notify}
+		Webhooks: webhook.New(10*time.Second, cfg.Sync.Webhooks.AllowPrivate), Notify: jobs.notify, FollowUp: cfg.followUp()}
+	if jobs.reviewFollowUp != nil {
+		opts.Tasks = append(opts.Tasks, datasync.Task{Name: core.TaskReviewFollowUp, Run: jobs.reviewFollowUp})
+	}
 	if h := cfg.Sync.Hoplr; h.Enabled {
 		hc := hoplr.Config{BaseURL: h.BaseURL, ClientID: h.ClientID, Username: h.Username, Password: h.Password}
 		if h.BaseURL == "fake" {

@@ -168,7 +168,7 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		return
 	}
 	if v, ok := c.Get(keySession); ok {
-		s.sessions.forget(v.([]byte))
+		s.sessions.forget(string(v.([]byte)))
 	}
 	s.clearCookie(c, cookieSession)
 	s.redirectWithFlash(c, "/", "flash.account_deleted")

@@ -156,10 +156,10 @@ func (s *Server) login(c *gin.Context) {
 // with a fresh token (so a token planted before login is worthless after it).
 func (s *Server) startSession(c *gin.Context, p core.Participant) error {
 	if old, err := c.Cookie(cookieSession); err == nil && old != "" {
-		s.sessions.forget(core.HashToken(old))
 		if err := s.store.DeleteSession(c.Request.Context(), core.HashToken(old)); err != nil {
 			return err
 		}
+		s.sessions.forget(string(core.HashToken(old)))
 	}
 	token, hash := core.NewToken()
 	if err := s.store.CreateSession(c.Request.Context(), p.ID, hash, s.now().Add(s.cfg.SessionTTL), c.Request.UserAgent()); err != nil {
@@ -171,11 +171,11 @@ func (s *Server) startSession(c *gin.Context, p core.Participant) error {
 
 func (s *Server) logout(c *gin.Context) {
 	if v, ok := c.Get(keySession); ok {
-		s.sessions.forget(v.([]byte))
 		if err := s.store.DeleteSession(c.Request.Context(), v.([]byte)); err != nil {
 			s.fail(c, err)
 			return
 		}
+		s.sessions.forget(string(v.([]byte)))
 	}
 	s.clearCookie(c, cookieSession)
 	s.redirectWithFlash(c, "/", "flash.logged_out")

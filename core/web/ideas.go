@@ -278,7 +278,7 @@ func (s *Server) applySupport(c *gin.Context, gate postgres.SupportGate, withdra
 	}
 	res, err := s.store.Support(ctx, gate.ID, u.ID, core.ChannelWeb, s.cfg.FollowUp)
 	if err == nil && res.ReachedReview {
-		s.afterReview(ctx, gate.ID)
+		s.startReviewFollowUp(ctx, gate.ID)
 	}
 	return res, err
 }

@@ -162,14 +162,7 @@ func (s *Server) loadSession(c *gin.Context) {
 		return
 	}
 	hash := core.HashToken(token)
-	now := time.Now()
-	p, cached := s.sessions.get(hash, now)
-	if !cached {
-		p, err = s.store.SessionParticipant(c.Request.Context(), hash)
-		if err == nil {
-			s.sessions.put(hash, p, now)
-		}
-	}
+	p, err := s.sessionParticipant(c.Request.Context(), hash, time.Now())
 	switch {
 	case err == nil:
 		c.Set(keyUser, &p)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"quartier/core"
@@ -11,7 +12,7 @@ import (
 // AssignReviews gives every idea in feasibility review without a reviewer to
 // one (see postgres.Store.AssignPendingReviews) and mails each reviewer. It runs
 // every day, which catches an idea whose assignment was interrupted (a support
-// that sends an idea to review assigns that idea at once: afterReview). It
+// that sends an idea to review assigns that idea at once: FollowUpReview). It
 // returns how many ideas it assigned.
 func (s *Server) AssignReviews(ctx context.Context) (int, error) {
 	assigned, err := s.store.AssignPendingReviews(ctx)
@@ -42,34 +43,59 @@ func (s *Server) assignedMail(reviewer core.Participant, i core.Idea) core.Mail 
 			"due", i.AnswerDueOn.Format("2006-01-02"), "link", s.link(staffIdeaPath(i.ID)))}
 }
 
-// afterReview runs the follow-up of a support that sent an idea to review: the
-// author is told and a reviewer assigned. Failures are logged: the support counted.
-func (s *Server) afterReview(ctx context.Context, ideaID int64) {
-	if i, err := s.store.Idea(ctx, ideaID); err == nil {
-		s.notifyReview(ctx, i)
+// startReviewFollowUp starts the follow-up of a support that sent an idea to
+// review (FollowUpReview) in the background, so that the support is answered
+// at once: ideas crossing their threshold together (a popular campaign) would
+// otherwise hold up every support behind a burst of mails and assignments.
+// Without a sync engine, or when the task cannot be queued, it runs here.
+func (s *Server) startReviewFollowUp(ctx context.Context, ideaID int64) {
+	if s.sync != nil {
+		err := s.sync.Enqueue(ctx, core.TaskReviewFollowUp, ideaID)
+		if err == nil {
+			return
+		}
+		s.log.Warn("review follow-up not queued; running it now", "idea", ideaID, "err", err)
 	}
-	assigned, err := s.store.AssignReview(ctx, ideaID)
-	if err == nil {
-		err = s.mailReviewers(ctx, assigned)
-	}
-	if err != nil {
-		s.log.Warn("automatic review assignment failed", "idea", ideaID, "err", err)
+	if err := s.FollowUpReview(ctx, ideaID); err != nil {
+		s.log.Warn("review follow-up failed; the daily run assigns a reviewer", "idea", ideaID, "err", err)
 	}
 }
 
+// FollowUpReview is the follow-up of an idea that reached the support
+// threshold (core.TaskReviewFollowUp): a reviewer is assigned and told, and the
+// author is told. It is safe to repeat after a failure: an idea already
+// assigned is not assigned (or its reviewer mailed) again.
+func (s *Server) FollowUpReview(ctx context.Context, ideaID int64) error {
+	assigned, err := s.store.AssignReview(ctx, ideaID)
+	if err != nil {
+		return fmt.Errorf("assign a reviewer to idea %d: %w", ideaID, err)
+	}
+	if err := s.mailReviewers(ctx, assigned); err != nil {
+		return fmt.Errorf("tell the reviewer of idea %d: %w", ideaID, err)
+	}
+	i, err := s.store.Idea(ctx, ideaID)
+	if err != nil {
+		return fmt.Errorf("read idea %d: %w", ideaID, err)
+	}
+	return s.notifyReview(ctx, i)
+}
+
 // notifyReview tells the author that their idea reached the threshold and
-// enters feasibility review. A failure is logged: the support itself counted.
-func (s *Server) notifyReview(ctx context.Context, i core.Idea) {
+// enters feasibility review (nobody when the author deleted their account).
+func (s *Server) notifyReview(ctx context.Context, i core.Idea) error {
 	author, err := s.store.Participant(ctx, i.AuthorID)
-	if err != nil || author.Deleted() {
-		return
+	if err != nil {
+		return fmt.Errorf("read the author of idea %d: %w", i.ID, err)
+	}
+	if author.Deleted() {
+		return nil
 	}
 	m := core.Mail{To: author.Email, Subject: s.catalog.T(author.Locale, "mail.review.subject", "idea", i.Title),
 		Body: s.catalog.T(author.Locale, "mail.review.body", "name", author.DisplayName, "idea", i.Title, "n", s.cfg.FollowUp.SupportThreshold,
 			"link", s.link("/ideas/"+strconv.FormatInt(i.ID, 10)))}
 	if err := s.store.QueueMails(ctx, []core.Mail{m}); err != nil {
-		s.log.Warn("review notice not queued", "idea", i.ID, "err", err)
-		return
+		return fmt.Errorf("queue the review notice of idea %d: %w", i.ID, err)
 	}
 	s.mailPoke()
+	return nil
 }

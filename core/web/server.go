@@ -106,6 +106,8 @@ type SyncControl interface {
 	// TargetShares lists every connector's areas that intersect a target, and
 	// by how much.
 	TargetShares(ctx context.Context, targetID int64) ([]core.AreaShare, error)
+	// Enqueue queues a background task about one record (core.TaskReviewFollowUp).
+	Enqueue(ctx context.Context, task string, id int64) error
 }
 
 // Server holds the routes and their shared state.
@@ -126,9 +128,9 @@ type Server struct {
 	memLimits *memLimiter
 	counts    countCache
 	micro     *microCache
-	gates     gateCache
+	gates     *refreshCache[int64, postgres.SupportGate]
 	ballots   ballotCache
-	sessions  sessionCache
+	sessions  *refreshCache[string, core.Participant] // by token hash
 	members   targetMembers
 	sync      SyncControl
 	providers []LoginProvider
@@ -183,6 +185,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
 	s.memLimits = newMemLimiter()
 	s.micro = newMicroCache(time.Second)
+	s.gates = newGateCache()
+	s.sessions = newSessionCache()
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

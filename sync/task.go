@@ -1,0 +1,51 @@
+package sync
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/riverqueue/river"
+)
+
+// Task is the platform's own work that a request starts and that need not
+// keep the request waiting (the follow-up of an idea that reached the support
+// threshold: mails and the reviewer's assignment). Run must be safe to repeat:
+// a task that fails is retried with backoff like a delivery.
+type Task struct {
+	Name string // stable: queued jobs carry it
+	Run  func(ctx context.Context, id int64) error
+}
+
+// taskArgs is the River job of a Task about one record.
+type taskArgs struct {
+	Name string `json:"name"`
+	ID   int64  `json:"id"`
+}
+
+func (taskArgs) Kind() string { return "task" }
+
+type taskWorker struct {
+	river.WorkerDefaults[taskArgs]
+	e *Engine
+}
+
+func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
+	t, ok := w.e.tasks[job.Args.Name]
+	if !ok {
+		// queued by a process that has it (or by `quartier sync run`, which
+		// has none): a retry may land on a server that runs it
+		return fmt.Errorf("task %q is not run by this process", job.Args.Name)
+	}
+	return t.Run(ctx, job.Args.ID)
+}
+
+// Enqueue queues the task name about record id, once: while the same task
+// about the same record waits or runs, a second one is not added. The task
+// runs on the engine's workers and pool, away from the requests', in
+// whichever process has it among its Options.Tasks.
+func (e *Engine) Enqueue(ctx context.Context, name string, id int64) error {
+	if _, err := e.client.Insert(ctx, taskArgs{Name: name, ID: id}, &river.InsertOpts{UniqueOpts: pendingOnce}); err != nil {
+		return fmt.Errorf("sync: queue task %s %d: %w", name, id, err)
+	}
+	return nil
+}
