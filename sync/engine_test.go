@@ -361,7 +361,10 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err := w.store.Decide(ctx, w.staff, idea.ID, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
 		t.Fatal(err)
 	}
-	w.eventually("the answer goes back to the member's thread", 30*time.Second, func() bool {
+	w.eventually("the answer goes back to the member's thread and is recorded", 30*time.Second, func() bool {
+		if _, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityIdea, idea.ID); !recorded {
+			return false
+		}
 		for _, m := range w.app.Messages() {
 			if m.ReplyTo == postID && strings.Contains(m.Body, "installera un banc") {
 				return true
@@ -396,7 +399,10 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err := w.store.Decide(ctx, w.staff, local, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
 		t.Fatal(err)
 	}
-	w.eventually("the answer reaches Ettelbruck's neighbourhoods", 30*time.Second, func() bool { return len(w.messagesTitled("Des jeux pour les petits")) == 1 })
+	w.eventually("the answer reaches Ettelbruck's neighbourhoods and is recorded", 30*time.Second, func() bool {
+		_, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityIdea, local)
+		return recorded && len(w.messagesTitled("Des jeux pour les petits")) == 1
+	})
 	answer := w.messagesTitled("Des jeux pour les petits")[0]
 	w.app.Join(fake.Member{ID: "u-3", FirstName: "Sophie L.", NeighbourhoodID: "n-lux"})
 	w.app.React(answer.ID, "u-3", "up", 0, "")

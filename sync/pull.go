@@ -162,6 +162,21 @@ func (e *Engine) importBatch(ctx context.Context, c Connector, threads map[strin
 
 func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string]postgres.RemoteRef, b core.PullBatch, rep *PullReport) error {
 	name := c.Name()
+	// Ideas first: a member's post that becomes an idea is a thread too, and
+	// neighbours' reactions and comments on it may be on the same page.
+	for _, idea := range b.Ideas {
+		o, err := e.store.ImportOnce(ctx, name, "idea", idea.ID, func(ctx context.Context) (string, int64, error) {
+			entity, id, err := e.importIdea(ctx, name, idea)
+			if err == nil && entity == core.EntityIdea {
+				threads[idea.ID] = postgres.RemoteRef{Connector: name, Entity: entity, LocalID: id, RemoteID: idea.ID}
+			}
+			return entity, id, err
+		})
+		if err != nil {
+			return err
+		}
+		rep.count(o)
+	}
 	polls := map[int64]core.Consultation{} // read once per page
 	for _, cm := range b.Comments {
 		o, err := e.store.ImportOnce(ctx, name, "comment", cm.ID, func(ctx context.Context) (string, int64, error) {
@@ -210,15 +225,6 @@ func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string
 		}
 		rep.count(o)
 	}
-	for _, idea := range b.Ideas {
-		o, err := e.store.ImportOnce(ctx, name, "idea", idea.ID, func(ctx context.Context) (string, int64, error) {
-			return e.importIdea(ctx, name, idea)
-		})
-		if err != nil {
-			return err
-		}
-		rep.count(o)
-	}
 	return nil
 }
 
@@ -230,8 +236,9 @@ func plainText(s string) string {
 	return s
 }
 
-// importComment: a comment on the commune's answer to an idea becomes a
-// comment on the idea; comments on other posts have no place in Quartier.
+// importComment: a comment on an idea's thread (the member's post that became
+// the idea, or the commune's answer to it) becomes a comment on the idea;
+// comments on other posts have no place in Quartier.
 func (e *Engine) importComment(ctx context.Context, connector string, thread postgres.RemoteRef, cm core.RemoteComment) (string, int64, error) {
 	if thread.Entity != core.EntityIdea {
 		return "", 0, nil
@@ -248,8 +255,9 @@ func (e *Engine) importComment(ctx context.Context, connector string, thread pos
 	return core.EntityComment, id, err
 }
 
-// importReaction: "up" on an answered idea's post supports the idea, if the
-// member's neighbourhood lies in the project's areas. (Votes on polls are
+// importReaction: "up" on an idea's thread (the member's post that became the
+// idea, or the commune's answer to it) supports the idea while it is open, if
+// the member's neighbourhood lies in the project's areas. (Votes on polls are
 // imported a page at a time: pollVote.)
 func (e *Engine) importReaction(ctx context.Context, connector string, thread postgres.RemoteRef, r core.RemoteReaction) (string, int64, error) {
 	if thread.Entity != core.EntityIdea || r.Kind != "up" && r.Kind != "like" {
@@ -277,10 +285,9 @@ func (e *Engine) importReaction(ctx context.Context, connector string, thread po
 		return "", 0, nil
 	}
 	if err == nil && res.ReachedReview {
-		if qerr := e.Enqueue(ctx, core.TaskReviewFollowUp, thread.LocalID); qerr != nil {
-			// the support counted; the daily follow-up assigns a reviewer
-			e.log.Warn("review follow-up not queued", "idea", thread.LocalID, "err", qerr)
-		}
+		// in the page's transaction: without its follow-up the support is not
+		// kept either, and the page is pulled again
+		err = e.Enqueue(ctx, core.TaskReviewFollowUp, thread.LocalID)
 	}
 	return core.EntitySupport, thread.LocalID, err
 }

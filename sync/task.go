@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/riverqueue/river"
+
+	"quartier/core/postgres"
 )
 
 // Task is the platform's own work that a request starts and that need not
@@ -40,11 +42,20 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 }
 
 // Enqueue queues the task name about record id, once: while the same task
-// about the same record waits or runs, a second one is not added. The task
-// runs on the engine's workers and pool, away from the requests', in
-// whichever process has it among its Options.Tasks.
+// about the same record waits or runs, a second one is not added. Inside a
+// store transaction (postgres.AmbientTx) the task is queued in it, so that it
+// exists only if what it follows up commits. The task runs on the engine's
+// workers and pool, away from the requests', in whichever process has it
+// among its Options.Tasks.
 func (e *Engine) Enqueue(ctx context.Context, name string, id int64) error {
-	if _, err := e.client.Insert(ctx, taskArgs{Name: name, ID: id}, &river.InsertOpts{UniqueOpts: pendingOnce}); err != nil {
+	args, opts := taskArgs{Name: name, ID: id}, &river.InsertOpts{UniqueOpts: pendingOnce}
+	var err error
+	if tx, ok := postgres.AmbientTx(ctx); ok {
+		_, err = e.client.InsertTx(ctx, tx, args, opts)
+	} else {
+		_, err = e.client.Insert(ctx, args, opts)
+	}
+	if err != nil {
 		return fmt.Errorf("sync: queue task %s %d: %w", name, id, err)
 	}
 	return nil

@@ -9,12 +9,11 @@ import (
 
 	"quartier/connectors/hoplr/fake"
 	"quartier/core"
-	"quartier/core/postgres"
 )
 
-// A member's "up" that brings an idea to the commune's threshold (not the
-// default one) sends it to review and queues its follow-up task once; a task
-// that fails is run again.
+// Neighbours' "up" on a member's post that became an idea support it; the
+// one that brings it to the commune's threshold (not the default one) sends it
+// to review and queues its follow-up task once; a task that fails is run again.
 func TestSupportFromTheAppStartsTheReviewFollowUp(t *testing.T) {
 	w := newWorld(t)
 	var mu stdsync.Mutex
@@ -34,24 +33,23 @@ func TestSupportFromTheAppStartsTheReviewFollowUp(t *testing.T) {
 	w.app.Join(fake.Member{ID: "u-1", FirstName: "Anne K.", NeighbourhoodID: "n-east"})
 	w.app.Join(fake.Member{ID: "u-2", FirstName: "Jos M.", NeighbourhoodID: "n-west"})
 	w.app.Join(fake.Member{ID: "u-3", FirstName: "Sophie L.", NeighbourhoodID: "n-lux"})
-	// An open idea whose thread is in the app (as an answer's post would be).
-	in, _ := core.IdeaInput{Title: "Un banc devant l'école", Body: "Les parents attendent debout devant l'école primaire."}.Normalize()
-	ideaID, err := w.store.CreateIdea(ctx, w.staff, in, 60)
-	if err != nil {
-		t.Fatal(err)
-	}
-	post := w.app.Post("u-1", "Un banc devant l'école", "Les parents attendent debout.", 49.847, 6.104)
-	if err := w.store.SaveRemoteRef(ctx, postgres.RemoteRef{Connector: "hoplr", Entity: core.EntityIdea, LocalID: ideaID, RemoteID: post, Revision: 1}); err != nil {
-		t.Fatal(err)
-	}
+	// A member's post to the commune becomes an idea; neighbours' "up" on the
+	// post supports it (the first on the same page as the post: the fake's
+	// pages hold two items), and a comment on it becomes a comment on the idea.
+	post := w.app.Post("u-1", "Un banc devant l'école", "Les parents attendent debout devant l'école primaire.", 49.847, 6.104)
 	w.app.React(post, "u-2", "up", 0, "")
+	w.app.Comment(post, "u-3", "Oui, et un peu d'ombre aussi.")
 	w.app.React(post, "u-3", "up", 0, "")
 	if _, err := e.Pull(ctx, "hoplr"); err != nil {
 		t.Fatal(err)
 	}
-	idea, err := w.store.Idea(ctx, ideaID)
-	if err != nil || idea.SupportCount != 2 || idea.Status != core.IdeaInReview {
-		t.Fatalf("idea after two supports from the app: %+v %v", idea, err)
+	remote, ok, err := w.store.ImportedFrom(ctx, "hoplr", core.EntityIdea, 1)
+	if err != nil || !ok || remote != post {
+		t.Fatalf("the post was not imported as idea 1: %q %v %v", remote, ok, err)
+	}
+	idea, err := w.store.Idea(ctx, 1)
+	if err != nil || idea.SupportCount != 2 || idea.Status != core.IdeaInReview || idea.CommentCount != 1 {
+		t.Fatalf("idea after two supports and a comment from the app: %+v %v", idea, err)
 	}
 	w.eventually("the follow-up runs again after its failure", 30*time.Second, func() bool {
 		mu.Lock()

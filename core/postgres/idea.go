@@ -382,7 +382,7 @@ type SupportGate struct {
 func (s *Store) SupportGate(ctx context.Context, ideaID int64) (SupportGate, error) {
 	g := SupportGate{ID: ideaID}
 	var status string
-	err := s.pool.QueryRow(ctx, `SELECT i.status, i.hidden, coalesce(p.area_ids, '{}') FROM idea i
+	err := s.db(ctx).QueryRow(ctx, `SELECT i.status, i.hidden, coalesce(p.area_ids, '{}') FROM idea i
 		LEFT JOIN project p ON p.id = i.project_id WHERE i.id = $1`, ideaID).Scan(&status, &g.Hidden, &g.AreaIDs)
 	if err != nil {
 		return SupportGate{}, notFoundOr(err, "error.idea_not_found", "read idea")

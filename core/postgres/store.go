@@ -118,6 +118,14 @@ type dbtx interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
+// AmbientTx returns the transaction a context carries (InTransaction,
+// ImportOnce), for work outside the store that must commit or roll back with
+// it (a River job queued by an import).
+func AmbientTx(ctx context.Context) (pgx.Tx, bool) {
+	tx, ok := ctx.Value(ambientTx{}).(pgx.Tx)
+	return tx, ok
+}
+
 // db is the context's transaction, or the pool.
 func (s *Store) db(ctx context.Context) dbtx {
 	if tx, ok := ctx.Value(ambientTx{}).(pgx.Tx); ok {

@@ -123,10 +123,14 @@ func (s *Store) SaveRemoteRef(ctx context.Context, r RemoteRef) error {
 	return wrapDB("save remote ref", err)
 }
 
-// RemoteThreads lists the remote ids a connector published, and what each is
-// locally, for pulls: reactions and comments arrive on these.
+// RemoteThreads lists the remote ids a connector published, and the members'
+// posts it imported as ideas, with what each is locally, for pulls: reactions
+// and comments arrive on these.
 func (s *Store) RemoteThreads(ctx context.Context, connector string) (map[string]RemoteRef, error) {
-	rows, err := s.pool.Query(ctx, `SELECT entity, local_id, remote_id, remote_url, revision FROM remote_ref WHERE connector = $1`, connector)
+	rows, err := s.pool.Query(ctx, `SELECT entity, local_id, remote_id, remote_url, revision FROM remote_ref WHERE connector = $1
+		UNION ALL
+		SELECT local_entity, local_id, remote_id, '', 0 FROM remote_import
+		WHERE connector = $1 AND kind = 'idea' AND outcome = 'imported'`, connector)
 	if err != nil {
 		return nil, wrapDB("read remote threads", err)
 	}
