@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -18,11 +19,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"quartier/core"
 	"quartier/core/web"
+	datasync "quartier/sync"
 )
 
 // publish creates and publishes a project through the staff editor; extra form
@@ -627,7 +630,44 @@ func pngChunk(kind string, data []byte) []byte {
 }
 
 func TestReviewThresholdNotifiesAuthorAssignsReviewerAndAddressLocation(t *testing.T) {
-	a := newApp(t, func(c *web.Config) { c.FollowUp = core.FollowUp{SupportThreshold: 1, ReviewDays: 30, AnswerDays: 60} })
+	t.Run("in the request (no sync engine)", func(t *testing.T) { reviewThresholdFlow(t, false) })
+	t.Run("as the sync engine's task", func(t *testing.T) { reviewThresholdFlow(t, true) })
+}
+
+// reviewThresholdFlow: the support that reaches the threshold gets the author
+// told and a reviewer assigned and told — in the request, or (as serve runs
+// it) by a River task of a real sync engine.
+func reviewThresholdFlow(t *testing.T, withEngine bool) {
+	var engine *datasync.Engine
+	var server *web.Server // set before the engine starts
+	var taskRuns atomic.Int32
+	a := newApp(t, func(c *web.Config) { c.FollowUp = core.FollowUp{SupportThreshold: 1, ReviewDays: 30, AnswerDays: 60} },
+		func(d *web.Deps) {
+			if !withEngine {
+				return
+			}
+			if _, err := datasync.Migrate(ctx, d.Store.Pool()); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			engine, err = datasync.New(d.Store, d.Log, datasync.Options{Poll: time.Hour, Tasks: []datasync.Task{{Name: core.TaskReviewFollowUp,
+				Run: func(ctx context.Context, id int64) error { taskRuns.Add(1); return server.FollowUpReview(ctx, id) }}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Sync = engine
+		})
+	if withEngine {
+		server = a.web
+		if err := engine.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			_ = engine.Stop(stop)
+		})
+	}
 	a.withGeography()
 	manager := a.account("manager@commune.lu", core.RoleManager)
 	a.account("lea@example.lu", core.RoleCitizen)
@@ -645,7 +685,11 @@ func TestReviewThresholdNotifiesAuthorAssignsReviewerAndAddressLocation(t *testi
 	tom.login("tom@example.lu")
 	tom.get(idea)
 	tom.post(idea+"/support", nil)
-	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	var mails []core.QueuedMail
+	for deadline := time.Now().Add(30 * time.Second); len(mails) < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		more, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+		mails = append(mails, more...)
+	}
 	sent := map[string]string{}
 	for _, m := range mails {
 		sent[m.Mail.To] = m.Mail.Subject + "\n" + m.Mail.Body
@@ -653,6 +697,9 @@ func TestReviewThresholdNotifiesAuthorAssignsReviewerAndAddressLocation(t *testi
 	if len(mails) != 2 || !strings.Contains(sent["lea@example.lu"], "passe à l'étude") ||
 		!strings.Contains(sent["manager@commune.lu"], "Idée à étudier") || !strings.Contains(sent["manager@commune.lu"], "/staff"+idea) {
 		t.Fatalf("review notice and assignment: %+v", sent)
+	}
+	if want := map[bool]int32{false: 0, true: 1}[withEngine]; taskRuns.Load() != want {
+		t.Fatalf("the follow-up ran %d times as a task, want %d", taskRuns.Load(), want)
 	}
 	tom.get(idea).contains(t, "Étude de faisabilité", "Lien vers cette idée")
 	staff := a.browser()
