@@ -81,9 +81,9 @@ func (e *commandEnv) bench(args []string) error {
 			return req
 		}
 		if *warmup > 0 { // fresh connections and cold caches are not the steady state being measured
-			openLoop(e.ctx, client, *rate, *warmup, get)
+			openLoop(e.ctx, *rate, *warmup, get)
 		}
-		res := openLoop(e.ctx, client, *rate, *duration, get)
+		res := openLoop(e.ctx, *rate, *duration, get)
 		res.report(e.stdout, scenario, *rate, func(s int) bool { return s == http.StatusOK })
 		return nil
 	}
@@ -121,7 +121,7 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 	if err != nil {
 		return err
 	}
-	res := openLoop(ctx, client, rate, duration, func(i int) *http.Request {
+	res := openLoop(ctx, rate, duration, func(i int) *http.Request {
 		// Consecutive requests go to different ideas: supports of one idea
 		// serialise on its row (its counter), as they must.
 		idea := ideaIDs[i%nIdeas]

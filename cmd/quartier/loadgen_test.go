@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The generator keeps sending while the server stalls (open loop), counts
+// each latency from the scheduled time, reuses its connections, and redials
+// when the server closes one.
+func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
+	start := time.Now()
+	var conns, served atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d := 100*time.Millisecond - time.Since(start); d > 0 {
+			time.Sleep(d) // the first 100 ms: nothing answers
+		}
+		if served.Add(1)%50 == 0 {
+			w.Header().Set("Connection", "close")
+		}
+		w.WriteHeader(http.StatusAccepted)
+		w.Write([]byte("ok"))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	res := openLoop(context.Background(), 1000, 300*time.Millisecond, func(int) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+		return req
+	})
+	ok := func(s int) bool { return s == http.StatusAccepted }
+	if res.sent != 300 || res.count(ok) != 300 {
+		t.Fatalf("sent %d, answered %v", res.sent, res.statuses)
+	}
+	// Requests scheduled in the first 100 ms waited for the stall to end:
+	// the first one about 100 ms, from its scheduled time.
+	if first := res.percentile(1, ok); first < 90*time.Millisecond {
+		t.Fatalf("longest latency %v: the stall does not show", first)
+	}
+	if median := res.percentile(0.5, ok); median > 50*time.Millisecond {
+		t.Fatalf("median %v: requests after the stall should be quick", median)
+	}
+	// About 100 connections opened during the stall, then reused; each
+	// "Connection: close" costs one more.
+	if n := conns.Load(); n > 150 {
+		t.Fatalf("%d connections for 300 requests", n)
+	}
+}
