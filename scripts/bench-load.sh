@@ -25,7 +25,7 @@ map: {tile_url: ""}
 YAML
 go build -o bin/quartier ./cmd/quartier
 ./bin/quartier --config "$cfg" migrate >/dev/null
-GOGC=${GOGC:-100} QUARTIER_PPROF=${PPROF:-} ./bin/quartier --config "$cfg" serve &
+QUARTIER_PPROF=${PPROF:-} ./bin/quartier --config "$cfg" serve &   # GOGC / GOMEMLIMIT, when set, override runtime: in the config
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; ./scripts/pg.sh stop "$dir"; rm -rf "$dir"' EXIT
 for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done

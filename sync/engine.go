@@ -155,6 +155,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 		Queues: map[string]river.QueueConfig{
 			river.QueueDefault: {MaxWorkers: 4},
 			queueDeliver:       {MaxWorkers: opts.Workers},
+			queueTasks:         {MaxWorkers: 1},
 			queueDeliverBatch:  {MaxWorkers: batchesInFlight},
 		},
 		Workers:              workers,

@@ -18,6 +18,11 @@ type Task struct {
 	Run  func(ctx context.Context, id int64) error
 }
 
+// queueTasks runs tasks one at a time: they come in bursts (the ideas of a
+// campaign reach their threshold together), and a burst run at once took the
+// database from the supports that caused it (docs/PERFORMANCE.md).
+const queueTasks = "tasks"
+
 // taskArgs is the River job of a Task about one record.
 type taskArgs struct {
 	Name string `json:"name"`
@@ -48,7 +53,7 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 // workers and pool, away from the requests', in whichever process has it
 // among its Options.Tasks.
 func (e *Engine) Enqueue(ctx context.Context, name string, id int64) error {
-	args, opts := taskArgs{Name: name, ID: id}, &river.InsertOpts{UniqueOpts: pendingOnce}
+	args, opts := taskArgs{Name: name, ID: id}, &river.InsertOpts{Queue: queueTasks, UniqueOpts: pendingOnce}
 	var err error
 	if tx, ok := postgres.AmbientTx(ctx); ok {
 		_, err = e.client.InsertTx(ctx, tx, args, opts)

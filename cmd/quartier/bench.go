@@ -60,6 +60,8 @@ func (e *commandEnv) bench(args []string) error {
 	case "supports", "baseline":
 		return e.benchSupports(store, client, *base, *rate, *duration, *users, *ideas, scenario == "baseline")
 	case "baseline-server":
+		// the same collector settings as serve: the yardstick differs by its web stack only
+		applyRuntime(cfg.Runtime, e.getenv, newLogger(cfg, e.stderr))
 		srv := &http.Server{Addr: *addr, Handler: baseline.Handler(store), ReadHeaderTimeout: 5 * time.Second}
 		go func() { <-e.ctx.Done(); _ = srv.Close() }()
 		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -35,6 +35,7 @@ type Config struct {
 	Commune  CommuneConfig  `yaml:"commune"`
 	Sync     SyncConfig     `yaml:"sync"`
 	Login    LoginConfig    `yaml:"login"`
+	Runtime  RuntimeConfig  `yaml:"runtime"`
 }
 
 // LoginConfig lists the OpenID Connect providers residents may sign in with.
@@ -223,6 +224,7 @@ func defaultConfig() Config {
 	c.Map.AssetsDir = "node_modules"
 	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
+	c.Runtime = RuntimeConfig{GCPercent: 800, MemoryLimitMB: 1024}
 	c.Database.MaxConns = 10
 	c.Auth.SessionTTL = 30 * 24 * time.Hour
 	c.Auth.ConfirmLinkTTL = 48 * time.Hour
@@ -353,6 +355,9 @@ func (c Config) validate() error {
 	}
 	if c.HTTP.MaxBodyBytes < 1024 {
 		add("http.max_body_bytes must be at least 1024")
+	}
+	if r := c.Runtime; r.MemoryLimitMB < 0 || (r.GCPercent < 25 && r.GCPercent != -1) || (r.GCPercent == -1 && r.MemoryLimitMB == 0) {
+		add("runtime.gc_percent must be at least 25, or -1 with a runtime.memory_limit_mb (which cannot be negative)")
 	}
 	if c.HTTP.MaxInFlight < 0 || c.HTTP.QueueWait < 0 {
 		add("http.max_in_flight and http.queue_wait cannot be negative")

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"io"
+	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +61,8 @@ func TestInvalidValuesSayWhatToFix(t *testing.T) {
 		{"http: [1, 2]\n", "cannot unmarshal"},
 		{"commune:\n  logo: ../../go.mod\n", "commune.logo: ../../go.mod is neither a PNG nor a JPEG image"},
 		{"commune:\n  logo: /nonexistent/logo.png\n", "commune.logo: open /nonexistent/logo.png"},
+		{"runtime:\n  gc_percent: 0\n", "runtime.gc_percent must be at least 25"},
+		{"runtime:\n  gc_percent: -1\n  memory_limit_mb: 0\n", "or -1 with a runtime.memory_limit_mb"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(writeConfig(t, tt.yaml), true, envOf(nil))
@@ -89,5 +95,29 @@ func TestMissingConfigFile(t *testing.T) {
 	}
 	if d := defaultConfig().Auth.ResetLinkTTL; d != time.Hour {
 		t.Fatalf("reset link default %v", d)
+	}
+}
+
+// The configured collector applies unless the operator's GOGC or GOMEMLIMIT
+// says otherwise.
+func TestRuntimeConfigYieldsToTheEnvironment(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	limit := debug.SetMemoryLimit(-1)
+	defer func() { debug.SetGCPercent(before); debug.SetMemoryLimit(limit) }()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	applyRuntime(RuntimeConfig{GCPercent: 800, MemoryLimitMB: 64}, envOf(nil), log)
+	if got := debug.SetGCPercent(100); got != 800 {
+		t.Fatalf("gc percent %d, want the configured 800", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 64<<20 {
+		t.Fatalf("memory limit %d, want 64 MiB", got)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	applyRuntime(RuntimeConfig{GCPercent: 800, MemoryLimitMB: 64}, envOf(map[string]string{"GOGC": "200", "GOMEMLIMIT": "1GiB"}), log)
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("gc percent %d: the configuration overrode GOGC", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Fatalf("memory limit %d: the configuration overrode GOMEMLIMIT", got)
 	}
 }

@@ -87,6 +87,7 @@ func (e *commandEnv) serve(args []string) error {
 		return err
 	}
 	log := newLogger(cfg, e.stderr)
+	applyRuntime(cfg.Runtime, e.getenv, log)
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 
