@@ -19,8 +19,8 @@ type Task struct {
 }
 
 // queueTasks runs tasks one at a time: they come in bursts (the ideas of a
-// campaign reach their threshold together), and a burst run at once took the
-// database from the supports that caused it (docs/PERFORMANCE.md).
+// campaign reach their threshold together), and one at a time a burst takes
+// no more than one database connection from the supports that caused it.
 const queueTasks = "tasks"
 
 // taskArgs is the River job of a Task about one record.

@@ -48,7 +48,9 @@ func (s *Server) assignedMail(reviewer core.Participant, i core.Idea) core.Mail 
 // at once: ideas crossing their threshold together (a popular campaign) would
 // otherwise hold up every support behind a burst of mails and assignments.
 // Without a sync engine, or when the task cannot be queued, it runs here.
+// The support is committed: a client leaving now cancels none of this.
 func (s *Server) startReviewFollowUp(ctx context.Context, ideaID int64) {
+	ctx = context.WithoutCancel(ctx)
 	if s.sync != nil {
 		err := s.sync.Enqueue(ctx, core.TaskReviewFollowUp, ideaID)
 		if err == nil {
