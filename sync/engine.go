@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	gosync "sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,20 +62,25 @@ type Options struct {
 // cooperate (River elects one leader for schedules; cursors and unique jobs
 // keep deliveries single).
 type Engine struct {
-	store    *postgres.Store
-	client   *river.Client[pgx.Tx]
-	log      *slog.Logger
-	opts     Options
-	conns    map[string]Connector
-	jobs     map[string]scheduled
-	tasks    map[string]Task
-	now      func() time.Time
-	done     chan struct{}
-	cancel   context.CancelFunc
-	calls    chan struct{} // a slot per remote call of a batch in flight (opts.Workers)
-	matches  matchCache
-	setCache settingsCache
-	catalog  *i18n.Catalog
+	store  *postgres.Store
+	client *river.Client[pgx.Tx]
+	log    *slog.Logger
+	opts   Options
+	conns  map[string]Connector
+	jobs   map[string]scheduled
+	tasks  map[string]Task
+	// taskQueue holds tasks enqueued outside a transaction until insertTasks
+	// (nil while the engine is stopped); taskMu guards the channel's closing.
+	taskMu        gosync.RWMutex
+	taskQueue     chan taskArgs
+	taskQueueDone chan struct{}
+	now           func() time.Time
+	done          chan struct{}
+	cancel        context.CancelFunc
+	calls         chan struct{} // a slot per remote call of a batch in flight (opts.Workers)
+	matches       matchCache
+	setCache      settingsCache
+	catalog       *i18n.Catalog
 }
 
 type scheduled struct {
@@ -197,6 +203,7 @@ func (e *Engine) Start(ctx context.Context) error {
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("sync: start river: %w", err)
 	}
+	e.startTaskQueue()
 	ctx, e.cancel = context.WithCancel(ctx)
 	e.done = make(chan struct{})
 	go func() {
@@ -212,6 +219,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 		e.cancel()
 		<-e.done
 	}
+	e.stopTaskQueue()
 	err := e.client.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		return e.client.StopAndCancel(context.Background())

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -47,21 +48,98 @@ func (w *taskWorker) Work(ctx context.Context, job *river.Job[taskArgs]) error {
 }
 
 // Enqueue queues the task name about record id, once: while the same task
-// about the same record waits or runs, a second one is not added. Inside a
-// store transaction (postgres.AmbientTx) the task is queued in it, so that it
-// exists only if what it follows up commits. The task runs on the engine's
-// workers and pool, away from the requests', in whichever process has it
-// among its Options.Tasks.
+// about the same record waits or runs, a second one is not added. The task
+// runs on the engine's workers and pool, away from the requests', in
+// whichever process has it among its Options.Tasks.
+//
+// Inside a store transaction (postgres.AmbientTx) the task is queued in it, so
+// that it exists only if what it follows up commits. Otherwise, while the
+// engine runs, Enqueue returns at once and the task is queued a moment later
+// with the others of that moment, in one transaction (insertTasks): the 100
+// ideas of a campaign that reach their threshold together were 100 River
+// inserts, each a flushed commit on the engine's small pool that its request
+// waited for, and the supports around them slowed for a quarter of a second
+// (docs/PERFORMANCE.md). Like any work started after a commit, a task not yet
+// queued when the process dies is lost (the daily follow-up assigns the
+// idea); Stop queues what is waiting.
 func (e *Engine) Enqueue(ctx context.Context, name string, id int64) error {
-	args, opts := taskArgs{Name: name, ID: id}, &river.InsertOpts{Queue: queueTasks, UniqueOpts: pendingOnce}
-	var err error
+	args := taskArgs{Name: name, ID: id}
 	if tx, ok := postgres.AmbientTx(ctx); ok {
-		_, err = e.client.InsertTx(ctx, tx, args, opts)
-	} else {
-		_, err = e.client.Insert(ctx, args, opts)
+		if _, err := e.client.InsertTx(ctx, tx, args, taskOpts); err != nil {
+			return fmt.Errorf("sync: queue task %s %d: %w", name, id, err)
+		}
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("sync: queue task %s %d: %w", name, id, err)
+	e.taskMu.RLock()
+	defer e.taskMu.RUnlock()
+	if e.taskQueue != nil {
+		select {
+		case e.taskQueue <- args:
+			return nil
+		default: // a backlog: this request waits, as it would without the queue
+		}
+	}
+	return e.insertTasks(ctx, []taskArgs{args})
+}
+
+var taskOpts = &river.InsertOpts{Queue: queueTasks, UniqueOpts: pendingOnce}
+
+// taskBacklog is how many tasks may wait to be queued; beyond it Enqueue
+// inserts itself.
+const taskBacklog = 4096
+
+// startTaskQueue runs the loop that queues waiting tasks in batches, until
+// stopTaskQueue.
+func (e *Engine) startTaskQueue() {
+	e.taskMu.Lock()
+	defer e.taskMu.Unlock()
+	queue, done := make(chan taskArgs, taskBacklog), make(chan struct{})
+	e.taskQueue, e.taskQueueDone = queue, done
+	go func() {
+		defer close(done)
+		for first := range queue {
+			batch := []taskArgs{first}
+		more:
+			for len(batch) < 500 {
+				select {
+				case a, ok := <-queue:
+					if !ok {
+						break more
+					}
+					batch = append(batch, a)
+				default:
+					break more
+				}
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			if err := e.insertTasks(ctx, batch); err != nil {
+				e.log.Error("tasks not queued; the daily follow-up catches up on review assignments", "tasks", len(batch), "err", err)
+			}
+			cancel()
+		}
+	}()
+}
+
+// stopTaskQueue queues what is waiting and stops the loop.
+func (e *Engine) stopTaskQueue() {
+	e.taskMu.Lock()
+	queue, done := e.taskQueue, e.taskQueueDone
+	e.taskQueue = nil
+	e.taskMu.Unlock()
+	if queue != nil {
+		close(queue)
+		<-done
+	}
+}
+
+// insertTasks queues tasks in one transaction.
+func (e *Engine) insertTasks(ctx context.Context, tasks []taskArgs) error {
+	params := make([]river.InsertManyParams, len(tasks))
+	for i, a := range tasks {
+		params[i] = river.InsertManyParams{Args: a, InsertOpts: taskOpts}
+	}
+	if _, err := e.client.InsertMany(ctx, params); err != nil {
+		return fmt.Errorf("sync: queue %d tasks (first %s %d): %w", len(tasks), tasks[0].Name, tasks[0].ID, err)
 	}
 	return nil
 }

@@ -63,3 +63,67 @@ func TestSupportFromTheAppStartsTheReviewFollowUp(t *testing.T) {
 		t.Fatalf("follow-up runs %v, want idea %d twice (a failure, then its retry)", runs, idea.ID)
 	}
 }
+
+// Tasks queued outside a transaction by many requests at once are inserted in
+// batches and each runs once; a repeated one while the first waits is not
+// added.
+func TestTasksQueuedTogetherRunOnceEach(t *testing.T) {
+	w := newWorld(t)
+	var mu stdsync.Mutex
+	runs := map[int64]int{}
+	e := w.engine(func(o *Options) {
+		o.Tasks = []Task{{Name: "count", Run: func(ctx context.Context, id int64) error {
+			mu.Lock()
+			defer mu.Unlock()
+			runs[id]++
+			return nil
+		}}}
+	})
+	var wg stdsync.WaitGroup
+	for id := range int64(200) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := e.Enqueue(ctx, "count", id+1); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	w.eventually("every task runs", 30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(runs) == 200
+	})
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	for id, n := range runs {
+		if n != 1 || id < 1 || id > 200 {
+			t.Fatalf("task %d ran %d times", id, n)
+		}
+	}
+	mu.Unlock()
+	// A task enqueued just before the engine stops is queued by Stop, and
+	// runs on the next engine.
+	if err := e.Enqueue(ctx, "count", 500); err != nil {
+		t.Fatal(err)
+	}
+	stop, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := e.Stop(stop); err != nil {
+		t.Fatal(err)
+	}
+	w.engine(func(o *Options) {
+		o.Tasks = []Task{{Name: "count", Run: func(ctx context.Context, id int64) error {
+			mu.Lock()
+			defer mu.Unlock()
+			runs[id]++
+			return nil
+		}}}
+	})
+	w.eventually("the task left at the stop runs on the next engine", 30*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return runs[500] == 1
+	})
+}
