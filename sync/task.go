@@ -132,11 +132,16 @@ func (e *Engine) stopTaskQueue() {
 	}
 }
 
-// insertTasks queues tasks in one transaction.
+// insertTasks queues tasks in one transaction. A task twice in the batch is
+// inserted once (River refuses a unique job twice in one statement).
 func (e *Engine) insertTasks(ctx context.Context, tasks []taskArgs) error {
-	params := make([]river.InsertManyParams, len(tasks))
-	for i, a := range tasks {
-		params[i] = river.InsertManyParams{Args: a, InsertOpts: taskOpts}
+	params := make([]river.InsertManyParams, 0, len(tasks))
+	seen := make(map[taskArgs]bool, len(tasks))
+	for _, a := range tasks {
+		if !seen[a] {
+			seen[a] = true
+			params = append(params, river.InsertManyParams{Args: a, InsertOpts: taskOpts})
+		}
 	}
 	if _, err := e.client.InsertMany(ctx, params); err != nil {
 		return fmt.Errorf("sync: queue %d tasks (first %s %d): %w", len(tasks), tasks[0].Name, tasks[0].ID, err)
