@@ -70,14 +70,15 @@ func TestTasksQueuedTogetherRunOnceEach(t *testing.T) {
 	w := newWorld(t)
 	var mu stdsync.Mutex
 	runs := map[int64]int{}
-	e := w.engine(func(o *Options) {
+	counting := func(o *Options) { // a task that counts its runs per id
 		o.Tasks = []Task{{Name: "count", Run: func(ctx context.Context, id int64) error {
 			mu.Lock()
 			defer mu.Unlock()
 			runs[id]++
 			return nil
 		}}}
-	})
+	}
+	e := w.engine(counting)
 	var wg stdsync.WaitGroup
 	for id := range int64(200) {
 		wg.Add(1)
@@ -117,14 +118,7 @@ func TestTasksQueuedTogetherRunOnceEach(t *testing.T) {
 	if err := e.Stop(stop); err != nil {
 		t.Fatal(err)
 	}
-	w.engine(func(o *Options) {
-		o.Tasks = []Task{{Name: "count", Run: func(ctx context.Context, id int64) error {
-			mu.Lock()
-			defer mu.Unlock()
-			runs[id]++
-			return nil
-		}}}
-	})
+	w.engine(counting)
 	w.eventually("the task left at the stop runs on the next engine", 30*time.Second, func() bool {
 		mu.Lock()
 		defer mu.Unlock()

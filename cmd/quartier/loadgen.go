@@ -60,10 +60,9 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 	}
 	close(jobs)
 	wg.Wait()
-	res := loadResult{statuses: map[int]int{}, elapsed: time.Since(start), sent: sent}
-	for _, s := range samples[:sent] {
+	res := loadResult{statuses: map[int]int{}, elapsed: time.Since(start), sent: sent, latencies: samples[:sent]}
+	for _, s := range res.latencies {
 		res.statuses[s.status]++
-		res.latencies = append(res.latencies, s)
 	}
 	return res
 }

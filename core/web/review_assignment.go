@@ -47,8 +47,10 @@ func (s *Server) assignedMail(reviewer core.Participant, i core.Idea) core.Mail 
 // review (FollowUpReview) in the background, so that the support is answered
 // at once: ideas crossing their threshold together (a popular campaign) would
 // otherwise hold up every support behind a burst of mails and assignments.
-// Without a sync engine, or when the task cannot be queued, it runs here.
-// The support is committed: a client leaving now cancels none of this.
+// Without a sync engine, or when the engine refuses the task at once, it runs
+// here (a task the engine fails to insert later is logged there; the daily
+// run assigns the idea). The support is committed: a client leaving now
+// cancels none of this.
 func (s *Server) startReviewFollowUp(ctx context.Context, ideaID int64) {
 	ctx = context.WithoutCancel(ctx)
 	if s.sync != nil {
@@ -74,6 +76,9 @@ func (s *Server) FollowUpReview(ctx context.Context, ideaID int64) error {
 	}
 	if err := s.mailReviewers(ctx, assigned); err != nil {
 		return fmt.Errorf("tell the reviewer of idea %d: %w", ideaID, err)
+	}
+	if len(assigned) == 1 { // the assignment read the idea
+		return s.notifyReview(ctx, assigned[0].Idea)
 	}
 	i, err := s.store.Idea(ctx, ideaID)
 	if err != nil {
