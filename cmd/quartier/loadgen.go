@@ -38,8 +38,9 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 			var c loadConn
 			defer c.close()
 			for j := range jobs {
+				late := time.Since(j.scheduled)
 				status := c.do(ctx, next(j.i))
-				samples[j.i] = sample{status: status, latency: time.Since(j.scheduled)}
+				samples[j.i] = sample{status: status, latency: time.Since(j.scheduled), late: late}
 			}
 		}()
 	}
@@ -123,7 +124,8 @@ func (c *loadConn) close() {
 
 type sample struct {
 	status  int
-	latency time.Duration
+	latency time.Duration // from the scheduled send to the whole answer read
+	late    time.Duration // from the scheduled send to a connection taking it: the generator's own delay
 }
 
 type loadResult struct {
@@ -135,10 +137,14 @@ type loadResult struct {
 
 // percentile of the latencies of the responses with a status accepted by keep.
 func (r loadResult) percentile(p float64, keep func(int) bool) time.Duration {
+	return r.percentileOf(p, keep, func(s sample) time.Duration { return s.latency })
+}
+
+func (r loadResult) percentileOf(p float64, keep func(int) bool, of func(sample) time.Duration) time.Duration {
 	var ds []time.Duration
 	for _, s := range r.latencies {
 		if keep(s.status) {
-			ds = append(ds, s.latency)
+			ds = append(ds, of(s))
 		}
 	}
 	if len(ds) == 0 {
@@ -169,4 +175,8 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 	if r.count(refused) > 0 {
 		fmt.Fprintf(w, "  refused latency:  p50 %v  p99 %v\n", r.percentile(0.5, refused).Round(10*time.Microsecond), r.percentile(0.99, refused).Round(10*time.Microsecond))
 	}
+	all := func(int) bool { return true }
+	late := func(s sample) time.Duration { return s.late }
+	fmt.Fprintf(w, "  generator's own delay (scheduled → taken by a connection): p50 %v  p99 %v\n",
+		r.percentileOf(0.5, all, late).Round(10*time.Microsecond), r.percentileOf(0.99, all, late).Round(10*time.Microsecond))
 }

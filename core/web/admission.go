@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -10,21 +11,64 @@ import (
 	"quartier/core"
 )
 
-// admission bounds the requests in flight. Under overload a request waits at
-// most QueueWait for a slot and is otherwise refused at once with 503 and
+// admission bounds the requests in flight. A request that finds every slot
+// taken waits at most QueueWait for one and is otherwise refused with 503 and
 // Retry-After: the requests that are accepted keep a short latency instead of
 // every request slowing down together.
+//
+// The wait absorbs a burst; under overload it only delays the refusal. So a
+// request that waited in vain starts a shedding period (shedFor): during it a
+// request that finds every slot taken is refused at once. The period is not
+// extended by those refusals: once it ends, the next requests wait again and
+// so test whether the overload goes on.
 type admission struct {
-	slots chan struct{}
-	wait  time.Duration
+	slots   chan struct{}
+	wait    time.Duration
+	shedFor time.Duration
+	epoch   time.Time
+	// shedUntil ends the current shedding period, in nanoseconds since epoch.
+	shedUntil atomic.Int64
 }
+
+// shedPeriod is how long admission refuses without waiting once a request has
+// waited QueueWait in vain: long against the wait (many refusals made cheap),
+// short against an overload (a few tenths of a second of waiting refusals
+// would be felt).
+const shedPeriod = 100 * time.Millisecond
 
 func newAdmission(inFlight int, wait time.Duration) *admission {
 	if inFlight <= 0 {
 		return nil
 	}
-	return &admission{slots: make(chan struct{}, inFlight), wait: wait}
+	return &admission{slots: make(chan struct{}, inFlight), wait: wait, shedFor: shedPeriod, epoch: time.Now()}
 }
+
+// acquire takes a slot, waiting for one as the shedding rule says; false
+// means the request is to be refused (or its client has gone: done closed).
+// A true answer must be paired with release.
+func (a *admission) acquire(done <-chan struct{}) bool {
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	default:
+	}
+	if int64(time.Since(a.epoch)) < a.shedUntil.Load() {
+		return false
+	}
+	t := time.NewTimer(a.wait)
+	defer t.Stop()
+	select {
+	case a.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		a.shedUntil.Store(int64(time.Since(a.epoch) + a.shedFor))
+		return false
+	case <-done:
+		return false
+	}
+}
+
+func (a *admission) release() { <-a.slots }
 
 // refuseBusy answers 503 as cheaply as possible: at capacity, rendering a full
 // page for every refusal would take the CPU the accepted requests need.
@@ -49,22 +93,14 @@ func (s *Server) admit(c *gin.Context) {
 		c.Next()
 		return
 	}
-	select {
-	case a.slots <- struct{}{}:
-	default:
-		t := time.NewTimer(a.wait)
-		select {
-		case a.slots <- struct{}{}:
-			t.Stop()
-		case <-t.C:
-			s.refuseBusy(c)
-			return
-		case <-c.Request.Context().Done():
-			t.Stop()
+	if !a.acquire(c.Request.Context().Done()) {
+		if c.Request.Context().Err() != nil { // the client has gone: nobody reads an answer
 			c.AbortWithStatus(http.StatusServiceUnavailable)
 			return
 		}
+		s.refuseBusy(c)
+		return
 	}
-	defer func() { <-a.slots }()
+	defer a.release()
 	c.Next()
 }
