@@ -5,18 +5,33 @@ import (
 	"time"
 )
 
-// A request that waited in vain starts a shedding period: requests that find
-// every slot taken are then refused without waiting, until the period ends and
-// a request waits again; a slot freed during a wait goes to the waiting request.
+// A request that waited in vain starts a shedding period: while it lasts only
+// two requests may wait for a slot and the others are refused without
+// waiting; a slot freed during a wait goes to a waiting request; once the
+// period ends, any number may wait again.
 func TestAdmissionShedsAfterAWaitInVain(t *testing.T) {
-	const wait = 200 * time.Millisecond
+	const wait = 300 * time.Millisecond
 	a := newAdmission(1, wait)
-	a.shedFor = 600 * time.Millisecond
+	a.shedFor = time.Hour // ended by hand below
 	never := make(chan struct{})
 	timed := func() (bool, time.Duration) {
 		start := time.Now()
 		ok := a.acquire(never)
 		return ok, time.Since(start)
+	}
+	// waiters starts n requests that wait for a slot and returns their answers.
+	waiters := func(n int) chan bool {
+		answers := make(chan bool, n)
+		for range n {
+			go func() { answers <- a.acquire(never) }()
+		}
+		for deadline := time.Now().Add(time.Second); a.waiting.Load() < int64(n); {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d requests waiting, want %d", a.waiting.Load(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+		return answers
 	}
 
 	if ok, _ := timed(); !ok {
@@ -25,31 +40,35 @@ func TestAdmissionShedsAfterAWaitInVain(t *testing.T) {
 	if ok, d := timed(); ok || d < wait {
 		t.Fatalf("every slot taken, not shedding yet: admitted %v after %v, want a refusal after waiting %v", ok, d, wait)
 	}
+
+	// Shedding: two wait, a third is refused at once; the slot freed goes
+	// to one of the two.
+	answers := waiters(2)
 	if ok, d := timed(); ok || d >= wait/2 {
-		t.Fatalf("shedding: admitted %v after %v, want a refusal without the wait", ok, d)
+		t.Fatalf("shedding with two waiting: admitted %v after %v, want a refusal without the wait", ok, d)
 	}
-	time.Sleep(a.shedFor)
-	if ok, d := timed(); ok || d < wait {
-		t.Fatalf("shedding over: admitted %v after %v, want a wait again", ok, d)
-	}
-
-	// Shedding or not, a free slot is taken at once.
 	a.release()
-	if ok, _ := timed(); !ok {
-		t.Fatal("a freed slot was refused while shedding")
+	if first, second := <-answers, <-answers; first == second {
+		t.Fatalf("one freed slot, two waiting: admitted %v and %v, want exactly one", first, second)
 	}
 
-	// Out of the shedding period, a slot freed during the wait is taken.
-	time.Sleep(a.shedFor)
-	go func() { time.Sleep(wait / 4); a.release() }()
-	if ok, _ := timed(); !ok {
-		t.Fatal("the slot freed during the wait went unused")
+	// The period over, a third waits too.
+	a.shedUntil.Store(0)
+	answers = waiters(2)
+	go func() { time.Sleep(wait / 2); a.release() }()
+	if ok, d := timed(); d < wait/2 {
+		t.Fatalf("shedding over: answered %v after %v, want a wait", ok, d)
 	}
+	<-answers
+	<-answers
 
 	// A client that leaves while waiting is not admitted.
-	time.Sleep(a.shedFor)
 	gone := make(chan struct{})
 	close(gone)
+	a.shedUntil.Store(0)
+	for len(a.slots) < cap(a.slots) {
+		a.slots <- struct{}{}
+	}
 	if a.acquire(gone) {
 		t.Fatal("a client that left was admitted")
 	}
