@@ -178,6 +178,18 @@ func (w *world) project() int64 {
 // question, and returns it with the message the app received for it.
 func (w *world) yesNoPoll(k core.Consultation, prompt string) (int64, fake.Message) {
 	w.t.Helper()
+	id := w.publishYesNoPoll(k, prompt)
+	w.eventually("the poll reaches the app and is recorded", 30*time.Second, func() bool {
+		_, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityConsultation, id)
+		return recorded && len(w.messagesTitled(prompt)) == 1
+	})
+	return id, w.messagesTitled(prompt)[0]
+}
+
+// publishYesNoPoll opens a poll of one yes/no question and returns its id
+// without waiting for its delivery.
+func (w *world) publishYesNoPoll(k core.Consultation, prompt string) int64 {
+	w.t.Helper()
 	now := time.Now()
 	k.Kind, k.OpensAt, k.ClosesAt, k.LiveResults = core.KindPoll, now.Add(-time.Hour), now.Add(24*time.Hour), true
 	poll, err := core.NormalizeConsultation(k)
@@ -195,11 +207,7 @@ func (w *world) yesNoPoll(k core.Consultation, prompt string) (int64, fake.Messa
 	if err := w.store.PublishConsultation(ctx, w.staff, id, true); err != nil {
 		w.t.Fatal(err)
 	}
-	w.eventually("the poll reaches the app and is recorded", 30*time.Second, func() bool {
-		_, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityConsultation, id)
-		return recorded && len(w.messagesTitled(prompt)) == 1
-	})
-	return id, w.messagesTitled(prompt)[0]
+	return id
 }
 
 func (w *world) update(project int64, title string) {

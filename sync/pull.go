@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -63,6 +64,12 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
+	if err := e.importParked(ctx, c, threads, ids, &rep); err != nil {
+		return rep, err
+	}
+	if err := e.store.ForgetParkedImports(ctx, connector, e.now().Add(-parkedKeep)); err != nil {
+		return rep, err
+	}
 	// The next page is fetched while this one is imported.
 	fetch := func(cursor string) <-chan pulledPage {
 		page := make(chan pulledPage, 1)
@@ -133,6 +140,11 @@ type pulledPage struct {
 	err   error
 }
 
+func (rep *PullReport) add(p PullReport) {
+	rep.Imported, rep.Duplicates = rep.Imported+p.Imported, rep.Duplicates+p.Duplicates
+	rep.Ignored, rep.Refused = rep.Ignored+p.Ignored, rep.Refused+p.Refused
+}
+
 func (rep *PullReport) count(o postgres.ImportOutcome) {
 	switch o {
 	case postgres.Imported:
@@ -154,8 +166,52 @@ func (e *Engine) importBatch(ctx context.Context, c Connector, threads map[strin
 		return e.importPage(ctx, c, threads, b, &page)
 	})
 	if err == nil {
-		rep.Imported, rep.Duplicates = rep.Imported+page.Imported, rep.Duplicates+page.Duplicates
-		rep.Ignored, rep.Refused = rep.Ignored+page.Ignored, rep.Refused+page.Refused
+		rep.add(page)
+	}
+	return err
+}
+
+// parkedKeep is how long comments and reactions on a post the platform does
+// not know wait for it to be recorded: a delivery is retried for days, not
+// for a month.
+const parkedKeep = 30 * 24 * time.Hour
+
+// importParked imports, in one transaction, the comments and reactions that
+// were pulled while their post was unknown and whose post has been recorded
+// since: a delivery whose call timed out after the app had created the post
+// records it on a later attempt, and what members said in between is not lost.
+func (e *Engine) importParked(ctx context.Context, c Connector, threads map[string]postgres.RemoteRef, ids []string, rep *PullReport) error {
+	parked, err := e.store.ParkedImports(ctx, c.Name(), ids)
+	if err != nil || len(parked) == 0 {
+		return err
+	}
+	var b core.PullBatch
+	for _, p := range parked {
+		var err error
+		switch p.Kind {
+		case "comment":
+			var cm core.RemoteComment
+			err = json.Unmarshal(p.Payload, &cm)
+			b.Comments = append(b.Comments, cm)
+		case "reaction":
+			var r core.RemoteReaction
+			err = json.Unmarshal(p.Payload, &r)
+			b.Reactions = append(b.Reactions, r)
+		}
+		if err != nil {
+			return fmt.Errorf("read parked %s %s: %w", p.Kind, p.RemoteID, err)
+		}
+	}
+	var page PullReport
+	err = e.store.InTransaction(ctx, func(ctx context.Context) error {
+		if err := e.store.UnparkImports(ctx, c.Name(), parked); err != nil {
+			return err
+		}
+		return e.importPage(ctx, c, threads, b, &page)
+	})
+	if err == nil {
+		e.log.Info("pulled earlier, imported now that their post is recorded", "connector", c.Name(), "items", len(parked), "imported", page.Imported)
+		rep.add(page)
 	}
 	return err
 }
@@ -179,9 +235,15 @@ func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string
 	}
 	polls := map[int64]core.Consultation{} // read once per page
 	for _, cm := range b.Comments {
-		o, err := e.store.ImportOnce(ctx, name, "comment", cm.ID, func(ctx context.Context) (string, int64, error) {
-			return e.importComment(ctx, name, threads[cm.ThreadID], cm)
-		})
+		var o postgres.ImportOutcome
+		var err error
+		if _, known := threads[cm.ThreadID]; !known {
+			o, err = e.store.ParkImport(ctx, name, "comment", cm.ID, cm.ThreadID, cm)
+		} else {
+			o, err = e.store.ImportOnce(ctx, name, "comment", cm.ID, func(ctx context.Context) (string, int64, error) {
+				return e.importComment(ctx, name, threads[cm.ThreadID], cm)
+			})
+		}
 		if err != nil {
 			return err
 		}
@@ -190,7 +252,16 @@ func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string
 	votes := map[int64][]postgres.PollVote{} // poll: its votes in this page, in order
 	var pollOrder []int64
 	for _, r := range b.Reactions {
-		if thread := threads[r.ThreadID]; thread.Entity == core.EntityConsultation {
+		thread, known := threads[r.ThreadID]
+		if !known {
+			o, err := e.store.ParkImport(ctx, name, "reaction", r.ID, r.ThreadID, r)
+			if err != nil {
+				return err
+			}
+			rep.count(o)
+			continue
+		}
+		if thread.Entity == core.EntityConsultation {
 			v, err := e.pollVote(ctx, name, thread.LocalID, r, polls)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -201,6 +202,72 @@ func (s *Store) ImportOnce(ctx context.Context, connector, kind, remoteID string
 		return err
 	})
 	return outcome, err
+}
+
+// ParkImport records a comment or reaction on a remote post the platform does
+// not know as ignored, keeping the item (payload, marshalled as JSON) and its
+// post's id: a delivery whose remote call timed out after the app had created
+// the post records that post later, and ParkedImports then gives the item back.
+// It answers ImportIgnored, or ImportedBefore when the item was recorded
+// before. Joins the context's transaction.
+func (s *Store) ParkImport(ctx context.Context, connector, kind, remoteID, threadID string, payload any) (ImportOutcome, error) {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return "", fmt.Errorf("park %s %s: %w", kind, remoteID, err)
+	}
+	tag, err := s.db(ctx).Exec(ctx, `INSERT INTO remote_import (connector, kind, remote_id, outcome, detail, thread_id, payload, imported_at)
+		VALUES ($1, $2, $3, 'ignored', 'sync.unknown_thread', $4, $5, $6) ON CONFLICT DO NOTHING`,
+		connector, kind, remoteID, threadID, raw, s.now())
+	if err != nil {
+		return "", wrapDB("park import", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ImportedBefore, nil
+	}
+	return ImportIgnored, nil
+}
+
+// ParkedImport is an item ParkImport kept.
+type ParkedImport struct {
+	Kind, RemoteID, ThreadID string
+	Payload                  []byte
+}
+
+// ParkedImports returns the kept items whose post is among threads, oldest
+// first.
+func (s *Store) ParkedImports(ctx context.Context, connector string, threads []string) ([]ParkedImport, error) {
+	rows, err := s.db(ctx).Query(ctx, `SELECT kind, remote_id, thread_id, payload FROM remote_import
+		WHERE connector = $1 AND payload IS NOT NULL AND thread_id = ANY($2) ORDER BY imported_at, kind, remote_id`, connector, threads)
+	if err != nil {
+		return nil, wrapDB("read parked imports", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ParkedImport, error) {
+		var p ParkedImport
+		err := row.Scan(&p.Kind, &p.RemoteID, &p.ThreadID, &p.Payload)
+		return p, err
+	})
+	return out, wrapDB("scan parked imports", err)
+}
+
+// UnparkImports forgets that kept items were recorded, so that ImportOnce
+// imports them; in the transaction that imports them.
+func (s *Store) UnparkImports(ctx context.Context, connector string, items []ParkedImport) error {
+	kinds, ids := make([]string, len(items)), make([]string, len(items))
+	for i, p := range items {
+		kinds[i], ids[i] = p.Kind, p.RemoteID
+	}
+	_, err := s.db(ctx).Exec(ctx, `DELETE FROM remote_import WHERE connector = $1 AND payload IS NOT NULL
+		AND (kind, remote_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`, connector, kinds, ids)
+	return wrapDB("unpark imports", err)
+}
+
+// ForgetParkedImports drops the payload of items kept since before: their post
+// was never recorded (another organisation's post, one made in the app by
+// hand); they stay recorded as ignored.
+func (s *Store) ForgetParkedImports(ctx context.Context, connector string, before time.Time) error {
+	_, err := s.db(ctx).Exec(ctx, `UPDATE remote_import SET payload = NULL WHERE connector = $1 AND payload IS NOT NULL AND imported_at < $2`,
+		connector, before)
+	return wrapDB("forget parked imports", err)
 }
 
 // InTransaction runs fn in one transaction carried by its context: the store
