@@ -186,31 +186,41 @@ func (e *Engine) importParked(ctx context.Context, c Connector, threads map[stri
 		return err
 	}
 	var b core.PullBatch
+	usable := parked[:0]
 	for _, p := range parked {
 		var err error
 		switch p.Kind {
 		case "comment":
 			var cm core.RemoteComment
-			err = json.Unmarshal(p.Payload, &cm)
-			b.Comments = append(b.Comments, cm)
+			if err = json.Unmarshal(p.Payload, &cm); err == nil {
+				b.Comments = append(b.Comments, cm)
+			}
 		case "reaction":
 			var r core.RemoteReaction
-			err = json.Unmarshal(p.Payload, &r)
-			b.Reactions = append(b.Reactions, r)
+			if err = json.Unmarshal(p.Payload, &r); err == nil {
+				b.Reactions = append(b.Reactions, r)
+			}
+		default: // ParkImport is given comments and reactions only
+			err = errors.New("not a comment or a reaction")
 		}
-		if err != nil {
-			return fmt.Errorf("read parked %s %s: %w", p.Kind, p.RemoteID, err)
+		if err != nil { // left aside (and dropped with the old ones): the pull goes on
+			e.log.Warn("parked item unreadable", "connector", c.Name(), "kind", p.Kind, "remote_id", p.RemoteID, "err", err)
+			continue
 		}
+		usable = append(usable, p)
+	}
+	if len(usable) == 0 {
+		return nil
 	}
 	var page PullReport
 	err = e.store.InTransaction(ctx, func(ctx context.Context) error {
-		if err := e.store.UnparkImports(ctx, c.Name(), parked); err != nil {
+		if err := e.store.UnparkImports(ctx, c.Name(), usable); err != nil {
 			return err
 		}
 		return e.importPage(ctx, c, threads, b, &page)
 	})
 	if err == nil {
-		e.log.Info("pulled earlier, imported now that their post is recorded", "connector", c.Name(), "items", len(parked), "imported", page.Imported)
+		e.log.Info("pulled earlier, imported now that their post is recorded", "connector", c.Name(), "items", len(usable), "imported", page.Imported)
 		rep.add(page)
 	}
 	return err
