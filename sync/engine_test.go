@@ -210,6 +210,23 @@ func (w *world) publishYesNoPoll(k core.Consultation, prompt string) int64 {
 	return id
 }
 
+// tallies counts a one-question poll's answers by key ("yes", "no", "" for
+// all answers given).
+func (w *world) tallies(pollID int64) map[string]int64 {
+	w.t.Helper()
+	ts, err := w.store.Tallies(ctx, pollID)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	counts := map[string]int64{}
+	for _, rows := range ts {
+		for _, x := range rows {
+			counts[x.Key] = x.Count
+		}
+	}
+	return counts
+}
+
 func (w *world) update(project int64, title string) {
 	w.t.Helper()
 	if _, err := w.store.PostProjectUpdate(ctx, w.staff, core.ProjectUpdate{ProjectID: project, Title: title, BodyHTML: "<p>Les travaux avancent.</p>"},
@@ -341,14 +358,7 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	if err != nil || again.Imported != 0 || again.Duplicates != rep.Imported+rep.Ignored+rep.Refused {
 		t.Fatalf("second pull: %+v %v (first %+v)", again, err, rep)
 	}
-	tallies, _ := w.store.Tallies(ctx, pollID)
-	counts := map[string]int64{}
-	for _, ts := range tallies {
-		for _, x := range ts {
-			counts[x.Key] = x.Count
-		}
-	}
-	if counts["yes"] != 1 || counts["no"] != 1 || counts[""] != 2 {
+	if counts := w.tallies(pollID); counts["yes"] != 1 || counts["no"] != 1 || counts[""] != 2 {
 		t.Fatalf("poll tallies %v", counts)
 	}
 

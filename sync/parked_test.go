@@ -57,17 +57,7 @@ func TestVotesOnAPostRecordedLateAreImported(t *testing.T) {
 	if err != nil || rep.Imported != 3 {
 		t.Fatalf("pull after the record: %+v %v (want the two kept votes and the new one)", rep, err)
 	}
-	tallies, err := w.store.Tallies(ctx, pollID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	counts := map[string]int64{}
-	for _, ts := range tallies {
-		for _, x := range ts {
-			counts[x.Key] = x.Count
-		}
-	}
-	if counts["yes"] != 2 || counts["no"] != 1 {
+	if counts := w.tallies(pollID); counts["yes"] != 2 || counts["no"] != 1 {
 		t.Fatalf("tallies %v, want 2 yes and 1 no", counts)
 	}
 
