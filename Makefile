@@ -1,7 +1,7 @@
 # Quartier. `make run` starts the platform with demo data; `make test` runs every test.
 GO ?= go
 
-.PHONY: run test assets build vet bench clean
+.PHONY: run test assets build vet lint bench clean
 
 run:
 	./scripts/run.sh
@@ -17,6 +17,10 @@ build:
 
 vet:
 	$(GO) vet ./...
+
+# staticcheck at a version that builds with Go 1.26, fetched from the module proxy.
+lint: vet
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 bench:
 	./scripts/test.sh -run '^$$' -bench . -benchmem ./...

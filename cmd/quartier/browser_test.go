@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -329,6 +328,6 @@ func startDevServerOn(t *testing.T, dbURL string) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatal(fmt.Sprintf("serve did not start: %s", out.String()))
+	t.Fatalf("serve did not start: %s", out.String())
 	return ""
 }

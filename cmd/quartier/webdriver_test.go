@@ -18,9 +18,8 @@ import (
 // webDriver is a minimal client of the W3C WebDriver protocol, enough to drive
 // Chromium through chromedriver like a person: open pages, type, click, read.
 type webDriver struct {
-	t       *testing.T
-	base    string // http://127.0.0.1:PORT/session/ID
-	elemKey string
+	t    *testing.T
+	base string // http://127.0.0.1:PORT/session/ID
 }
 
 const w3cElement = "element-6066-11e4-a52e-4f735466cecf"

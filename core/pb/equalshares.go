@@ -70,7 +70,6 @@ type mesInput struct {
 	votes     []int64
 	voters    int
 	tieBreak  []int // project -> rank by votes, cost, ballot order
-	minUnit   float64
 	costFloat []float64
 }
 
