@@ -48,21 +48,33 @@ func TestMeetingCapacityAndWaitingListUnderConcurrentRegistrations(t *testing.T)
 		people[i] = newAccount(t, s, fmt.Sprintf("resident%02d@example.lu", i), core.RoleCitizen)
 	}
 	var wg sync.WaitGroup
-	statuses := make([]core.RegistrationStatus, len(people))
+	answers := make([][2]core.RegistrationStatus, len(people))
 	for i, p := range people {
 		wg.Add(2) // every one clicks twice at once
-		for range 2 {
+		for click := range 2 {
 			go func() {
 				defer wg.Done()
 				st, err := s.RegisterForMeeting(ctx, m.ID, p.ID, nil)
 				if err != nil {
 					t.Error(err)
 				}
-				statuses[i] = st
+				answers[i][click] = st
 			}()
 		}
 	}
 	wg.Wait()
+	placed := 0
+	for i, a := range answers {
+		if a[0] != a[1] {
+			t.Fatalf("resident %d clicked twice and was told %q, then %q", i, a[0], a[1])
+		}
+		if a[0] == core.Registered {
+			placed++
+		}
+	}
+	if placed != 5 {
+		t.Fatalf("%d residents told they have a place; want 5", placed)
+	}
 	got, _ := s.Meeting(ctx, m.ID)
 	if got.RegisteredCount != 5 || got.WaitingCount != 15 {
 		t.Fatalf("registered %d, waiting %d; want 5 and 15", got.RegisteredCount, got.WaitingCount)
