@@ -1,13 +1,17 @@
 # Quartier. `make run` starts the platform with demo data; `make test` runs every test.
 GO ?= go
 
-.PHONY: run test assets build vet lint bench clean
+.PHONY: run test race assets build vet lint bench clean
 
 run:
 	./scripts/run.sh
 
 test:
 	./scripts/test.sh
+
+# every test under the race detector (about twice as long)
+race:
+	./scripts/test.sh -race ./...
 
 assets:
 	./scripts/assets.sh
