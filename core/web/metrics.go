@@ -129,5 +129,9 @@ func (s *Server) metricsHandler(c *gin.Context) {
 	counter("quartier_db_pool_empty_acquires_total", "Acquires that had to wait for a connection.", st.EmptyAcquireCount)
 	counter("quartier_db_pool_acquire_wait_seconds_total", "Time spent waiting for a connection.", st.AcquireDuration.Seconds())
 	counter("quartier_http_refused_total", "Requests refused with 503 because the server was at capacity.", s.metrics.refused.Load())
+	if a := s.admission; a != nil {
+		gauge("quartier_http_in_flight", "Requests being served (at most http.max_in_flight).", len(a.slots))
+		gauge("quartier_http_waiting", "Requests waiting for a slot.", a.waiting.Load())
+	}
 	gauge("quartier_process_start_time_seconds", "Start time of the process (Unix seconds).", s.metrics.started.Unix())
 }

@@ -237,8 +237,9 @@ func TestAdmissionControlRefusesFast(t *testing.T) {
 	if elapsed := time.Since(start); r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || elapsed > time.Second {
 		t.Fatalf("at capacity: %d, Retry-After %q, after %v", r.status, r.header.Get("Retry-After"), elapsed)
 	}
-	if r := a.browser().get("/metrics"); !strings.Contains(r.body, "quartier_http_refused_total 1") {
-		t.Fatal("refusal not counted")
+	if r := a.browser().get("/metrics"); !strings.Contains(r.body, "quartier_http_refused_total 1") ||
+		!strings.Contains(r.body, "quartier_http_in_flight 1") {
+		t.Fatalf("refusal or request in flight not shown:\n%s", r.body)
 	}
 }
 
