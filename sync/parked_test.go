@@ -2,6 +2,7 @@ package sync
 
 import (
 	"errors"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,17 +16,20 @@ import (
 // kept by the pulls that see them, and imported once the post is recorded.
 func TestVotesOnAPostRecordedLateAreImported(t *testing.T) {
 	w := newWorld(t)
-	release := make(chan struct{})
+	releaseCh := make(chan struct{})
 	var held atomic.Bool
 	e := w.engine(func(o *Options) {
 		o.afterPublish = func(pub core.Publication, _ core.Published) error {
 			if pub.Entity == core.EntityConsultation && held.CompareAndSwap(false, true) {
-				<-release
+				<-releaseCh
 				return errors.New("the call timed out after the app had created the post")
 			}
 			return nil
 		}
 	})
+	var released sync.Once
+	release := func() { released.Do(func() { close(releaseCh) }) }
+	t.Cleanup(release) // before the engine stops (cleanups run last first), should the test fail while the call is held
 	const prompt = "Un marché le dimanche ?"
 	pollID := w.publishYesNoPoll(core.Consultation{ProjectID: w.project(), Title: "Marché du dimanche", Eligibility: core.EligibleAnyone}, prompt)
 	w.eventually("the poll is in the app, not recorded", 30*time.Second, func() bool { return len(w.messagesTitled(prompt)) == 1 })
@@ -43,7 +47,7 @@ func TestVotesOnAPostRecordedLateAreImported(t *testing.T) {
 		t.Fatal("the poll was recorded while its delivery was held")
 	}
 
-	close(release)
+	release()
 	w.eventually("the retry records the poll", 30*time.Second, func() bool {
 		_, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityConsultation, pollID)
 		return recorded
