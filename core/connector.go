@@ -220,6 +220,7 @@ type ConnectorStatus struct {
 	NextPull  time.Time
 	Published int // items with a remote post
 	Imported  int // remote items brought in
+	Parked    int // comments and reactions kept until their post is recorded
 	Waiting   int // deliveries queued or waiting for a retry
 	Failed    []FailedDelivery
 	Refused   []RefusedImport

@@ -46,6 +46,9 @@ func TestVotesOnAPostRecordedLateAreImported(t *testing.T) {
 	if _, recorded, _ := w.store.RemoteRefOf(ctx, "hoplr", core.EntityConsultation, pollID); recorded {
 		t.Fatal("the poll was recorded while its delivery was held")
 	}
+	if st, err := e.Status(ctx); err != nil || st[0].Parked != 2 {
+		t.Fatalf("staff's status: %+v %v (want 2 kept)", st, err)
+	}
 
 	release()
 	w.eventually("the retry records the poll", 30*time.Second, func() bool {
@@ -63,6 +66,10 @@ func TestVotesOnAPostRecordedLateAreImported(t *testing.T) {
 	}
 	if counts := w.tallies(pollID); counts["yes"] != 2 || counts["no"] != 1 {
 		t.Fatalf("tallies %v, want 2 yes and 1 no", counts)
+	}
+
+	if st, err := e.Status(ctx); err != nil || st[0].Parked != 0 {
+		t.Fatalf("staff's status after the import: %+v %v (want none kept)", st, err)
 	}
 
 	// Nothing twice: the kept votes are gone from the side, and a pull from

@@ -34,7 +34,7 @@ func (e *Engine) Status(ctx context.Context) ([]core.ConnectorStatus, error) {
 			return nil, err
 		}
 		st := core.ConnectorStatus{Name: name, LastPull: f.LastPull, Published: f.Published, Imported: f.Imported,
-			Waiting: waiting[name], Failed: failed[name]}
+			Parked: f.Parked, Waiting: waiting[name], Failed: failed[name]}
 		if c.PullSpec != "" {
 			if sched, err := ParseSchedule(c.PullSpec, e.opts.Zone); err == nil {
 				st.NextPull = sched.Next(e.now())

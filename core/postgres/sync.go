@@ -388,6 +388,7 @@ type SyncFigures struct {
 	Published    int
 	Imported     int
 	Rejected     int
+	Parked       int // kept until their post is recorded (ParkImport)
 	LastPull     time.Time
 	LastRejected []RejectedImport
 }
@@ -405,7 +406,8 @@ func (s *Store) SyncFigures(ctx context.Context, connector string) (SyncFigures,
 	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM remote_ref WHERE connector = $1),
 		(SELECT count(*) FROM remote_import WHERE connector = $1 AND outcome = 'imported'),
 		(SELECT count(*) FROM remote_import WHERE connector = $1 AND outcome = 'rejected'),
-		(SELECT pulled_at FROM pull_cursor WHERE connector = $1)`, connector).Scan(&f.Published, &f.Imported, &f.Rejected, &pulled)
+		(SELECT count(*) FROM remote_import WHERE connector = $1 AND payload IS NOT NULL),
+		(SELECT pulled_at FROM pull_cursor WHERE connector = $1)`, connector).Scan(&f.Published, &f.Imported, &f.Rejected, &f.Parked, &pulled)
 	if err != nil {
 		return f, wrapDB("count sync", err)
 	}
