@@ -9,7 +9,7 @@ run:
 test:
 	./scripts/test.sh
 
-# every test under the race detector (about twice as long)
+# every test under the race detector (about 4 minutes here, against 3 for make test)
 race:
 	./scripts/test.sh -race ./...
 
