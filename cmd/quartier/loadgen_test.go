@@ -2,17 +2,20 @@ package main
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
 // The generator keeps sending while the server stalls (open loop), counts
-// each latency from the scheduled time, reuses its connections, and redials
-// when the server closes one.
+// each latency from the scheduled time, writes requests whole, reads answers
+// with a length or in chunks, reuses its connections, and redials when the
+// server closes one.
 func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
 	start := time.Now()
 	var conns, served atomic.Int32
@@ -20,10 +23,22 @@ func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
 		if d := 100*time.Millisecond - time.Since(start); d > 0 {
 			time.Sleep(d) // the first 100 ms: nothing answers
 		}
-		if served.Add(1)%50 == 0 {
+		if body, _ := io.ReadAll(r.Body); string(body) != "csrf_token=abc" || r.Header.Get("Cookie") != "s=1" {
+			w.WriteHeader(http.StatusBadRequest) // the request was not written whole
+			return
+		}
+		n := served.Add(1)
+		if n%50 == 0 {
 			w.Header().Set("Connection", "close")
 		}
 		w.WriteHeader(http.StatusAccepted)
+		if n%7 == 0 { // a long page, sent in chunks
+			for range 10 {
+				w.Write([]byte(strings.Repeat("x", 1000)))
+				w.(http.Flusher).Flush()
+			}
+			return
+		}
 		w.Write([]byte("ok"))
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -34,7 +49,8 @@ func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
 	srv.Start()
 	defer srv.Close()
 	res := openLoop(context.Background(), 1000, 300*time.Millisecond, func(int) *http.Request {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/x", nil)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader("csrf_token=abc"))
+		req.Header.Set("Cookie", "s=1")
 		return req
 	})
 	ok := func(s int) bool { return s == http.StatusAccepted }
