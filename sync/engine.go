@@ -39,8 +39,9 @@ type Options struct {
 	Connectors []Connector
 	Jobs       []ScheduledJob
 	Tasks      []Task
-	// FollowUp is the commune's procedure: the support threshold of ideas
-	// for supports that come from the apps (DefaultFollowUp when zero).
+	// FollowUp is the commune's procedure for what comes from the apps: the
+	// answer deadline of ideas, the support threshold (DefaultFollowUp when
+	// zero).
 	FollowUp core.FollowUp
 	// Poll is how often the dispatcher looks at the change log when no
 	// notification woke it (notifications usually do, within milliseconds).

@@ -441,7 +441,7 @@ func (e *Engine) importIdea(ctx context.Context, connector string, ri core.Remot
 	if err != nil {
 		return "", 0, err
 	}
-	id, err := e.store.CreateIdea(ctx, who, in, core.DefaultFollowUp.AnswerDays)
+	id, err := e.store.CreateIdea(ctx, who, in, e.opts.FollowUp.AnswerDays)
 	return core.EntityIdea, id, err
 }
 

@@ -11,15 +11,16 @@ import (
 	"quartier/core"
 )
 
-// Neighbours' "up" on a member's post that became an idea support it; the
-// one that brings it to the commune's threshold (not the default one) sends it
+// A member's post becomes an idea with the commune's answer deadline;
+// neighbours' "up" on it support it; the one that brings it to the commune's
+// threshold (not the default one) sends it
 // to review and queues its follow-up task once; a task that fails is run again.
 func TestSupportFromTheAppStartsTheReviewFollowUp(t *testing.T) {
 	w := newWorld(t)
 	var mu stdsync.Mutex
 	var runs []int64
 	e := w.engine(func(o *Options) {
-		o.FollowUp = core.FollowUp{SupportThreshold: 2, ReviewDays: 30, AnswerDays: 60}
+		o.FollowUp = core.FollowUp{SupportThreshold: 2, ReviewDays: 30, AnswerDays: 45}
 		o.Tasks = []Task{{Name: core.TaskReviewFollowUp, Run: func(ctx context.Context, id int64) error {
 			mu.Lock()
 			defer mu.Unlock()
@@ -50,6 +51,10 @@ func TestSupportFromTheAppStartsTheReviewFollowUp(t *testing.T) {
 	idea, err := w.store.Idea(ctx, 1)
 	if err != nil || idea.SupportCount != 2 || idea.Status != core.IdeaInReview || idea.CommentCount != 1 {
 		t.Fatalf("idea after two supports and a comment from the app: %+v %v", idea, err)
+	}
+	// The commune's answer deadline (45 days), not the default (60).
+	if days := idea.AnswerDueOn.Sub(idea.CreatedAt).Hours() / 24; days < 44 || days > 46 {
+		t.Fatalf("answer due %v after %v: %.1f days, want 45", idea.AnswerDueOn, idea.CreatedAt, days)
 	}
 	w.eventually("the follow-up runs again after its failure", 30*time.Second, func() bool {
 		mu.Lock()

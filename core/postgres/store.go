@@ -128,7 +128,7 @@ func AmbientTx(ctx context.Context) (pgx.Tx, bool) {
 
 // db is the context's transaction, or the pool.
 func (s *Store) db(ctx context.Context) dbtx {
-	if tx, ok := ctx.Value(ambientTx{}).(pgx.Tx); ok {
+	if tx, ok := AmbientTx(ctx); ok {
 		return tx
 	}
 	return s.pool
@@ -138,7 +138,7 @@ func (s *Store) db(ctx context.Context) dbtx {
 // context that carries a transaction, fn runs in a savepoint of it.
 func (s *Store) inTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
 	var err error
-	if outer, ok := ctx.Value(ambientTx{}).(pgx.Tx); ok {
+	if outer, ok := AmbientTx(ctx); ok {
 		err = pgx.BeginFunc(ctx, outer, fn)
 	} else {
 		err = pgx.BeginFunc(ctx, s.pool, fn)
