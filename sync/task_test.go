@@ -13,8 +13,8 @@ import (
 
 // A member's post becomes an idea with the commune's answer deadline;
 // neighbours' "up" on it support it; the one that brings it to the commune's
-// threshold (not the default one) sends it
-// to review and queues its follow-up task once; a task that fails is run again.
+// threshold (not the default one) sends it to review and queues its
+// follow-up task once; a task that fails is run again.
 func TestSupportFromTheAppStartsTheReviewFollowUp(t *testing.T) {
 	w := newWorld(t)
 	var mu stdsync.Mutex
