@@ -195,9 +195,30 @@ type SupportResult struct {
 // support by the same person changes nothing (the primary key refuses it). When
 // the count reaches the threshold the idea enters feasibility review, with a
 // review date. Support row, counter, review step and change-log row are written
-// by one statement (one round trip, one transaction): supports are the busiest
-// write of the platform.
+// in one transaction; supports arriving together share one statement and one
+// commit (support_batch.go), and Support returns after that commit. Inside a
+// context that carries a transaction, the support joins it instead.
 func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channel core.Channel, f core.FollowUp) (SupportResult, error) {
+	if _, ok := AmbientTx(ctx); ok {
+		return s.supportAlone(ctx, ideaID, participantID, channel, f)
+	}
+	out, err := s.supports.submit(ctx, &supportRequest{ideaID: ideaID, participantID: participantID, channel: channel, at: s.now(), follow: f})
+	switch {
+	case err != nil:
+		return SupportResult{}, wrapDB("support", err)
+	case out.err != nil:
+		return s.supportAlone(ctx, ideaID, participantID, channel, f)
+	case !out.written:
+		return s.explainNoSupport(ctx, ideaID, participantID)
+	}
+	return SupportResult{Changed: true, SupportCount: out.count,
+		ReachedReview: out.status == string(core.IdeaInReview) && out.count == f.SupportThreshold}, nil
+}
+
+// supportAlone is Support in one statement of its own (one round trip, one
+// transaction), for a support inside a caller's transaction or one whose
+// batch failed.
+func (s *Store) supportAlone(ctx context.Context, ideaID, participantID int64, channel core.Channel, f core.FollowUp) (SupportResult, error) {
 	var res SupportResult
 	now := s.now()
 	var status string
@@ -222,7 +243,7 @@ func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channe
 		ideaID, participantID, channel, now, f.SupportThreshold, now.AddDate(0, 0, f.ReviewDays),
 		core.EventCreated, core.EntitySupport).Scan(&res.SupportCount, &status)
 	if err == pgx.ErrNoRows {
-		return res, s.inTx(ctx, "explain support", func(tx pgx.Tx) error { return s.explainNoSupport(ctx, tx, ideaID, participantID, &res) })
+		return s.explainNoSupport(ctx, ideaID, participantID)
 	}
 	if err != nil {
 		return res, wrapDB("support", err)
@@ -232,22 +253,24 @@ func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channe
 	return res, nil
 }
 
-// explainNoSupport tells a repeated support (nothing to do) from a refused one.
-func (s *Store) explainNoSupport(ctx context.Context, tx pgx.Tx, ideaID, participantID int64, res *SupportResult) error {
+// explainNoSupport tells a repeated support (nothing to do) from a refused one,
+// in one statement.
+func (s *Store) explainNoSupport(ctx context.Context, ideaID, participantID int64) (SupportResult, error) {
+	var res SupportResult
 	var status string
 	var hidden, supported bool
-	err := tx.QueryRow(ctx, `SELECT status, hidden, support_count,
+	err := s.db(ctx).QueryRow(ctx, `SELECT status, hidden, support_count,
 		EXISTS (SELECT 1 FROM support WHERE idea_id = $1 AND participant_id = $2) FROM idea WHERE id = $1`,
 		ideaID, participantID).Scan(&status, &hidden, &res.SupportCount, &supported)
 	switch {
 	case err != nil:
-		return notFoundOr(err, "error.idea_not_found", "read idea")
+		return res, notFoundOr(err, "error.idea_not_found", "read idea")
 	case hidden:
-		return core.NotFound("error.idea_not_found")
+		return res, core.NotFound("error.idea_not_found")
 	case supported:
-		return nil
+		return res, nil
 	default:
-		return core.Conflict("error.support_closed")
+		return res, core.Conflict("error.support_closed")
 	}
 }
 

@@ -24,9 +24,10 @@ import (
 // Store is the database handle shared by every request and job. It is safe for
 // concurrent use.
 type Store struct {
-	pool    *pgxpool.Pool
-	now     func() time.Time
-	queries *queryCounter
+	pool     *pgxpool.Pool
+	now      func() time.Time
+	queries  *queryCounter
+	supports *supportBatcher
 }
 
 // Options tune the connection pool.
@@ -62,7 +63,9 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{pool: pool, now: now, queries: counter}, nil
+	s := &Store{pool: pool, now: now, queries: counter}
+	s.supports = newSupportBatcher(s)
+	return s, nil
 }
 
 // queryCounter counts the SQL statements the store sends (pgx QueryTracer), so
@@ -79,8 +82,12 @@ func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryE
 // Statements returns how many SQL statements the store has sent since it opened.
 func (s *Store) Statements() int64 { return s.queries.n.Load() }
 
-// Close waits for borrowed connections to come back and closes the pool.
-func (s *Store) Close() { s.pool.Close() }
+// Close lets the support writers finish their batch, then waits for borrowed
+// connections to come back and closes the pool.
+func (s *Store) Close() {
+	s.supports.close()
+	s.pool.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
@@ -90,11 +97,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// PoolStats are the connection pool's figures for /metrics.
+// PoolStats are the connection pool's and the support writers' figures for /metrics.
 type PoolStats struct {
 	MaxConns, TotalConns, IdleConns, AcquiredConns int32
 	AcquireCount, EmptyAcquireCount                int64
 	AcquireDuration                                time.Duration
+	SupportBatches, SupportsBatched                int64 // support statements run by the writers, supports they carried
 }
 
 // PoolStats reads the pool's current figures.
@@ -104,6 +112,7 @@ func (s *Store) PoolStats() PoolStats {
 		MaxConns: st.MaxConns(), TotalConns: st.TotalConns(), IdleConns: st.IdleConns(),
 		AcquiredConns: st.AcquiredConns(), AcquireCount: st.AcquireCount(),
 		EmptyAcquireCount: st.EmptyAcquireCount(), AcquireDuration: st.AcquireDuration(),
+		SupportBatches: s.supports.batches.Load(), SupportsBatched: s.supports.written.Load(),
 	}
 }
 

@@ -155,6 +155,7 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		`quartier_http_request_duration_seconds_count{method="GET",route="/readyz"} 1`,
 		"quartier_db_pool_max_connections 8",
 		"# TYPE quartier_db_pool_acquires_total counter",
+		"quartier_support_batched_total 0",
 	)
 }
 

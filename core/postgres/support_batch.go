@@ -1,0 +1,255 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"quartier/core"
+)
+
+// Supports are the busiest write of the platform, and most of a support's cost
+// in PostgreSQL is the fixed cost of a statement and its commit
+// (BenchmarkSupport). Supports that arrive together are therefore written by one
+// statement in one transaction: a few writers, each owning the ideas whose id
+// falls to it, take whatever supports are waiting when they are free (a support
+// that finds its writer idle is written at once, alone: nothing waits for a
+// batch to fill) and answer each caller after the commit.
+const (
+	supportWriters  = 3   // writers, hence at most this many pool connections writing supports
+	supportBatchMax = 64  // supports in one statement at most
+	supportQueueLen = 256 // supports waiting for one writer before callers block
+)
+
+// supportBatchTimeout bounds one batch statement (a caller has its own context
+// only while its support waits).
+const supportBatchTimeout = 30 * time.Second
+
+// supportRequest is one support waiting for its writer.
+type supportRequest struct {
+	ideaID, participantID int64
+	channel               core.Channel
+	at                    time.Time
+	follow                core.FollowUp
+	state                 atomic.Int32 // requestWaiting, then requestTaken by a writer or requestAbandoned by its caller
+	done                  chan supportOutcome
+}
+
+const (
+	requestWaiting int32 = iota
+	requestTaken
+	requestAbandoned
+)
+
+// supportOutcome is a writer's answer to one request.
+type supportOutcome struct {
+	written bool   // the support row was inserted
+	count   int    // the idea's support count after this support (when written)
+	status  string // the idea's status after the batch (when written)
+	err     error  // the batch failed as a whole: nothing of it was written
+}
+
+// supportBatcher routes supports to their writers.
+type supportBatcher struct {
+	store  *Store
+	queues []chan *supportRequest
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	closed sync.Once
+
+	batches, written atomic.Int64 // statements run, supports they carried (for /metrics)
+}
+
+func newSupportBatcher(s *Store) *supportBatcher {
+	b := &supportBatcher{store: s, stop: make(chan struct{})}
+	for range supportWriters {
+		q := make(chan *supportRequest, supportQueueLen)
+		b.queues = append(b.queues, q)
+		b.wg.Add(1)
+		go func() {
+			defer b.wg.Done()
+			b.write(q)
+		}()
+	}
+	return b
+}
+
+// close stops the writers once the supports already taken are written;
+// callers still waiting get an error.
+func (b *supportBatcher) close() {
+	b.closed.Do(func() {
+		close(b.stop)
+		b.wg.Wait()
+	})
+}
+
+var errStoreClosed = errors.New("store closed")
+
+// submit hands r to the writer of its idea and waits for the outcome. When ctx
+// ends before a writer took r, r is abandoned (never written) and ctx's error
+// returned; once taken, submit waits for the commit so that its answer is true.
+func (b *supportBatcher) submit(ctx context.Context, r *supportRequest) (supportOutcome, error) {
+	r.done = make(chan supportOutcome, 1)
+	q := b.queues[uint64(r.ideaID)%uint64(len(b.queues))]
+	select {
+	case q <- r:
+	case <-ctx.Done():
+		return supportOutcome{}, ctx.Err()
+	case <-b.stop:
+		return supportOutcome{}, errStoreClosed
+	}
+	select {
+	case out := <-r.done:
+		return out, nil
+	case <-ctx.Done():
+		if r.state.CompareAndSwap(requestWaiting, requestAbandoned) {
+			return supportOutcome{}, ctx.Err()
+		}
+		return <-r.done, nil
+	case <-b.stop:
+		if r.state.CompareAndSwap(requestWaiting, requestAbandoned) {
+			return supportOutcome{}, errStoreClosed
+		}
+		return <-r.done, nil
+	}
+}
+
+// write is one writer's loop: it takes the supports waiting in q (and those it
+// held back), writes them as one batch, answers, and starts again.
+func (b *supportBatcher) write(q chan *supportRequest) {
+	var held []*supportRequest
+	for {
+		if len(held) == 0 {
+			select {
+			case r := <-q:
+				held = append(held, r)
+			case <-b.stop:
+				return
+			}
+		}
+	drain:
+		for len(held) < supportBatchMax {
+			select {
+			case r := <-q:
+				held = append(held, r)
+			default:
+				break drain
+			}
+		}
+		var batch []*supportRequest
+		batch, held = takeBatch(held)
+		if len(batch) > 0 {
+			b.writeBatch(batch)
+		}
+	}
+}
+
+// takeBatch takes from waiting the supports that can share one statement: the
+// same follow-up procedure, and one support per person and idea (a double click's
+// second support waits for the next batch, where it finds the first). Abandoned
+// requests are dropped. The rest is returned for the next batch, in order.
+func takeBatch(waiting []*supportRequest) (batch, rest []*supportRequest) {
+	type key struct{ idea, participant int64 }
+	seen := make(map[key]bool, len(waiting))
+	for _, r := range waiting {
+		k := key{r.ideaID, r.participantID}
+		if seen[k] || (len(batch) > 0 && r.follow != batch[0].follow) {
+			rest = append(rest, r)
+			continue
+		}
+		if !r.state.CompareAndSwap(requestWaiting, requestTaken) {
+			continue // its caller gave up
+		}
+		seen[k] = true
+		batch = append(batch, r)
+	}
+	return batch, rest
+}
+
+// writeBatch writes the batch in one statement and answers every request.
+func (b *supportBatcher) writeBatch(batch []*supportRequest) {
+	ctx, cancel := context.WithTimeout(context.Background(), supportBatchTimeout)
+	defer cancel()
+	outcomes, err := b.store.supportBatch(ctx, batch)
+	b.batches.Add(1)
+	b.written.Add(int64(len(batch)))
+	if err != nil {
+		slog.Warn("support batch failed; its supports are written one by one", "supports", len(batch), "err", err)
+	}
+	for i, r := range batch {
+		if err != nil {
+			r.done <- supportOutcome{err: err}
+			continue
+		}
+		r.done <- outcomes[i]
+	}
+}
+
+// supportBatch is Support's statement for many supports at once: the support
+// rows, each idea's counter and revision raised by its new supports, the review
+// step of an idea whose count reaches the threshold, and one change-log row per
+// support with the revision and count it made, as if written one after the
+// other in the batch's order. All requests share one follow-up procedure and no
+// (idea, person) pair appears twice. outcomes[i] answers batch[i].
+func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]supportOutcome, error) {
+	f := batch[0].follow
+	ideas := make([]int64, len(batch))
+	people := make([]int64, len(batch))
+	channels := make([]string, len(batch))
+	times := make([]time.Time, len(batch))
+	for i, r := range batch {
+		ideas[i], people[i], channels[i], times[i] = r.ideaID, r.participantID, string(r.channel), r.at
+	}
+	rows, err := s.pool.Query(ctx, `WITH input AS (
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[])
+				WITH ORDINALITY AS t(idea_id, participant_id, channel, at, n)),
+		ins AS (
+			INSERT INTO support (idea_id, participant_id, channel, created_at)
+			SELECT t.idea_id, t.participant_id, t.channel, t.at FROM input t JOIN idea i ON i.id = t.idea_id
+			WHERE NOT i.hidden AND i.status IN ('submitted', 'in_review') ORDER BY t.n
+			ON CONFLICT DO NOTHING RETURNING idea_id, participant_id),
+		added AS (
+			SELECT t.*, row_number() OVER (PARTITION BY t.idea_id ORDER BY t.n) AS k
+			FROM ins JOIN input t USING (idea_id, participant_id)),
+		upd AS (
+			UPDATE idea SET support_count = support_count + a.m,
+				status = CASE WHEN status = 'submitted' AND support_count + a.m >= $5 THEN 'in_review' ELSE status END,
+				review_due_on = CASE WHEN status = 'submitted' AND support_count + a.m >= $5 THEN $6::date ELSE review_due_on END,
+				revision = revision + a.m
+			FROM (SELECT idea_id, count(*)::int AS m FROM ins GROUP BY idea_id) a
+			WHERE idea.id = a.idea_id RETURNING idea.id, idea.support_count - a.m AS before, idea.status, idea.revision - a.m AS rev_before),
+		made AS (
+			SELECT a.n, a.idea_id, a.participant_id, a.channel, a.at, u.before + a.k AS count, u.rev_before + a.k AS revision, u.status
+			FROM added a JOIN upd u ON u.id = a.idea_id),
+		step AS (
+			INSERT INTO idea_step (idea_id, status, created_at)
+			SELECT idea_id, 'in_review', at FROM made WHERE status = 'in_review' AND count = $5),
+		-- the change-log rows, as appendEvent writes them
+		ev AS (
+			INSERT INTO event (kind, entity, entity_id, revision, actor_id, occurred_at, data)
+			SELECT $7, $8, idea_id, revision, participant_id, at, jsonb_build_object('channel', channel, 'count', count)
+			FROM made ORDER BY n)
+		SELECT n, count, status FROM made`,
+		ideas, people, channels, times, f.SupportThreshold, batch[0].at.AddDate(0, 0, f.ReviewDays),
+		core.EventCreated, core.EntitySupport)
+	if err != nil {
+		return nil, wrapDB("support batch", err)
+	}
+	outcomes := make([]supportOutcome, len(batch))
+	var n int64
+	var count int
+	var status string
+	_, err = pgx.ForEachRow(rows, []any{&n, &count, &status}, func() error {
+		outcomes[n-1] = supportOutcome{written: true, count: count, status: status}
+		return nil
+	})
+	if err != nil {
+		return nil, wrapDB("support batch", err)
+	}
+	return outcomes, nil
+}

@@ -1,0 +1,187 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"quartier/core"
+	"quartier/core/postgres"
+	"quartier/core/postgres/pgtest"
+)
+
+// supportFixture makes n open ideas and m residents (inserted directly: account
+// creation would hash m passwords).
+func supportFixture(t *testing.T, s *postgres.Store, n, m int) (ideas, people []int64) {
+	t.Helper()
+	author := newAccount(t, s, "author@example.lu", core.RoleCitizen)
+	for i := range n {
+		in, _ := core.IdeaInput{Title: fmt.Sprintf("Idée %d", i), Body: "Pour compter les soutiens."}.Normalize()
+		id, err := s.CreateIdea(ctx, author.ID, in, 60)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ideas = append(ideas, id)
+	}
+	rows, err := s.Pool().Query(ctx, `INSERT INTO participant (display_name, role, locale, member, created_at, updated_at)
+		SELECT 'Voisin ' || g, 'citizen', 'fr', true, now(), now() FROM generate_series(1, $1) g RETURNING id`, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, id)
+	}
+	return ideas, people
+}
+
+// Supports clicked at the same moment share statements, and each is still
+// answered and logged as if written alone: its own count, one change-log row
+// with its own revision, and exactly one of them sends the idea to review.
+func TestSupportsArrivingTogetherShareStatements(t *testing.T) {
+	s := pgtest.Store(t)
+	ideas, people := supportFixture(t, s, 3, 40)
+	follow := core.FollowUp{SupportThreshold: 25, ReviewDays: 30, AnswerDays: 60}
+	type answer struct {
+		idea int64
+		res  postgres.SupportResult
+	}
+	answers := make(chan answer, len(ideas)*len(people)*2)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	before := s.Statements()
+	for _, idea := range ideas {
+		for _, p := range people {
+			for range 2 { // every support is a double click
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					res, err := s.Support(ctx, idea, p, core.ChannelWeb, follow)
+					if err != nil {
+						t.Error(err)
+					}
+					answers <- answer{idea, res}
+				}()
+			}
+		}
+	}
+	close(start)
+	wg.Wait()
+	close(answers)
+	// Alone, each support is one statement and each second click one more
+	// (it reads why nothing changed).
+	if n, alone := s.Statements()-before, int64(2*len(ideas)*len(people)); n >= alone {
+		t.Errorf("the supports took %d statements, as many as written alone (%d)", n, alone)
+	}
+	if st := s.PoolStats(); st.SupportsBatched != int64(2*len(ideas)*len(people)) || st.SupportBatches >= st.SupportsBatched {
+		t.Errorf("metrics: %d supports in %d batches, want %d supports in fewer batches", st.SupportsBatched, st.SupportBatches, 2*len(ideas)*len(people))
+	}
+	counts := map[int64][]int{}
+	reached := map[int64]int{}
+	for a := range answers {
+		if a.res.Changed {
+			counts[a.idea] = append(counts[a.idea], a.res.SupportCount)
+		}
+		if a.res.ReachedReview {
+			reached[a.idea]++
+		}
+	}
+	all, err := s.EventsAfter(ctx, 0, 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, idea := range ideas {
+		got := counts[idea]
+		slices.Sort(got)
+		if len(got) != len(people) || got[0] != 1 || got[len(got)-1] != len(people) || len(slices.Compact(got)) != len(people) {
+			t.Errorf("idea %d: the supports were answered with counts %v, want 1..%d once each", idea, got, len(people))
+		}
+		if reached[idea] != 1 {
+			t.Errorf("idea %d: %d supports say they sent it to review, want 1", idea, reached[idea])
+		}
+		var revisions, logged []int
+		for _, e := range all {
+			if e.Entity == core.EntitySupport && e.EntityID == idea {
+				revisions = append(revisions, e.Revision)
+				logged = append(logged, int(e.Data["count"].(float64)))
+			}
+		}
+		slices.Sort(revisions)
+		slices.Sort(logged)
+		if len(revisions) != len(people) || len(slices.Compact(slices.Clone(revisions))) != len(people) || revisions[len(revisions)-1]-revisions[0] != len(people)-1 {
+			t.Errorf("idea %d: change-log revisions %v, want %d consecutive", idea, revisions, len(people))
+		}
+		if !slices.Equal(logged, got) {
+			t.Errorf("idea %d: change log counts %v, answers %v", idea, logged, got)
+		}
+		i, _ := s.Idea(ctx, idea)
+		steps, _ := s.IdeaSteps(ctx, idea)
+		var inReview int
+		for _, st := range steps {
+			if st.Status == core.IdeaInReview {
+				inReview++
+			}
+		}
+		if i.SupportCount != len(people) || i.Status != core.IdeaInReview || inReview != 1 {
+			t.Errorf("idea %d: count %d, status %s, %d review steps", idea, i.SupportCount, i.Status, inReview)
+		}
+	}
+}
+
+// A support whose caller gave up is written or not, and the caller's answer
+// says which; a batch that fails (here, a person who does not exist) costs the
+// others nothing: they are written one by one.
+func TestSupportBatchesKeepEveryAnswerTrue(t *testing.T) {
+	s := pgtest.Store(t)
+	ideas, people := supportFixture(t, s, 2, 60)
+	follow := core.FollowUp{SupportThreshold: 1000, ReviewDays: 30, AnswerDays: 60}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	errs := make([]error, len(people))
+	var wg sync.WaitGroup
+	for i, p := range people {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.Support(gone, ideas[0], p, core.ChannelWeb, follow) // the caller has already gone
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := s.Support(ctx, ideas[1], p, core.ChannelWeb, follow); err != nil {
+				t.Error(err)
+			}
+			if i%10 == 0 { // among them, supports that break their batch
+				if _, err := s.Support(ctx, ideas[1], -p, core.ChannelWeb, follow); err == nil {
+					t.Error("a support by nobody was accepted")
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var written int
+	for i, p := range people {
+		ok, err := s.Supports(ctx, ideas[0], p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok == (errs[i] != nil) {
+			t.Errorf("support %d: written %v, but its caller was told %v", i, ok, errs[i])
+		}
+		if ok {
+			written++
+		}
+	}
+	first, _ := s.Idea(ctx, ideas[0])
+	second, _ := s.Idea(ctx, ideas[1])
+	if first.SupportCount != written || second.SupportCount != len(people) {
+		t.Errorf("counters %d and %d, want %d and %d", first.SupportCount, second.SupportCount, written, len(people))
+	}
+	t.Logf("%d of %d supports whose caller had gone were written all the same (taken before the caller left)", written, len(people))
+}
