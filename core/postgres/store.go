@@ -68,8 +68,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// queryCounter counts the SQL statements the store sends (pgx QueryTracer), so
-// that tests can hold pages to a statement budget.
+// queryCounter counts the SQL statements the store sends (pgx QueryTracer and
+// BatchTracer), so that tests can hold pages to a statement budget.
 type queryCounter struct{ n atomic.Int64 }
 
 func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
@@ -79,11 +79,20 @@ func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.T
 
 func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
+// The statements of a pgx.Batch count one by one too.
+func (q *queryCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	return ctx
+}
+
+func (q *queryCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) { q.n.Add(1) }
+
+func (q *queryCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
+
 // Statements returns how many SQL statements the store has sent since it opened.
 func (s *Store) Statements() int64 { return s.queries.n.Load() }
 
-// Close lets the support writers finish their batch, then waits for borrowed
-// connections to come back and closes the pool.
+// Close lets the supports already handed over be written, then waits for
+// borrowed connections to come back and closes the pool.
 func (s *Store) Close() {
 	s.supports.close()
 	s.pool.Close()
@@ -97,12 +106,12 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// PoolStats are the connection pool's and the support writers' figures for /metrics.
+// PoolStats are the connection pool's and the support batches' figures for /metrics.
 type PoolStats struct {
 	MaxConns, TotalConns, IdleConns, AcquiredConns int32
 	AcquireCount, EmptyAcquireCount                int64
 	AcquireDuration                                time.Duration
-	SupportBatches, SupportsBatched                int64 // support statements run by the writers, supports they carried
+	SupportBatches, SupportsBatched                int64 // support batches written, supports they carried
 }
 
 // PoolStats reads the pool's current figures.
@@ -112,7 +121,7 @@ func (s *Store) PoolStats() PoolStats {
 		MaxConns: st.MaxConns(), TotalConns: st.TotalConns(), IdleConns: st.IdleConns(),
 		AcquiredConns: st.AcquiredConns(), AcquireCount: st.AcquireCount(),
 		EmptyAcquireCount: st.EmptyAcquireCount(), AcquireDuration: st.AcquireDuration(),
-		SupportBatches: s.supports.batches.Load(), SupportsBatched: s.supports.written.Load(),
+		SupportBatches: s.supports.batches.Load(), SupportsBatched: s.supports.carried.Load(),
 	}
 }
 

@@ -16,27 +16,27 @@ import (
 // Supports are the busiest write of the platform, and most of a support's cost
 // in PostgreSQL is the fixed cost of a statement and its commit
 // (BenchmarkSupport). Supports that arrive together are therefore written by one
-// statement in one transaction: a few writers, each owning the ideas whose id
-// falls to it, take whatever supports are waiting when they are free (a support
-// that finds its writer idle is written at once, alone: nothing waits for a
-// batch to fill) and answer each caller after the commit.
+// statement in one transaction, as PostgreSQL's group commit does for commits:
+// a support that finds fewer than supportBatchesMax batches running starts one
+// at once, with every support waiting (nothing waits for a batch to fill); when
+// that many are running it waits and goes with the next batch. Each caller is
+// answered after the commit.
 const (
-	supportWriters  = 3   // writers, hence at most this many pool connections writing supports
-	supportBatchMax = 64  // supports in one statement at most
-	supportQueueLen = 256 // supports waiting for one writer before callers block
+	supportBatchesMax = 3  // batches running at once, hence pool connections writing supports
+	supportBatchMax   = 64 // supports in one batch at most
 )
 
-// supportBatchTimeout bounds one batch statement (a caller has its own context
-// only while its support waits).
+// supportBatchTimeout bounds one batch (a caller has its own context only while
+// its support waits).
 const supportBatchTimeout = 30 * time.Second
 
-// supportRequest is one support waiting for its writer.
+// supportRequest is one support waiting for a batch.
 type supportRequest struct {
 	ideaID, participantID int64
 	channel               core.Channel
 	at                    time.Time
 	follow                core.FollowUp
-	state                 atomic.Int32 // requestWaiting, then requestTaken by a writer or requestAbandoned by its caller
+	state                 atomic.Int32 // requestWaiting, then requestTaken by a batch or requestAbandoned by its caller
 	done                  chan supportOutcome
 }
 
@@ -46,7 +46,7 @@ const (
 	requestAbandoned
 )
 
-// supportOutcome is a writer's answer to one request.
+// supportOutcome is a batch's answer to one request.
 type supportOutcome struct {
 	written bool   // the support row was inserted
 	count   int    // the idea's support count after this support (when written)
@@ -54,55 +54,50 @@ type supportOutcome struct {
 	err     error  // the batch failed as a whole: nothing of it was written
 }
 
-// supportBatcher routes supports to their writers.
+// supportBatcher gathers waiting supports into batches.
 type supportBatcher struct {
-	store  *Store
-	queues []chan *supportRequest
-	stop   chan struct{}
-	wg     sync.WaitGroup
-	closed sync.Once
+	store *Store
 
-	batches, written atomic.Int64 // statements run, supports they carried (for /metrics)
+	mu      sync.Mutex
+	waiting []*supportRequest
+	running int  // batch loops running
+	closed  bool // no new supports
+	loops   sync.WaitGroup
+
+	batches, carried atomic.Int64 // statements run, supports they carried (for /metrics)
 }
 
-func newSupportBatcher(s *Store) *supportBatcher {
-	b := &supportBatcher{store: s, stop: make(chan struct{})}
-	for range supportWriters {
-		q := make(chan *supportRequest, supportQueueLen)
-		b.queues = append(b.queues, q)
-		b.wg.Add(1)
-		go func() {
-			defer b.wg.Done()
-			b.write(q)
-		}()
-	}
-	return b
-}
+func newSupportBatcher(s *Store) *supportBatcher { return &supportBatcher{store: s} }
 
-// close stops the writers once the supports already taken are written;
-// callers still waiting get an error.
+// close waits until the supports already handed over are written; later
+// supports get an error.
 func (b *supportBatcher) close() {
-	b.closed.Do(func() {
-		close(b.stop)
-		b.wg.Wait()
-	})
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.loops.Wait()
 }
 
 var errStoreClosed = errors.New("store closed")
 
-// submit hands r to the writer of its idea and waits for the outcome. When ctx
-// ends before a writer took r, r is abandoned (never written) and ctx's error
-// returned; once taken, submit waits for the commit so that its answer is true.
+// submit queues r, starts a batch loop when fewer than supportBatchesMax run,
+// and waits for the outcome. When ctx ends before a batch took r, r is abandoned
+// (never written) and ctx's error returned; once taken, submit waits for the
+// commit so that its answer is true.
 func (b *supportBatcher) submit(ctx context.Context, r *supportRequest) (supportOutcome, error) {
 	r.done = make(chan supportOutcome, 1)
-	q := b.queues[uint64(r.ideaID)%uint64(len(b.queues))]
-	select {
-	case q <- r:
-	case <-ctx.Done():
-		return supportOutcome{}, ctx.Err()
-	case <-b.stop:
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
 		return supportOutcome{}, errStoreClosed
 	}
+	b.waiting = append(b.waiting, r)
+	if b.running < supportBatchesMax {
+		b.running++
+		b.loops.Add(1)
+		go b.loop()
+	}
+	b.mu.Unlock()
 	select {
 	case out := <-r.done:
 		return out, nil
@@ -111,54 +106,37 @@ func (b *supportBatcher) submit(ctx context.Context, r *supportRequest) (support
 			return supportOutcome{}, ctx.Err()
 		}
 		return <-r.done, nil
-	case <-b.stop:
-		if r.state.CompareAndSwap(requestWaiting, requestAbandoned) {
-			return supportOutcome{}, errStoreClosed
-		}
-		return <-r.done, nil
 	}
 }
 
-// write is one writer's loop: it takes the supports waiting in q (and those it
-// held back), writes them as one batch, answers, and starts again.
-func (b *supportBatcher) write(q chan *supportRequest) {
-	var held []*supportRequest
+// loop writes batches of the waiting supports until none is left.
+func (b *supportBatcher) loop() {
+	defer b.loops.Done()
 	for {
-		if len(held) == 0 {
-			select {
-			case r := <-q:
-				held = append(held, r)
-			case <-b.stop:
-				return
-			}
-		}
-	drain:
-		for len(held) < supportBatchMax {
-			select {
-			case r := <-q:
-				held = append(held, r)
-			default:
-				break drain
-			}
-		}
+		b.mu.Lock()
 		var batch []*supportRequest
-		batch, held = takeBatch(held)
-		if len(batch) > 0 {
-			b.writeBatch(batch)
+		batch, b.waiting = takeBatch(b.waiting)
+		if len(batch) == 0 {
+			b.running--
+			b.mu.Unlock()
+			return
 		}
+		b.mu.Unlock()
+		b.writeBatch(batch)
 	}
 }
 
 // takeBatch takes from waiting the supports that can share one statement: the
 // same follow-up procedure, and one support per person and idea (a double click's
 // second support waits for the next batch, where it finds the first). Abandoned
-// requests are dropped. The rest is returned for the next batch, in order.
+// requests are dropped. The rest is returned for the next batch, in order. A
+// batch holds at most supportBatchMax supports.
 func takeBatch(waiting []*supportRequest) (batch, rest []*supportRequest) {
 	type key struct{ idea, participant int64 }
 	seen := make(map[key]bool, len(waiting))
 	for _, r := range waiting {
 		k := key{r.ideaID, r.participantID}
-		if seen[k] || (len(batch) > 0 && r.follow != batch[0].follow) {
+		if len(batch) == supportBatchMax || seen[k] || (len(batch) > 0 && r.follow != batch[0].follow) {
 			rest = append(rest, r)
 			continue
 		}
@@ -177,7 +155,7 @@ func (b *supportBatcher) writeBatch(batch []*supportRequest) {
 	defer cancel()
 	outcomes, err := b.store.supportBatch(ctx, batch)
 	b.batches.Add(1)
-	b.written.Add(int64(len(batch)))
+	b.carried.Add(int64(len(batch)))
 	if err != nil {
 		slog.Warn("support batch failed; its supports are written one by one", "supports", len(batch), "err", err)
 	}
@@ -196,6 +174,10 @@ func (b *supportBatcher) writeBatch(batch []*supportRequest) {
 // support with the revision and count it made, as if written one after the
 // other in the batch's order. All requests share one follow-up procedure and no
 // (idea, person) pair appears twice. outcomes[i] answers batch[i].
+//
+// Batches run side by side and may share ideas, so each first locks its ideas
+// in the order of their ids (no two batches wait for each other in a circle),
+// in the same round trip and implicit transaction as the statement.
 func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]supportOutcome, error) {
 	f := batch[0].follow
 	ideas := make([]int64, len(batch))
@@ -205,7 +187,9 @@ func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]su
 	for i, r := range batch {
 		ideas[i], people[i], channels[i], times[i] = r.ideaID, r.participantID, string(r.channel), r.at
 	}
-	rows, err := s.pool.Query(ctx, `WITH input AS (
+	q := &pgx.Batch{}
+	q.Queue(`SELECT id FROM idea WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, ideas)
+	q.Queue(`WITH input AS (
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[])
 				WITH ORDINALITY AS t(idea_id, participant_id, channel, at, n)),
 		ins AS (
@@ -237,17 +221,24 @@ func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]su
 		SELECT n, count, status FROM made`,
 		ideas, people, channels, times, f.SupportThreshold, batch[0].at.AddDate(0, 0, f.ReviewDays),
 		core.EventCreated, core.EntitySupport)
-	if err != nil {
-		return nil, wrapDB("support batch", err)
-	}
 	outcomes := make([]supportOutcome, len(batch))
-	var n int64
-	var count int
-	var status string
-	_, err = pgx.ForEachRow(rows, []any{&n, &count, &status}, func() error {
-		outcomes[n-1] = supportOutcome{written: true, count: count, status: status}
-		return nil
-	})
+	results := s.pool.SendBatch(ctx, q)
+	_, err := results.Exec()
+	if err == nil {
+		var rows pgx.Rows
+		if rows, err = results.Query(); err == nil {
+			var n int64
+			var count int
+			var status string
+			_, err = pgx.ForEachRow(rows, []any{&n, &count, &status}, func() error {
+				outcomes[n-1] = supportOutcome{written: true, count: count, status: status}
+				return nil
+			})
+		}
+	}
+	if closeErr := results.Close(); err == nil {
+		err = closeErr
+	}
 	if err != nil {
 		return nil, wrapDB("support batch", err)
 	}
