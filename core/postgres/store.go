@@ -114,6 +114,7 @@ type PoolStats struct {
 	AcquireCount, EmptyAcquireCount                int64
 	AcquireDuration                                time.Duration
 	SupportBatches, SupportsBatched                int64 // support batches written, supports they carried
+	FailedSupportBatches                           int64 // batches that failed as a whole (their supports were then written one by one)
 }
 
 // PoolStats reads the pool's current figures.
@@ -124,6 +125,7 @@ func (s *Store) PoolStats() PoolStats {
 		AcquiredConns: st.AcquiredConns(), AcquireCount: st.AcquireCount(),
 		EmptyAcquireCount: st.EmptyAcquireCount(), AcquireDuration: st.AcquireDuration(),
 		SupportBatches: s.supports.batches.Load(), SupportsBatched: s.supports.carried.Load(),
+		FailedSupportBatches: s.supports.failed.Load(),
 	}
 }
 

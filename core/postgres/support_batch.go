@@ -64,7 +64,7 @@ type supportBatcher struct {
 	closed  bool // no new supports
 	loops   sync.WaitGroup
 
-	batches, carried atomic.Int64 // statements run, supports they carried (for /metrics)
+	batches, carried, failed atomic.Int64 // batches run, supports they carried, batches that failed (for /metrics)
 }
 
 func newSupportBatcher(s *Store) *supportBatcher { return &supportBatcher{store: s} }
@@ -157,6 +157,7 @@ func (b *supportBatcher) writeBatch(batch []*supportRequest) {
 	b.batches.Add(1)
 	b.carried.Add(int64(len(batch)))
 	if err != nil {
+		b.failed.Add(1)
 		slog.Warn("support batch failed; its supports are written one by one", "supports", len(batch), "err", err)
 	}
 	for i, r := range batch {

@@ -130,6 +130,7 @@ func (s *Server) metricsHandler(c *gin.Context) {
 	counter("quartier_db_pool_acquire_wait_seconds_total", "Time spent waiting for a connection.", st.AcquireDuration.Seconds())
 	counter("quartier_support_batches_total", "Statements that wrote supports (supports arriving together share one).", st.SupportBatches)
 	counter("quartier_support_batched_total", "Supports those statements carried (a repeated click included).", st.SupportsBatched)
+	counter("quartier_support_batches_failed_total", "Support statements that failed as a whole; their supports were then written one by one.", st.FailedSupportBatches)
 	counter("quartier_http_refused_total", "Requests refused with 503 because the server was at capacity.", s.metrics.refused.Load())
 	if a := s.admission; a != nil {
 		gauge("quartier_http_in_flight", "Requests being served (at most http.max_in_flight).", len(a.slots))
