@@ -62,6 +62,10 @@ func Unavailable(cause error) *Error {
 	return &Error{Code: CodeUnavailable, Key: "error.unavailable", Cause: cause}
 }
 
+// Busy reports that the platform is at capacity for this kind of request: the
+// client may try again in a moment; nothing was changed.
+func Busy() *Error { return &Error{Code: CodeUnavailable, Key: "error.busy"} }
+
 // Internalf wraps an unexpected failure with context; its text is for logs only.
 func Internalf(format string, args ...any) *Error {
 	return &Error{Code: CodeInternal, Key: "error.internal", Cause: fmt.Errorf(format, args...)}

@@ -30,6 +30,10 @@ import (
 const (
 	supportBatchesMax = 1  // batches running at once, hence pool connections writing supports
 	supportBatchMax   = 64 // supports in one batch at most
+	// supportWaitingMax bounds the supports waiting for a batch (two full
+	// batches); more are refused as busy. The web layer's admission control
+	// usually bounds them first (http.max_in_flight).
+	supportWaitingMax = 2 * supportBatchMax
 )
 
 // supportBatchTimeout bounds one batch (a caller has its own context only while
@@ -87,15 +91,20 @@ func (b *supportBatcher) close() {
 var errStoreClosed = errors.New("store closed")
 
 // submit queues r, starts a batch loop when fewer than supportBatchesMax run,
-// and waits for the outcome. When ctx ends before a batch took r, r is abandoned
-// (never written) and ctx's error returned; once taken, submit waits for the
-// commit so that its answer is true.
+// and waits for the outcome. When supportWaitingMax supports already wait it
+// returns core.Busy at once. When ctx ends before a batch took r, r is
+// abandoned (never written) and ctx's error returned; once taken, submit waits
+// for the commit so that its answer is true.
 func (b *supportBatcher) submit(ctx context.Context, r *supportRequest) (supportOutcome, error) {
 	r.done = make(chan supportOutcome, 1)
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
 		return supportOutcome{}, errStoreClosed
+	}
+	if len(b.waiting) >= supportWaitingMax {
+		b.mu.Unlock()
+		return supportOutcome{}, core.Busy()
 	}
 	b.waiting = append(b.waiting, r)
 	if b.running < supportBatchesMax {

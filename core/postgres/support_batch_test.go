@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"quartier/core"
 	"quartier/core/postgres"
@@ -46,8 +47,8 @@ func supportFixture(t *testing.T, s *postgres.Store, n, m int) (ideas, people []
 // with its own revision, and exactly one of them sends the idea to review.
 func TestSupportsArrivingTogetherShareStatements(t *testing.T) {
 	s := pgtest.Store(t)
-	ideas, people := supportFixture(t, s, 3, 40)
-	follow := core.FollowUp{SupportThreshold: 25, ReviewDays: 30, AnswerDays: 60}
+	ideas, people := supportFixture(t, s, 3, 20) // 120 clicks: all may wait at once (supportWaitingMax)
+	follow := core.FollowUp{SupportThreshold: 15, ReviewDays: 30, AnswerDays: 60}
 	type answer struct {
 		idea int64
 		res  postgres.SupportResult
@@ -80,8 +81,8 @@ func TestSupportsArrivingTogetherShareStatements(t *testing.T) {
 	if n, alone := s.Statements()-before, int64(2*len(ideas)*len(people)); n >= alone {
 		t.Errorf("the supports took %d statements, as many as written alone (%d)", n, alone)
 	}
-	// Batches running side by side share ideas; none may fail (a deadlock
-	// between two of them would).
+	// None of the batches may fail (each would then have been written one by
+	// one, and the statement count above would not tell).
 	if st := s.PoolStats(); st.SupportsBatched != int64(2*len(ideas)*len(people)) || st.SupportBatches >= st.SupportsBatched || st.FailedSupportBatches != 0 {
 		t.Errorf("metrics: %d supports in %d batches, %d failed; want %d supports in fewer batches, none failed",
 			st.SupportsBatched, st.SupportBatches, st.FailedSupportBatches, 2*len(ideas)*len(people))
@@ -143,7 +144,7 @@ func TestSupportsArrivingTogetherShareStatements(t *testing.T) {
 // others nothing: they are written one by one.
 func TestSupportBatchesKeepEveryAnswerTrue(t *testing.T) {
 	s := pgtest.Store(t)
-	ideas, people := supportFixture(t, s, 2, 60)
+	ideas, people := supportFixture(t, s, 2, 50)
 	follow := core.FollowUp{SupportThreshold: 1000, ReviewDays: 30, AnswerDays: 60}
 	gone, cancel := context.WithCancel(ctx)
 	cancel()
@@ -190,4 +191,72 @@ func TestSupportBatchesKeepEveryAnswerTrue(t *testing.T) {
 		t.Error("the supports by nobody did not fail their batches")
 	}
 	t.Logf("%d of %d supports whose caller had gone were written all the same (taken before the caller left)", written, len(people))
+}
+
+// While a batch cannot finish (here, its idea is locked by another
+// transaction), supports wait up to a bound and the next are refused as busy,
+// changing nothing; once the batch goes through every waiting support is
+// written.
+func TestSupportsWaitingBeyondTheBoundAreRefusedAsBusy(t *testing.T) {
+	s := pgtest.Store(t)
+	ideas, people := supportFixture(t, s, 1, 200)
+	follow := core.FollowUp{SupportThreshold: 1000, ReviewDays: 30, AnswerDays: 60}
+	lock, err := s.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback(ctx)
+	if _, err := lock.Exec(ctx, `SELECT 1 FROM idea WHERE id = $1 FOR UPDATE`, ideas[0]); err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		res postgres.SupportResult
+		err error
+	}
+	answers := make(chan answer, len(people))
+	support := func(p int64) {
+		res, err := s.Support(ctx, ideas[0], p, core.ChannelWeb, follow)
+		answers <- answer{res, err}
+	}
+	go support(people[0]) // its batch waits for the lock
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var waiting bool
+		if err := s.Pool().QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database())`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the first batch never waited for the lock")
+		}
+	}
+	const bound = 128 // supportWaitingMax
+	for _, p := range people[1:] {
+		go support(p)
+	}
+	// Collect the refusals (they come back at once), then let the batch go.
+	var busy int
+	for deadline := time.Now().Add(5 * time.Second); busy < len(people)-1-bound; {
+		select {
+		case a := <-answers:
+			if core.CodeOf(a.err) != core.CodeUnavailable {
+				t.Fatalf("an answer before the lock was released: %+v, %v", a.res, a.err)
+			}
+			busy++
+		case <-time.After(time.Until(deadline)):
+			t.Fatalf("%d refused as busy, want %d", busy, len(people)-1-bound)
+		}
+	}
+	if err := lock.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 1 + bound {
+		if a := <-answers; a.err != nil || !a.res.Changed {
+			t.Errorf("a waiting support: %+v, %v", a.res, a.err)
+		}
+	}
+	if i, _ := s.Idea(ctx, ideas[0]); i.SupportCount != 1+bound {
+		t.Errorf("count %d, want %d (the waiting supports, not the refused ones)", i.SupportCount, 1+bound)
+	}
 }

@@ -52,11 +52,16 @@ func asError(err error) *core.Error {
 
 // fail answers with err in the visitor's language: JSON under /api/, a page elsewhere.
 // Internal and unavailable errors are logged with their cause; the cause never
-// reaches the client.
+// reaches the client. A refusal at capacity (core.Busy) is the plan working,
+// not a failure: it is answered as admission control answers, briefly.
 func (s *Server) fail(c *gin.Context, err error) {
 	e := asError(err)
+	if e.Key == "error.busy" {
+		s.refuseBusy(c)
+		return
+	}
 	status := statusOf(e.Code)
-	if status >= 500 && e.Key != "error.busy" { // a refusal at capacity is the plan working, not a failure
+	if status >= 500 {
 		s.log.Error("request failed", "path", c.Request.URL.Path, "code", string(e.Code), "err", err)
 	}
 	if status == http.StatusServiceUnavailable {
