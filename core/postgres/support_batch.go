@@ -191,9 +191,10 @@ func (b *supportBatcher) writeBatch(batch []*supportRequest) {
 // other in the batch's order. All requests share one follow-up procedure and no
 // (idea, person) pair appears twice. outcomes[i] answers batch[i].
 //
-// Batches run side by side and may share ideas, so each first locks its ideas
-// in the order of their ids (no two batches wait for each other in a circle),
-// in the same round trip and implicit transaction as the statement.
+// Each batch first locks its ideas in the order of their ids, in the same round
+// trip and implicit transaction as the statement: batches running side by side
+// (supportBatchesMax > 1) then never wait for each other in a circle, and the
+// statement's snapshot, taken after the locks, sees the ideas as they are.
 func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]supportOutcome, error) {
 	f := batch[0].follow
 	ideas := make([]int64, len(batch))
