@@ -17,7 +17,8 @@ import (
 )
 
 // Handler answers POST /support/IDEA/PARTICIPANT with 303 once the support is
-// committed, 409 when the rules refuse it, 500 otherwise.
+// committed, 503 when too many supports already wait for their batch
+// (core.Busy), 409 when the rules refuse it, 500 otherwise.
 func Handler(store *postgres.Store) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -33,6 +34,8 @@ func Handler(store *postgres.Store) http.Handler {
 		case err == nil:
 			c.Header("Location", "/ideas/"+c.Param("idea"))
 			c.Status(http.StatusSeeOther)
+		case core.CodeOf(err) == core.CodeUnavailable:
+			c.Status(http.StatusServiceUnavailable)
 		case core.CodeOf(err) != core.CodeInternal:
 			c.Status(http.StatusConflict)
 		default:
