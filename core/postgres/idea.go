@@ -199,15 +199,17 @@ type SupportResult struct {
 // commit (support_batch.go), and Support returns after that commit. Inside a
 // context that carries a transaction, the support joins it instead.
 func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channel core.Channel, f core.FollowUp) (SupportResult, error) {
+	r := &supportRequest{ideaID: ideaID, participantID: participantID, channel: channel, at: s.now(), follow: f}
+	var out supportOutcome
+	var err error
 	if _, ok := AmbientTx(ctx); ok {
-		return s.supportAlone(ctx, ideaID, participantID, channel, f)
+		out, err = s.writeSupport(ctx, s.db(ctx), r)
+	} else if out, err = s.supports.submit(ctx, r); err == nil && out.err != nil {
+		out, err = s.writeSupport(ctx, s.pool, r) // its batch failed: alone, another support's fault is not its own
 	}
-	out, err := s.supports.submit(ctx, &supportRequest{ideaID: ideaID, participantID: participantID, channel: channel, at: s.now(), follow: f})
 	switch {
 	case err != nil:
 		return SupportResult{}, wrapDB("support", err)
-	case out.err != nil:
-		return s.supportAlone(ctx, ideaID, participantID, channel, f)
 	case !out.written:
 		return s.explainNoSupport(ctx, ideaID, participantID)
 	}
@@ -215,14 +217,13 @@ func (s *Store) Support(ctx context.Context, ideaID, participantID int64, channe
 		ReachedReview: out.status == string(core.IdeaInReview) && out.count == f.SupportThreshold}, nil
 }
 
-// supportAlone is Support in one statement of its own (one round trip, one
-// transaction), for a support inside a caller's transaction or one whose
-// batch failed.
-func (s *Store) supportAlone(ctx context.Context, ideaID, participantID int64, channel core.Channel, f core.FollowUp) (SupportResult, error) {
-	var res SupportResult
-	now := s.now()
-	var status string
-	err := s.db(ctx).QueryRow(ctx, `WITH ins AS (
+// writeSupport writes one support by one statement of its own (one round trip,
+// one transaction unless db is one): the support row, the counter, the review
+// step and the change-log row. A support that changed nothing (already given,
+// or the idea closed, hidden or missing) is not written, without an error.
+func (s *Store) writeSupport(ctx context.Context, db dbtx, r *supportRequest) (supportOutcome, error) {
+	out := supportOutcome{written: true}
+	err := db.QueryRow(ctx, `WITH ins AS (
 			INSERT INTO support (idea_id, participant_id, channel, created_at)
 			SELECT id, $2, $3, $4 FROM idea WHERE id = $1 AND NOT hidden AND status IN ('submitted', 'in_review')
 			ON CONFLICT DO NOTHING RETURNING idea_id),
@@ -240,17 +241,15 @@ func (s *Store) supportAlone(ctx context.Context, ideaID, participantID int64, c
 			INSERT INTO event (kind, entity, entity_id, revision, actor_id, occurred_at, data)
 			SELECT $7, $8, $1, upd.revision, $2, $4, jsonb_build_object('channel', $3::text, 'count', upd.support_count) FROM upd)
 		SELECT support_count, status FROM upd`,
-		ideaID, participantID, channel, now, f.SupportThreshold, now.AddDate(0, 0, f.ReviewDays),
-		core.EventCreated, core.EntitySupport).Scan(&res.SupportCount, &status)
+		r.ideaID, r.participantID, r.channel, r.at, r.follow.SupportThreshold, r.at.AddDate(0, 0, r.follow.ReviewDays),
+		core.EventCreated, core.EntitySupport).Scan(&out.count, &out.status)
 	if err == pgx.ErrNoRows {
-		return s.explainNoSupport(ctx, ideaID, participantID)
+		return supportOutcome{}, nil
 	}
 	if err != nil {
-		return res, wrapDB("support", err)
+		return supportOutcome{}, err
 	}
-	res.Changed = true
-	res.ReachedReview = status == string(core.IdeaInReview) && res.SupportCount == f.SupportThreshold
-	return res, nil
+	return out, nil
 }
 
 // explainNoSupport tells a repeated support (nothing to do) from a refused one,

@@ -24,9 +24,10 @@ import (
 //
 // One batch at a time did best on two cores shared with PostgreSQL: against
 // three side by side it took 3,100-4,800 supports/s under overload instead of
-// 2,100-2,600/s, with a lower p99 at 2,000/s (docs/PERFORMANCE.md). More batches
-// at once would suit a database with cores of its own; the batches lock their
-// ideas in id order for that case.
+// 2,100-2,600/s, with a lower p99 at 2,000/s (docs/PERFORMANCE.md). With more
+// at once (a database with cores of its own), two batches sharing ideas could
+// deadlock; PostgreSQL would then fail one, whose supports are written one by
+// one.
 const (
 	supportBatchesMax = 1  // batches running at once, hence pool connections writing supports
 	supportBatchMax   = 64 // supports in one batch at most
@@ -189,13 +190,13 @@ func (b *supportBatcher) writeBatch(batch []*supportRequest) {
 // step of an idea whose count reaches the threshold, and one change-log row per
 // support with the revision and count it made, as if written one after the
 // other in the batch's order. All requests share one follow-up procedure and no
-// (idea, person) pair appears twice. outcomes[i] answers batch[i].
-//
-// Each batch first locks its ideas in the order of their ids, in the same round
-// trip and implicit transaction as the statement: batches running side by side
-// (supportBatchesMax > 1) then never wait for each other in a circle, and the
-// statement's snapshot, taken after the locks, sees the ideas as they are.
+// (idea, person) pair appears twice. outcomes[i] answers batch[i]. A batch of
+// one (every batch at low load) takes the single support's lighter statement.
 func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]supportOutcome, error) {
+	if len(batch) == 1 {
+		out, err := s.writeSupport(ctx, s.pool, batch[0])
+		return []supportOutcome{out}, wrapDB("support", err)
+	}
 	f := batch[0].follow
 	ideas := make([]int64, len(batch))
 	people := make([]int64, len(batch))
@@ -204,9 +205,7 @@ func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]su
 	for i, r := range batch {
 		ideas[i], people[i], channels[i], times[i] = r.ideaID, r.participantID, string(r.channel), r.at
 	}
-	q := &pgx.Batch{}
-	q.Queue(`SELECT id FROM idea WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, ideas)
-	q.Queue(`WITH input AS (
+	rows, err := s.pool.Query(ctx, `WITH input AS (
 			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[])
 				WITH ORDINALITY AS t(idea_id, participant_id, channel, at, n)),
 		ins AS (
@@ -238,24 +237,17 @@ func (s *Store) supportBatch(ctx context.Context, batch []*supportRequest) ([]su
 		SELECT n, count, status FROM made`,
 		ideas, people, channels, times, f.SupportThreshold, batch[0].at.AddDate(0, 0, f.ReviewDays),
 		core.EventCreated, core.EntitySupport)
+	if err != nil {
+		return nil, wrapDB("support batch", err)
+	}
 	outcomes := make([]supportOutcome, len(batch))
-	results := s.pool.SendBatch(ctx, q)
-	_, err := results.Exec()
-	if err == nil {
-		var rows pgx.Rows
-		if rows, err = results.Query(); err == nil {
-			var n int64
-			var count int
-			var status string
-			_, err = pgx.ForEachRow(rows, []any{&n, &count, &status}, func() error {
-				outcomes[n-1] = supportOutcome{written: true, count: count, status: status}
-				return nil
-			})
-		}
-	}
-	if closeErr := results.Close(); err == nil {
-		err = closeErr
-	}
+	var n int64
+	var count int
+	var status string
+	_, err = pgx.ForEachRow(rows, []any{&n, &count, &status}, func() error {
+		outcomes[n-1] = supportOutcome{written: true, count: count, status: status}
+		return nil
+	})
 	if err != nil {
 		return nil, wrapDB("support batch", err)
 	}
