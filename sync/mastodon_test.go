@@ -37,11 +37,16 @@ func TestAnswerPostedToMastodonAndRepliesComeBack(t *testing.T) {
 	if err := w.store.Decide(ctx, w.staff, idea, d, func(core.Participant, core.Idea) core.Mail { return core.Mail{} }); err != nil {
 		t.Fatal(err)
 	}
-	w.eventually("the answer is posted", 30*time.Second, func() bool { return len(inst.Posted()) == 1 })
+	// The instance has the status before the engine records its id: wait for both.
+	var ref postgres.RemoteRef
+	w.eventually("the answer is posted and recorded", 30*time.Second, func() bool {
+		var recorded bool
+		ref, recorded, _ = w.store.RemoteRefOf(ctx, "mastodon", core.EntityIdea, idea)
+		return len(inst.Posted()) == 1 && recorded
+	})
 	if p := inst.Posted()[0]; !strings.HasPrefix(p, "Réponse de la commune : Un banc sera installé en mars. https://") || !strings.Contains(p, "/ideas/") {
 		t.Fatalf("status %q", p)
 	}
-	ref, _, _ := w.store.RemoteRefOf(ctx, "mastodon", core.EntityIdea, idea)
 	inst.Favourite(ref.RemoteID)
 	inst.Favourite(ref.RemoteID)
 	inst.Boost(ref.RemoteID)
