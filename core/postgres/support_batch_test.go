@@ -8,37 +8,39 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"quartier/core"
 	"quartier/core/postgres"
 	"quartier/core/postgres/pgtest"
 )
 
-// supportFixture makes n open ideas and m residents (inserted directly: account
-// creation would hash m passwords).
-func supportFixture(t *testing.T, s *postgres.Store, n, m int) (ideas, people []int64) {
-	t.Helper()
-	author := newAccount(t, s, "author@example.lu", core.RoleCitizen)
+// supportFixture makes n open ideas and m residents, inserted directly
+// (account creation would hash m passwords), in the order of their ids.
+func supportFixture(tb testing.TB, s *postgres.Store, n, m int) (ideas, people []int64) {
+	tb.Helper()
+	var author int64
+	if err := s.Pool().QueryRow(ctx, `INSERT INTO participant (display_name, role, locale, member, created_at, updated_at)
+		VALUES ('Auteur', 'citizen', 'fr', true, now(), now()) RETURNING id`).Scan(&author); err != nil {
+		tb.Fatal(err)
+	}
 	for i := range n {
 		in, _ := core.IdeaInput{Title: fmt.Sprintf("Idée %d", i), Body: "Pour compter les soutiens."}.Normalize()
-		id, err := s.CreateIdea(ctx, author.ID, in, 60)
+		id, err := s.CreateIdea(ctx, author, in, 60)
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		ideas = append(ideas, id)
 	}
 	rows, err := s.Pool().Query(ctx, `INSERT INTO participant (display_name, role, locale, member, created_at, updated_at)
 		SELECT 'Voisin ' || g, 'citizen', 'fr', true, now(), now() FROM generate_series(1, $1) g RETURNING id`, m)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		people = append(people, id)
+	if people, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+		tb.Fatal(err)
 	}
+	slices.Sort(people)
 	return ideas, people
 }
 

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"fmt"
 	"sync/atomic"
 	"testing"
 
@@ -28,26 +27,10 @@ func benchmarkSupports(b *testing.B, parallelism int) {
 	}
 	defer s.Close()
 	const nIdeas = 100
-	var author int64
-	if err := s.Pool().QueryRow(ctx, `INSERT INTO participant (display_name, role, locale, member, created_at, updated_at)
-		VALUES ('Auteur', 'citizen', 'fr', true, now(), now()) RETURNING id`).Scan(&author); err != nil {
-		b.Fatal(err)
-	}
-	ideas := make([]int64, nIdeas)
-	for i := range ideas {
-		in, _ := core.IdeaInput{Title: fmt.Sprintf("Idée %d", i), Body: "Pour mesurer les soutiens."}.Normalize()
-		if ideas[i], err = s.CreateIdea(ctx, author, in, 60); err != nil {
-			b.Fatal(err)
-		}
-	}
-	var first int64
-	if err := s.Pool().QueryRow(ctx, `WITH p AS (INSERT INTO participant (display_name, role, locale, member, created_at, updated_at)
-		SELECT 'Voisin ' || g, 'citizen', 'fr', true, now(), now() FROM generate_series(1, $1) g RETURNING id) SELECT min(id) FROM p`, b.N/nIdeas+1).Scan(&first); err != nil {
-		b.Fatal(err)
-	}
+	ideas, people := supportFixture(b, s, nIdeas, b.N/nIdeas+1)
 	follow := core.FollowUp{SupportThreshold: 1 << 30, ReviewDays: 30}
 	support := func(i int) {
-		if _, err := s.Support(ctx, ideas[i%nIdeas], first+int64(i/nIdeas), core.ChannelWeb, follow); err != nil {
+		if _, err := s.Support(ctx, ideas[i%nIdeas], people[i/nIdeas], core.ChannelWeb, follow); err != nil {
 			b.Error(err)
 		}
 	}
