@@ -224,7 +224,7 @@ func defaultConfig() Config {
 	c.Map.AssetsDir = "node_modules"
 	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
-	c.Runtime = RuntimeConfig{GCPercent: 800, MemoryLimitMB: 1024}
+	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 800, MemoryLimitMB: 1024}
 	c.Database.MaxConns = 10
 	c.Auth.SessionTTL = 30 * 24 * time.Hour
 	c.Auth.ConfirmLinkTTL = 48 * time.Hour
@@ -358,6 +358,9 @@ func (c Config) validate() error {
 	}
 	if r := c.Runtime; r.MemoryLimitMB < 0 || (r.GCPercent < 25 && r.GCPercent != -1) || (r.GCPercent == -1 && r.MemoryLimitMB == 0) {
 		add("runtime.gc_percent must be at least 25, or -1 with a runtime.memory_limit_mb (which cannot be negative)")
+	}
+	if r := c.Runtime.ProcsPerCore; r < 1 || r > 8 {
+		add("runtime.procs_per_core must be between 1 and 8, not %d", r)
 	}
 	if c.HTTP.MaxInFlight < 0 || c.HTTP.QueueWait < 0 {
 		add("http.max_in_flight and http.queue_wait cannot be negative")

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -63,6 +64,7 @@ func TestInvalidValuesSayWhatToFix(t *testing.T) {
 		{"commune:\n  logo: /nonexistent/logo.png\n", "commune.logo: open /nonexistent/logo.png"},
 		{"runtime:\n  gc_percent: 0\n", "runtime.gc_percent must be at least 25"},
 		{"runtime:\n  gc_percent: -1\n  memory_limit_mb: 0\n", "or -1 with a runtime.memory_limit_mb"},
+		{"runtime:\n  procs_per_core: 0\n", "runtime.procs_per_core must be between 1 and 8, not 0"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(writeConfig(t, tt.yaml), true, envOf(nil))
@@ -98,14 +100,18 @@ func TestMissingConfigFile(t *testing.T) {
 	}
 }
 
-// The configured collector applies unless the operator's GOGC or GOMEMLIMIT
-// says otherwise.
+// The configured scheduler and collector apply unless the operator's
+// GOMAXPROCS, GOGC or GOMEMLIMIT says otherwise.
 func TestRuntimeConfigYieldsToTheEnvironment(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	limit := debug.SetMemoryLimit(-1)
-	defer func() { debug.SetGCPercent(before); debug.SetMemoryLimit(limit) }()
+	procs := runtime.GOMAXPROCS(0)
+	defer func() { debug.SetGCPercent(before); debug.SetMemoryLimit(limit); runtime.GOMAXPROCS(procs) }()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	applyRuntime(RuntimeConfig{GCPercent: 800, MemoryLimitMB: 64}, envOf(nil), log)
+	applyRuntime(RuntimeConfig{ProcsPerCore: 2, GCPercent: 800, MemoryLimitMB: 64}, envOf(nil), log)
+	if got := runtime.GOMAXPROCS(procs); got != 2*procs {
+		t.Fatalf("GOMAXPROCS %d, want two per core: %d", got, 2*procs)
+	}
 	if got := debug.SetGCPercent(100); got != 800 {
 		t.Fatalf("gc percent %d, want the configured 800", got)
 	}
@@ -113,7 +119,10 @@ func TestRuntimeConfigYieldsToTheEnvironment(t *testing.T) {
 		t.Fatalf("memory limit %d, want 64 MiB", got)
 	}
 	debug.SetMemoryLimit(math.MaxInt64)
-	applyRuntime(RuntimeConfig{GCPercent: 800, MemoryLimitMB: 64}, envOf(map[string]string{"GOGC": "200", "GOMEMLIMIT": "1GiB"}), log)
+	applyRuntime(RuntimeConfig{ProcsPerCore: 2, GCPercent: 800, MemoryLimitMB: 64}, envOf(map[string]string{"GOMAXPROCS": "3", "GOGC": "200", "GOMEMLIMIT": "1GiB"}), log)
+	if got := runtime.GOMAXPROCS(0); got != procs {
+		t.Fatalf("GOMAXPROCS %d: the configuration overrode the environment's", got)
+	}
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("gc percent %d: the configuration overrode GOGC", got)
 	}
