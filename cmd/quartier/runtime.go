@@ -32,7 +32,8 @@ type RuntimeConfig struct {
 // the work at hand. With two per core one usually waits on the network. In
 // alternated load runs on two cores (docs/PERFORMANCE.md, 2026-11-27 morning)
 // the server accepted 20–85 % more supports under overload and refused the
-// excess faster; ballots, which wait on PostgreSQL, were no worse.
+// excess faster; ballots, which wait on PostgreSQL, showed no consistent
+// difference.
 //
 // Why not Go's default (100): the server's live heap is small (about 25 MB),
 // so with 100 it collected every second or so under load, and each mark phase
