@@ -31,8 +31,8 @@ type RuntimeConfig struct {
 // only when a thread ran out of work, milliseconds later, and waited behind
 // the work at hand. With two per core one usually waits on the network. In
 // alternated load runs on two cores (docs/PERFORMANCE.md, 2026-11-27 morning)
-// the server accepted 20–85 % more supports under overload and refused the
-// excess faster; ballots, which wait on PostgreSQL, showed no consistent
+// the server accepted more supports under overload in every pair (up to
+// 85 % more) and refused the excess faster; ballots, which wait on PostgreSQL, showed no consistent
 // difference.
 //
 // Why not Go's default (100): the server's live heap is small (about 25 MB),
