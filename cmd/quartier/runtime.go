@@ -32,10 +32,10 @@ type RuntimeConfig struct {
 // the work at hand. With two per core one usually waits on the network. In
 // alternated load runs on two cores (docs/PERFORMANCE.md, 2026-11-27 morning)
 // the server accepted more supports under overload in every pair (up to
-// 85 % more) and refused the excess faster; ballots, which wait on PostgreSQL, showed no consistent
-// difference.
+// 85 % more) and refused the excess faster; idea lists and the map answered
+// faster; ballots, which wait on PostgreSQL, showed no consistent difference.
 //
-// Why not Go's default (100): the server's live heap is small (about 25 MB),
+// Why GOGC 800 rather than Go's default (100): the server's live heap is small (about 25 MB),
 // so with 100 it collected every second or so under load, and each mark phase
 // took one of the two cores for 30–40 ms; the supports' p99 at 2,000/s went
 // from 14–20 ms to 7–8 ms with 800 (docs/PERFORMANCE.md). The memory limit
