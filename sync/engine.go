@@ -68,8 +68,10 @@ type Engine struct {
 	log    *slog.Logger
 	opts   Options
 	conns  map[string]Connector
-	jobs   map[string]scheduled
-	tasks  map[string]Task
+	// pulling makes the pulls of one connector take turns (see Pull).
+	pulling map[string]*gosync.Mutex
+	jobs    map[string]scheduled
+	tasks   map[string]Task
 	// taskQueue holds tasks enqueued outside a transaction until insertTasks
 	// (nil while the engine is stopped); taskMu guards the channel's closing.
 	taskMu        gosync.RWMutex
@@ -106,7 +108,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	if opts.RetryBase <= 0 {
 		opts.RetryBase = time.Second
 	}
-	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, jobs: map[string]scheduled{}, tasks: map[string]Task{}, now: opts.Now,
+	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, pulling: map[string]*gosync.Mutex{}, jobs: map[string]scheduled{}, tasks: map[string]Task{}, now: opts.Now,
 		catalog: i18n.MustLoad(), calls: make(chan struct{}, opts.Workers)}
 	if e.now == nil {
 		e.now = time.Now
@@ -129,6 +131,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 			return nil, fmt.Errorf("sync: connector %q configured twice", name)
 		}
 		e.conns[name] = c
+		e.pulling[name] = &gosync.Mutex{}
 		for _, p := range []struct {
 			spec string
 			args river.JobArgs

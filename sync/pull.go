@@ -20,6 +20,10 @@ const maxPages = 50
 
 type pullArgs struct {
 	Connector string `json:"connector"`
+	// Asked marks a pull asked for by staff. It is unique among such pulls
+	// only, so that a scheduled pull already running (which may have fetched
+	// before what staff wait for) or waiting to retry does not swallow it.
+	Asked bool `json:"asked,omitempty"`
 }
 
 func (pullArgs) Kind() string { return "pull" }
@@ -44,13 +48,18 @@ type PullReport struct {
 
 // Pull fetches what changed on the connector's remote since its cursor and
 // imports it, page by page; the cursor moves only after a page is imported,
-// so a crash repeats a page, which imports nothing twice.
+// so a crash repeats a page, which imports nothing twice. Pulls of one
+// connector take turns in this process: a pull asked for while another runs
+// starts when it ends, from the cursor it left.
 func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error) {
 	var rep PullReport
 	c, ok := e.connector(connector)
 	if !ok {
 		return rep, fmt.Errorf("no connector %q", connector)
 	}
+	turn := e.pulling[connector]
+	turn.Lock()
+	defer turn.Unlock()
 	cursor, err := e.store.PullCursor(ctx, connector)
 	if err != nil {
 		return rep, err

@@ -113,11 +113,13 @@ func (e *Engine) Skip(ctx context.Context, jobID int64) error {
 	return err
 }
 
-// PullNow queues a pull of the connector's remote at once (on any worker).
+// PullNow queues a pull of the connector's remote at once (on any worker),
+// even while a scheduled pull runs or waits to retry; a second click while
+// the first asked pull still waits or runs adds nothing.
 func (e *Engine) PullNow(ctx context.Context, connector string) error {
 	if _, ok := e.conns[connector]; !ok {
 		return core.NotFound("error.connector_not_found")
 	}
-	_, err := e.client.Insert(ctx, pullArgs{Connector: connector}, &river.InsertOpts{UniqueOpts: pendingOnce})
+	_, err := e.client.Insert(ctx, pullArgs{Connector: connector, Asked: true}, &river.InsertOpts{UniqueOpts: pendingOnce})
 	return err
 }

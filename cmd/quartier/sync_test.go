@@ -53,6 +53,9 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the fake app refused the vote: %s", res.Status)
+	}
 
 	admin := s.person()
 	admin.expect("GET", "/login", nil, 200)
@@ -62,7 +65,8 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 	deadline = time.Now().Add(20 * time.Second)
 	for !strings.Contains(admin.expect("GET", "/projects/1", nil, 200), "3 réponse(s)") {
 		if time.Now().After(deadline) {
-			t.Fatal("the vote from the app was not counted (the demo poll had 2 answers)")
+			t.Fatalf("the vote from the app was not counted (the demo poll had 2 answers); sync page:\n%s\nserver log:\n%s",
+				admin.expect("GET", "/staff/sync", nil, 200), s.stderr.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
