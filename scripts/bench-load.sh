@@ -10,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=$(mktemp -d /tmp/quartier-bench.XXXXXX)
+server=
+# PostgreSQL and the server stop however the script ends (a failed build too).
+trap '[ -n "$server" ] && { kill $server 2>/dev/null; wait $server 2>/dev/null; }; ./scripts/pg.sh stop "$dir" >/dev/null 2>&1; rm -rf "$dir"' EXIT
 export DATABASE_URL=$(./scripts/pg.sh start "$dir")
 cfg="$dir/config.yaml"
 cat > "$cfg" <<YAML
@@ -29,9 +32,8 @@ map: {tile_url: ""}
 YAML
 go build -o bin/quartier ./cmd/quartier
 ./bin/quartier --config "$cfg" migrate >/dev/null
-QUARTIER_PPROF=${PPROF:-} ./bin/quartier --config "$cfg" serve &   # GOGC / GOMEMLIMIT, when set, override runtime: in the config
+QUARTIER_PPROF=${PPROF:-} ./bin/quartier --config "$cfg" serve &   # GOMAXPROCS / GOGC / GOMEMLIMIT, when set, override runtime: in the config
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; ./scripts/pg.sh stop "$dir"; rm -rf "$dir"' EXIT
 for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
 url=http://127.0.0.1:18080
 run() { nice -n "${GEN_NICE:--10}" ./bin/quartier --config "$cfg" bench "$@" --url "$url"; }
