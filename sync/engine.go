@@ -68,8 +68,9 @@ type Engine struct {
 	log    *slog.Logger
 	opts   Options
 	conns  map[string]Connector
-	// pulling makes the pulls of one connector take turns (see Pull).
-	pulling map[string]*gosync.Mutex
+	// pulling holds a turn (a one-slot channel) per connector: its pulls
+	// take turns (see Pull).
+	pulling map[string]chan struct{}
 	jobs    map[string]scheduled
 	tasks   map[string]Task
 	// taskQueue holds tasks enqueued outside a transaction until insertTasks
@@ -108,7 +109,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 	if opts.RetryBase <= 0 {
 		opts.RetryBase = time.Second
 	}
-	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, pulling: map[string]*gosync.Mutex{}, jobs: map[string]scheduled{}, tasks: map[string]Task{}, now: opts.Now,
+	e := &Engine{store: store, log: log, opts: opts, conns: map[string]Connector{}, pulling: map[string]chan struct{}{}, jobs: map[string]scheduled{}, tasks: map[string]Task{}, now: opts.Now,
 		catalog: i18n.MustLoad(), calls: make(chan struct{}, opts.Workers)}
 	if e.now == nil {
 		e.now = time.Now
@@ -131,7 +132,7 @@ func New(store *postgres.Store, log *slog.Logger, opts Options) (*Engine, error)
 			return nil, fmt.Errorf("sync: connector %q configured twice", name)
 		}
 		e.conns[name] = c
-		e.pulling[name] = &gosync.Mutex{}
+		e.pulling[name] = make(chan struct{}, 1)
 		for _, p := range []struct {
 			spec string
 			args river.JobArgs

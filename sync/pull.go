@@ -58,8 +58,12 @@ func (e *Engine) Pull(ctx context.Context, connector string) (PullReport, error)
 		return rep, fmt.Errorf("no connector %q", connector)
 	}
 	turn := e.pulling[connector]
-	turn.Lock()
-	defer turn.Unlock()
+	select {
+	case turn <- struct{}{}:
+		defer func() { <-turn }()
+	case <-ctx.Done():
+		return rep, fmt.Errorf("pull %s: waiting for the running pull: %w", connector, ctx.Err())
+	}
 	cursor, err := e.store.PullCursor(ctx, connector)
 	if err != nil {
 		return rep, err

@@ -35,11 +35,12 @@ type RuntimeConfig struct {
 // 85 % more) and refused the excess faster; idea lists and the map answered
 // faster; ballots, which wait on PostgreSQL, showed no consistent difference.
 //
-// Why GOGC 800 rather than Go's default (100): the server's live heap is small (about 25 MB),
-// so with 100 it collected every second or so under load, and each mark phase
-// took one of the two cores for 30–40 ms; the supports' p99 at 2,000/s went
-// from 14–20 ms to 7–8 ms with 800 (docs/PERFORMANCE.md). The memory limit
-// keeps the larger headroom from growing without bound.
+// Why GOGC 800 rather than Go's default (100): the server's live heap is
+// small (about 25 MB), so with 100 it collected every second or so under
+// load, and each mark phase took one of the two cores for 30–40 ms; the
+// supports' p99 at 2,000/s went from 14–20 ms to 7–8 ms with 800
+// (docs/PERFORMANCE.md). The memory limit keeps the larger headroom from
+// growing without bound.
 func applyRuntime(rc RuntimeConfig, getenv func(string) string, log *slog.Logger) {
 	if getenv("GOMAXPROCS") == "" && rc.ProcsPerCore > 1 {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) * rc.ProcsPerCore)
