@@ -173,7 +173,8 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 		r.percentile(0.5, accepted).Round(10*time.Microsecond), r.percentile(0.9, accepted).Round(10*time.Microsecond),
 		r.percentile(0.99, accepted).Round(10*time.Microsecond), r.percentile(1, accepted).Round(10*time.Microsecond))
 	if r.count(refused) > 0 {
-		fmt.Fprintf(w, "  refused latency:  p50 %v  p99 %v\n", r.percentile(0.5, refused).Round(10*time.Microsecond), r.percentile(0.99, refused).Round(10*time.Microsecond))
+		fmt.Fprintf(w, "  refused latency:  p50 %v  p90 %v  p99 %v\n", r.percentile(0.5, refused).Round(10*time.Microsecond),
+			r.percentile(0.9, refused).Round(10*time.Microsecond), r.percentile(0.99, refused).Round(10*time.Microsecond))
 	}
 	all := func(int) bool { return true }
 	late := func(s sample) time.Duration { return s.late }
