@@ -135,6 +135,7 @@ type CommuneConfig struct {
 	Name     string `yaml:"name"`      // empty: the public URL's host name
 	Logo     string `yaml:"logo"`      // path to a PNG or JPEG file; empty for none
 	TimeZone string `yaml:"time_zone"` // where schedules are read
+	FlyerDir string `yaml:"flyer_dir"` // where finished flyer PDFs wait a day; empty: the system's temporary directory
 }
 
 type FollowUpConfig struct {
@@ -530,6 +531,7 @@ func (c Config) webConfig(version string) web.Config {
 		},
 		HideAfterFlags: c.Auth.HideAfterFlags,
 		Commune:        web.Commune{Name: c.Commune.Name}, // the logo is read by serve
+		FlyerDir:       c.Commune.FlyerDir,
 		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait,
 	}
 }

@@ -163,12 +163,12 @@ type FlyerRun struct {
 	FinishedAt     time.Time
 }
 
-// StartFlyerRun records a run that begins.
-func (s *Store) StartFlyerRun(ctx context.Context, actorID, consultationID int64, paper string, withCodes bool, total int) (int64, error) {
-	var id int64
+// StartFlyerRun records a run that begins and returns it (running).
+func (s *Store) StartFlyerRun(ctx context.Context, actorID, consultationID int64, paper string, withCodes bool, total int) (FlyerRun, error) {
+	r := FlyerRun{ConsultationID: consultationID, Paper: paper, WithCodes: withCodes, Status: "running", Total: total}
 	err := s.pool.QueryRow(ctx, `INSERT INTO flyer_run (consultation_id, paper, with_codes, total, actor_id, started_at, progressed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, consultationID, paper, withCodes, total, nullID(actorID), s.now()).Scan(&id)
-	return id, wrapDB("start flyer run", err)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id, started_at`, consultationID, paper, withCodes, total, nullID(actorID), s.now()).Scan(&r.ID, &r.StartedAt)
+	return r, wrapDB("start flyer run", err)
 }
 
 // FlyerProgress records how many flyers are written.

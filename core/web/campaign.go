@@ -66,21 +66,31 @@ func (s *Server) staffDistribution(c *gin.Context) {
 }
 
 // flyerDir is where finished flyer PDFs wait for download (they may carry
-// residence codes: readable by this process only, removed after a day).
-func flyerDir() string { return filepath.Join(os.TempDir(), "quartier-flyers") }
+// residence codes: readable by this process's user only, removed after a
+// day): Config.FlyerDir, or a folder in the system's temporary directory.
+func (s *Server) flyerDir() string {
+	if s.cfg.FlyerDir != "" {
+		return s.cfg.FlyerDir
+	}
+	return filepath.Join(os.TempDir(), "quartier-flyers")
+}
 
 const flyerKeep = 24 * time.Hour
 
-func flyerPath(run int64) string {
-	return filepath.Join(flyerDir(), "flyers-"+strconv.FormatInt(run, 10)+".pdf")
+// flyerPath is the file of run r. Its name carries the run's start to the
+// microsecond besides its number, so that two installations sharing a folder
+// (two communes on one host, the tests) never serve each other's flyers.
+func (s *Server) flyerPath(r postgres.FlyerRun) string {
+	return filepath.Join(s.flyerDir(), fmt.Sprintf("flyers-%d-%d.pdf", r.ID, r.StartedAt.UnixMicro()))
 }
 
 // sweepFlyers removes flyer files older than a day.
-func sweepFlyers(now time.Time) {
-	entries, _ := os.ReadDir(flyerDir())
+func (s *Server) sweepFlyers(now time.Time) {
+	dir := s.flyerDir()
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > flyerKeep {
-			_ = os.Remove(filepath.Join(flyerDir(), e.Name()))
+		if info, err := e.Info(); err == nil && strings.HasPrefix(e.Name(), "flyers-") && now.Sub(info.ModTime()) > flyerKeep {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
 }
@@ -148,23 +158,23 @@ func (s *Server) staffStartFlyers(c *gin.Context) {
 		defer cancel()
 		msg := ""
 		if err := s.writeFlyerRun(bg, actor, run, k, doc, addrs, withCodes); err != nil {
-			s.log.Error("flyer run failed", "run", run, "err", err)
+			s.log.Error("flyer run failed", "run", run.ID, "err", err)
 			msg = err.Error()
 		}
-		if err := s.store.FinishFlyerRun(bg, run, msg); err != nil {
-			s.log.Error("flyer run not recorded", "run", run, "err", err)
+		if err := s.store.FinishFlyerRun(bg, run.ID, msg); err != nil {
+			s.log.Error("flyer run not recorded", "run", run.ID, "err", err)
 		}
 	}()
-	c.Redirect(http.StatusSeeOther, "/staff/flyers/"+strconv.FormatInt(run, 10))
+	c.Redirect(http.StatusSeeOther, "/staff/flyers/"+strconv.FormatInt(run.ID, 10))
 }
 
-func (s *Server) writeFlyerRun(ctx context.Context, actor, run int64, k core.Consultation, doc flyerDoc, addrs []core.Address, withCodes bool) (err error) {
+func (s *Server) writeFlyerRun(ctx context.Context, actor int64, run postgres.FlyerRun, k core.Consultation, doc flyerDoc, addrs []core.Address, withCodes bool) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("flyer run panicked: %v", v)
 		}
 	}()
-	sweepFlyers(s.now())
+	s.sweepFlyers(s.now())
 	flyers := []flyer{{URL: s.link("/c/" + strconv.FormatInt(k.ID, 10))}}
 	if withCodes {
 		ids := make([]int64, len(addrs))
@@ -180,18 +190,18 @@ func (s *Server) writeFlyerRun(ctx context.Context, actor, run int64, k core.Con
 			flyers[i] = flyer{Address: a.Label(), Code: codes[i].Printed, URL: s.codeURL(k.ID, codes[i].Printed)}
 		}
 	}
-	if err := os.MkdirAll(flyerDir(), 0o700); err != nil {
+	if err := os.MkdirAll(s.flyerDir(), 0o700); err != nil {
 		return err
 	}
-	tmp := flyerPath(run) + ".part"
+	tmp := s.flyerPath(run) + ".part"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp)
 	err = writeFlyers(f, doc, flyers, func(done int) {
-		if perr := s.store.FlyerProgress(ctx, run, done); perr != nil {
-			s.log.Warn("flyer progress not recorded", "run", run, "err", perr)
+		if perr := s.store.FlyerProgress(ctx, run.ID, done); perr != nil {
+			s.log.Warn("flyer progress not recorded", "run", run.ID, "err", perr)
 		}
 	})
 	if cerr := f.Close(); err == nil {
@@ -200,7 +210,7 @@ func (s *Server) writeFlyerRun(ctx context.Context, actor, run int64, k core.Con
 	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, flyerPath(run))
+	return os.Rename(tmp, s.flyerPath(run))
 }
 
 // staffFlyerRun shows a run's progress (the page refreshes itself while it runs).
@@ -215,7 +225,7 @@ func (s *Server) staffFlyerRun(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	_, statErr := os.Stat(flyerPath(r.ID))
+	_, statErr := os.Stat(s.flyerPath(r))
 	percent := 0
 	if r.Total > 0 {
 		percent = r.Done * 100 / r.Total
@@ -240,7 +250,7 @@ func (s *Server) staffFlyerPDF(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.FileAttachment(flyerPath(r.ID), "quartier-flyers-"+strconv.FormatInt(r.ConsultationID, 10)+"-"+strconv.FormatInt(r.ID, 10)+".pdf")
+	c.FileAttachment(s.flyerPath(r), "quartier-flyers-"+strconv.FormatInt(r.ConsultationID, 10)+"-"+strconv.FormatInt(r.ID, 10)+".pdf")
 }
 
 // staffReprint revokes the code of one address and answers a one-page PDF with

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -230,7 +232,8 @@ func warkenTarget(staff *browser) string {
 }
 
 func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
-	a := newApp(t, func(c *webConfig) { c.Limits.CodesPerAccount.Max = 5 })
+	flyers := t.TempDir()
+	a := newApp(t, func(c *webConfig) { c.Limits.CodesPerAccount.Max = 5; c.FlyerDir = flyers })
 	a.withGeography()
 	a.account("manager@commune.lu", core.RoleManager)
 	for _, e := range []string{"lea@example.lu", "tom@example.lu", "eve@example.lu"} {
@@ -310,6 +313,23 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 	}
 	if len(codes) != 9 {
 		t.Fatalf("codes printed: %v", codes)
+	}
+	// The PDF waits in the configured folder, named by the run's number and
+	// start: another installation's file of the same number in the same
+	// folder (another start) is never served.
+	files, _ := filepath.Glob(filepath.Join(flyers, "flyers-*.pdf"))
+	if len(files) != 1 {
+		t.Fatalf("flyer files in the configured folder: %v", files)
+	}
+	others := regexp.MustCompile(`-\d+\.pdf$`).ReplaceAllString(files[0], "-1.pdf")
+	if err := os.Rename(files[0], others); err != nil {
+		t.Fatal(err)
+	}
+	if r := staff.get(run + "/pdf"); r.status != http.StatusNotFound || strings.HasPrefix(r.body, "%PDF-") {
+		t.Fatalf("another installation's flyers served: %d %.40q", r.status, r.body)
+	}
+	if strings.Contains(staff.get(run).body, run+"/pdf") {
+		t.Fatal("a download link to a file that is not this run's")
 	}
 	staff.get(builder).contains(t, "Codes valables</dt><dd>9</dd>", "Codes utilisés</dt><dd>0</dd>")
 

@@ -65,6 +65,9 @@ type Config struct {
 	QueueWait      time.Duration
 	HideAfterFlags int     // flags that hide content pending review
 	Commune        Commune // how flyers present the commune
+	// FlyerDir is where finished flyer PDFs wait a day for download; empty:
+	// a folder in the system's temporary directory.
+	FlyerDir string
 }
 
 // MapConfig says where map tiles come from. Without a tile URL, maps draw their
