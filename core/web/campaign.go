@@ -67,12 +67,13 @@ func (s *Server) staffDistribution(c *gin.Context) {
 
 // flyerDir is where finished flyer PDFs wait for download (they may carry
 // residence codes: readable by this process's user only, removed after a
-// day): Config.FlyerDir, or a folder in the system's temporary directory.
+// day): Config.FlyerDir, or a folder of this user in the system's temporary
+// directory (another user's would be closed to it).
 func (s *Server) flyerDir() string {
 	if s.cfg.FlyerDir != "" {
 		return s.cfg.FlyerDir
 	}
-	return filepath.Join(os.TempDir(), "quartier-flyers")
+	return filepath.Join(os.TempDir(), "quartier-flyers-"+strconv.Itoa(os.Getuid()))
 }
 
 const flyerKeep = 24 * time.Hour
