@@ -250,8 +250,13 @@ func (s *Server) staffFlyerPDF(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	path := s.flyerPath(r)
+	if _, err := os.Stat(path); err != nil { // swept after a day, or another folder
+		s.fail(c, core.NotFound("campaign.expired"))
+		return
+	}
 	c.Header("Cache-Control", "no-store")
-	c.FileAttachment(s.flyerPath(r), "quartier-flyers-"+strconv.FormatInt(r.ConsultationID, 10)+"-"+strconv.FormatInt(r.ID, 10)+".pdf")
+	c.FileAttachment(path, "quartier-flyers-"+strconv.FormatInt(r.ConsultationID, 10)+"-"+strconv.FormatInt(r.ID, 10)+".pdf")
 }
 
 // staffReprint revokes the code of one address and answers a one-page PDF with

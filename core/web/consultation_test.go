@@ -325,9 +325,11 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 	if err := os.Rename(files[0], others); err != nil {
 		t.Fatal(err)
 	}
-	if r := staff.get(run + "/pdf"); r.status != http.StatusNotFound || strings.HasPrefix(r.body, "%PDF-") {
-		t.Fatalf("another installation's flyers served: %d %.40q", r.status, r.body)
+	gone := staff.get(run + "/pdf")
+	if gone.status != http.StatusNotFound || strings.HasPrefix(gone.body, "%PDF-") {
+		t.Fatalf("another installation's flyers served: %d %.40q", gone.status, gone.body)
 	}
+	gone.contains(t, "Le fichier a été supprimé après 24 heures")
 	if strings.Contains(staff.get(run).body, run+"/pdf") {
 		t.Fatal("a download link to a file that is not this run's")
 	}
