@@ -213,6 +213,7 @@ func (e *commandEnv) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	go handler.KeepFlyersSwept(ctx)
 	if err := engine.Start(ctx); err != nil {
 		return err
 	}

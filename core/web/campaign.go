@@ -85,6 +85,22 @@ func (s *Server) flyerPath(r postgres.FlyerRun) string {
 	return filepath.Join(s.flyerDir(), fmt.Sprintf("flyers-%d-%d.pdf", r.ID, r.StartedAt.UnixMicro()))
 }
 
+// KeepFlyersSwept removes the flyer PDFs older than a day now and then every
+// hour until ctx ends, so that printed residence codes do not outlive their
+// day when no new run starts (each server its own folder's files).
+func (s *Server) KeepFlyersSwept(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		s.sweepFlyers(s.now())
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // sweepFlyers removes flyer files older than a day.
 func (s *Server) sweepFlyers(now time.Time) {
 	dir := s.flyerDir()
