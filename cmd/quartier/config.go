@@ -135,7 +135,7 @@ type CommuneConfig struct {
 	Name     string `yaml:"name"`      // empty: the public URL's host name
 	Logo     string `yaml:"logo"`      // path to a PNG or JPEG file; empty for none
 	TimeZone string `yaml:"time_zone"` // where schedules are read
-	FlyerDir string `yaml:"flyer_dir"` // where finished flyer PDFs wait a day; empty: the system's temporary directory
+	FlyerDir string `yaml:"flyer_dir"` // where finished flyer PDFs wait a day; empty: a folder of the server's user in the temporary directory
 }
 
 type FollowUpConfig struct {

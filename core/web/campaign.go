@@ -191,7 +191,6 @@ func (s *Server) writeFlyerRun(ctx context.Context, actor int64, run postgres.Fl
 			err = fmt.Errorf("flyer run panicked: %v", v)
 		}
 	}()
-	s.sweepFlyers(s.now())
 	flyers := []flyer{{URL: s.link("/c/" + strconv.FormatInt(k.ID, 10))}}
 	if withCodes {
 		ids := make([]int64, len(addrs))

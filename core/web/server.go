@@ -65,8 +65,9 @@ type Config struct {
 	QueueWait      time.Duration
 	HideAfterFlags int     // flags that hide content pending review
 	Commune        Commune // how flyers present the commune
-	// FlyerDir is where finished flyer PDFs wait a day for download; empty:
-	// a folder in the system's temporary directory.
+	// FlyerDir is where finished flyer PDFs wait a day for download (swept by
+	// KeepFlyersSwept); empty: a folder of the server's user in the system's
+	// temporary directory.
 	FlyerDir string
 }
 
