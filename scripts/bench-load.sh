@@ -36,7 +36,9 @@ QUARTIER_PPROF=${PPROF:-} ./bin/quartier --config "$cfg" serve &   # GOMAXPROCS 
 server=$!
 for i in $(seq 50); do curl -sf http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.1; done
 url=http://127.0.0.1:18080
-run() { nice -n "${GEN_NICE:--10}" ./bin/quartier --config "$cfg" bench "$@" --url "$url"; }
+# SAMPLES=DIR keeps every request of each run in DIR/N-scenario.csv (when each was scheduled, status, latency).
+n=0
+run() { n=$((n+1)); nice -n "${GEN_NICE:--10}" ./bin/quartier --config "$cfg" bench "$@" --url "$url" ${SAMPLES:+--samples "$SAMPLES/$n-$1.csv"}; }
 # The yardstick: the same support transaction behind a minimal gin handler,
 # with the same database pool, started only when asked for.
 baseline() {

@@ -41,6 +41,7 @@ func (e *commandEnv) bench(args []string) error {
 	supportsPer := fs.Int("supports", 0, "ideas: supports to spread over the ideas (seeded in SQL)")
 	voters := fs.Int("voters", 20000, "ballots: voters casting one ballot each (the run lasts voters/rate)")
 	addr := fs.String("addr", "127.0.0.1:18081", "baseline-server: where to listen")
+	samples := fs.String("samples", "", "write every request of the measured run to this CSV file (scheduled time, status, latency, generator's delay)")
 	warmup := fs.Duration("warmup", 2*time.Second, "ideas/map: load at the same rate first, not counted (as wrk2's calibration period)")
 	if err := e.parse(fs, args[1:]); err != nil {
 		return err
@@ -56,9 +57,10 @@ func (e *commandEnv) bench(args []string) error {
 	defer store.Close()
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	rep := loadReporter{w: e.stdout, samples: *samples}
 	switch scenario {
 	case "supports", "baseline":
-		return e.benchSupports(store, client, *base, *rate, *duration, *users, *ideas, scenario == "baseline")
+		return e.benchSupports(store, client, rep, *base, *rate, *duration, *users, *ideas, scenario == "baseline")
 	case "baseline-server":
 		// the same collector settings as serve: the yardstick differs by its web stack only
 		applyRuntime(cfg.Runtime, e.getenv, newLogger(cfg, e.stderr))
@@ -69,7 +71,7 @@ func (e *commandEnv) bench(args []string) error {
 		}
 		return nil
 	case "ballots":
-		return e.benchBallots(store, client, *base, *rate, *voters)
+		return e.benchBallots(store, client, rep, *base, *rate, *voters)
 	case "ideas", "map":
 		if err := seedIdeas(e.ctx, store, *ideas, *supportsPer); err != nil {
 			return err
@@ -86,8 +88,7 @@ func (e *commandEnv) bench(args []string) error {
 			openLoop(e.ctx, *rate, *warmup, get)
 		}
 		res := openLoop(e.ctx, *rate, *duration, get)
-		res.report(e.stdout, scenario, *rate, func(s int) bool { return s == http.StatusOK })
-		return nil
+		return rep.report(res, scenario, *rate, func(s int) bool { return s == http.StatusOK })
 	}
 	return usageError{benchUsage}
 }
@@ -96,7 +97,7 @@ func (e *commandEnv) bench(args []string) error {
 // (session cookie, CSRF form token, one transaction) or, for the baseline, to
 // the minimal handler; then checks that the database agrees with what the
 // server accepted.
-func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, base string, rate int, duration time.Duration, nUsers, nIdeas int, minimal bool) error {
+func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, rep loadReporter, base string, rate int, duration time.Duration, nUsers, nIdeas int, minimal bool) error {
 	ctx := e.ctx
 	need := rate * int(duration/time.Second)
 	if nUsers*nIdeas < need {
@@ -143,7 +144,9 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, b
 	if minimal {
 		name = "supports (baseline handler)"
 	}
-	res.report(e.stdout, name, rate, accepted)
+	if err := rep.report(res, name, rate, accepted); err != nil {
+		return err
+	}
 	rows, counters, events, err := store.SupportTotals(ctx, ideaIDs)
 	if err != nil {
 		return err

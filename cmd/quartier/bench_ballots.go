@@ -18,7 +18,7 @@ import (
 // the voters a session and a CSRF token (as their browser would have), then
 // casts one ballot per voter through the real stack at the given rate and
 // checks that the database agrees with what the server accepted.
-func (e *commandEnv) benchBallots(store *postgres.Store, client *http.Client, base string, rate, voters int) error {
+func (e *commandEnv) benchBallots(store *postgres.Store, client *http.Client, rep loadReporter, base string, rate, voters int) error {
 	ctx := e.ctx
 	stamp := time.Now().UnixNano()
 	hash, err := core.HashPassword("bench password, not for real use")
@@ -95,7 +95,9 @@ func (e *commandEnv) benchBallots(store *postgres.Store, client *http.Client, ba
 		return req
 	})
 	accepted := func(s int) bool { return s == http.StatusSeeOther }
-	res.report(e.stdout, "ballots", rate, accepted)
+	if err := rep.report(res, "ballots", rate, accepted); err != nil {
+		return err
+	}
 	cast, choices, events, err := store.BallotTotals(ctx, env)
 	if err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -21,8 +23,12 @@ import (
 // Like wrk2, it writes and reads HTTP/1.1 on keep-alive connections itself:
 // net/http's client cost about 145 µs of CPU per request, which on a machine
 // shared with the server and PostgreSQL is CPU taken from what is measured.
-// A connection is added whenever every one is busy, up to loadConns; a
-// request that finds none free waits, and the wait counts in its latency.
+// Like wrk2 too, it opens connections before the clock starts: as many as
+// 20 ms of requests (preopened), so that the latencies measured are the
+// server's answers rather than its accepting of new connections. A connection
+// is added whenever every one is busy, up to loadConns; a request that finds
+// none free waits, and the wait counts in its latency, as does the connecting
+// of a connection opened for it (the report counts those apart).
 func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) loadResult {
 	interval := time.Second / time.Duration(rate)
 	total := int(duration / interval)
@@ -30,21 +36,27 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 	samples := make([]sample, total)
 	var wg sync.WaitGroup
 	workers := 0
-	spawn := func() { // a connection of its own, dialled on first use
+	spawn := func(c *loadConn) { // a connection of its own, dialled on first use if c has none
 		workers++
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var c loadConn
 			defer c.close()
 			for j := range jobs {
-				late := time.Since(j.scheduled)
+				late, dialled := time.Since(j.scheduled), c.conn == nil
 				status := c.do(ctx, next(j.i))
-				samples[j.i] = sample{status: status, latency: time.Since(j.scheduled), late: late}
+				samples[j.i] = sample{status: status, latency: time.Since(j.scheduled), late: late, dialled: dialled}
 			}
 		}()
 	}
-	spawn()
+	if total > 0 {
+		host := next(0).URL.Host
+		for range preopened(rate) {
+			c := &loadConn{}
+			_ = c.dial(ctx, host) // on failure it dials on first use
+			spawn(c)
+		}
+	}
 	start := time.Now()
 	sent := 0
 	for ; sent < total && ctx.Err() == nil; sent++ {
@@ -56,12 +68,12 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 		// Every connection busy: one more, so that the connections follow
 		// the peak of requests in flight, up to loadConns.
 		if len(jobs) > 0 && workers < loadConns {
-			spawn()
+			spawn(&loadConn{})
 		}
 	}
 	close(jobs)
 	wg.Wait()
-	res := loadResult{statuses: map[int]int{}, elapsed: time.Since(start), sent: sent, latencies: samples[:sent]}
+	res := loadResult{statuses: map[int]int{}, elapsed: time.Since(start), sent: sent, interval: interval, latencies: samples[:sent]}
 	for _, s := range res.latencies {
 		res.statuses[s.status]++
 	}
@@ -72,6 +84,10 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 // admits at once (http.max_in_flight), so that the server, not the
 // generator, decides what waits and what is refused.
 const loadConns = 512
+
+// preopened is how many connections openLoop opens before it starts: the
+// requests of 20 ms at rate, at least one.
+func preopened(rate int) int { return min(loadConns, max(1, rate/50)) }
 
 type loadJob struct {
 	i         int
@@ -89,13 +105,8 @@ type loadConn struct {
 // do sends req and reads the whole answer; it returns the status, or 0 when
 // the request failed.
 func (c *loadConn) do(ctx context.Context, req *http.Request) int {
-	if c.conn == nil {
-		var d net.Dialer
-		conn, err := d.DialContext(ctx, "tcp", req.URL.Host)
-		if err != nil {
-			return 0
-		}
-		c.conn, c.r, c.w = conn, bufio.NewReader(conn), bufio.NewWriter(conn)
+	if c.conn == nil && c.dial(ctx, req.URL.Host) != nil {
+		return 0
 	}
 	_ = c.conn.SetDeadline(time.Now().Add(30 * time.Second))
 	if err := req.Write(c.w); err != nil || c.w.Flush() != nil {
@@ -115,6 +126,16 @@ func (c *loadConn) do(ctx context.Context, req *http.Request) int {
 	return resp.StatusCode
 }
 
+func (c *loadConn) dial(ctx context.Context, host string) error {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return err
+	}
+	c.conn, c.r, c.w = conn, bufio.NewReader(conn), bufio.NewWriter(conn)
+	return nil
+}
+
 func (c *loadConn) close() {
 	if c.conn != nil {
 		c.conn.Close()
@@ -126,11 +147,13 @@ type sample struct {
 	status  int
 	latency time.Duration // from the scheduled send to the whole answer read
 	late    time.Duration // from the scheduled send to a connection taking it: the generator's own delay
+	dialled bool          // the connection was opened for this request (its latency includes connecting)
 }
 
 type loadResult struct {
 	sent      int
 	elapsed   time.Duration
+	interval  time.Duration // between two scheduled sends: request i was scheduled at i × interval
 	statuses  map[int]int
 	latencies []sample
 }
@@ -178,6 +201,48 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 	}
 	all := func(int) bool { return true }
 	late := func(s sample) time.Duration { return s.late }
+	var dialled []time.Duration
+	for _, s := range r.latencies {
+		if s.dialled {
+			dialled = append(dialled, s.latency)
+		}
+	}
+	if len(dialled) > 0 {
+		slices.Sort(dialled)
+		fmt.Fprintf(w, "  %d connections opened during the run; their first requests (counted above): p50 %v  max %v\n",
+			len(dialled), dialled[len(dialled)/2].Round(10*time.Microsecond), dialled[len(dialled)-1].Round(10*time.Microsecond))
+	}
 	fmt.Fprintf(w, "  generator's own delay (scheduled → taken by a connection): p50 %v  p99 %v\n",
 		r.percentileOf(0.5, all, late).Round(10*time.Microsecond), r.percentileOf(0.99, all, late).Round(10*time.Microsecond))
+}
+
+// loadReporter prints a run's figures and, when samples names a file, writes
+// every request there as CSV (when it was scheduled, its status, latency and
+// the generator's own delay, in milliseconds, and whether a connection was
+// opened for it), to see when in the run the slow answers fell.
+type loadReporter struct {
+	w       io.Writer
+	samples string
+}
+
+func (l loadReporter) report(r loadResult, name string, rate int, accepted func(int) bool) error {
+	r.report(l.w, name, rate, accepted)
+	if l.samples == "" {
+		return nil
+	}
+	f, err := os.Create(l.samples)
+	if err != nil {
+		return fmt.Errorf("samples: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "scheduled_ms,status,latency_ms,late_ms,dialled")
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	for i, s := range r.latencies {
+		fmt.Fprintf(w, "%.3f,%d,%.3f,%.3f,%t\n", ms(time.Duration(i)*r.interval), s.status, ms(s.latency), ms(s.late), s.dialled)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("samples: %w", err)
+	}
+	return f.Close()
 }
