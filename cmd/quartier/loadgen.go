@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -18,11 +19,14 @@ import (
 // server's answers (open loop: a slow server does not slow the sender), and
 // measures each latency from the time the request was scheduled, so that
 // queueing in the client or the server shows (as wrk2 does). next builds the
-// i-th request; it is called from several goroutines.
+// i-th request; every request is built and put into bytes before the clock
+// starts.
 //
 // Like wrk2, it writes and reads HTTP/1.1 on keep-alive connections itself:
 // net/http's client cost about 145 µs of CPU per request, which on a machine
-// shared with the server and PostgreSQL is CPU taken from what is measured.
+// shared with the server and PostgreSQL is CPU taken from what is measured;
+// writing prepared bytes and reading answers with readAnswer costs a fraction
+// of net/http's request writer and response parser.
 // Like wrk2 too, it opens connections before the clock starts: as many as
 // 20 ms of requests (preopened), so that the latencies measured are the
 // server's answers rather than its accepting of new connections. A connection
@@ -32,6 +36,16 @@ import (
 func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) loadResult {
 	interval := time.Second / time.Duration(rate)
 	total := int(duration / interval)
+	wire := make([][]byte, total)
+	host := ""
+	for i := range wire {
+		req := next(i)
+		var b bytes.Buffer
+		if err := req.Write(&b); err != nil {
+			panic(fmt.Sprintf("load request %d: %v", i, err)) // the scenarios build their requests themselves
+		}
+		wire[i], host = b.Bytes(), req.URL.Host
+	}
 	jobs := make(chan loadJob, total)
 	samples := make([]sample, total)
 	var wg sync.WaitGroup
@@ -44,18 +58,15 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 			defer c.close()
 			for j := range jobs {
 				late, dialled := time.Since(j.scheduled), c.conn == nil
-				status := c.do(ctx, next(j.i))
+				status := c.do(ctx, host, wire[j.i])
 				samples[j.i] = sample{status: status, latency: time.Since(j.scheduled), late: late, dialled: dialled}
 			}
 		}()
 	}
-	if total > 0 {
-		host := next(0).URL.Host
-		for range preopened(rate) {
-			c := &loadConn{}
-			_ = c.dial(ctx, host) // on failure it dials on first use
-			spawn(c)
-		}
+	for range preopened(rate) {
+		c := &loadConn{}
+		_ = c.dial(ctx, host) // on failure it dials on first use
+		spawn(c)
 	}
 	start := time.Now()
 	sent := 0
@@ -99,31 +110,28 @@ type loadJob struct {
 type loadConn struct {
 	conn net.Conn
 	r    *bufio.Reader
-	w    *bufio.Writer
 }
 
-// do sends req and reads the whole answer; it returns the status, or 0 when
-// the request failed.
-func (c *loadConn) do(ctx context.Context, req *http.Request) int {
-	if c.conn == nil && c.dial(ctx, req.URL.Host) != nil {
+// do sends a request written out in wire and reads the whole answer; it
+// returns the status, or 0 when the request failed.
+func (c *loadConn) do(ctx context.Context, host string, wire []byte) int {
+	if c.conn == nil && c.dial(ctx, host) != nil {
 		return 0
 	}
 	_ = c.conn.SetDeadline(time.Now().Add(30 * time.Second))
-	if err := req.Write(c.w); err != nil || c.w.Flush() != nil {
+	if _, err := c.conn.Write(wire); err != nil {
 		c.close()
 		return 0
 	}
-	resp, err := http.ReadResponse(c.r, req)
+	status, keepAlive, err := readAnswer(c.r)
 	if err != nil {
 		c.close()
 		return 0
 	}
-	_, err = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.Close {
+	if !keepAlive {
 		c.close()
 	}
-	return resp.StatusCode
+	return status
 }
 
 func (c *loadConn) dial(ctx context.Context, host string) error {
@@ -132,7 +140,7 @@ func (c *loadConn) dial(ctx context.Context, host string) error {
 	if err != nil {
 		return err
 	}
-	c.conn, c.r, c.w = conn, bufio.NewReader(conn), bufio.NewWriter(conn)
+	c.conn, c.r = conn, bufio.NewReaderSize(conn, 16<<10)
 	return nil
 }
 
