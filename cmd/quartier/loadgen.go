@@ -68,13 +68,12 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 		_ = c.dial(ctx, host) // on failure it dials on first use
 		spawn(c)
 	}
-	start := time.Now()
+	start, pace := startPacer(interval)
+	defer pace.stop()
 	sent := 0
 	for ; sent < total && ctx.Err() == nil; sent++ {
 		scheduled := start.Add(time.Duration(sent) * interval)
-		if d := time.Until(scheduled); d > 0 {
-			time.Sleep(d)
-		}
+		pace.waitUntil(scheduled)
 		jobs <- loadJob{i: sent, scheduled: scheduled}
 		// Every connection busy: one more, so that the connections follow
 		// the peak of requests in flight, up to loadConns.
