@@ -24,6 +24,7 @@ http:
   max_in_flight: ${MAX_IN_FLIGHT:-24}
   queue_wait: ${QUEUE_WAIT:-1ms}
 database: {max_conns: ${DB_CONNS:-6}}
+runtime: {procs_per_core: ${PROCS_PER_CORE:-2}}
 auth:
   rate_limits:
     api_write_per_user: {max: 1000000, window: 1m}

@@ -22,12 +22,17 @@ import (
 //go:embed templates
 var templateFiles embed.FS
 
-// pages holds one template set per page: the layout plus that page's blocks.
+// pages holds one template set per page: the layout, the partials it calls
+// and that page's blocks (see pageFiles).
 type pages struct {
 	byName map[string]*template.Template
 }
 
-func loadPages() (*pages, error) {
+func loadPages() (*pages, error) { return parsePages(templateFiles) }
+
+// parsePages parses the pages of fsys (templates/*.html, partials in
+// templates/layout/), each with the partials it calls.
+func parsePages(fsys fs.FS) (*pages, error) {
 	funcs := template.FuncMap{
 		"date": func(t time.Time) string {
 			if t.IsZero() {
@@ -113,19 +118,32 @@ func loadPages() (*pages, error) {
 			return map[string]any{"Page": page, "Prefix": prefix, "V": values, "Errors": errs}
 		},
 	}
-	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
+	partials, err := fs.Glob(fsys, "templates/layout/*.html")
 	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
+		return nil, err
 	}
-	files, err := fs.Glob(templateFiles, "templates/*.html")
+	definedIn, err := partialsByName(fsys, partials)
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	for _, f := range files {
-		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, f)
+		set, calls, err := pageFiles(fsys, f, definedIn)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("layout").Funcs(funcs).ParseFS(fsys, set...)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
+		}
+		for _, name := range calls {
+			if t.Lookup(name) == nil {
+				return nil, fmt.Errorf("%s: template %q is called but no file of its set defines it", f, name)
+			}
 		}
 		p.byName[strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")] = t
 	}
