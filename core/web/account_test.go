@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -156,7 +157,16 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		"quartier_db_pool_max_connections 8",
 		"# TYPE quartier_db_pool_acquires_total counter",
 		"quartier_support_batched_total 0",
+		"# TYPE go_gc_cycles_total counter",
+		"# TYPE go_heap_live_bytes gauge",
 	)
+	// The Go runtime's figures are read, not left at zero.
+	for _, name := range []string{"go_heap_allocated_bytes_total", "go_goroutines", "go_gomaxprocs", "go_heap_goal_bytes"} {
+		m := regexp.MustCompile(`(?m)^` + name + ` (\d+)$`).FindStringSubmatch(r.body)
+		if m == nil || m[1] == "0" {
+			t.Errorf("%s: %v", name, m)
+		}
+	}
 }
 
 func TestDevMailboxOnlyInDevelopment(t *testing.T) {

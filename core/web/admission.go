@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/core/i18n"
 )
 
 // admission bounds the requests in flight. A request that finds every slot
@@ -79,19 +80,38 @@ func (a *admission) acquire(done <-chan struct{}) bool {
 
 func (a *admission) release() { <-a.slots }
 
+// busyAnswer is a refusal at capacity in one language: a few bytes of HTML
+// for pages, the API's error object for /api/.
+type busyAnswer struct{ html, json []byte }
+
+func busyAnswers(catalog *i18n.Catalog) map[core.Language]busyAnswer {
+	answers := map[core.Language]busyAnswer{}
+	for _, l := range core.Languages {
+		msg := catalog.T(l, "error.busy")
+		answers[l] = busyAnswer{
+			html: []byte(`<!doctype html><html lang="` + string(l) + `"><meta charset="utf-8"><title>Quartier</title><p>` + template.HTMLEscapeString(msg) + `</p></html>`),
+			json: mustJSON(apiError{Error: apiErrorBody{Code: string(core.CodeUnavailable), Message: msg}}),
+		}
+	}
+	return answers
+}
+
+var (
+	retryAfterOne = []string{"1"}
+	noStore       = []string{"no-store"}
+)
+
 // refuseBusy answers 503 as cheaply as possible: at capacity, rendering a full
 // page for every refusal would take the CPU the accepted requests need.
 func (s *Server) refuseBusy(c *gin.Context) {
 	s.metrics.refused.Add(1)
-	c.Header("Retry-After", "1")
-	c.Header("Cache-Control", "no-store")
-	msg := s.catalog.T(langOf(c), "error.busy")
+	h := c.Writer.Header()
+	h["Retry-After"], h["Cache-Control"] = retryAfterOne, noStore // shared, never changed in place
+	answer := s.busyAnswers[langOf(c)]
 	if isAPI(c) {
-		c.Data(http.StatusServiceUnavailable, "application/json; charset=utf-8",
-			mustJSON(apiError{Error: apiErrorBody{Code: string(core.CodeUnavailable), Message: msg}}))
+		c.Data(http.StatusServiceUnavailable, "application/json; charset=utf-8", answer.json)
 	} else {
-		c.Data(http.StatusServiceUnavailable, "text/html; charset=utf-8",
-			[]byte(`<!doctype html><html lang="`+string(langOf(c))+`"><meta charset="utf-8"><title>Quartier</title><p>`+template.HTMLEscapeString(msg)+`</p></html>`))
+		c.Data(http.StatusServiceUnavailable, "text/html; charset=utf-8", answer.html)
 	}
 	c.Abort()
 }

@@ -4,9 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"hash"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -21,31 +23,68 @@ const csrfTTL = 12 * time.Hour
 // cookie; each form carries "issued-at.HMAC(key, cookie|issued-at)". A forged form
 // from another site has neither the cookie's value nor the key, and an old form
 // expires. SameSite=Lax cookies are a second line of defence.
-type csrfSigner struct{ key []byte }
+type csrfSigner struct {
+	key  []byte
+	macs sync.Pool // of *csrfMAC: checking a form on every write allocated an HMAC each time
+}
+
+// csrfMAC is an HMAC under the signer's key with room for its input and output.
+type csrfMAC struct {
+	mac      hash.Hash
+	in, out  []byte
+	checksum [sha256.Size]byte
+}
 
 func newCSRFSigner(secret []byte) *csrfSigner {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte("quartier csrf v1"))
-	return &csrfSigner{key: mac.Sum(nil)}
+	cs := &csrfSigner{key: mac.Sum(nil)}
+	cs.macs.New = func() any { return &csrfMAC{mac: hmac.New(sha256.New, cs.key)} }
+	return cs
+}
+
+// appendMAC appends to dst the base64 HMAC of cookie|issued.
+func (cs *csrfSigner) appendMAC(dst []byte, cookie string, issued int64) []byte {
+	m := cs.macs.Get().(*csrfMAC)
+	defer cs.macs.Put(m)
+	m.mac.Reset()
+	m.in = strconv.AppendInt(append(append(m.in[:0], cookie...), '|'), issued, 10)
+	m.mac.Write(m.in)
+	return base64.RawURLEncoding.AppendEncode(dst, m.mac.Sum(m.checksum[:0]))
 }
 
 func (cs *csrfSigner) sign(cookie string, issued int64) string {
-	mac := hmac.New(sha256.New, cs.key)
-	mac.Write([]byte(cookie + "|" + strconv.FormatInt(issued, 10)))
-	return strconv.FormatInt(issued, 10) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+	return string(cs.appendMAC(append(strconv.AppendInt(nil, issued, 10), '.'), cookie, issued))
 }
 
 // check returns nil, or the error to show: expired or invalid.
 func (cs *csrfSigner) check(cookie, token string, now time.Time) error {
-	issuedStr, _, ok := strings.Cut(token, ".")
+	issuedStr, mac, ok := strings.Cut(token, ".")
 	issued, err := strconv.ParseInt(issuedStr, 10, 64)
-	if !ok || err != nil || cookie == "" || !hmac.Equal([]byte(cs.sign(cookie, issued)), []byte(token)) {
+	if !ok || err != nil || cookie == "" {
+		return core.Forbidden("error.csrf_invalid")
+	}
+	var buf [64]byte
+	if want := cs.appendMAC(buf[:0], cookie, issued); !sameInConstantTime(want, mac) {
 		return core.Forbidden("error.csrf_invalid")
 	}
 	if now.Sub(time.Unix(issued, 0)) > csrfTTL {
 		return core.Forbidden("error.csrf_expired")
 	}
 	return nil
+}
+
+// sameInConstantTime reports whether a and b hold the same bytes, in a time
+// that does not depend on where they differ (their lengths are no secret).
+func sameInConstantTime(a []byte, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var diff byte
+	for i := range a {
+		diff |= a[i] ^ b[i]
+	}
+	return diff == 0
 }
 
 // sign is an HMAC of payload under the installation's key, for one purpose

@@ -137,4 +137,11 @@ func (s *Server) metricsHandler(c *gin.Context) {
 		gauge("quartier_http_waiting", "Requests waiting for a slot.", a.waiting.Load())
 	}
 	gauge("quartier_process_start_time_seconds", "Start time of the process (Unix seconds).", s.metrics.started.Unix())
+	for i, v := range goRuntimeValues() {
+		if m := goRuntimeMetrics[i]; m.counter {
+			counter(m.name, m.help, v)
+		} else {
+			gauge(m.name, m.help, v)
+		}
+	}
 }

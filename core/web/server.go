@@ -142,6 +142,10 @@ type Server struct {
 	secretText WebhookSecretText
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
 	tileOrigin string
+	// fixedHeaders go on every answer (securityHeaders).
+	fixedHeaders http.Header
+	// busyAnswers are admission control's refusals, per language, made once.
+	busyAnswers map[core.Language]busyAnswer
 }
 
 // New builds the HTTP handler. It reads the installation's signing key from the store.
@@ -198,6 +202,8 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 		}
 		s.tileOrigin = " " + u.Scheme + "://" + strings.Replace(u.Host, "a.", "*.", 1)
 	}
+	s.fixedHeaders = securityHeaderValues(s.tileOrigin, s.secure())
+	s.busyAnswers = busyAnswers(catalog)
 	if s.engine, err = s.routes(); err != nil {
 		return nil, err
 	}
