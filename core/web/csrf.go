@@ -31,7 +31,7 @@ type csrfSigner struct {
 // csrfMAC is an HMAC under the signer's key with room for its input and output.
 type csrfMAC struct {
 	mac      hash.Hash
-	in, out  []byte
+	in       []byte
 	checksum [sha256.Size]byte
 }
 
