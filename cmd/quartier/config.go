@@ -225,7 +225,7 @@ func defaultConfig() Config {
 	c.Map.AssetsDir = "node_modules"
 	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
-	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 800, MemoryLimitMB: 1024}
+	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 2400, MemoryLimitMB: 1024}
 	c.Database.MaxConns = 10
 	c.Auth.SessionTTL = 30 * 24 * time.Hour
 	c.Auth.ConfirmLinkTTL = 48 * time.Hour

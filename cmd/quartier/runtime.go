@@ -35,12 +35,16 @@ type RuntimeConfig struct {
 // 85 % more) and refused the excess faster; idea lists and the map answered
 // faster; ballots, which wait on PostgreSQL, showed no consistent difference.
 //
-// Why GOGC 800 rather than Go's default (100): the server's live heap is
-// small (about 25 MB), so with 100 it collected every second or so under
-// load, and each mark phase took one of the two cores for 30–40 ms; the
-// supports' p99 at 2,000/s went from 14–20 ms to 7–8 ms with 800
-// (docs/PERFORMANCE.md). The memory limit keeps the larger headroom from
-// growing without bound.
+// Why GOGC 2400 rather than Go's default (100): the server's live heap is
+// small (about 12 MB under load), so with 100 it collected several times a
+// second under load, and every cycle slowed all answers for a few tens of
+// milliseconds: a stop of all threads (up to 5 ms on two shared cores) and
+// mark workers taking the cores. At 2,000/s the supports' p99 went from
+// 14–20 ms to 7–8 ms with 800; with 2400 the refusals under overload had a
+// shorter tail than with 800 in seven of ten alternated runs, a collection
+// every five seconds or so instead of every two (docs/PERFORMANCE.md). The heap
+// then peaks near 300 MB under load; the memory limit keeps that headroom
+// from growing without bound if the live heap grows.
 func applyRuntime(rc RuntimeConfig, getenv func(string) string, log *slog.Logger) {
 	if getenv("GOMAXPROCS") == "" && rc.ProcsPerCore > 1 {
 		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) * rc.ProcsPerCore)
