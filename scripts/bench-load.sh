@@ -53,8 +53,8 @@ scenarios=${*:-supports overload ideas map ballots}
 for s in $scenarios; do
   case $s in
     baseline) baseline ;;
-    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users 500 --ideas 100; done ;;
-    overload) run supports --rate "${OVERLOAD_RATE:-6000}" --duration 10s --users 1000 --ideas 100 ;;
+    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users 700 --ideas 100; done ;;
+    overload) run supports --rate "${OVERLOAD_RATE:-8000}" --duration 10s --users 1200 --ideas 100 ;;
     ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;
     map) run map --ideas 100000 --rate "${MAP_RATE:-1000}" --duration 10s ;;
     ballots) run ballots --voters "${VOTERS:-20000}" --rate "${BALLOT_RATE:-1000}" ;;

@@ -42,7 +42,7 @@ func (e *commandEnv) bench(args []string) error {
 	voters := fs.Int("voters", 20000, "ballots: voters casting one ballot each (the run lasts voters/rate)")
 	addr := fs.String("addr", "127.0.0.1:18081", "baseline-server: where to listen")
 	samples := fs.String("samples", "", "write every request of the measured run to this CSV file (scheduled time, status, latency, generator's delay)")
-	warmup := fs.Duration("warmup", 2*time.Second, "ideas/map: load at the same rate first, not counted (as wrk2's calibration period)")
+	warmup := fs.Duration("warmup", 2*time.Second, "supports/baseline/ideas/map: load at the same rate first, not counted (as wrk2's calibration period)")
 	if err := e.parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func (e *commandEnv) bench(args []string) error {
 	rep := loadReporter{w: e.stdout, samples: *samples}
 	switch scenario {
 	case "supports", "baseline":
-		return e.benchSupports(store, client, rep, *base, *rate, *duration, *users, *ideas, scenario == "baseline")
+		return e.benchSupports(store, client, rep, *base, *rate, *warmup, *duration, *users, *ideas, scenario == "baseline")
 	case "baseline-server":
 		// the same collector settings as serve: the yardstick differs by its web stack only
 		applyRuntime(cfg.Runtime, e.getenv, newLogger(cfg, e.stderr))
@@ -96,10 +96,10 @@ func (e *commandEnv) bench(args []string) error {
 // benchSupports: users × ideas distinct supports, posted through the real stack
 // (session cookie, CSRF form token, one transaction) or, for the baseline, to
 // the minimal handler; then checks that the database agrees with what the
-// server accepted.
-func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, rep loadReporter, base string, rate int, duration time.Duration, nUsers, nIdeas int, minimal bool) error {
+// server accepted (during the warm-up too).
+func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, rep loadReporter, base string, rate int, warmup, duration time.Duration, nUsers, nIdeas int, minimal bool) error {
 	ctx := e.ctx
-	need := rate * int(duration/time.Second)
+	need := int(float64(rate) * (warmup + duration).Seconds())
 	if nUsers*nIdeas < need {
 		return fmt.Errorf("%d users × %d ideas = %d distinct supports, fewer than the %d requests: raise --users or --ideas", nUsers, nIdeas, nUsers*nIdeas, need)
 	}
@@ -124,7 +124,9 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, r
 	if err != nil {
 		return err
 	}
-	res := openLoop(ctx, rate, duration, func(i int) *http.Request {
+	first := 0 // the warm-up's requests come first; the measured run goes on from there
+	support := func(i int) *http.Request {
+		i += first
 		// Consecutive requests go to different ideas: supports of one idea
 		// serialise on its row (its counter), as they must.
 		idea := ideaIDs[i%nIdeas]
@@ -138,8 +140,14 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, r
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Cookie", u.cookie)
 		return req
-	})
+	}
 	accepted := func(s int) bool { return s == http.StatusSeeOther }
+	warmedUp := 0
+	if warmup > 0 { // fresh connections and cold caches are not the steady state being measured
+		w := openLoop(ctx, rate, warmup, support)
+		first, warmedUp = w.sent, w.count(accepted)
+	}
+	res := openLoop(ctx, rate, duration, support)
 	name := "supports"
 	if minimal {
 		name = "supports (baseline handler)"
@@ -151,8 +159,10 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, r
 	if err != nil {
 		return err
 	}
-	ok := rows == res.count(accepted) && counters == rows && events == rows
-	fmt.Fprintf(e.stdout, "  check: %d accepted, %d support rows, %d in counters, %d change-log rows: %v\n", res.count(accepted), rows, counters, events, map[bool]string{true: "consistent", false: "MISMATCH"}[ok])
+	acceptedAll := warmedUp + res.count(accepted)
+	ok := rows == acceptedAll && counters == rows && events == rows
+	fmt.Fprintf(e.stdout, "  check: %d accepted (%d in the warm-up), %d support rows, %d in counters, %d change-log rows: %v\n",
+		acceptedAll, warmedUp, rows, counters, events, map[bool]string{true: "consistent", false: "MISMATCH"}[ok])
 	if !ok {
 		return fmt.Errorf("supports do not add up")
 	}
