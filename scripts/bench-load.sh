@@ -6,6 +6,9 @@
 # stands for clients on other machines, and its CPU use is set by the offered
 # rate, not by its priority.
 #   scripts/bench-load.sh [supports|baseline|overload|ideas|map|ballots]...   (default: all but baseline)
+# Knobs: RATES, OVERLOAD_RATE, MAX_IN_FLIGHT, QUEUE_WAIT, DB_CONNS, PROCS_PER_CORE,
+# GEN_NICE, PG_OPTS, PPROF (the server's pprof address), SAMPLES (a folder for
+# every request of each run, as CSV).
 # Figures go to stdout; docs/PERFORMANCE.md records them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
