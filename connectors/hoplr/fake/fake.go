@@ -96,6 +96,7 @@ type Server struct {
 	failUntil      time.Time
 	slow           time.Duration
 	calls          map[string]int   // method and route: count
+	rateLimited    int              // answers 429 because of the rate limit
 	private        []map[string]any // neighbours' own conversations
 	idp            *oidcState       // the login provider's keys and codes
 }
@@ -169,6 +170,13 @@ func (s *Server) Messages() []Message {
 		out[i] = *m
 	}
 	return out
+}
+
+// RateLimited counts the calls refused with 429 for the rate limit.
+func (s *Server) RateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rateLimited
 }
 
 // Calls counts the API calls received on a route ("POST /api/v2/official-messages").
@@ -431,6 +439,9 @@ func (s *Server) admit(w http.ResponseWriter, token string) bool {
 	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-count)))
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	if count > limit {
+		s.mu.Lock()
+		s.rateLimited++
+		s.mu.Unlock()
 		w.Header().Set("Retry-After", strconv.Itoa(int(reset.Sub(now).Seconds())+1))
 		apiError(w, http.StatusTooManyRequests, "rate_limited", "Too many requests.")
 		return false
