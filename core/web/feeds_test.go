@@ -103,7 +103,9 @@ func TestWidgetIsFrameableAndLight(t *testing.T) {
 	if js.status != http.StatusOK || len(js.body) > 4096 {
 		t.Fatalf("widget.js: %d, %d bytes", js.status, len(js.body))
 	}
-	if home := a.browser().get("/"); home.header.Get("X-Frame-Options") != "DENY" {
-		t.Fatal("the site may be framed")
+	// The headers every answer shares are not changed by the widget's own.
+	if home := a.browser().get("/"); home.header.Get("X-Frame-Options") != "DENY" ||
+		!strings.Contains(home.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Fatalf("the site may be framed: %v", home.header)
 	}
 }
