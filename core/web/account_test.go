@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -160,7 +161,19 @@ func TestHealthReadinessAndMetrics(t *testing.T) {
 		"# TYPE go_gc_cycles_total counter",
 		"# TYPE go_heap_live_bytes gauge",
 	)
-	// The Go runtime's figures are read, not left at zero.
+	// The Go runtime's figures are read, not left at zero; its run-queue
+	// waits are a histogram whose buckets only grow.
+	var last int
+	for _, m := range regexp.MustCompile(`(?m)^go_sched_latency_seconds_bucket\{le="[^"]+"\} (\d+)$`).FindAllStringSubmatch(r.body, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < last {
+			t.Fatalf("go_sched_latency_seconds buckets shrink:\n%s", r.body)
+		}
+		last = n
+	}
+	if last == 0 || !strings.Contains(r.body, "# TYPE go_gc_pause_seconds histogram") {
+		t.Errorf("runtime histograms: last bucket %d", last)
+	}
 	for _, name := range []string{"go_heap_allocated_bytes_total", "go_goroutines", "go_gomaxprocs", "go_heap_goal_bytes"} {
 		m := regexp.MustCompile(`(?m)^` + name + ` (\d+)$`).FindStringSubmatch(r.body)
 		if m == nil || m[1] == "0" {

@@ -144,4 +144,5 @@ func (s *Server) metricsHandler(c *gin.Context) {
 			gauge(m.name, m.help, v)
 		}
 	}
+	writeGoRuntimeHistograms(w)
 }
