@@ -7,14 +7,15 @@ import (
 	"slices"
 )
 
-// A page's template set holds the layout, the page and only the partials the
-// two call (directly or through other partials). Cloning every partial into
-// every page, as before, kept about 19 MB and 390,000 objects of parse trees
-// alive: most of the server's live heap, which the collector marks in every
-// cycle, and under load each cycle slowed every answer for a few tens of
-// milliseconds.
+// A page's template set holds the page and only the partials it calls
+// (directly or through other partials); the layout is one template drawn
+// around every page's blocks (pages.draw). Cloning the layout and every
+// partial into every page, as before, kept about 19 MB and 390,000 objects
+// of parse trees alive: most of the server's live heap, which the collector
+// marks in every cycle, and under load each cycle slowed every answer for a
+// few tens of milliseconds.
 
-// layoutMain is the layout every page is drawn in.
+// layoutMain is the layout every page is drawn in; it calls no template.
 const layoutMain = "templates/layout/layout.html"
 
 var (
@@ -47,20 +48,10 @@ func partialsByName(fsys fs.FS, files []string) (map[string]string, error) {
 }
 
 // pageFiles lists the files of page's template set, in parsing order: the
-// layout (for a page that fills its "content"; a fragment such as the widget
-// stands alone), the partials that the layout, the page or those partials
-// call, and the page last (its blocks replace the layout's defaults). It also
+// partials that the page calls, or that those call, then the page. It also
 // returns every template name these files call, for checking.
 func pageFiles(fsys fs.FS, page string, definedIn map[string]string) (files, calls []string, err error) {
-	src, err := fs.ReadFile(fsys, page)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", page, err)
-	}
-	todo := []string{page}
-	if slices.Contains(templateNames(templateDefine, src), "content") {
-		files, todo = []string{layoutMain}, []string{layoutMain, page}
-	}
-	for ; len(todo) > 0; todo = todo[1:] {
+	for todo := []string{page}; len(todo) > 0; todo = todo[1:] {
 		src, err := fs.ReadFile(fsys, todo[0])
 		if err != nil {
 			return nil, nil, fmt.Errorf("read %s: %w", todo[0], err)

@@ -5,8 +5,10 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -22,10 +24,11 @@ import (
 //go:embed templates
 var templateFiles embed.FS
 
-// pages holds one template set per page: the layout, the partials it calls
-// and that page's blocks (see pageFiles).
+// pages holds one template set per page (the page and the partials it
+// calls, see pageFiles) and the layout they are all drawn in.
 type pages struct {
 	byName map[string]*template.Template
+	layout *template.Template
 }
 
 func loadPages() (*pages, error) { return parsePages(templateFiles) }
@@ -118,6 +121,13 @@ func parsePages(fsys fs.FS) (*pages, error) {
 			return map[string]any{"Page": page, "Prefix": prefix, "V": values, "Errors": errs}
 		},
 	}
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(fsys, layoutMain)
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	if src, err := fs.ReadFile(fsys, layoutMain); err != nil || len(templateNames(templateCall, src)) > 0 {
+		return nil, fmt.Errorf("%s calls other templates (%v): it is drawn alone, around the page's blocks", layoutMain, err)
+	}
 	partials, err := fs.Glob(fsys, "templates/layout/*.html")
 	if err != nil {
 		return nil, err
@@ -130,13 +140,13 @@ func parsePages(fsys fs.FS) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{byName: map[string]*template.Template{}}
+	p := &pages{byName: map[string]*template.Template{}, layout: layout}
 	for _, f := range files {
 		set, calls, err := pageFiles(fsys, f, definedIn)
 		if err != nil {
 			return nil, err
 		}
-		t, err := template.New("layout").Funcs(funcs).ParseFS(fsys, set...)
+		t, err := template.New(path.Base(f)).Funcs(funcs).ParseFS(fsys, set...)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", f, err)
 		}
@@ -232,13 +242,45 @@ func (s *Server) renderPage(c *gin.Context, status int, name string, p *Page) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages.draw(&buf, t, p); err != nil {
 		s.log.Error("render failed", "template", name, "err", err)
 		c.String(http.StatusInternalServerError, "internal error")
 		return
 	}
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// layoutPage is what the layout draws: the page, and its blocks drawn first.
+type layoutPage struct {
+	*Page
+	PageTitle, PageHead, PageContent template.HTML
+}
+
+// draw writes page t in the layout: its "title", "head" (if it has one) and
+// "content" blocks are drawn first, each escaped as html/template does, and
+// the layout inserts them as they are.
+func (ps *pages) draw(w io.Writer, t *template.Template, p *Page) error {
+	block := func(name string) (template.HTML, error) {
+		if t.Lookup(name) == nil {
+			return "", nil
+		}
+		var b strings.Builder
+		err := t.ExecuteTemplate(&b, name, p)
+		return template.HTML(b.String()), err //nolint:gosec // html/template's own escaped output
+	}
+	lp := layoutPage{Page: p}
+	var err error
+	if lp.PageTitle, err = block("title"); err != nil {
+		return err
+	}
+	if lp.PageHead, err = block("head"); err != nil {
+		return err
+	}
+	if lp.PageContent, err = block("content"); err != nil {
+		return err
+	}
+	return ps.layout.ExecuteTemplate(w, "layout", lp)
 }
 
 // formPage re-renders a form with its values and the problems in err: 422,
