@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
 )
 
 var errBadAnswer = errors.New("not an HTTP/1.x answer")
@@ -99,25 +100,10 @@ func discardChunks(r *bufio.Reader) error {
 		if err != nil {
 			return err
 		}
-		size, digits := 0, 0
-		for _, c := range line {
-			var v int
-			switch {
-			case c >= '0' && c <= '9':
-				v = int(c - '0')
-			case c >= 'a' && c <= 'f':
-				v = int(c-'a') + 10
-			case c >= 'A' && c <= 'F':
-				v = int(c-'A') + 10
-			default:
-				v = -1
-			}
-			if v < 0 || digits == 15 {
-				break
-			}
-			size, digits = size*16+v, digits+1
-		}
-		if digits == 0 {
+		// "1a3;ext=v\r\n": the size in hex, perhaps extensions after it
+		hex, _, _ := bytes.Cut(bytes.TrimRight(line, "\r\n"), []byte(";"))
+		size, err := strconv.ParseUint(string(bytes.TrimSpace(hex)), 16, 40)
+		if err != nil {
 			return errBadAnswer
 		}
 		if size == 0 { // the last chunk: trailers up to an empty line
@@ -131,7 +117,7 @@ func discardChunks(r *bufio.Reader) error {
 				}
 			}
 		}
-		if _, err := r.Discard(size + 2); err != nil { // the data and its CRLF
+		if _, err := r.Discard(int(size) + 2); err != nil { // the data and its CRLF
 			return err
 		}
 	}

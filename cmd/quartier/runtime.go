@@ -41,7 +41,7 @@ type RuntimeConfig struct {
 // milliseconds: a stop of all threads (up to 5 ms on two shared cores) and
 // mark workers taking the cores. At 2,000/s the supports' p99 went from
 // 14–20 ms to 7–8 ms with 800; with 2400 the refusals under overload had a
-// shorter tail than with 800 in seven of ten alternated runs, a collection
+// shorter tail than with 800 in ten of thirteen alternated runs, a collection
 // every five seconds or so instead of every two (docs/PERFORMANCE.md). The heap
 // then peaks near 300 MB under load; the memory limit keeps that headroom
 // from growing without bound if the live heap grows.

@@ -434,14 +434,14 @@ func (s *Server) admit(w http.ResponseWriter, token string) bool {
 	}
 	win.count++
 	count, reset := win.count, win.start.Add(window)
+	if count > limit {
+		s.rateLimited++
+	}
 	s.mu.Unlock()
 	w.Header().Set("X-RateLimit-Limit", strconv.Itoa(limit))
 	w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(0, limit-count)))
 	w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 	if count > limit {
-		s.mu.Lock()
-		s.rateLimited++
-		s.mu.Unlock()
 		w.Header().Set("Retry-After", strconv.Itoa(int(reset.Sub(now).Seconds())+1))
 		apiError(w, http.StatusTooManyRequests, "rate_limited", "Too many requests.")
 		return false
