@@ -48,3 +48,32 @@ func TestPullAskedByStaffIsNotSwallowedByTheScheduledOne(t *testing.T) {
 		t.Fatalf("%d asked pulls waiting, want 1", waiting)
 	}
 }
+
+// A click while the asked pull runs queues one more (the running one may have
+// fetched before what staff clicked for); further clicks while that one waits
+// add nothing, and both run to the end.
+func TestPullAskedWhileOneRunsQueuesOneMore(t *testing.T) {
+	w := newWorld(t)
+	e := w.engine(nil)
+	w.app.Slow(800 * time.Millisecond)
+	asked := func(states string) int {
+		var n int
+		if err := w.store.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'pull' AND args->>'asked' = 'true' AND state::text = ANY(string_to_array($1, ','))`, states).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := e.PullNow(ctx, "hoplr"); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the asked pull runs", 10*time.Second, func() bool { return asked("running") == 1 })
+	for range 3 {
+		if err := e.PullNow(ctx, "hoplr"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := asked("available,running,pending,scheduled,retryable"); n != 2 {
+		t.Fatalf("%d asked pulls waiting or running after three clicks during a pull, want 2", n)
+	}
+	w.eventually("both asked pulls end", 30*time.Second, func() bool { return asked("completed") == 2 })
+}

@@ -114,12 +114,28 @@ func (e *Engine) Skip(ctx context.Context, jobID int64) error {
 }
 
 // PullNow queues a pull of the connector's remote at once (on any worker),
-// even while a scheduled pull runs or waits to retry; a second click while
-// the first asked pull still waits or runs adds nothing.
+// even while a scheduled pull runs or waits to retry. A second click while
+// the first asked pull still waits adds nothing; a click while it runs queues
+// one more, which starts when it ends (pulls of a connector take turns): the
+// running one may have fetched before what staff clicked for.
 func (e *Engine) PullNow(ctx context.Context, connector string) error {
 	if _, ok := e.conns[connector]; !ok {
 		return core.NotFound("error.connector_not_found")
 	}
-	_, err := e.client.Insert(ctx, pullArgs{Connector: connector, Asked: true}, &river.InsertOpts{UniqueOpts: pendingOnce})
-	return err
+	args := pullArgs{Connector: connector, Asked: true}
+	running, err := e.client.JobList(ctx, river.NewJobListParams().Kinds(args.Kind()).States(rivertype.JobStateRunning).First(100))
+	if err != nil {
+		return fmt.Errorf("sync: running pulls: %w", err)
+	}
+	for _, j := range running.Jobs {
+		var a pullArgs
+		// the first one fetches; a later one runs only to wait for its turn
+		if json.Unmarshal(j.EncodedArgs, &a) == nil && a.Asked && a.Connector == connector && (args.After == 0 || j.ID < args.After) {
+			args.After = j.ID
+		}
+	}
+	if _, err := e.client.Insert(ctx, args, &river.InsertOpts{UniqueOpts: pendingOnce}); err != nil {
+		return fmt.Errorf("sync: pull of %s: %w", connector, err)
+	}
+	return nil
 }
