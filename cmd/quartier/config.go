@@ -163,6 +163,7 @@ type HTTPConfig struct {
 	MaxUploadBytes  int64         `yaml:"max_upload_bytes"`
 	MaxInFlight     int           `yaml:"max_in_flight"`
 	QueueWait       time.Duration `yaml:"queue_wait"`
+	BurstWait       time.Duration `yaml:"burst_wait"`
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	TrustedProxies  []string      `yaml:"trusted_proxies"`
 }
@@ -220,6 +221,7 @@ func defaultConfig() Config {
 	c.HTTP.MaxUploadBytes = 128 << 20
 	c.HTTP.MaxInFlight = 32
 	c.HTTP.QueueWait = time.Millisecond
+	c.HTTP.BurstWait = 100 * time.Millisecond
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
 	c.Map.AssetsDir = "node_modules"
@@ -363,8 +365,8 @@ func (c Config) validate() error {
 	if r := c.Runtime.ProcsPerCore; r < 1 || r > 8 {
 		add("runtime.procs_per_core must be between 1 and 8, not %d", r)
 	}
-	if c.HTTP.MaxInFlight < 0 || c.HTTP.QueueWait < 0 {
-		add("http.max_in_flight and http.queue_wait cannot be negative")
+	if c.HTTP.MaxInFlight < 0 || c.HTTP.QueueWait < 0 || c.HTTP.BurstWait < 0 {
+		add("http.max_in_flight, http.queue_wait and http.burst_wait cannot be negative")
 	}
 	if c.Auth.HideAfterFlags < 1 {
 		add("auth.hide_after_flags must be at least 1")
@@ -532,7 +534,7 @@ func (c Config) webConfig(version string) web.Config {
 		HideAfterFlags: c.Auth.HideAfterFlags,
 		Commune:        web.Commune{Name: c.Commune.Name}, // the logo is read by serve
 		FlyerDir:       c.Commune.FlyerDir,
-		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait,
+		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait, BurstWait: c.HTTP.BurstWait,
 	}
 }
 

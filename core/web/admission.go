@@ -13,65 +13,90 @@ import (
 )
 
 // admission bounds the requests in flight. A request that finds every slot
-// taken waits at most QueueWait for one and is otherwise refused with 503 and
+// taken waits a while for one and is otherwise refused with 503 and
 // Retry-After: the requests that are accepted keep a short latency instead of
 // every request slowing down together.
 //
-// The wait absorbs a burst; under overload it mostly delays the refusal. So a
-// request that waited in vain starts a shedding period (shedFor): during it
-// only shedWaiters requests may wait, so that a freed slot is still taken at
-// once, and the others that find every slot taken are refused without
-// waiting. The period is not extended by those refusals: once it ends, any
-// number may wait again and so test whether the overload goes on.
+// How long it waits depends on what came before. When no request has waited
+// in vain for calmFor, it waits up to burstWait: a burst, or the backlog of a
+// machine that paused for a tenth of a second, is served rather than refused.
+// Once one waited in vain, the server is overloaded and the wait shrinks to
+// wait, which under overload mostly delays the refusal; it stays short while
+// requests keep waiting in vain.
+//
+// A request that waited in vain also starts a shedding period (shedFor):
+// during it only shedWaiters requests may wait, so that a freed slot is still
+// taken at once, and the others that find every slot taken are refused
+// without waiting. The period is not extended by those refusals: once it
+// ends, any number may wait again and so test whether the overload goes on.
 type admission struct {
-	slots   chan struct{}
-	wait    time.Duration
-	shedFor time.Duration
-	epoch   time.Time
-	// shedUntil ends the current shedding period, in nanoseconds since epoch.
-	shedUntil atomic.Int64
-	waiting   atomic.Int64 // requests waiting for a slot
+	slots     chan struct{}
+	wait      time.Duration // while overloaded
+	burstWait time.Duration // when calm
+	shedFor   time.Duration
+	calmFor   time.Duration
+	epoch     time.Time
+	// shedUntil ends the current shedding period and overloadedUntil the
+	// short waits, in nanoseconds since epoch.
+	shedUntil       atomic.Int64
+	overloadedUntil atomic.Int64
+	waiting         atomic.Int64 // requests waiting for a slot
 }
 
-// shedPeriod is how long admission sheds once a request has waited
-// QueueWait in vain: long against the wait (many refusals made cheap), short
-// against an overload (a few tenths of a second of waiting refusals would be
-// felt).
+// shedPeriod is how long admission sheds once a request has waited in vain:
+// long against the wait (many refusals made cheap), short against an
+// overload (a few tenths of a second of waiting refusals would be felt).
 const shedPeriod = 100 * time.Millisecond
+
+// calmPeriod is how long no request must have waited in vain before a
+// request may wait burstWait again: under overload one waits in vain every
+// shedding period, so the waits stay short for as long as it lasts.
+const calmPeriod = 2 * time.Second
 
 // shedWaiters is how many requests may wait for a slot while shedding. Without
 // any, a freed slot stayed empty until the next arrival and a fifth fewer
 // ballots were accepted near capacity; two take freed slots at once.
 const shedWaiters = 2
 
-func newAdmission(inFlight int, wait time.Duration) *admission {
+// newAdmission bounds the requests in flight to inFlight (0: no bound); a
+// request waits up to burstWait for a slot when calm, wait when overloaded
+// (burstWait below wait: always wait).
+func newAdmission(inFlight int, wait, burstWait time.Duration) *admission {
 	if inFlight <= 0 {
 		return nil
 	}
-	return &admission{slots: make(chan struct{}, inFlight), wait: wait, shedFor: shedPeriod, epoch: time.Now()}
+	return &admission{slots: make(chan struct{}, inFlight), wait: wait, burstWait: max(wait, burstWait),
+		shedFor: shedPeriod, calmFor: calmPeriod, epoch: time.Now()}
 }
 
-// acquire takes a slot, waiting for one as the shedding rule says; false
-// means the request is to be refused (or its client has gone: done closed).
-// A true answer must be paired with release.
+// acquire takes a slot, waiting for one as the rules above say; false means
+// the request is to be refused (or its client has gone: done closed). A true
+// answer must be paired with release.
 func (a *admission) acquire(done <-chan struct{}) bool {
 	select {
 	case a.slots <- struct{}{}:
 		return true
 	default:
 	}
-	if a.waiting.Add(1) > shedWaiters && int64(time.Since(a.epoch)) < a.shedUntil.Load() {
+	now := int64(time.Since(a.epoch))
+	if a.waiting.Add(1) > shedWaiters && now < a.shedUntil.Load() {
 		a.waiting.Add(-1)
 		return false
 	}
 	defer a.waiting.Add(-1)
-	t := time.NewTimer(a.wait)
+	wait := a.burstWait
+	if now < a.overloadedUntil.Load() {
+		wait = a.wait
+	}
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case a.slots <- struct{}{}:
 		return true
 	case <-t.C:
-		a.shedUntil.Store(int64(time.Since(a.epoch) + a.shedFor))
+		now = int64(time.Since(a.epoch))
+		a.shedUntil.Store(now + int64(a.shedFor))
+		a.overloadedUntil.Store(now + int64(a.calmFor))
 		return false
 	case <-done:
 		return false

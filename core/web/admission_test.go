@@ -11,7 +11,7 @@ import (
 // period ends, any number may wait again.
 func TestAdmissionShedsAfterAWaitInVain(t *testing.T) {
 	const wait = 300 * time.Millisecond
-	a := newAdmission(1, wait)
+	a := newAdmission(1, wait, 0)
 	a.shedFor = time.Hour // ended by hand below
 	never := make(chan struct{})
 	timed := func() (bool, time.Duration) {
@@ -70,5 +70,43 @@ func TestAdmissionShedsAfterAWaitInVain(t *testing.T) {
 	}
 	if a.acquire(gone) {
 		t.Fatal("a client that left was admitted")
+	}
+}
+
+// When no request has waited in vain lately, a request that finds every slot
+// taken waits up to the burst wait (a burst or a paused machine's backlog is
+// served); once one waited in vain, the waits are short until calm returns.
+func TestAdmissionServesABurstWhenCalmAndWaitsShortWhenOverloaded(t *testing.T) {
+	const wait, burst = 20 * time.Millisecond, 400 * time.Millisecond
+	a := newAdmission(1, wait, burst)
+	never := make(chan struct{})
+	if !a.acquire(never) {
+		t.Fatal("a free slot was refused")
+	}
+	// Calm: the slot freed after three times the short wait still goes to
+	// the request waiting for it.
+	go func() { time.Sleep(3 * wait); a.release() }()
+	start := time.Now()
+	if ok := a.acquire(never); !ok {
+		t.Fatalf("calm, a slot freed after %v: refused after %v, want admitted", 3*wait, time.Since(start))
+	}
+	// No slot freed: refused after the burst wait, which makes the server
+	// overloaded.
+	start = time.Now()
+	if ok, d := a.acquire(never), time.Since(start); ok || d < burst {
+		t.Fatalf("calm, no slot freed: admitted %v after %v, want a refusal after %v", ok, d, burst)
+	}
+	// Overloaded (the shedding period ended by hand): the wait is short.
+	a.shedUntil.Store(0)
+	start = time.Now()
+	if ok, d := a.acquire(never), time.Since(start); ok || d < wait || d >= burst {
+		t.Fatalf("overloaded: admitted %v after %v, want a refusal after %v", ok, d, wait)
+	}
+	// Calm again (ended by hand): the burst wait is back.
+	a.shedUntil.Store(0)
+	a.overloadedUntil.Store(0)
+	start = time.Now()
+	if ok, d := a.acquire(never), time.Since(start); ok || d < burst {
+		t.Fatalf("calm again: admitted %v after %v, want a refusal after %v", ok, d, burst)
 	}
 }

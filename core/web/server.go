@@ -60,9 +60,11 @@ type Config struct {
 	Version        string
 	FollowUp       core.FollowUp // the commune's procedure for ideas
 	// MaxInFlight bounds the requests served at once (0: no bound); a request
-	// waits at most QueueWait for a slot, then gets 503 with Retry-After.
+	// waits at most BurstWait for a slot (QueueWait while overloaded: see
+	// admission), then gets 503 with Retry-After.
 	MaxInFlight    int
 	QueueWait      time.Duration
+	BurstWait      time.Duration
 	HideAfterFlags int     // flags that hide content pending review
 	Commune        Commune // how flyers present the commune
 	// FlyerDir is where finished flyer PDFs wait a day for download (swept by
@@ -190,7 +192,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.sync = deps.Sync
 	s.providers = deps.LoginProviders
 	s.secretText = deps.WebhookSecret
-	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait)
+	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait, cfg.BurstWait)
 	s.memLimits = newMemLimiter()
 	s.micro = newMicroCache(time.Second)
 	s.gates = newGateCache()
