@@ -105,6 +105,15 @@ func (a *admission) acquire(done <-chan struct{}) bool {
 
 func (a *admission) release() { <-a.slots }
 
+// overloaded is 1 while the waits are short (a request waited in vain less
+// than calmFor ago), 0 otherwise.
+func (a *admission) overloaded() int {
+	if int64(time.Since(a.epoch)) < a.overloadedUntil.Load() {
+		return 1
+	}
+	return 0
+}
+
 // busyAnswer is a refusal at capacity in one language: a few bytes of HTML
 // for pages, the API's error object for /api/.
 type busyAnswer struct{ html, json []byte }

@@ -238,7 +238,7 @@ func TestAdmissionControlRefusesFast(t *testing.T) {
 		t.Fatalf("at capacity: %d, Retry-After %q, after %v", r.status, r.header.Get("Retry-After"), elapsed)
 	}
 	if r := a.browser().get("/metrics"); !strings.Contains(r.body, "quartier_http_refused_total 1") ||
-		!strings.Contains(r.body, "quartier_http_in_flight 1") {
+		!strings.Contains(r.body, "quartier_http_in_flight 1") || !strings.Contains(r.body, "quartier_http_overloaded 1") {
 		t.Fatalf("refusal or request in flight not shown:\n%s", r.body)
 	}
 }
