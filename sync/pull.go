@@ -25,8 +25,9 @@ type pullArgs struct {
 	// before what staff wait for) or waiting to retry does not swallow it.
 	Asked bool `json:"asked,omitempty"`
 	// After is the asked pull that was fetching (the first running) when this
-	// one was asked, if any. Uniqueness then holds among asked pulls that wait, not against the
-	// running one, which may have fetched before what staff clicked for.
+	// one was asked, if any. Uniqueness then holds among asked pulls that
+	// wait, not against the running one, which may have fetched before what
+	// staff clicked for.
 	After int64 `json:"after,omitempty"`
 }
 
