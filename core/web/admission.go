@@ -122,8 +122,11 @@ func busyAnswers(catalog *i18n.Catalog) map[core.Language]busyAnswer {
 	answers := map[core.Language]busyAnswer{}
 	for _, l := range core.Languages {
 		msg := catalog.T(l, "error.busy")
+		text := template.HTMLEscapeString(msg)
 		answers[l] = busyAnswer{
-			html: []byte(`<!doctype html><html lang="` + string(l) + `"><meta charset="utf-8"><title>Quartier</title><p>` + template.HTMLEscapeString(msg) + `</p></html>`),
+			// a few bytes, still titled and readable on a phone
+			html: []byte(`<!doctype html><html lang="` + string(l) + `"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+				`<title>` + text + ` – Quartier</title><p>` + text + `</p></html>`),
 			json: mustJSON(apiError{Error: apiErrorBody{Code: string(core.CodeUnavailable), Message: msg}}),
 		}
 	}

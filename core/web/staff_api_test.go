@@ -237,6 +237,12 @@ func TestAdmissionControlRefusesFast(t *testing.T) {
 	if elapsed := time.Since(start); r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || elapsed > time.Second {
 		t.Fatalf("at capacity: %d, Retry-After %q, after %v", r.status, r.header.Get("Retry-After"), elapsed)
 	}
+	// The refusal is a page of its own: in the visitor's language, titled, sized for a phone.
+	for _, want := range []string{`lang="fr"`, `<title>Le service est très sollicité`, `name="viewport"`} {
+		if !strings.Contains(r.body, want) {
+			t.Fatalf("refusal page without %s:\n%s", want, r.body)
+		}
+	}
 	if r := a.browser().get("/metrics"); !strings.Contains(r.body, "quartier_http_refused_total 1") ||
 		!strings.Contains(r.body, "quartier_http_in_flight 1") || !strings.Contains(r.body, "quartier_http_overloaded 1") {
 		t.Fatalf("refusal or request in flight not shown:\n%s", r.body)
