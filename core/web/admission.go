@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -153,8 +154,22 @@ func (s *Server) refuseBusy(c *gin.Context) {
 	c.Abort()
 }
 
+// staffSlots is how many staff pages are served at once besides the
+// residents' inFlight: an eighth, at least two (0: no bound, as for them).
+func staffSlots(inFlight int) int {
+	if inFlight <= 0 {
+		return 0
+	}
+	return max(2, inFlight/8)
+}
+
+// admit takes a slot for the request, from the staff pages' own slots for
+// /staff, or refuses it (see admission).
 func (s *Server) admit(c *gin.Context) {
 	a := s.admission
+	if p := c.Request.URL.Path; p == "/staff" || strings.HasPrefix(p, "/staff/") {
+		a = s.staffAdmission
+	}
 	if a == nil {
 		c.Next()
 		return

@@ -59,9 +59,10 @@ type Config struct {
 	TrustedProxies []string
 	Version        string
 	FollowUp       core.FollowUp // the commune's procedure for ideas
-	// MaxInFlight bounds the requests served at once (0: no bound); a request
-	// waits at most BurstWait for a slot (QueueWait while overloaded: see
-	// admission), then gets 503 with Retry-After.
+	// MaxInFlight bounds the requests served at once (0: no bound; staff
+	// pages have an eighth more of their own); a request waits at most
+	// BurstWait for a slot (QueueWait while overloaded: see admission), then
+	// gets 503 with Retry-After.
 	MaxInFlight    int
 	QueueWait      time.Duration
 	BurstWait      time.Duration
@@ -131,15 +132,18 @@ type Server struct {
 	engine    *gin.Engine
 	geo       geoCache
 	admission *admission
-	memLimits *memLimiter
-	counts    countCache
-	micro     *microCache
-	gates     *refreshCache[int64, postgres.SupportGate]
-	ballots   ballotCache
-	sessions  *refreshCache[string, core.Participant] // by token hash
-	members   targetMembers
-	sync      SyncControl
-	providers []LoginProvider
+	// staffAdmission bounds the staff pages apart, so that a rush of
+	// residents (a vote closing) does not lock out staff already signed in.
+	staffAdmission *admission
+	memLimits      *memLimiter
+	counts         countCache
+	micro          *microCache
+	gates          *refreshCache[int64, postgres.SupportGate]
+	ballots        ballotCache
+	sessions       *refreshCache[string, core.Participant] // by token hash
+	members        targetMembers
+	sync           SyncControl
+	providers      []LoginProvider
 	// secretText writes a webhook secret for receivers.
 	secretText WebhookSecretText
 	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
@@ -193,6 +197,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.providers = deps.LoginProviders
 	s.secretText = deps.WebhookSecret
 	s.admission = newAdmission(cfg.MaxInFlight, cfg.QueueWait, cfg.BurstWait)
+	s.staffAdmission = newAdmission(staffSlots(cfg.MaxInFlight), cfg.QueueWait, cfg.BurstWait)
 	s.memLimits = newMemLimiter()
 	s.micro = newMicroCache(time.Second)
 	s.gates = newGateCache()

@@ -223,15 +223,7 @@ func TestTemplatesUseKnownKeys(t *testing.T) {
 // queued without end.
 func TestAdmissionControlRefusesFast(t *testing.T) {
 	a := newApp(t, func(c *webConfig) { c.MaxInFlight = 1; c.QueueWait = 20 * time.Millisecond })
-	// Hold the only slot with a request whose body never finishes arriving.
-	pr, pw := io.Pipe()
-	defer pw.Close()
-	req, _ := http.NewRequest("POST", a.srv.URL+"/register", pr)
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.ContentLength = 100
-	go http.DefaultClient.Do(req)
-	pw.Write([]byte("email=x"))
-	time.Sleep(100 * time.Millisecond)
+	holdTheOnlySlot(t, a)
 	start := time.Now()
 	r := a.browser().get("/ideas")
 	if elapsed := time.Since(start); r.status != http.StatusServiceUnavailable || r.header.Get("Retry-After") == "" || elapsed > time.Second {
@@ -244,8 +236,38 @@ func TestAdmissionControlRefusesFast(t *testing.T) {
 		}
 	}
 	if r := a.browser().get("/metrics"); !strings.Contains(r.body, "quartier_http_refused_total 1") ||
-		!strings.Contains(r.body, "quartier_http_in_flight 1") || !strings.Contains(r.body, "quartier_http_overloaded 1") {
+		!strings.Contains(r.body, "quartier_http_in_flight 1") || !strings.Contains(r.body, "quartier_http_overloaded 1") ||
+		!strings.Contains(r.body, "quartier_http_staff_in_flight 0") {
 		t.Fatalf("refusal or request in flight not shown:\n%s", r.body)
+	}
+}
+
+// holdTheOnlySlot holds the only residents' slot of an app with MaxInFlight 1
+// until the test ends, with a request whose body never finishes arriving.
+func holdTheOnlySlot(t *testing.T, a *app) {
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	req, _ := http.NewRequest("POST", a.srv.URL+"/register", pr)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.ContentLength = 100
+	go http.DefaultClient.Do(req)
+	pw.Write([]byte("email=x"))
+	time.Sleep(100 * time.Millisecond)
+}
+
+// Staff pages have slots of their own: residents filling every slot (a vote
+// closing) do not lock out a moderator already signed in.
+func TestStaffPagesAreServedWhileResidentsFillEverySlot(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.MaxInFlight = 1; c.QueueWait = 20 * time.Millisecond })
+	a.account("moderatrice@example.lu", core.RoleModerator)
+	staff := a.browser()
+	staff.login("moderatrice@example.lu")
+	holdTheOnlySlot(t, a)
+	if r := a.browser().get("/ideas"); r.status != http.StatusServiceUnavailable {
+		t.Fatalf("every residents' slot taken: /ideas %d, want 503", r.status)
+	}
+	if r := staff.get("/staff/moderation"); r.status != http.StatusOK {
+		t.Fatalf("every residents' slot taken: /staff/moderation %d, want 200\n%s", r.status, r.body)
 	}
 }
 
