@@ -228,7 +228,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.screenshot("consultation-answered")
 	w.open(base + "/consultations/1/results")
 	w.mustSee("main", "Des bancs")
-	w.mustSee("main", "2. Où manque-t-il un banc ?\n1 réponse(s)") // the tap on the map gave the point
+	w.mustSee("main", "2. Où manque-t-il un banc ?\n1 réponse") // the tap on the map gave the point
 	w.checkAccessibility(axe)
 	w.screenshot("consultation-results")
 	for _, page := range []string{"/consultations", "/consultations/1/code?code=KM7TX-3RWCA", "/staff/sync", "/newsletters", "/account"} {

@@ -63,7 +63,7 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 	admin.expect("GET", "/staff/sync", nil, 200, "hoplr")
 	admin.expect("POST", "/staff/sync/connectors/hoplr/pull", url.Values{}, 303)
 	deadline = time.Now().Add(20 * time.Second)
-	for !strings.Contains(admin.expect("GET", "/projects/1", nil, 200), "3 réponse(s)") {
+	for !strings.Contains(admin.expect("GET", "/projects/1", nil, 200), "3 réponses") {
 		if time.Now().After(deadline) {
 			t.Fatalf("the vote from the app was not counted (the demo poll had 2 answers); sync page:\n%s\nserver log:\n%s",
 				admin.expect("GET", "/staff/sync", nil, 200), s.stderr.String())

@@ -4,6 +4,10 @@
 // embedded in the binary. A key missing in one language falls back to French, then
 // to the key itself, so a gap shows up as a visible key rather than an empty string;
 // a test checks that every language has every key.
+//
+// A text names its values in braces: {name}. A word that depends on a number is
+// written {name|one|other}: the form for one (1 in English, German and
+// Luxembourgish; 0 and 1 in French, as CLDR says) or the other.
 package i18n
 
 import (
@@ -11,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"quartier/core"
@@ -51,16 +56,21 @@ func MustLoad() *Catalog {
 }
 
 // T returns the text for key in lang, with {name} placeholders replaced by the
-// values of args, given as name, value pairs.
+// values of args, given as name, value pairs, and {name|one|other} by the form
+// the number name calls for.
 func (c *Catalog) T(lang core.Language, key string, args ...any) string {
 	s, ok := c.texts[lang][key]
 	if !ok {
-		if s, ok = c.texts[core.DefaultLanguage][key]; !ok {
+		lang = core.DefaultLanguage // the French text, with French plurals
+		if s, ok = c.texts[lang][key]; !ok {
 			s = key
 		}
 	}
 	if len(args) == 0 {
 		return s
+	}
+	if strings.Contains(s, "|") {
+		s = choosePlurals(lang, s, args)
 	}
 	pairs := make([]string, 0, len(args))
 	for i := 0; i+1 < len(args); i += 2 {
@@ -83,4 +93,59 @@ func (c *Catalog) Keys(lang core.Language) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// choosePlurals replaces each {name|one|other} in s by the form the number
+// given for name in args calls for in lang; anything else is left as it is.
+func choosePlurals(lang core.Language, s string, args []any) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(s, '{')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open:], '}')
+		if end < 0 {
+			break
+		}
+		end += open
+		forms := strings.Split(s[open+1:end], "|")
+		if len(forms) != 3 {
+			b.WriteString(s[:end+1])
+			s = s[end+1:]
+			continue
+		}
+		b.WriteString(s[:open])
+		if isOne(lang, argument(args, forms[0])) {
+			b.WriteString(forms[1])
+		} else {
+			b.WriteString(forms[2])
+		}
+		s = s[end+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// argument is the value given for name in name, value pairs, as text.
+func argument(args []any, name string) string {
+	for i := 0; i+1 < len(args); i += 2 {
+		if fmt.Sprint(args[i]) == name {
+			return fmt.Sprint(args[i+1])
+		}
+	}
+	return ""
+}
+
+// isOne says whether the number n takes the form for one in lang: CLDR's
+// plural rules, French counting 0 and 1 (and what lies between) as one.
+func isOne(lang core.Language, n string) bool {
+	v, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+	if err != nil {
+		return false
+	}
+	if lang == core.French {
+		return v >= 0 && v < 2
+	}
+	return v == 1
 }

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -9,7 +10,12 @@ import (
 	"quartier/core"
 )
 
-var placeholder = regexp.MustCompile(`\{[a-z_]+\}`)
+// placeholder matches {name} and {name|one|other}; choice matches any brace
+// with a bar, which must be the latter.
+var (
+	placeholder = regexp.MustCompile(`\{([a-z_]+)(\|[^{}|]*\|[^{}|]*)?\}`)
+	choice      = regexp.MustCompile(`\{[^{}]*\|[^{}]*\}`)
+)
 
 // Every language has every key, with the same placeholders, and no empty text.
 func TestCataloguesAreComplete(t *testing.T) {
@@ -37,14 +43,23 @@ func TestCataloguesAreComplete(t *testing.T) {
 			if want, got := placeholders(c.T(core.DefaultLanguage, k)), placeholders(text); want != got {
 				t.Errorf("%s %q has placeholders %s, French has %s", lang, k, got, want)
 			}
+			for _, ch := range choice.FindAllString(text, -1) {
+				if !placeholder.MatchString(ch) {
+					t.Errorf("%s %q: %s is not {name|one|other}", lang, k, ch)
+				}
+			}
 		}
 	}
 }
 
+// placeholders lists the names s uses, each once, in order.
 func placeholders(s string) string {
-	p := placeholder.FindAllString(s, -1)
-	sort.Strings(p)
-	return strings.Join(p, " ")
+	var names []string
+	for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+		names = append(names, m[1])
+	}
+	sort.Strings(names)
+	return strings.Join(slices.Compact(names), " ")
 }
 
 func TestTranslateFallsBackAndFillsPlaceholders(t *testing.T) {
@@ -57,5 +72,36 @@ func TestTranslateFallsBackAndFillsPlaceholders(t *testing.T) {
 	}
 	if c.T(core.Luxembourgish, "nav.login") == c.T(core.French, "nav.login") {
 		t.Error("Luxembourgish login label equals the French one: catalogue not used")
+	}
+}
+
+// A word that depends on a number takes the form of the language's rule:
+// French counts 0 and 1 as one, the others only 1.
+func TestPluralFormsFollowTheLanguagesRule(t *testing.T) {
+	c := MustLoad()
+	for _, tt := range []struct {
+		lang core.Language
+		n    any
+		want string
+	}{
+		{core.French, 0, "0 idée"}, {core.French, 1, "1 idée"}, {core.French, int64(2), "2 idées"},
+		{core.English, 0, "0 ideas"}, {core.English, 1, "1 idea"}, {core.English, 21, "21 ideas"},
+		{core.German, 1, "1 Idee"}, {core.German, 3, "3 Ideen"},
+		{core.Luxembourgish, 1, "1 Iddi"}, {core.Luxembourgish, 0, "0 Iddien"},
+	} {
+		if got := c.T(tt.lang, "ideas.count", "n", tt.n); got != tt.want {
+			t.Errorf("%s, %v ideas: %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+	if got, want := c.T(core.French, "councils.draw_state", "volunteers", 1, "free", 2), "1 volontaire en attente, 2 sièges libres."; got != want {
+		t.Errorf("two numbers: %q, want %q", got, want)
+	}
+	if got, want := c.T(core.English, "ideas.supporters", "n", 1), "support"; got != want {
+		t.Errorf("a form without its number: %q, want %q", got, want)
+	}
+	// A text whose number is not given takes the other form; braces that are
+	// not a choice stay as they are.
+	if got, want := choosePlurals(core.French, "{n} {n|idée|idées} {a|b}", nil), "{n} idées {a|b}"; got != want {
+		t.Errorf("no number: %q, want %q", got, want)
 	}
 }
