@@ -209,6 +209,9 @@ type Idea struct {
 	Revision     int
 	AssignedTo   int64     // the staff member reviewing it; 0: nobody yet
 	ReviewDueOn  time.Time // when the feasibility review is due; zero: no date
+	// Address is the register's address the author gave, as Address.Label
+	// writes it; empty when none was given. Only Store.Idea reads it.
+	Address string
 }
 
 // IdeaInput is an idea as a resident writes it.

@@ -18,14 +18,15 @@ const ideaColumns = `i.id, coalesce(i.project_id, 0), coalesce(pr.title, ''), i.
 
 const ideaFrom = ` FROM idea i LEFT JOIN project pr ON pr.id = i.project_id LEFT JOIN participant a ON a.id = i.author_id AND a.deleted_at IS NULL`
 
-func scanIdea(row rowScanner) (core.Idea, error) {
+// scanIdea reads ideaColumns, then the extra columns a query adds into extra.
+func scanIdea(row rowScanner, extra ...any) (core.Idea, error) {
 	var i core.Idea
 	var lon, lat *float64
 	var channel, status string
 	var answered, reviewDue *time.Time
-	err := row.Scan(&i.ID, &i.ProjectID, &i.ProjectTitle, &i.AuthorID, &i.AuthorName, &i.Title, &i.Body, &lon, &lat,
+	err := row.Scan(append([]any{&i.ID, &i.ProjectID, &i.ProjectTitle, &i.AuthorID, &i.AuthorName, &i.Title, &i.Body, &lon, &lat,
 		&channel, &status, &i.Hidden, &i.SupportCount, &i.CommentCount, &i.AnswerDueOn, &i.Answer, &answered,
-		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue)
+		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue}, extra...)...)
 	if err != nil {
 		return core.Idea{}, err
 	}
@@ -93,11 +94,19 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 	return id, appendEvent(ctx, tx, ev)
 }
 
-// Idea returns one idea (hidden ones too: callers decide who may see them).
+// Idea returns one idea (hidden ones too: callers decide who may see them),
+// with the address its author gave, if any.
 func (s *Store) Idea(ctx context.Context, id int64) (core.Idea, error) {
-	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, id))
+	var ad core.Address
+	var street *string
+	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+`, ad.street, coalesce(ad.number, ''), coalesce(ad.postcode, ''), coalesce(ad.locality, '')`+
+		ideaFrom+` LEFT JOIN address ad ON ad.id = i.address_id WHERE i.id = $1`, id), &street, &ad.Number, &ad.Postcode, &ad.Locality)
 	if err != nil {
 		return core.Idea{}, notFoundOr(err, "error.idea_not_found", "read idea")
+	}
+	if street != nil {
+		ad.Street = *street
+		i.Address = ad.Label()
 	}
 	return i, nil
 }
