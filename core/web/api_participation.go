@@ -77,6 +77,7 @@ type apiIdea struct {
 	Body         string         `json:"body"`
 	Author       string         `json:"author"`
 	Position     *[2]float64    `json:"position"`
+	Address      string         `json:"address,omitempty"` // a single idea's only
 	Channel      string         `json:"channel"`
 	Status       string         `json:"status"`
 	SupportCount int            `json:"support_count"`
@@ -115,7 +116,8 @@ type apiStep struct {
 func (s *Server) ideaJSON(i core.Idea) apiIdea {
 	out := apiIdea{ID: i.ID, Title: i.Title, Body: i.Body, Author: i.AuthorName, Channel: string(i.Channel), Status: string(i.Status),
 		SupportCount: i.SupportCount, CommentCount: i.CommentCount, AnswerDueOn: i.AnswerDueOn.Format("2006-01-02"),
-		Progress: i.Progress, CreatedAt: i.CreatedAt.UTC(), URL: s.link("/ideas/" + strconv.FormatInt(i.ID, 10)), AnsweredAt: timeOrNil(i.AnsweredAt)}
+		Progress: i.Progress, CreatedAt: i.CreatedAt.UTC(), URL: s.link("/ideas/" + strconv.FormatInt(i.ID, 10)), AnsweredAt: timeOrNil(i.AnsweredAt),
+		Address: i.Address}
 	if i.ProjectID > 0 {
 		pid := i.ProjectID
 		out.ProjectID = &pid

@@ -685,6 +685,7 @@ func reviewThresholdFlow(t *testing.T, withEngine bool) {
 	tom.login("tom@example.lu")
 	// The page names the address the author gave, not its coordinates.
 	tom.get(idea).contains(t, "Lieu: 12, Rue de Warken, 9088 Ettelbruck")
+	tom.get("/api/v1"+idea).contains(t, `"address":"12, Rue de Warken, 9088 Ettelbruck"`)
 	tom.post(idea+"/support", nil)
 	var mails []core.QueuedMail
 	for deadline := time.Now().Add(30 * time.Second); len(mails) < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
