@@ -125,8 +125,12 @@ func parsePages(fsys fs.FS) (*pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	if src, err := fs.ReadFile(fsys, layoutMain); err != nil || len(templateNames(templateCall, src)) > 0 {
-		return nil, fmt.Errorf("%s calls other templates (%v): it is drawn alone, around the page's blocks", layoutMain, err)
+	src, err := fs.ReadFile(fsys, layoutMain)
+	if err != nil {
+		return nil, err
+	}
+	if calls := templateNames(templateCall, src); len(calls) > 0 {
+		return nil, fmt.Errorf("%s calls %q: it is drawn alone, around the page's blocks", layoutMain, calls)
 	}
 	partials, err := fs.Glob(fsys, "templates/layout/*.html")
 	if err != nil {

@@ -146,8 +146,6 @@ type Server struct {
 	providers      []LoginProvider
 	// secretText writes a webhook secret for receivers.
 	secretText WebhookSecretText
-	// tileOrigin is " https://tiles.example" when maps load tiles: the CSP allows it.
-	tileOrigin string
 	// fixedHeaders go on every answer (securityHeaders).
 	fixedHeaders http.Header
 	// busyAnswers are admission control's refusals, per language, made once.
@@ -202,14 +200,15 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.micro = newMicroCache(time.Second)
 	s.gates = newGateCache()
 	s.sessions = newSessionCache()
+	tileOrigin := "" // " https://tiles.example" when maps load tiles: the CSP allows it
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return nil, fmt.Errorf("web: map tile URL %q is not an http(s) URL template", cfg.Map.TileURL)
 		}
-		s.tileOrigin = " " + u.Scheme + "://" + strings.Replace(u.Host, "a.", "*.", 1)
+		tileOrigin = " " + u.Scheme + "://" + strings.Replace(u.Host, "a.", "*.", 1)
 	}
-	s.fixedHeaders = securityHeaderValues(s.tileOrigin, s.secure())
+	s.fixedHeaders = securityHeaderValues(tileOrigin, s.secure())
 	s.busyAnswers = busyAnswers(catalog)
 	if s.engine, err = s.routes(); err != nil {
 		return nil, err
