@@ -57,8 +57,8 @@ scenarios=${*:-supports overload ideas map ballots}
 for s in $scenarios; do
   case $s in
     baseline) baseline ;;
-    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users 700 --ideas 100; done ;;
-    overload) run supports --rate "${OVERLOAD_RATE:-8000}" --duration 10s --users 1200 --ideas 100 ;;
+    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users $((r > 4600 ? r * 15 / 100 : 700)) --ideas 100; done ;;
+    overload) o=${OVERLOAD_RATE:-8000}; run supports --rate "$o" --duration 10s --users $((o * 15 / 100)) --ideas 100 ;;  # enough users for distinct supports
     ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;
     map) run map --ideas 100000 --rate "${MAP_RATE:-1000}" --duration 10s ;;
     ballots) run ballots --voters "${VOTERS:-20000}" --rate "${BALLOT_RATE:-1000}" ;;

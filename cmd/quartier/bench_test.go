@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"strconv"
 	"testing"
 
 	"quartier/core/postgres/pgtest"
@@ -40,9 +42,23 @@ func TestBenchSupportsAgainstServe(t *testing.T) {
 	if err != nil || len(rows) != 201 || rows[0][1] != "status" {
 		t.Fatalf("samples: %d rows, %v", len(rows), err)
 	}
+	stamped := 0
 	for _, r := range rows[1:] {
 		if r[1] != "303" && r[1] != "503" {
 			t.Fatalf("a sample with status %s: %v", r[1], r)
 		}
+		// An answer arrived (by the kernel's stamp, or else when read) after
+		// it was scheduled and no later than the generator read it.
+		latency, _ := strconv.ParseFloat(r[2], 64)
+		arrived, _ := strconv.ParseFloat(r[5], 64)
+		if r[6] == "true" {
+			stamped++
+		}
+		if arrived <= 0 || arrived > latency {
+			t.Fatalf("a sample that arrived at %s ms and was read at %s ms: %v", r[5], r[2], r)
+		}
+	}
+	if runtime.GOOS == "linux" && stamped < len(rows)/2 {
+		t.Fatalf("%d of %d answers with the kernel's arrival stamp", stamped, len(rows)-1)
 	}
 }

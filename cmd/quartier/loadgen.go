@@ -58,8 +58,13 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 			defer c.close()
 			for j := range jobs {
 				late, dialled := time.Since(j.scheduled), c.conn == nil
-				status := c.do(ctx, host, wire[j.i])
-				samples[j.i] = sample{status: status, latency: time.Since(j.scheduled), late: late, dialled: dialled}
+				status, arrived := c.do(ctx, host, wire[j.i])
+				s := sample{status: status, latency: time.Since(j.scheduled), late: late, dialled: dialled}
+				s.arrived, s.stamped = s.latency, !arrived.IsZero()
+				if s.stamped {
+					s.arrived = arrived.Sub(j.scheduled)
+				}
+				samples[j.i] = s
 			}
 		}()
 	}
@@ -107,30 +112,36 @@ type loadJob struct {
 // loadConn is one keep-alive connection of openLoop, dialled on first use and
 // again after an error or a "Connection: close".
 type loadConn struct {
-	conn net.Conn
-	r    *bufio.Reader
+	conn  net.Conn
+	stamp *arrivalReader // nil where the kernel does not stamp arrivals
+	r     *bufio.Reader
 }
 
 // do sends a request written out in wire and reads the whole answer; it
-// returns the status, or 0 when the request failed.
-func (c *loadConn) do(ctx context.Context, host string, wire []byte) int {
+// returns the status, or 0 when the request failed, and when the kernel
+// received the answer's last bytes (zero when unknown).
+func (c *loadConn) do(ctx context.Context, host string, wire []byte) (int, time.Time) {
 	if c.conn == nil && c.dial(ctx, host) != nil {
-		return 0
+		return 0, time.Time{}
 	}
 	_ = c.conn.SetDeadline(time.Now().Add(30 * time.Second))
 	if _, err := c.conn.Write(wire); err != nil {
 		c.close()
-		return 0
+		return 0, time.Time{}
 	}
 	status, keepAlive, err := readAnswer(c.r)
 	if err != nil {
 		c.close()
-		return 0
+		return 0, time.Time{}
+	}
+	var arrived time.Time
+	if c.stamp != nil {
+		arrived = c.stamp.arrived
 	}
 	if !keepAlive {
 		c.close()
 	}
-	return status
+	return status, arrived
 }
 
 func (c *loadConn) dial(ctx context.Context, host string) error {
@@ -139,7 +150,12 @@ func (c *loadConn) dial(ctx context.Context, host string) error {
 	if err != nil {
 		return err
 	}
-	c.conn, c.r = conn, bufio.NewReaderSize(conn, 16<<10)
+	c.conn, c.stamp = conn, newArrivalReader(conn)
+	var r io.Reader = conn
+	if c.stamp != nil {
+		r = c.stamp
+	}
+	c.r = bufio.NewReaderSize(r, 16<<10)
 	return nil
 }
 
@@ -155,6 +171,11 @@ type sample struct {
 	latency time.Duration // from the scheduled send to the whole answer read
 	late    time.Duration // from the scheduled send to a connection taking it: the generator's own delay
 	dialled bool          // the connection was opened for this request (its latency includes connecting)
+	// arrived is from the scheduled send to the kernel receiving the answer's
+	// end when stamped; otherwise it is latency. The kernel turns its time
+	// stamps on lazily, so the first answers after a quiet spell may have none.
+	arrived time.Duration
+	stamped bool
 }
 
 type loadResult struct {
@@ -185,6 +206,16 @@ func (r loadResult) percentileOf(p float64, keep func(int) bool, of func(sample)
 	return ds[i]
 }
 
+func (r loadResult) countSamples(keep func(sample) bool) int {
+	n := 0
+	for _, s := range r.latencies {
+		if keep(s) {
+			n++
+		}
+	}
+	return n
+}
+
 func (r loadResult) count(keep func(int) bool) int {
 	n := 0
 	for st, c := range r.statuses {
@@ -207,6 +238,19 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 			r.percentile(0.9, refused).Round(10*time.Microsecond), r.percentile(0.99, refused).Round(10*time.Microsecond))
 	}
 	all := func(int) bool { return true }
+	arrived := func(s sample) time.Duration { return s.arrived }
+	if stamped := r.countSamples(func(s sample) bool { return s.stamped }); stamped > 0 {
+		fmt.Fprintf(w, "  answers' arrival (kernel time stamp, before the generator reads them): accepted p50 %v  p99 %v",
+			r.percentileOf(0.5, accepted, arrived).Round(10*time.Microsecond), r.percentileOf(0.99, accepted, arrived).Round(10*time.Microsecond))
+		if r.count(refused) > 0 {
+			fmt.Fprintf(w, "; refused p50 %v  p90 %v  p99 %v", r.percentileOf(0.5, refused, arrived).Round(10*time.Microsecond),
+				r.percentileOf(0.9, refused, arrived).Round(10*time.Microsecond), r.percentileOf(0.99, refused, arrived).Round(10*time.Microsecond))
+		}
+		if unstamped := r.sent - stamped; unstamped > 0 {
+			fmt.Fprintf(w, " (%d without a stamp, counted when read)", unstamped)
+		}
+		fmt.Fprintln(w)
+	}
 	late := func(s sample) time.Duration { return s.late }
 	var dialled []time.Duration
 	for _, s := range r.latencies {
@@ -225,8 +269,9 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 
 // loadReporter prints a run's figures and, when samples names a file, writes
 // every request there as CSV (when it was scheduled, its status, latency and
-// the generator's own delay, in milliseconds, and whether a connection was
-// opened for it), to see when in the run the slow answers fell.
+// the generator's own delay, in milliseconds, whether a connection was opened
+// for it, and when its answer arrived and whether the kernel stamped that), to
+// see when in the run the slow answers fell.
 type loadReporter struct {
 	w       io.Writer
 	samples string
@@ -242,10 +287,10 @@ func (l loadReporter) report(r loadResult, name string, rate int, accepted func(
 		return fmt.Errorf("samples: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "scheduled_ms,status,latency_ms,late_ms,dialled")
+	fmt.Fprintln(w, "scheduled_ms,status,latency_ms,late_ms,dialled,arrived_ms,stamped")
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	for i, s := range r.latencies {
-		fmt.Fprintf(w, "%.3f,%d,%.3f,%.3f,%t\n", ms(time.Duration(i)*r.interval), s.status, ms(s.latency), ms(s.late), s.dialled)
+		fmt.Fprintf(w, "%.3f,%d,%.3f,%.3f,%t,%.3f,%t\n", ms(time.Duration(i)*r.interval), s.status, ms(s.latency), ms(s.late), s.dialled, ms(s.arrived), s.stamped)
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
