@@ -149,3 +149,12 @@ func isOne(lang core.Language, n string) bool {
 	}
 	return v == 1
 }
+
+// Colon is the colon that ends a label in lang: French typography puts a
+// no-break space before it ("Lieu : …"), the other languages none.
+func Colon(lang core.Language) string {
+	if lang == core.French {
+		return "\u00a0:"
+	}
+	return ":"
+}

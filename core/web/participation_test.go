@@ -684,7 +684,7 @@ func reviewThresholdFlow(t *testing.T, withEngine bool) {
 	tom := a.browser()
 	tom.login("tom@example.lu")
 	// The page names the address the author gave, not its coordinates.
-	tom.get(idea).contains(t, "Lieu: 12, Rue de Warken, 9088 Ettelbruck")
+	tom.get(idea).contains(t, "Lieu\u00a0: 12, Rue de Warken, 9088 Ettelbruck")
 	tom.get("/api/v1"+idea).contains(t, `"address":"12, Rue de Warken, 9088 Ettelbruck"`)
 	tom.post(idea+"/support", nil)
 	var mails []core.QueuedMail

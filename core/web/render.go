@@ -194,6 +194,10 @@ func (p *Page) Nonce() int { p.nonce++; return p.nonce }
 // T translates key into the page language; args are name, value pairs.
 func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, args...) }
 
+// Colon ends a label written in a template ({{.T "ideas.location"}}{{.Colon}})
+// as the page language's typography wants.
+func (p *Page) Colon() string { return i18n.Colon(p.Lang) }
+
 // CSRF returns the token every form must post back as csrf_token.
 func (p *Page) CSRF() string { return p.csrf() }
 
