@@ -212,7 +212,16 @@ type Idea struct {
 	// Address is the register's address the author gave, as Address.Label
 	// writes it; empty when none was given. Only Store.Idea reads it.
 	Address string
+	// NearAddress, for an idea placed on the map without an address, is the
+	// register's address nearest to its point within NearAddressWithin, as
+	// Address.Label writes it; empty otherwise. Only Store.Idea reads it.
+	NearAddress string
 }
+
+// NearAddressWithin is how far, in metres, the nearest address may lie from
+// an idea's point for the idea to be said to be near it (further, in a park
+// or a field, the point speaks for itself).
+const NearAddressWithin = 100.0
 
 // IdeaInput is an idea as a resident writes it.
 type IdeaInput struct {

@@ -95,21 +95,43 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 }
 
 // Idea returns one idea (hidden ones too: callers decide who may see them),
-// with the address its author gave, if any.
+// with the address its author gave, if any, or else the address nearest to
+// its point (see nearestAddressJoin).
 func (s *Store) Idea(ctx context.Context, id int64) (core.Idea, error) {
-	var ad core.Address
-	var street *string
-	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+`, ad.street, coalesce(ad.number, ''), coalesce(ad.postcode, ''), coalesce(ad.locality, '')`+
-		ideaFrom+` LEFT JOIN address ad ON ad.id = i.address_id WHERE i.id = $1`, id), &street, &ad.Number, &ad.Postcode, &ad.Locality)
+	var given, near core.Address
+	var givenStreet, nearStreet *string
+	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+`, ad.street, coalesce(ad.number, ''), coalesce(ad.postcode, ''), coalesce(ad.locality, ''),
+		near.street, coalesce(near.number, ''), coalesce(near.postcode, ''), coalesce(near.locality, '')`+
+		ideaFrom+` LEFT JOIN address ad ON ad.id = i.address_id`+nearestAddressJoin+` WHERE i.id = $1`, id, core.NearAddressWithin),
+		&givenStreet, &given.Number, &given.Postcode, &given.Locality, &nearStreet, &near.Number, &near.Postcode, &near.Locality)
 	if err != nil {
 		return core.Idea{}, notFoundOr(err, "error.idea_not_found", "read idea")
 	}
-	if street != nil {
-		ad.Street = *street
-		i.Address = ad.Label()
+	if givenStreet != nil {
+		given.Street = *givenStreet
+		i.Address = given.Label()
+	}
+	if nearStreet != nil {
+		near.Street = *nearStreet
+		i.NearAddress = near.Label()
 	}
 	return i, nil
 }
+
+// nearestAddressJoin joins, as "near", the register's address nearest to an
+// idea placed on the map without an address, when it lies within $2 metres.
+// The GiST index on point(lon, lat) gives the 16 nearest in degrees (a degree
+// of longitude is shorter than one of latitude here); the nearest of them in
+// metres is kept (an equirectangular distance: exact enough within a
+// commune).
+const nearestAddressJoin = ` LEFT JOIN LATERAL (
+	SELECT c.* FROM (
+		SELECT n.street, n.number, n.postcode, n.locality,
+			111320 * sqrt(((n.lon - i.lon) * cos(radians(i.lat)))^2 + (n.lat - i.lat)^2) AS metres
+		FROM address n
+		WHERE i.address_id IS NULL AND i.lon IS NOT NULL AND n.lon IS NOT NULL AND n.retired_at IS NULL
+		ORDER BY point(n.lon, n.lat) <-> point(i.lon, i.lat) LIMIT 16) c
+	WHERE c.metres <= $2 ORDER BY c.metres LIMIT 1) near ON true`
 
 // IdeaFilter narrows and orders the idea list.
 type IdeaFilter struct {

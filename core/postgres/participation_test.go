@@ -10,6 +10,7 @@ import (
 	"quartier/core"
 	"quartier/core/postgres"
 	"quartier/core/postgres/pgtest"
+	"quartier/geo"
 )
 
 func publishedProject(t *testing.T, s *postgres.Store, staff int64) int64 {
@@ -167,5 +168,54 @@ func TestSupportRefusedOnClosedIdeaAndComments(t *testing.T) {
 	got, _ := s.Idea(ctx, idea)
 	if got.CommentCount != 2 || got.ProjectID != 0 {
 		t.Fatalf("idea %+v", got)
+	}
+}
+
+// An idea placed on the map without an address is said to be near the
+// register's nearest address in metres (not in degrees: here a degree of
+// longitude is about 72 km, one of latitude 111 km), when one lies within
+// core.NearAddressWithin; an idea with an address keeps its own.
+func TestIdeaNearestAddress(t *testing.T) {
+	s := pgtest.Store(t)
+	lea := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
+	here := orb.Point{6.1, 49.85}
+	at := func(id int64, street string, p orb.Point) geo.AddressRecord {
+		return geo.AddressRecord{ID: id, StreetID: id, Street: street, Number: "1", Postcode: "9050", Locality: "Ettelbruck", Commune: "Ettelbruck", Point: p, HasPoint: true}
+	}
+	if _, err := s.ImportAddresses(ctx, core.AddressImport{Source: geo.FormatCACLRCSV, Records: []geo.AddressRecord{
+		at(201, "Rue à l'Est", orb.Point{here[0] + 60/71758.0, here[1]}),      // 60 m east: nearer in metres
+		at(202, "Rue au Nord", orb.Point{here[0], here[1] + 70/111320.0}),     // 70 m north: nearer in degrees
+		at(203, "Rue Lointaine", orb.Point{here[0], here[1] + 1000/111320.0}), // 1 km north
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	idea := func(in core.IdeaInput) core.Idea {
+		t.Helper()
+		in.Title, in.Body = "Un banc à l'ombre", "Pour s'asseoir en chemin."
+		in, err := in.Normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := s.CreateIdea(ctx, lea.ID, in, 60)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i, err := s.Idea(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return i
+	}
+	if i := idea(core.IdeaInput{Point: here, HasPoint: true}); i.NearAddress != "1, Rue à l'Est, 9050 Ettelbruck" || i.Address != "" {
+		t.Fatalf("placed between two addresses: near %q, address %q", i.NearAddress, i.Address)
+	}
+	if i := idea(core.IdeaInput{Point: orb.Point{here[0], here[1] + 500/111320.0}, HasPoint: true}); i.NearAddress != "" {
+		t.Fatalf("placed 430 m from any address: near %q", i.NearAddress)
+	}
+	if i := idea(core.IdeaInput{Point: here, HasPoint: true, AddressID: 202}); i.Address != "1, Rue au Nord, 9050 Ettelbruck" || i.NearAddress != "" {
+		t.Fatalf("with its own address: near %q, address %q", i.NearAddress, i.Address)
+	}
+	if i := idea(core.IdeaInput{}); i.NearAddress != "" || i.Address != "" {
+		t.Fatalf("placed nowhere: near %q, address %q", i.NearAddress, i.Address)
 	}
 }

@@ -77,7 +77,8 @@ type apiIdea struct {
 	Body         string         `json:"body"`
 	Author       string         `json:"author"`
 	Position     *[2]float64    `json:"position"`
-	Address      string         `json:"address,omitempty"` // a single idea's only
+	Address      string         `json:"address,omitempty"`      // a single idea's only
+	NearAddress  string         `json:"near_address,omitempty"` // a single idea's only
 	Channel      string         `json:"channel"`
 	Status       string         `json:"status"`
 	SupportCount int            `json:"support_count"`
@@ -117,7 +118,7 @@ func (s *Server) ideaJSON(i core.Idea) apiIdea {
 	out := apiIdea{ID: i.ID, Title: i.Title, Body: i.Body, Author: i.AuthorName, Channel: string(i.Channel), Status: string(i.Status),
 		SupportCount: i.SupportCount, CommentCount: i.CommentCount, AnswerDueOn: i.AnswerDueOn.Format("2006-01-02"),
 		Progress: i.Progress, CreatedAt: i.CreatedAt.UTC(), URL: s.link("/ideas/" + strconv.FormatInt(i.ID, 10)), AnsweredAt: timeOrNil(i.AnsweredAt),
-		Address: i.Address}
+		Address: i.Address, NearAddress: i.NearAddress}
 	if i.ProjectID > 0 {
 		pid := i.ProjectID
 		out.ProjectID = &pid
