@@ -88,7 +88,7 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 	}
 	close(jobs)
 	wg.Wait()
-	res := loadResult{statuses: map[int]int{}, elapsed: time.Since(start), sent: sent, interval: interval, latencies: samples[:sent]}
+	res := loadResult{statuses: map[int]int{}, start: start, elapsed: time.Since(start), sent: sent, interval: interval, latencies: samples[:sent]}
 	for _, s := range res.latencies {
 		res.statuses[s.status]++
 	}
@@ -179,6 +179,7 @@ type sample struct {
 }
 
 type loadResult struct {
+	start     time.Time // when request 0 was scheduled
 	sent      int
 	elapsed   time.Duration
 	interval  time.Duration // between two scheduled sends: request i was scheduled at i × interval
@@ -296,5 +297,8 @@ func (l loadReporter) report(r loadResult, name string, rate int, accepted func(
 		f.Close()
 		return fmt.Errorf("samples: %w", err)
 	}
+	// The samples' times count from the run's start; its wall-clock time
+	// lines them up with the server's logs and metrics.
+	fmt.Fprintf(l.w, "  samples in %s (times from %s)\n", l.samples, r.start.UTC().Format("15:04:05.000"))
 	return f.Close()
 }
