@@ -57,7 +57,7 @@ func (e *commandEnv) bench(args []string) error {
 	defer store.Close()
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	rep := loadReporter{w: e.stdout, samples: *samples}
+	rep := loadReporter{w: e.stdout, samples: *samples, client: client, base: *base}
 	switch scenario {
 	case "supports", "baseline":
 		return e.benchSupports(store, client, rep, *base, *rate, *warmup, *duration, *users, *ideas, scenario == "baseline")
@@ -87,7 +87,7 @@ func (e *commandEnv) bench(args []string) error {
 		if *warmup > 0 { // fresh connections and cold caches are not the steady state being measured
 			openLoop(e.ctx, *rate, *warmup, get)
 		}
-		res := openLoop(e.ctx, *rate, *duration, get)
+		res := rep.measure(e.ctx, *rate, *duration, get)
 		return rep.report(res, scenario, *rate, func(s int) bool { return s == http.StatusOK })
 	}
 	return usageError{benchUsage}
@@ -147,7 +147,7 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, r
 		w := openLoop(ctx, rate, warmup, support)
 		first, warmedUp = w.sent, w.count(accepted)
 	}
-	res := openLoop(ctx, rate, duration, support)
+	res := rep.measure(ctx, rate, duration, support)
 	name := "supports"
 	if minimal {
 		name = "supports (baseline handler)"

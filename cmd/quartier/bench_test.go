@@ -33,6 +33,10 @@ func TestBenchSupportsAgainstServe(t *testing.T) {
 	if m == nil || m[1] == "0" || m[3] == "0" {
 		t.Fatalf("report:\n%s", out.String())
 	}
+	// The server's /metrics, read around the run, says what its runtime did.
+	if a := regexp.MustCompile(`server's Go runtime during the run: \d+ collection\(s\).*, ([0-9.]+) kB allocated per request`).FindStringSubmatch(out.String()); a == nil || a[1] == "0.0" {
+		t.Fatalf("no runtime figures in the report:\n%s", out.String())
+	}
 	f, err := os.Open(samples)
 	if err != nil {
 		t.Fatal(err)

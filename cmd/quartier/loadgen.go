@@ -185,6 +185,7 @@ type loadResult struct {
 	interval  time.Duration // between two scheduled sends: request i was scheduled at i × interval
 	statuses  map[int]int
 	latencies []sample
+	server    *[2]serverRuntime // the server's runtime before and after, when it tells
 }
 
 // percentile of the latencies of the responses with a status accepted by keep.
@@ -273,13 +274,35 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 // the generator's own delay, in milliseconds, whether a connection was opened
 // for it, and when its answer arrived and whether the kernel stamped that), to
 // see when in the run the slow answers fell.
+//
+// When the server has a /metrics (client, base), measure brackets a run with
+// two readings of it and report adds what the server's Go runtime did
+// meanwhile.
 type loadReporter struct {
 	w       io.Writer
 	samples string
+	client  *http.Client
+	base    string
+}
+
+// measure runs openLoop and, if the server tells, what its runtime did during
+// the run.
+func (l loadReporter) measure(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) loadResult {
+	before, ok := readServerRuntime(ctx, l.client, l.base)
+	res := openLoop(ctx, rate, duration, next)
+	if ok {
+		if after, ok := readServerRuntime(ctx, l.client, l.base); ok {
+			res.server = &[2]serverRuntime{before, after}
+		}
+	}
+	return res
 }
 
 func (l loadReporter) report(r loadResult, name string, rate int, accepted func(int) bool) error {
 	r.report(l.w, name, rate, accepted)
+	if r.server != nil {
+		reportServerRuntime(l.w, r.server[0], r.server[1], r.sent)
+	}
 	if l.samples == "" {
 		return nil
 	}
