@@ -189,6 +189,20 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee("#implementation-h", "Réalisation")
 	w.checkAccessibility(axe)
 	w.screenshot("idea-implementation")
+	// A spontaneous idea placed with a tap on the map; its page leads to the
+	// public map, which opens on it with its popup.
+	w.open(base + "/ideas/new")
+	w.checkAccessibility(axe)
+	w.typeInto("#title", "Un banc sous le tilleul")
+	w.typeInto("#body", "Pour se reposer en montant vers la gare.")
+	w.click(".point-picker") // a tap in the middle of the map places the point
+	w.click("main form.stack button[type=submit]")
+	w.mustSee(".flash", "Merci")
+	w.mustSee("p.meta a[href^='/map']", "49.611") // the tap falls within a few metres of the map's centre
+	w.click("p.meta a[href^='/map']")
+	w.mustSee(".leaflet-popup-content", "Un banc sous le tilleul")
+	w.checkAccessibility(axe)
+	w.screenshot("map-idea")
 	for _, page := range []string{"/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/indicators", "/staff/council", "/staff/projects"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)

@@ -13,11 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
 	"go.yaml.in/yaml/v3"
 
 	"quartier/core"
 	"quartier/core/mail"
 	"quartier/core/web"
+	"quartier/geo"
 	datasync "quartier/sync"
 )
 
@@ -149,6 +151,13 @@ type MapConfig struct {
 	TileURL         string `yaml:"tile_url"`
 	TileAttribution string `yaml:"tile_attribution"`
 	AssetsDir       string `yaml:"assets_dir"`
+	// Center and Zoom are where maps open when nothing on them says better
+	// (the commune's centre).
+	Center struct {
+		Lat float64 `yaml:"lat"`
+		Lon float64 `yaml:"lon"`
+	} `yaml:"center"`
+	Zoom int `yaml:"zoom"`
 }
 
 type LogConfig struct {
@@ -225,6 +234,7 @@ func defaultConfig() Config {
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
 	c.Map.AssetsDir = "node_modules"
+	c.Map.Center.Lat, c.Map.Center.Lon, c.Map.Zoom = 49.6116, 6.1319, 13 // Luxembourg City
 	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
 	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 2400, MemoryLimitMB: 1024}
@@ -377,6 +387,10 @@ func (c Config) validate() error {
 	if t := c.Map.TileURL; t != "" && (!strings.Contains(t, "{z}") || !(strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://"))) {
 		add("map.tile_url must be an http(s) URL template with {z}, {x} and {y}, or empty for no tiles, not %q", t)
 	}
+	if m := c.Map; !geo.Benelux.Contains(orb.Point{m.Center.Lon, m.Center.Lat}) || m.Zoom < 5 || m.Zoom > 18 {
+		add("map.center must lie in the Benelux (lat and lon in degrees, like lat: 49.8467, lon: 6.1042) and map.zoom be from 5 to 18, not %v, %v and %d",
+			m.Center.Lat, m.Center.Lon, m.Zoom)
+	}
 	if f := c.FollowUp; f.SupportThreshold < 1 || f.ReviewDays < 1 || f.AnswerDays < 1 || f.ReminderHour < 0 || f.ReminderHour > 23 {
 		add("followup needs support_threshold, review_days and answer_days of at least 1, and reminder_hour from 0 to 23")
 	}
@@ -522,7 +536,8 @@ func (c Config) webConfig(version string) web.Config {
 	rl := c.Auth.RateLimits
 	return web.Config{
 		Env: c.Env, PublicURL: u, MaxBodyBytes: c.HTTP.MaxBodyBytes, MaxUploadBytes: c.HTTP.MaxUploadBytes,
-		Map:        web.MapConfig{TileURL: c.Map.TileURL, TileAttribution: c.Map.TileAttribution, AssetsDir: c.Map.AssetsDir},
+		Map: web.MapConfig{TileURL: c.Map.TileURL, TileAttribution: c.Map.TileAttribution, AssetsDir: c.Map.AssetsDir,
+			Center: orb.Point{c.Map.Center.Lon, c.Map.Center.Lat}, Zoom: c.Map.Zoom},
 		SessionTTL: c.Auth.SessionTTL, ConfirmLinkTTL: c.Auth.ConfirmLinkTTL, ResetLinkTTL: c.Auth.ResetLinkTTL,
 		TrustedProxies: c.HTTP.TrustedProxies, Version: version,
 		FollowUp: c.followUp(),

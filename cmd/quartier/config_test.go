@@ -66,6 +66,8 @@ func TestInvalidValuesSayWhatToFix(t *testing.T) {
 		{"runtime:\n  gc_percent: 0\n", "runtime.gc_percent must be at least 25"},
 		{"runtime:\n  gc_percent: -1\n  memory_limit_mb: 0\n", "or -1 with a runtime.memory_limit_mb"},
 		{"runtime:\n  procs_per_core: 0\n", "runtime.procs_per_core must be between 1 and 8, not 0"},
+		{"map:\n  center: {lat: 52.52, lon: 13.40}\n", "map.center must lie in the Benelux"}, // Berlin
+		{"map:\n  zoom: 30\n", "map.zoom be from 5 to 18, not 49.6116, 6.1319 and 30"},
 	}
 	for _, tt := range tests {
 		_, err := loadConfig(writeConfig(t, tt.yaml), true, envOf(nil))

@@ -225,9 +225,11 @@ func (w *webDriver) checkAccessibility(axe string) {
 	}
 	script := axe + `;
 		const done = arguments[arguments.length - 1];
-		axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+		// What is fading in (a map's popup) is judged once shown, within a second.
+		const settled = Promise.all(document.getAnimations().map(a => a.finished.catch(() => {})));
+		Promise.race([settled, new Promise(r => setTimeout(r, 1000))]).then(() => axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
 			.then(r => done({violations: r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => ({target: n.target}))}))}))
-			.catch(e => done({violations: [{id: "axe-error", help: String(e), nodes: []}]}));`
+			.catch(e => done({violations: [{id: "axe-error", help: String(e), nodes: []}]})));`
 	w.call("POST", "/timeouts", map[string]int{"script": 30000}, nil)
 	w.call("POST", "/execute/async", map[string]any{"script": script, "args": []any{}}, &result)
 	for _, v := range result.Violations {

@@ -357,11 +357,12 @@ func (s *Server) projectConsultations(c *gin.Context, projectID int64) ([]core.C
 	return surveys, polls, nil
 }
 
-// luxembourgCentre is where point questions open the map without a better idea.
-var luxembourgCentre = orb.Point{6.13, 49.61}
+// luxembourgCentre is where maps open when the configuration does not say.
+var luxembourgCentre = orb.Point{6.1319, 49.6116}
 
 // mapCenter is where a consultation's point questions open the map: the middle
-// of its target's placed addresses, else its project's place, else Luxembourg.
+// of its target's placed addresses, else its project's place, else the
+// configured centre (map.center).
 func (s *Server) mapCenter(ctx context.Context, k core.Consultation) (orb.Point, error) {
 	if k.TargetID != 0 {
 		ids, err := s.targetAddresses(ctx, k.TargetID)
@@ -381,5 +382,5 @@ func (s *Server) mapCenter(ctx context.Context, k core.Consultation) (orb.Point,
 			return p.Point, nil
 		}
 	}
-	return luxembourgCentre, nil
+	return s.cfg.Map.Center, nil
 }

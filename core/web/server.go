@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
 
 	"quartier/core"
 	"quartier/core/i18n"
@@ -80,6 +81,10 @@ type MapConfig struct {
 	TileURL         string // e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 	TileAttribution string
 	AssetsDir       string // where `make assets` put node_modules (Leaflet)
+	// Center (lon, lat) and Zoom are where maps open when nothing on them
+	// says better: the commune's centre. Zero: Luxembourg City.
+	Center orb.Point
+	Zoom   int
 }
 
 // Mailbox is the development mailbox shown at /dev/mail.
@@ -159,6 +164,9 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	}
 	if cfg.PublicURL == nil {
 		return nil, fmt.Errorf("web: public URL is required")
+	}
+	if cfg.Map.Zoom == 0 { // tests and tools that leave the map unset
+		cfg.Map.Center, cfg.Map.Zoom = luxembourgCentre, 13
 	}
 	secret, err := deps.Store.ServerSecret(ctx)
 	if err != nil {

@@ -1,26 +1,47 @@
 // The public map: projects and ideas with a place. Ideas load for the visible
-// box as the map moves (GeoJSON from /api/v1/ideas/map).
+// box as the map moves (GeoJSON from /api/v1/ideas/map). It opens on the
+// commune's centre, or, from an idea's page (?lat=…&lon=…&idea=ID), on that
+// idea, drawn apart and with its popup open.
 (function () {
   "use strict";
   function start() {
     var el = document.getElementById("ideas-map");
     if (!el || !window.L) { return; }
-    var map = L.map(el).setView([49.6116, 6.1319], 13);
+    var q = new URLSearchParams(window.location.search);
+    var lat = parseFloat(q.get("lat")), lon = parseFloat(q.get("lon")), focus = parseInt(q.get("idea"), 10);
+    var map = L.map(el);
+    if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+      map.setView([lat, lon], 17);
+    } else {
+      map.setView([parseFloat(el.getAttribute("data-center-lat")), parseFloat(el.getAttribute("data-center-lon"))], parseInt(el.getAttribute("data-zoom"), 10) || 13);
+    }
     var tiles = el.getAttribute("data-tiles");
     if (tiles) { L.tileLayer(tiles, { maxZoom: 19, attribution: el.getAttribute("data-tiles-attribution") || "" }).addTo(map); }
     var ideas = L.layerGroup().addTo(map);
+    var colon = el.getAttribute("data-colon") || ":";
+    var shown = {}; // idea id: its marker, kept while in view (an open popup survives the map's moves)
+    var focusShown = false;
     function esc(s) { var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML; }
+    function popup(f) {
+      return '<strong>' + esc(el.getAttribute("data-label-idea")) + '</strong><br><a href="/ideas/' + f.id + '">' + esc(f.properties.title) + '</a><br>' +
+        esc(el.getAttribute("data-label-supports") + colon) + ' ' + f.properties.support_count;
+    }
     function loadIdeas() {
       var b = map.getBounds();
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); }).join(",");
       fetch(el.getAttribute("data-ideas") + "?bbox=" + bbox).then(function (r) { return r.json(); }).then(function (fc) {
-        ideas.clearLayers();
+        var seen = {};
         (fc.features || []).forEach(function (f) {
-          var c = f.geometry.coordinates;
-          L.circleMarker([c[1], c[0]], { radius: 6, color: "#073763", weight: 1, fillColor: "#0b5394", fillOpacity: 0.8 })
-            .bindPopup('<strong>' + esc(el.getAttribute("data-label-idea")) + '</strong><br><a href="/ideas/' + f.id + '">' + esc(f.properties.title) + '</a><br>' +
-              esc(el.getAttribute("data-label-supports")) + ': ' + f.properties.support_count)
-            .addTo(ideas);
+          seen[f.id] = true;
+          if (shown[f.id]) { shown[f.id].setPopupContent(popup(f)); return; }
+          var c = f.geometry.coordinates, focused = f.id === focus;
+          var marker = L.circleMarker([c[1], c[0]], focused ? { radius: 10, color: "#783f04", weight: 3, fillColor: "#e69138", fillOpacity: 0.9 }
+            : { radius: 6, color: "#073763", weight: 1, fillColor: "#0b5394", fillOpacity: 0.8 }).bindPopup(popup(f)).addTo(ideas);
+          shown[f.id] = marker;
+          if (focused && !focusShown) { focusShown = true; marker.openPopup(); }
+        });
+        Object.keys(shown).forEach(function (id) {
+          if (!seen[id] && !shown[id].isPopupOpen()) { ideas.removeLayer(shown[id]); delete shown[id]; }
         });
       }).catch(function () {});
     }
