@@ -25,6 +25,13 @@ import (
 // wait, which under overload mostly delays the refusal; it stays short while
 // requests keep waiting in vain.
 //
+// A queue that stands is overload too, though nobody waits in vain: when
+// every request admitted for standingFor had to wait more than half the
+// burst wait for its slot (offered about what the server can do, a queue of
+// up to burstWait would otherwise stand and every request wait in it), the
+// server counts as overloaded as if one had waited in vain. A burst drains
+// sooner and is served whole. (CoDel's rule, applied to slots.)
+//
 // A request that waited in vain also starts a shedding period (shedFor):
 // during it only shedWaiters requests may wait, so that a freed slot is still
 // taken at once, and the others that find every slot taken are refused
@@ -34,14 +41,20 @@ type admission struct {
 	slots     chan struct{}
 	wait      time.Duration // while overloaded
 	burstWait time.Duration // when calm
-	shedFor   time.Duration
-	calmFor   time.Duration
-	epoch     time.Time
+	// standingWait is the wait that, every admitted request waiting longer
+	// for standingFor, makes a queue a standing one: half the burst wait.
+	standingWait time.Duration
+	shedFor      time.Duration
+	calmFor      time.Duration
+	epoch        time.Time
 	// shedUntil ends the current shedding period and overloadedUntil the
 	// short waits, in nanoseconds since epoch.
 	shedUntil       atomic.Int64
 	overloadedUntil atomic.Int64
 	waiting         atomic.Int64 // requests waiting for a slot
+	// waitedSince is when the admitted requests began to wait more than
+	// standingWait each, in nanoseconds since epoch; 0 while they do not.
+	waitedSince atomic.Int64
 }
 
 // shedPeriod is how long admission sheds once a request has waited in vain:
@@ -53,6 +66,12 @@ const shedPeriod = 100 * time.Millisecond
 // request may wait burstWait again: under overload one waits in vain every
 // shedding period, so the waits stay short for as long as it lasts.
 const calmPeriod = 2 * time.Second
+
+// standingFor tells a standing queue from a burst: admitted requests waiting
+// more than half the burst wait each, for standingFor on end. (Half: a
+// request that waits that long and is then served still answers within the
+// accepted requests' 100 ms.)
+const standingFor = 100 * time.Millisecond
 
 // shedWaiters is how many requests may wait for a slot while shedding. Without
 // any, a freed slot stayed empty until the next arrival and a fifth fewer
@@ -66,7 +85,8 @@ func newAdmission(inFlight int, wait, burstWait time.Duration) *admission {
 	if inFlight <= 0 {
 		return nil
 	}
-	return &admission{slots: make(chan struct{}, inFlight), wait: wait, burstWait: max(wait, burstWait),
+	burstWait = max(wait, burstWait)
+	return &admission{slots: make(chan struct{}, inFlight), wait: wait, burstWait: burstWait, standingWait: burstWait / 2,
 		shedFor: shedPeriod, calmFor: calmPeriod, epoch: time.Now()}
 }
 
@@ -76,6 +96,9 @@ func newAdmission(inFlight int, wait, burstWait time.Duration) *admission {
 func (a *admission) acquire(done <-chan struct{}) bool {
 	select {
 	case a.slots <- struct{}{}:
+		if a.waitedSince.Load() != 0 { // no write on the usual path
+			a.waitedSince.Store(0)
+		}
 		return true
 	default:
 	}
@@ -93,6 +116,7 @@ func (a *admission) acquire(done <-chan struct{}) bool {
 	defer t.Stop()
 	select {
 	case a.slots <- struct{}{}:
+		a.noteWait(now, int64(time.Since(a.epoch)))
 		return true
 	case <-t.C:
 		now = int64(time.Since(a.epoch))
@@ -106,8 +130,27 @@ func (a *admission) acquire(done <-chan struct{}) bool {
 
 func (a *admission) release() { <-a.slots }
 
-// overloaded is 1 while the waits are short (a request waited in vain less
-// than calmFor ago), 0 otherwise.
+// noteWait records that a request admitted at now had waited since start;
+// when the admitted have each waited more than a.standingWait for
+// standingFor, the queue stands and the server counts as overloaded.
+func (a *admission) noteWait(start, now int64) {
+	if now-start <= int64(a.standingWait) {
+		a.waitedSince.Store(0)
+		return
+	}
+	since := a.waitedSince.Load()
+	if since == 0 {
+		a.waitedSince.CompareAndSwap(0, start)
+		return
+	}
+	if now-since >= int64(standingFor) {
+		a.overloadedUntil.Store(now + int64(a.calmFor))
+		a.waitedSince.Store(0)
+	}
+}
+
+// overloaded is 1 while the waits are short (a request waited in vain, or a
+// queue stood, less than calmFor ago), 0 otherwise.
 func (a *admission) overloaded() int {
 	if int64(time.Since(a.epoch)) < a.overloadedUntil.Load() {
 		return 1

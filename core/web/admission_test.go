@@ -110,3 +110,50 @@ func TestAdmissionServesABurstWhenCalmAndWaitsShortWhenOverloaded(t *testing.T) 
 		t.Fatalf("calm again: admitted %v after %v, want a refusal after %v", ok, d, burst)
 	}
 }
+
+// A queue that stands (every admitted request waits longer than half the
+// burst wait, for standingFor on end) counts as overload though nobody waits in vain; a
+// burst that drains sooner does not.
+func TestAdmissionTellsAStandingQueueFromABurst(t *testing.T) {
+	a := newAdmission(1, time.Millisecond, 40*time.Millisecond)
+	never := make(chan struct{})
+	if !a.acquire(never) {
+		t.Fatal("a free slot was refused")
+	}
+	// The slot frees every step, each time for the next waiter: each waits
+	// longer than half the burst wait, and is served within it.
+	step := 30 * time.Millisecond
+	waitForSlot := func() {
+		t.Helper()
+		go func() { time.Sleep(step); a.release() }()
+		if !a.acquire(never) {
+			t.Fatal("refused while a slot was freed within the burst wait")
+		}
+	}
+	const burst = 2 // waits that end well before standingFor
+	if burst*step > standingFor*2/3 {
+		t.Fatalf("a burst of %d waits of %v is not short against %v", burst, step, standingFor)
+	}
+	for range burst {
+		waitForSlot()
+	}
+	a.release()
+	if !a.acquire(never) { // the queue drained: a slot at once
+		t.Fatal("a free slot was refused")
+	}
+	if a.overloaded() != 0 {
+		t.Fatalf("a burst that drained in %v made the server overloaded", time.Duration(burst)*step)
+	}
+	// Now the waits go on: after standingFor the server is overloaded, and
+	// the next request waits the short wait only.
+	for i := 0; a.overloaded() == 0; i++ {
+		if i == 20 {
+			t.Fatalf("%d waits of %v on end, still calm", i, step)
+		}
+		waitForSlot()
+	}
+	start := time.Now()
+	if ok, d := a.acquire(never), time.Since(start); ok || d > 100*time.Millisecond {
+		t.Fatalf("overloaded: admitted %v after %v, want a refusal after the short wait", ok, d)
+	}
+}

@@ -136,7 +136,7 @@ func (s *Server) metricsHandler(c *gin.Context) {
 		gauge("quartier_http_in_flight", "Requests being served (at most http.max_in_flight).", len(a.slots))
 		gauge("quartier_http_waiting", "Requests waiting for a slot.", a.waiting.Load())
 		gauge("quartier_http_staff_in_flight", "Staff pages being served (slots of their own: an eighth of http.max_in_flight, at least two).", len(s.staffAdmission.slots))
-		gauge("quartier_http_overloaded", "1 while admission control counts the server overloaded (a request waited in vain in the last 2 s): a request waits http.queue_wait for a slot, not http.burst_wait.", a.overloaded())
+		gauge("quartier_http_overloaded", "1 while admission control counts the server overloaded (in the last 2 s a request waited in vain, or for 100 ms every admitted request waited over half of http.burst_wait): a request waits http.queue_wait for a slot, not http.burst_wait.", a.overloaded())
 	}
 	gauge("quartier_process_start_time_seconds", "Start time of the process (Unix seconds).", s.metrics.started.Unix())
 	for i, v := range goRuntimeValues() {
