@@ -153,16 +153,26 @@ func (s *Server) idea(c *gin.Context) {
 }
 
 func (s *Server) newIdeaForm(c *gin.Context) {
-	data := map[string]any{}
+	data := map[string]any{"Center": s.cfg.Map.Center}
 	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil && pid > 0 {
 		p, err := s.store.Project(c.Request.Context(), pid)
 		if err != nil || p.Status != core.ProjectPublished {
 			s.fail(c, core.NotFound("error.project_not_found"))
 			return
 		}
-		data["Project"] = p
+		s.ideaFormProject(data, p)
 	}
 	s.render(c, http.StatusOK, "idea_new", data)
+}
+
+// ideaFormProject puts the project an idea is proposed for into the form's
+// data; its map opens on the project's place, if it has one, rather than
+// the commune's centre.
+func (s *Server) ideaFormProject(data map[string]any, p core.Project) {
+	data["Project"] = p
+	if p.HasPoint {
+		data["Center"] = p.Point
+	}
 }
 
 func (s *Server) createIdea(c *gin.Context) {
@@ -171,7 +181,7 @@ func (s *Server) createIdea(c *gin.Context) {
 	for _, k := range []string{"title", "body", "lon", "lat", "project_id", "address"} {
 		form[k] = c.PostForm(k)
 	}
-	data := map[string]any{}
+	data := map[string]any{"Center": s.cfg.Map.Center}
 	in := core.IdeaInput{Title: form["title"], Body: form["body"], Channel: core.ChannelWeb}
 	if pid, err := strconv.ParseInt(form["project_id"], 10, 64); err == nil && pid > 0 {
 		p, err := s.store.Project(c.Request.Context(), pid)
@@ -179,7 +189,8 @@ func (s *Server) createIdea(c *gin.Context) {
 			s.fail(c, err)
 			return
 		}
-		in.ProjectID, data["Project"] = pid, p
+		in.ProjectID = pid
+		s.ideaFormProject(data, p)
 	}
 	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
 	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)

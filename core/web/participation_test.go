@@ -58,7 +58,8 @@ func TestProjectsIdeasSupportsAndComments(t *testing.T) {
 	a.account("tom@example.lu", core.RoleCitizen)
 	staff := a.browser()
 	staff.login("manager@commune.lu")
-	project := staff.publish(t, "Place du Marché", `<p>Réaménager la place.<script>alert(1)</script></p><p onclick="x">Clic</p>`, nil)
+	project := staff.publish(t, "Place du Marché", `<p>Réaménager la place.<script>alert(1)</script></p><p onclick="x">Clic</p>`,
+		url.Values{"lat": {"49.6095"}, "lon": {"6.1295"}})
 
 	lea := a.browser()
 	lea.login("lea@example.lu")
@@ -70,12 +71,16 @@ func TestProjectsIdeasSupportsAndComments(t *testing.T) {
 	lea.post(project+"/follow", nil)
 	lea.get(project).contains(t, "1 abonné·e", "Ne plus suivre")
 
-	lea.get("/ideas/new?project=" + strings.TrimPrefix(project, "/projects/"))
+	// The idea form's map opens on the project's place; a spontaneous idea's
+	// on the commune's centre.
+	projectMap := `data-center-lat="49.6095" data-center-lon="6.1295"`
+	lea.get("/ideas/new?project="+strings.TrimPrefix(project, "/projects/")).contains(t, projectMap)
+	lea.get("/ideas/new").contains(t, `data-center-lat="49.6116" data-center-lon="6.1319"`)
 	r := lea.post("/ideas", url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")}, "title": {"Des bancs"}, "body": {"court"}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("short idea: %d", r.status)
 	}
-	r.contains(t, "10 à 5000 caractères")
+	r.contains(t, "10 à 5000 caractères", projectMap)
 	r = lea.post("/ideas", url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")}, "title": {"Des bancs à l'ombre <b>"},
 		"body": {"Installer des bancs <script>alert(1)</script> sous les arbres."}, "lat": {"49.6116"}, "lon": {"6.1319"}})
 	idea := r.header.Get("Location")
