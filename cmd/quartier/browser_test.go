@@ -196,6 +196,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.typeInto("#title", "Un banc sous le tilleul")
 	w.typeInto("#body", "Pour se reposer en montant vers la gare.")
 	w.click(".point-picker") // a tap in the middle of the map places the point
+	w.screenshot("idea-point")
 	w.click("main form.stack button[type=submit]")
 	w.mustSee(".flash", "Merci")
 	w.mustSee("p.meta a[href^='/map']", "49.611") // the tap falls within a few metres of the map's centre
