@@ -53,12 +53,14 @@ baseline() {
   for r in ${RATES:-1000 2000 3000}; do nice -n "${GEN_NICE:--10}" ./bin/quartier --config "$cfg" bench baseline --url http://127.0.0.1:18081 --rate "$r" --duration 10s --users 500 --ideas 100; done
   kill $b; wait $b 2>/dev/null || true
 }
+# Visitors for RATE supports a second: enough for distinct supports over 100 ideas, at least 700.
+visitors() { local u=$(( $1 * 15 / 100 )); echo $(( u > 700 ? u : 700 )); }
 scenarios=${*:-supports overload ideas map ballots}
 for s in $scenarios; do
   case $s in
     baseline) baseline ;;
-    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users $((r > 4600 ? r * 15 / 100 : 700)) --ideas 100; done ;;
-    overload) o=${OVERLOAD_RATE:-8000}; run supports --rate "$o" --duration 10s --users $((o * 15 / 100)) --ideas 100 ;;  # enough users for distinct supports
+    supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users "$(visitors "$r")" --ideas 100; done ;;
+    overload) o=${OVERLOAD_RATE:-8000}; run supports --rate "$o" --duration 10s --users "$(visitors "$o")" --ideas 100 ;;
     ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;
     map) run map --ideas 100000 --rate "${MAP_RATE:-1000}" --duration 10s ;;
     ballots) run ballots --voters "${VOTERS:-20000}" --rate "${BALLOT_RATE:-1000}" ;;

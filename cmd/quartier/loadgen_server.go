@@ -77,7 +77,7 @@ func parseServerRuntime(r io.Reader) (serverRuntime, bool) {
 }
 
 // reportServerRuntime writes what changed between before and after, over the
-// run's requests: "1 collection (2 stops, the longest at most 5 ms), 4.9 kB
+// run's requests: "1 collection(s) (2 stops, the longest at most 5 ms), 4.9 kB
 // allocated per request".
 func reportServerRuntime(w io.Writer, before, after serverRuntime, requests int) {
 	cycles := int(after.gcCycles - before.gcCycles)
