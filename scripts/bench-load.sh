@@ -6,7 +6,7 @@
 # stands for clients on other machines, and its CPU use is set by the offered
 # rate, not by its priority.
 #   scripts/bench-load.sh [supports|baseline|overload|ideas|map|ballots]...   (default: all but baseline)
-# Knobs: RATES, OVERLOAD_RATE, MAX_IN_FLIGHT, QUEUE_WAIT, BURST_WAIT, DB_CONNS, PROCS_PER_CORE, GC_PERCENT,
+# Knobs: RATES, OVERLOAD_RATE, MAX_IN_FLIGHT, QUEUE_WAIT, BURST_WAIT, DB_CONNS, PROCS_PER_CORE, GC_PERCENT, DEFER_GC,
 # GEN_NICE, PG_OPTS, PPROF (the server's pprof address), SAMPLES (a folder for
 # every request of each run, as CSV).
 # Figures go to stdout; docs/PERFORMANCE.md records them.
@@ -28,7 +28,7 @@ http:
   queue_wait: ${QUEUE_WAIT:-1ms}
   burst_wait: ${BURST_WAIT:-100ms}
 database: {max_conns: ${DB_CONNS:-6}}
-runtime: {procs_per_core: ${PROCS_PER_CORE:-2}, gc_percent: ${GC_PERCENT:-2400}}
+runtime: {procs_per_core: ${PROCS_PER_CORE:-2}, gc_percent: ${GC_PERCENT:-2400}, defer_gc_when_overloaded: ${DEFER_GC:-true}}
 auth:
   rate_limits:
     api_write_per_user: {max: 1000000, window: 1m}

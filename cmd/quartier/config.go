@@ -237,7 +237,7 @@ func defaultConfig() Config {
 	c.Map.Center.Lat, c.Map.Center.Lon, c.Map.Zoom = 49.6116, 6.1319, 13 // Luxembourg City
 	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
-	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 2400, MemoryLimitMB: 1024}
+	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 2400, MemoryLimitMB: 1024, DeferGCWhenOverloaded: true}
 	c.Database.MaxConns = 10
 	c.Auth.SessionTTL = 30 * 24 * time.Hour
 	c.Auth.ConfirmLinkTTL = 48 * time.Hour

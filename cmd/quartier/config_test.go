@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"math"
@@ -8,7 +9,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	rtmetrics "runtime/metrics"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -131,5 +134,53 @@ func TestRuntimeConfigYieldsToTheEnvironment(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Fatalf("memory limit %d: the configuration overrode GOMEMLIMIT", got)
+	}
+}
+
+// While the server is overloaded, collections wait for the memory limit;
+// afterwards, and when the server stops, the configured percentage is back.
+// Without a memory limit, or with GOGC set, nothing changes.
+func TestCollectionsWaitForTheLimitWhileOverloaded(t *testing.T) {
+	before := debug.SetGCPercent(800)
+	limit := debug.SetMemoryLimit(256 << 20)
+	defer func() { debug.SetGCPercent(before); debug.SetMemoryLimit(limit) }()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	gcPercent := func() int64 {
+		s := []rtmetrics.Sample{{Name: "/gc/gogc:percent"}}
+		rtmetrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	waitFor := func(want int64, what string) {
+		t.Helper()
+		for deadline := time.Now().Add(2 * time.Second); gcPercent() != want; time.Sleep(5 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: gc percent %d, want %d", what, gcPercent(), want)
+			}
+		}
+	}
+	var overloaded atomic.Bool
+	rc := RuntimeConfig{DeferGCWhenOverloaded: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { deferCollectionsWhileOverloaded(ctx, rc, envOf(nil), overloaded.Load, log); close(done) }()
+	overloaded.Store(true)
+	waitFor(-1, "overloaded") // off
+	overloaded.Store(false)
+	waitFor(800, "no longer overloaded")
+	overloaded.Store(true)
+	waitFor(-1, "overloaded again")
+	cancel()
+	<-done
+	if got := gcPercent(); got != 800 {
+		t.Fatalf("stopped while overloaded: gc percent %d, want 800 back", got)
+	}
+
+	// Without a memory limit, or with GOGC set, it returns at once.
+	debug.SetMemoryLimit(math.MaxInt64)
+	deferCollectionsWhileOverloaded(context.Background(), rc, envOf(nil), overloaded.Load, log)
+	debug.SetMemoryLimit(256 << 20)
+	deferCollectionsWhileOverloaded(context.Background(), rc, envOf(map[string]string{"GOGC": "200"}), overloaded.Load, log)
+	if got := gcPercent(); got != 800 {
+		t.Fatalf("gc percent %d changed without a limit or with GOGC", got)
 	}
 }

@@ -214,6 +214,7 @@ func (e *commandEnv) serve(args []string) error {
 		return err
 	}
 	go handler.KeepFlyersSwept(ctx)
+	go deferCollectionsWhileOverloaded(ctx, cfg.Runtime, e.getenv, handler.Overloaded, log)
 	if err := engine.Start(ctx); err != nil {
 		return err
 	}

@@ -158,6 +158,11 @@ func (a *admission) overloaded() int {
 	return 0
 }
 
+// Overloaded says whether admission control counts the server overloaded
+// now (see admission): requests wait queue_wait for a slot, not burst_wait.
+// False without admission control.
+func (s *Server) Overloaded() bool { return s.admission != nil && s.admission.overloaded() == 1 }
+
 // busyAnswer is a refusal at capacity in one language: a few bytes of HTML
 // for pages, the API's error object for /api/.
 type busyAnswer struct{ html, json []byte }
