@@ -457,7 +457,7 @@ func TestIndicators(t *testing.T) {
 	tom.post(idea+"/support", nil)
 	staff := a.browser()
 	staff.login("manager@commune.lu")
-	staff.get("/staff" + idea)
+	staff.get("/staff"+idea).contains(t, `">près de 30, Place de la Gare, 1616 Luxembourg</a>`) // where the idea is, for the review
 	staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le service technique la posera au printemps."}})
 	page := staff.get("/staff/indicators")
 	page.contains(t, "<dt>Idées proposées</dt><dd>1</dd>", "<dt>Participant·e·s inscrit·e·s</dt><dd>3</dd>",
