@@ -41,8 +41,8 @@ type admission struct {
 	slots     chan struct{}
 	wait      time.Duration // while overloaded
 	burstWait time.Duration // when calm
-	// standingWait is the wait that, every admitted request waiting longer
-	// for standingFor, makes a queue a standing one: half the burst wait.
+	// standingWait is half the burst wait: when every admitted request waits
+	// longer than it for standingFor, the queue stands.
 	standingWait time.Duration
 	shedFor      time.Duration
 	calmFor      time.Duration
