@@ -152,6 +152,17 @@ func (s *Server) idea(c *gin.Context) {
 	})
 }
 
+// publicMap is the map of projects and ideas. Asked from an idea's page
+// (?idea=ID&lat=…&lon=…) it opens on that idea (ideasmap.js) and, without
+// JavaScript, links back to it.
+func (s *Server) publicMap(c *gin.Context) {
+	data := map[string]any{}
+	if id, err := strconv.ParseInt(c.Query("idea"), 10, 64); err == nil && id > 0 {
+		data["Focus"] = id
+	}
+	s.render(c, http.StatusOK, "map", data)
+}
+
 func (s *Server) newIdeaForm(c *gin.Context) {
 	data := map[string]any{"Center": s.cfg.Map.Center}
 	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil && pid > 0 {

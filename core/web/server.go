@@ -301,7 +301,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/debates/:id", s.debate)
 	h.POST("/debates/:id/arguments", s.requireLogin, s.argue)
 	h.POST("/debates/:id/arguments/:arg/helpful", s.requireLogin, s.rateArgument)
-	h.GET("/map", func(c *gin.Context) { s.render(c, http.StatusOK, "map", nil) })
+	h.GET("/map", s.publicMap)
 	h.GET("/consultations", s.consultations)
 	h.GET("/consultations/:id", s.consultation)
 	h.POST("/consultations/:id/answers", s.requireLogin, s.answer)
