@@ -248,7 +248,7 @@ func (r loadResult) report(w io.Writer, name string, rate int, accepted func(int
 			fmt.Fprintf(w, "; refused p50 %v  p90 %v  p99 %v", r.percentileOf(0.5, refused, arrived).Round(10*time.Microsecond),
 				r.percentileOf(0.9, refused, arrived).Round(10*time.Microsecond), r.percentileOf(0.99, refused, arrived).Round(10*time.Microsecond))
 		}
-		if unstamped := r.sent - stamped; unstamped > 0 {
+		if unstamped := r.countSamples(func(s sample) bool { return s.status != 0 && !s.stamped }); unstamped > 0 {
 			fmt.Fprintf(w, " (%d without a stamp, counted when read)", unstamped)
 		}
 		fmt.Fprintln(w)

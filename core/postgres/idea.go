@@ -107,15 +107,18 @@ func (s *Store) Idea(ctx context.Context, id int64) (core.Idea, error) {
 	if err != nil {
 		return core.Idea{}, notFoundOr(err, "error.idea_not_found", "read idea")
 	}
-	if givenStreet != nil {
-		given.Street = *givenStreet
-		i.Address = given.Label()
-	}
-	if nearStreet != nil {
-		near.Street = *nearStreet
-		i.NearAddress = near.Label()
-	}
+	i.Address, i.NearAddress = joinedLabel(givenStreet, given), joinedLabel(nearStreet, near)
 	return i, nil
+}
+
+// joinedLabel is the label of an address read through a LEFT JOIN: "" when
+// the join found none (its street is NULL).
+func joinedLabel(street *string, a core.Address) string {
+	if street == nil {
+		return ""
+	}
+	a.Street = *street
+	return a.Label()
 }
 
 // nearestAddressJoin joins, as "near", the register's address nearest to an

@@ -152,11 +152,11 @@ func (s *Server) idea(c *gin.Context) {
 	})
 }
 
-// publicMap is the map of projects and ideas. Asked from an idea's page
-// (?idea=ID&lat=…&lon=…) it opens on that idea (ideasmap.js) and, without
-// JavaScript, links back to it.
+// publicMap is the map of projects and ideas, opening on map.center. Asked
+// from an idea's page (?idea=ID&lat=…&lon=…) it opens on that idea
+// (ideasmap.js) and, without JavaScript, links back to it.
 func (s *Server) publicMap(c *gin.Context) {
-	data := map[string]any{}
+	data := map[string]any{"Center": s.cfg.Map.Center, "Zoom": s.cfg.Map.Zoom}
 	if id, err := strconv.ParseInt(c.Query("idea"), 10, 64); err == nil && id > 0 {
 		data["Focus"] = id
 	}

@@ -454,7 +454,9 @@ func TestIndicators(t *testing.T) {
 	}
 	tom.get(idea).contains(t, "Lieu\u00a0: <a", `">près de 30, Place de la Gare, 1616 Luxembourg</a>`)
 	tom.get("/api/v1"+idea).contains(t, `"near_address":"30, Place de la Gare, 1616 Luxembourg"`)
-	// The map opened from the idea names it, and without JavaScript links back.
+	// The map opens on the configured centre, or, opened from the idea, names
+	// it and without JavaScript links back.
+	tom.get("/map").contains(t, `data-center-lat="49.6116" data-center-lon="6.1319" data-zoom="13"`)
 	tom.get("/map?lat=49.6&lon=6.1335&idea="+strings.TrimPrefix(idea, "/ideas/")).contains(t,
 		`<a href="`+idea+`">point orange : l&#39;idée choisie</a>`, `<a href="`+idea+`">Revenir à l&#39;idée</a>`)
 	tom.post(idea+"/support", nil)

@@ -181,12 +181,9 @@ type Page struct {
 	// Map tiles for Leaflet (empty: outlines on a plain background).
 	MapTiles       string
 	MapAttribution string
-	// MapCenter and MapZoom are where maps open by default (map.center).
-	MapCenter struct{ Lat, Lon float64 }
-	MapZoom   int
-	nonce     int
-	csrf      func() string
-	cat       *i18n.Catalog
+	nonce          int
+	csrf           func() string
+	cat            *i18n.Catalog
 }
 
 type fieldError struct{ Field, Message string }
@@ -223,10 +220,9 @@ func (s *Server) newPage(c *gin.Context, data map[string]any) *Page {
 		Lang: langOf(c), Languages: core.Languages, Path: c.Request.URL.RequestURI(),
 		User: userOf(c), Data: data, Form: map[string]string{}, Errors: map[string]string{},
 		DevMode: s.mailbox != nil, cat: s.catalog,
-		MapTiles: s.cfg.Map.TileURL, MapAttribution: s.cfg.Map.TileAttribution, MapZoom: s.cfg.Map.Zoom,
+		MapTiles: s.cfg.Map.TileURL, MapAttribution: s.cfg.Map.TileAttribution,
 		csrf: func() string { return s.csrfToken(c) },
 	}
-	p.MapCenter.Lat, p.MapCenter.Lon = s.cfg.Map.Center[1], s.cfg.Map.Center[0]
 	for _, lp := range s.providers {
 		p.LoginProviders = append(p.LoginProviders, loginButton{Name: lp.Name(), Label: lp.Label()})
 	}
