@@ -41,6 +41,9 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 			if err != nil {
 				return err
 			}
+			if err := audit(ctx, tx, actorID, "consultation.create", core.EntityConsultation, id, "", now); err != nil {
+				return err
+			}
 			return appendEvent(ctx, tx, eventAt(now, core.EventCreated, core.EntityConsultation, id, rev, actorID))
 		}
 		old, err := scanConsultation(tx.QueryRow(ctx, `SELECT `+consultationColumns+` FROM consultation WHERE id = $1 FOR UPDATE`, id))
@@ -70,6 +73,9 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 		if err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, actorID, "consultation.save", core.EntityConsultation, id, "", now); err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityConsultation, id, rev, actorID))
 	})
 	return id, err
@@ -91,6 +97,13 @@ func (s *Store) PublishConsultation(ctx context.Context, actorID, id int64, publ
 			WHERE id = $1 RETURNING revision`, id, publish, s.now()).Scan(&rev)
 		if err != nil {
 			return notFoundOr(err, "error.consultation_not_found", "publish consultation")
+		}
+		action := "consultation.withdraw"
+		if publish {
+			action = "consultation.publish"
+		}
+		if err := audit(ctx, tx, actorID, action, core.EntityConsultation, id, "", s.now()); err != nil {
+			return err
 		}
 		ev := eventAt(s.now(), core.EventUpdated, core.EntityConsultation, id, rev, actorID)
 		ev.Data = map[string]any{"published": publish}

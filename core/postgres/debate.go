@@ -20,6 +20,9 @@ func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, ques
 		if err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, actorID, "debate.open", "debate", id, question, s.now()); err != nil {
+			return err
+		}
 		return appendEvent(ctx, tx, eventAt(s.now(), core.EventCreated, "debate", id, 1, actorID))
 	})
 	return id, err

@@ -49,12 +49,6 @@ func (s *Store) Decide(ctx context.Context, actorID, ideaID int64, d core.Decisi
 	})
 }
 
-func audit(ctx context.Context, tx pgx.Tx, actorID int64, action, entity string, id int64, reason string, now time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, entity, entity_id, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		nullID(actorID), action, entity, id, reason, now)
-	return err
-}
-
 // Assign gives an idea to a live staff member (or to nobody, with staffID 0)
 // with a review date.
 func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, reviewDue time.Time) error {

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -129,36 +128,5 @@ func (s *Store) Moderate(ctx context.Context, actorID int64, entity string, id i
 		ev := eventAt(now, core.EventUpdated, entity, id, 0, actorID)
 		ev.Data = map[string]any{"moderation": action}
 		return appendEvent(ctx, tx, ev)
-	})
-}
-
-// AuditEntry is one line of the staff audit log.
-type AuditEntry struct {
-	Actor     string
-	Action    string
-	Entity    string
-	EntityID  int64
-	Reason    string
-	CreatedAt time.Time
-}
-
-// AuditLog returns the latest staff actions.
-func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
-	rows, err := s.pool.Query(ctx, `SELECT coalesce(p.display_name, ''), l.action, l.entity, l.entity_id, l.reason, l.created_at
-		FROM audit_log l LEFT JOIN participant p ON p.id = l.actor_id ORDER BY l.id DESC LIMIT $1`, limit)
-	if err != nil {
-		return nil, wrapDB("audit log", err)
-	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (AuditEntry, error) {
-		var e AuditEntry
-		return e, row.Scan(&e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Reason, &e.CreatedAt)
-	})
-	return out, wrapDB("scan audit log", err)
-}
-
-// Audit records a staff action that changes no domain row (a retried delivery).
-func (s *Store) Audit(ctx context.Context, actorID int64, action, entity string, entityID int64, reason string) error {
-	return s.inTx(ctx, "audit", func(tx pgx.Tx) error {
-		return audit(ctx, tx, actorID, action, entity, entityID, reason, s.now())
 	})
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -177,6 +178,9 @@ func (s *Store) SendNewsletter(ctx context.Context, actorID, id int64, mails []c
 		if err := queueMails(ctx, tx, mails); err != nil {
 			return err
 		}
+		if err := audit(ctx, tx, actorID, "newsletter.send", "newsletter", id, strconv.Itoa(len(mails)), s.now()); err != nil {
+			return err
+		}
 		ev := eventAt(s.now(), core.EventCreated, "newsletter", id, 1, actorID)
 		ev.Data = map[string]any{"recipients": len(mails)}
 		return appendEvent(ctx, tx, ev)
@@ -223,6 +227,9 @@ func (s *Store) InviteToConsultation(ctx context.Context, actorID, consultationI
 			return err
 		}
 		queued = len(mails)
+		if err := audit(ctx, tx, actorID, "consultation.invite", core.EntityConsultation, consultationID, strconv.Itoa(queued), s.now()); err != nil {
+			return err
+		}
 		ev := eventAt(s.now(), core.EventUpdated, core.EntityConsultation, consultationID, 0, actorID)
 		ev.Data = map[string]any{"invitations": queued}
 		return appendEvent(ctx, tx, ev)

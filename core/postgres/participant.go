@@ -115,6 +115,9 @@ func (s *Store) SetRole(ctx context.Context, actorID, id int64, role core.Role) 
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "update role")
 		}
+		if err := audit(ctx, tx, actorID, "role."+string(role), core.EntityParticipant, p.ID, "", p.UpdatedAt); err != nil {
+			return err
+		}
 		ev := eventAt(p.UpdatedAt, core.EventUpdated, core.EntityParticipant, p.ID, p.Revision, actorID)
 		ev.Data = map[string]any{"role": string(role)}
 		return appendEvent(ctx, tx, ev)

@@ -85,6 +85,13 @@ func (s *Store) SaveProject(ctx context.Context, actorID, id int64, in core.Proj
 				return err
 			}
 		}
+		action := "project.save"
+		if kind == core.EventCreated {
+			action = "project.create"
+		}
+		if err := audit(ctx, tx, actorID, action, core.EntityProject, id, "", now); err != nil {
+			return err
+		}
 		ev := eventAt(now, kind, core.EntityProject, id, rev, actorID)
 		ev.AreaIDs = areas
 		return appendEvent(ctx, tx, ev)
@@ -103,6 +110,9 @@ func (s *Store) SetProjectStatus(ctx context.Context, actorID, id int64, status 
 			WHERE id = $1 RETURNING revision, area_ids`, id, status, now).Scan(&rev, &areas)
 		if err != nil {
 			return notFoundOr(err, "error.project_not_found", "set project status")
+		}
+		if err := audit(ctx, tx, actorID, "project.status."+string(status), core.EntityProject, id, "", now); err != nil {
+			return err
 		}
 		ev := eventAt(now, core.EventUpdated, core.EntityProject, id, rev, actorID)
 		ev.AreaIDs, ev.Data = areas, map[string]any{"status": string(status)}
@@ -236,6 +246,9 @@ func (s *Store) PostProjectUpdate(ctx context.Context, actorID int64, u core.Pro
 			if err := queueMail(ctx, tx, compose(f)); err != nil {
 				return err
 			}
+		}
+		if err := audit(ctx, tx, actorID, "project.update", core.EntityProject, u.ProjectID, u.Title, now); err != nil {
+			return err
 		}
 		ev := eventAt(now, core.EventCreated, "project_update", u.ID, 1, actorID)
 		ev.Data = map[string]any{"project_id": u.ProjectID}

@@ -277,9 +277,7 @@ func (s *Store) SetTextAnswerHidden(ctx context.Context, actorID, consultationID
 		if hidden {
 			action = "hide"
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO audit_log (actor_id, action, entity, entity_id, reason, created_at) VALUES ($1, $2, 'answer', $3, $4, $5)`,
-			actorID, action, responseID, reason, s.now())
-		return err
+		return audit(ctx, tx, actorID, action, "answer", responseID, reason, s.now())
 	})
 }
 

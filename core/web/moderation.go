@@ -52,7 +52,7 @@ func (s *Server) staffModeration(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	log, err := s.store.AuditLog(c.Request.Context(), 50)
+	log, err := s.auditLines(c, 0, auditOnModeration)
 	if err != nil {
 		s.fail(c, err)
 		return

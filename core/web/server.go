@@ -352,6 +352,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	staff.GET("/participants", s.requireRole(core.RoleManager), s.staffParticipants)
 	staff.GET("/moderation", s.staffModeration)
 	staff.POST("/moderation", s.staffModerate)
+	staff.GET("/audit", s.staffAudit)
+	staff.GET("/audit.csv", s.staffAuditCSV)
 	staff.POST("/participants/:id/role", s.requireRole(core.RoleAdmin), s.staffSetRole)
 
 	geoStaff := staff.Group("", s.requireRole(core.RoleManager))
