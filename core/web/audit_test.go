@@ -31,7 +31,7 @@ func TestAuditLogReadsAsStaffSpeak(t *testing.T) {
 	if r := adm.post(fmt.Sprintf("/staff/participants/%d/role", citizen.ID), url.Values{"role": {"moderator"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("role change: %d\n%s", r.status, r.body)
 	}
-	roleLine := fmt.Sprintf("Participant·e n° %d", citizen.ID)
+	roleLine := fmt.Sprintf("Participant·e n°\u00a0%d", citizen.ID)
 	adm.get("/staff/moderation").contains(t, "Rôle\u00a0: Modérateur·rice", roleLine, `href="/staff/participants"`, "Tout le journal")
 	mod := a.browser()
 	mod.login("mod@commune.lu")
@@ -55,7 +55,7 @@ func TestAuditLogReadsAsStaffSpeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := adm.get("/staff/audit")
-	first.contains(t, "something.new", "gadget 7", "Envoi relancé", "Envoi n° 1059", `href="/staff/sync"`)
+	first.contains(t, "something.new", "gadget 7", "Envoi relancé", "Envoi n°\u00a01059", `href="/staff/sync"`)
 	if n := strings.Count(first.body, "<tr><td"); n != 50 {
 		t.Fatalf("first page: %d entries, want 50", n)
 	}
@@ -64,11 +64,11 @@ func TestAuditLogReadsAsStaffSpeak(t *testing.T) {
 		t.Fatalf("no link to older entries:\n%s", first.body)
 	}
 	second := adm.get(older[1])
-	second.contains(t, "Envoi n° 1000", "Envoi n° 1010", "Rôle\u00a0: Modérateur·rice", "Les plus récentes")
+	second.contains(t, "Envoi n°\u00a01000", "Envoi n°\u00a01010", "Rôle\u00a0: Modérateur·rice", "Les plus récentes")
 	if n := strings.Count(second.body, "<tr><td"); n != 12 {
 		t.Fatalf("second page: %d entries, want 12 (61 + the role change - 50)", n)
 	}
-	if strings.Contains(second.body, "Envoi n° 1011<") || strings.Contains(second.body, `rel="next"`) {
+	if strings.Contains(second.body, "Envoi n°\u00a01011<") || strings.Contains(second.body, `rel="next"`) {
 		t.Error("the second page repeats an entry of the first or offers a third")
 	}
 	if r := adm.get("/staff/audit?before=x"); r.status != http.StatusNotFound {

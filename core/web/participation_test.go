@@ -315,7 +315,7 @@ func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
 	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "une épicerie locale") {
 		t.Fatalf("author not told: %+v", mails)
 	}
-	mod.get("/staff/moderation").contains(t, "Rétabli", "Idée n° "+id, "Pas de la publicité", "Masqué automatiquement", "2 signalements")
+	mod.get("/staff/moderation").contains(t, "Rétabli", "Idée n°\u00a0"+id, "Pas de la publicité", "Masqué automatiquement", "2 signalements")
 	// A moderator may also edit the text, with a reason, and the author is told.
 	if r := mod.post("/staff/moderation", url.Values{"entity": {"idea"}, "id": {id}, "action": {"edit"}, "body": {"Une épicerie locale ouvre ici."}, "reason": {"Retrait des prix."}}); r.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d", r.status)
