@@ -79,17 +79,41 @@ func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID in
 	return id, err
 }
 
-// RateHelpful marks an argument helpful, once per person.
+// RateHelpful marks an argument helpful, once per person (a second time
+// changes nothing); nobody rates their own.
 func (s *Store) RateHelpful(ctx context.Context, argumentID, participantID int64) error {
 	return s.inTx(ctx, "rate argument", func(tx pgx.Tx) error {
+		var author int64
+		err := tx.QueryRow(ctx, `SELECT author_id FROM argument WHERE id = $1 AND NOT hidden`, argumentID).Scan(&author)
+		if err != nil {
+			return notFoundOr(err, "error.argument_not_found", "read argument")
+		}
+		if author == participantID {
+			return core.Conflict("error.rate_own_argument")
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO argument_rating (argument_id, participant_id, created_at)
-			SELECT id, $2, $3 FROM argument WHERE id = $1 AND NOT hidden ON CONFLICT DO NOTHING`, argumentID, participantID, s.now())
+			VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, argumentID, participantID, s.now())
 		if err != nil || tag.RowsAffected() == 0 {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE argument SET helpful_count = helpful_count + 1 WHERE id = $1`, argumentID)
 		return err
 	})
+}
+
+// RatedHelpful returns which of a debate's arguments participantID has rated
+// helpful.
+func (s *Store) RatedHelpful(ctx context.Context, debateID, participantID int64) (map[int64]bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT r.argument_id FROM argument_rating r JOIN argument a ON a.id = r.argument_id
+		WHERE a.debate_id = $1 AND r.participant_id = $2`, debateID, participantID)
+	if err != nil {
+		return nil, wrapDB("read ratings", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, wrapDB("scan ratings", err)
+	}
+	return idSet(ids), nil
 }
 
 // Arguments returns a debate's visible arguments as two trees (for, against),

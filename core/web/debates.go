@@ -43,7 +43,14 @@ func (s *Server) debate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p, "For": pro, "Against": con})
+	rated := map[int64]bool{}
+	if u := userOf(c); u != nil {
+		if rated, err = s.store.RatedHelpful(c.Request.Context(), d.ID, u.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p, "For": pro, "Against": con, "Rated": rated})
 }
 
 func (s *Server) argue(c *gin.Context) {

@@ -580,7 +580,22 @@ func TestDebateSidesRepliesAndHelpfulRatings(t *testing.T) {
 		tom.post(debate+"/arguments/"+forID[1]+"/helpful", nil)
 	}
 	page = tom.get(debate)
-	page.contains(t, "Pour (1)", "Contre (1)", "1 fois jugé utile", "Et les commerces ?")
+	page.contains(t, "Pour (1)", "Contre (1)", "1 fois jugé utile", "Et les commerces ?", "Vous l&#39;avez jugé utile", "C&#39;est votre argument")
+	if strings.Contains(page.body, "Pas encore d&#39;argument") {
+		t.Error("a side with arguments (and an argument without replies) says there is none yet")
+	}
+	if strings.Contains(page.body, "/arguments/"+forID[1]+"/helpful") {
+		t.Error("an argument already rated is offered for rating again")
+	}
+	// Nobody rates their own argument: refused, and the count stays.
+	if r := lea.post(debate+"/arguments/"+forID[1]+"/helpful", nil); r.status != http.StatusConflict {
+		t.Errorf("rating one's own argument: %d, want 409", r.status)
+	}
+	mine := lea.get(debate)
+	mine.contains(t, "1 fois jugé utile", "C&#39;est votre argument")
+	if strings.Contains(mine.body, "/arguments/"+forID[1]+"/helpful") {
+		t.Error("the author is offered to rate their own argument")
+	}
 	forSide := page.body[strings.Index(page.body, `id="for-h"`):strings.Index(page.body, `id="against-h"`)]
 	if !strings.Contains(forSide, "Et les commerces ?") {
 		t.Fatal("the reply left its parent's side")
