@@ -30,7 +30,7 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	projects := []core.ProjectInput{
 		{Title: "Réaménagement de la place de la Gare", Summary: "Plus de place pour les piétons, les vélos et les arbres devant la gare.",
 			Body: "<p>La commune prépare le réaménagement de la place devant la gare centrale. Dites-nous ce qui compte pour vous : " +
-				"traversées, bancs, ombre, stationnement des vélos.</p><h2>Calendrier</h2><ul><li>Idées : jusqu'à fin janvier</li><li>Consultation : printemps</li></ul>",
+				"traversées, bancs, ombre, stationnement des vélos.</p><h2>Déjà décidé</h2><ul><li>Les bus continuent de s'arrêter devant la gare.</li><li>Les travaux ne commenceront pas avant 2028.</li></ul>",
 			Topics: []string{"mobilité", "espaces publics"}, Point: orb.Point{6.1335, 49.6000}, HasPoint: true,
 			Phases: []core.Phase{{Kind: "information", Start: today.AddDate(0, -1, 0), End: today.AddDate(0, 0, -1)},
 				{Kind: "ideas", Start: today, End: today.AddDate(0, 2, 0)}, {Kind: "consultation", Start: today.AddDate(0, 2, 1)}}},
