@@ -53,15 +53,17 @@ func (s *Store) Decide(ctx context.Context, actorID, ideaID int64, d core.Decisi
 // with a review date.
 func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, reviewDue time.Time) error {
 	return s.inTx(ctx, "assign idea", func(tx pgx.Tx) error {
+		var reviewer string // its audit line names the reviewer
+		action := "idea.unassign"
 		if staffID != 0 {
-			var staff bool
-			err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participant WHERE id = $1 AND deleted_at IS NULL
-				AND role IN ('moderator', 'manager', 'admin'))`, staffID).Scan(&staff)
+			action = "idea.assign"
+			err := tx.QueryRow(ctx, `SELECT display_name FROM participant WHERE id = $1 AND deleted_at IS NULL
+				AND role IN ('moderator', 'manager', 'admin')`, staffID).Scan(&reviewer)
+			if err == pgx.ErrNoRows {
+				return core.Invalid("staff_id", "error.staff_not_found")
+			}
 			if err != nil {
 				return err
-			}
-			if !staff {
-				return core.Invalid("staff_id", "error.staff_not_found")
 			}
 		}
 		var rev int
@@ -70,7 +72,7 @@ func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, revi
 		if err != nil {
 			return notFoundOr(err, "error.idea_not_found", "assign idea")
 		}
-		if err := audit(ctx, tx, actorID, "idea.assign", core.EntityIdea, ideaID, "", s.now()); err != nil {
+		if err := audit(ctx, tx, actorID, action, core.EntityIdea, ideaID, reviewer, s.now()); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, eventAt(s.now(), core.EventUpdated, core.EntityIdea, ideaID, rev, actorID))

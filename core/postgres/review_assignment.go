@@ -80,11 +80,12 @@ func (s *Store) assignReviews(ctx context.Context, only []int64) ([]ReviewAssign
 		now := s.now()
 		for _, p := range todo {
 			var reviewerID int64
-			err := tx.QueryRow(ctx, `SELECT st.id FROM participant st
+			var reviewer string
+			err := tx.QueryRow(ctx, `SELECT st.id, st.display_name FROM participant st
 				WHERE st.deleted_at IS NULL AND st.role IN ('manager', 'admin')
 				ORDER BY st.id = (SELECT created_by FROM project WHERE id = $1) IS NOT TRUE,
 					(SELECT count(*) FROM idea WHERE assigned_to = st.id AND answered_at IS NULL), st.id
-				LIMIT 1`, nullID(p.project)).Scan(&reviewerID)
+				LIMIT 1`, nullID(p.project)).Scan(&reviewerID, &reviewer)
 			if err == pgx.ErrNoRows {
 				return nil
 			}
@@ -96,7 +97,7 @@ func (s *Store) assignReviews(ctx context.Context, only []int64) ([]ReviewAssign
 				p.id, reviewerID).Scan(&rev); err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, 0, "idea.assign.auto", core.EntityIdea, p.id, "", now); err != nil {
+			if err := audit(ctx, tx, 0, "idea.assign.auto", core.EntityIdea, p.id, reviewer, now); err != nil {
 				return err
 			}
 			if err := appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityIdea, p.id, rev, 0)); err != nil {

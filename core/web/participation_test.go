@@ -235,7 +235,7 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 	idea := lea.post("/ideas", url.Values{"title": {"Plus de bancs publics"}, "body": {"Dans le parc municipal."}}).header.Get("Location")
 	staff := a.browser()
 	staff.login("manager@commune.lu")
-	staff.get("/staff" + idea)
+	staff.get("/staff"+idea).contains(t, `<option value="0" selected>Personne pour l&#39;instant</option>`)
 	r := staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(citizen.ID)}, "review_due": {"2026-12-01"}})
 	if r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("assigned to a resident: %d", r.status)
@@ -248,7 +248,8 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 		!strings.Contains(mails[0].Mail.Body, "vous est confiée") {
 		t.Fatalf("assignment mail: %+v", mails)
 	}
-	staff.get("/staff" + idea)
+	staff.get("/staff"+idea).contains(t, fmt.Sprintf(`<option value="%d" selected>`, colleague.ID))
+	staff.get("/staff/audit").contains(t, `<td>Confiée pour examen</td><td><a href="/staff`+idea+`">`, "</a></td><td>Léa manager</td></tr>") // the colleague, by name
 	staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(manager.ID)}, "review_due": {"2026-12-01"}})
 	a.store.ClaimDueMail(ctx, 50, time.Hour)
 	if n, err := a.web.SendReminders(ctx); err != nil || n != 0 {
