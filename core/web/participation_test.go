@@ -271,6 +271,32 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 		t.Fatalf("someone else's idea under \"mine\": %d", r.status)
 	}
 	other.get("/staff/followup").contains(t, "Plus de bancs publics")
+
+	// The staff home counts what waits, for each reader: the idea is the
+	// manager's, not the colleague's, and it becomes overdue after its due day.
+	todo := func(b *browser, label string) string {
+		m := regexp.MustCompile(`>` + label + `</a></dt><dd( class="overdue")?>(\d+)</dd>`).FindStringSubmatch(b.get("/staff").body)
+		if m == nil {
+			t.Fatalf("the staff home has no count %q", label)
+		}
+		return m[1] + m[2]
+	}
+	if got := todo(staff, "Idées qui vous sont confiées"); got != "1" {
+		t.Errorf("ideas assigned to the manager: %q", got)
+	}
+	if got := todo(other, "Idées qui vous sont confiées"); got != "0" {
+		t.Errorf("ideas assigned to the colleague: %q", got)
+	}
+	if got := todo(other, "Idées en attente de réponse"); got != "1" {
+		t.Errorf("ideas awaiting an answer: %q", got)
+	}
+	if got := todo(other, "Réponses en retard"); got != "0" {
+		t.Errorf("overdue before the due day: %q", got)
+	}
+	now = now.AddDate(0, 0, 10) // past the 60 days
+	if got := todo(other, "Réponses en retard"); got != ` class="overdue"1` {
+		t.Errorf("overdue after the due day: %q", got)
+	}
 }
 
 func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
@@ -304,6 +330,7 @@ func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
 
 	mod := a.browser()
 	mod.login("mod@commune.lu")
+	mod.get("/staff").contains(t, `>Contenus signalés à examiner</a></dt><dd>1</dd>`)
 	page := mod.get("/staff/moderation")
 	page.contains(t, "Publicité déguisée", "2 signalements", "masqué en attente")
 	a.store.ClaimDueMail(ctx, 50, time.Hour)
@@ -312,6 +339,7 @@ func TestFlagsHideContentAndModeratorsDecide(t *testing.T) {
 		t.Fatalf("restore: %d", r.status)
 	}
 	a.browser().get(idea).contains(t, "Publicité déguisée")
+	mod.get("/staff").contains(t, `>Contenus signalés à examiner</a></dt><dd>0</dd>`)
 	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
 	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "une épicerie locale") {
 		t.Fatalf("author not told: %+v", mails)

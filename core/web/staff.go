@@ -17,7 +17,12 @@ func (s *Server) staffHome(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "staff_home", map[string]any{"Total": total, "Confirmed": confirmed})
+	todo, err := s.store.StaffToDo(c.Request.Context(), userOf(c).ID, s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "staff_home", map[string]any{"Total": total, "Confirmed": confirmed, "ToDo": todo})
 }
 
 func (s *Server) staffParticipants(c *gin.Context) {
