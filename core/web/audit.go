@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -187,16 +185,13 @@ func (s *Server) staffAudit(c *gin.Context) {
 	s.render(c, http.StatusOK, "staff_audit", map[string]any{"Log": lines, "Older": older, "First": before == 0})
 }
 
-// staffAuditCSV downloads the whole audit log, newest first, in the reader's
-// language (with the actions' codes beside their names, for filtering).
-func (s *Server) staffAuditCSV(c *gin.Context) {
+// staffAuditExport downloads the whole audit log, newest first, as CSV or
+// XLSX (?format), in the reader's language, with the actions' codes beside
+// their names for filtering.
+func (s *Server) staffAuditExport(c *gin.Context) {
 	lang := langOf(c)
 	t := func(k string, args ...any) string { return s.catalog.T(lang, k, args...) }
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff") // spreadsheets then read UTF-8
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.Write([]string{t("moderation.when"), t("moderation.who"), t("moderation.what"), t("audit.code"), t("audit.thing"), t("audit.detail"), t("audit.link")})
+	rows := [][]any{{t("moderation.when"), t("moderation.who"), t("moderation.what"), t("audit.code"), t("audit.thing"), t("audit.detail"), t("audit.link")}}
 	base := strings.TrimSuffix(s.cfg.PublicURL.String(), "/")
 	for before := int64(0); ; {
 		lines, err := s.auditLines(c, before, auditExportPageSize)
@@ -209,16 +204,12 @@ func (s *Server) staffAuditCSV(c *gin.Context) {
 			if l.Link != "" {
 				link = base + l.Link
 			}
-			w.Write([]string{l.When.UTC().Format(time.RFC3339), defuseFormula(l.Who), defuseFormula(l.What), l.Action,
-				defuseFormula(l.Thing), defuseFormula(l.Detail), link})
+			rows = append(rows, []any{l.When.UTC(), l.Who, l.What, l.Action, l.Thing, l.Detail, link})
 		}
 		if len(lines) < auditExportPageSize {
 			break
 		}
 		before = lines[len(lines)-1].ID
 	}
-	w.Flush()
-	c.Header("Content-Disposition", `attachment; filename="quartier-audit-`+s.now().Format("2006-01-02")+`.csv"`)
-	c.Header("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	sendTable(c, s, c.Param("format"), "quartier-audit-"+s.now().Format("2006-01-02"), t("moderation.audit"), rows)
 }

@@ -78,7 +78,7 @@ func TestAuditLogReadsAsStaffSpeak(t *testing.T) {
 	// German reader, whole log as CSV.
 	adm.header.Set("Accept-Language", "de")
 	adm.post("/language", url.Values{"lang": {"de"}, "next": {"/"}})
-	r := adm.get("/staff/audit.csv")
+	r := adm.get("/staff/audit/export/csv")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("CSV: %d %s", r.status, r.header.Get("Content-Type"))
 	}
@@ -105,6 +105,12 @@ func TestAuditLogReadsAsStaffSpeak(t *testing.T) {
 	}
 	if role == nil || role[2] != "Rolle: Moderator/in" || role[6] != "http://localhost/staff/participants" {
 		t.Errorf("the role change in German, with its link: %q", role)
+	}
+	if x := adm.get("/staff/audit/export/xlsx"); x.status != http.StatusOK || !strings.HasPrefix(x.body, "PK") {
+		t.Errorf("XLSX: %d, starts %q", x.status, x.body[:min(len(x.body), 4)])
+	}
+	if x := adm.get("/staff/audit/export/pdf"); x.status != http.StatusNotFound {
+		t.Errorf("an unknown format: %d, want 404", x.status)
 	}
 }
 

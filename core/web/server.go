@@ -353,7 +353,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	staff.GET("/moderation", s.staffModeration)
 	staff.POST("/moderation", s.staffModerate)
 	staff.GET("/audit", s.staffAudit)
-	staff.GET("/audit.csv", s.staffAuditCSV)
+	staff.GET("/audit/export/:format", s.staffAuditExport)
 	staff.POST("/participants/:id/role", s.requireRole(core.RoleAdmin), s.staffSetRole)
 
 	geoStaff := staff.Group("", s.requireRole(core.RoleManager))

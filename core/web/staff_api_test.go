@@ -279,7 +279,7 @@ func TestEveryStaffRouteChecksTheRole(t *testing.T) {
 	a.account("citizen@example.lu", core.RoleCitizen)
 	a.account("mod@example.lu", core.RoleModerator)
 	moderators := map[string]bool{"GET /staff": true, "GET /staff/moderation": true, "POST /staff/moderation": true,
-		"GET /staff/audit": true, "GET /staff/audit.csv": true}
+		"GET /staff/audit": true, "GET /staff/audit/export/:format": true}
 	param := regexp.MustCompile(`:\w+|\*\w+`)
 	checked := 0
 	for _, who := range []string{"citizen@example.lu", "mod@example.lu"} {
