@@ -5,13 +5,16 @@
   "use strict";
   var lang = document.documentElement.lang || "fr";
   var words = {
-    fr: { left: "Reste : ", over: "Dépassement : ", projects: " projet(s) encore possible(s)", points: " point(s) à répartir" },
+    fr: { left: "Reste\u00a0: ", over: "Dépassement\u00a0: ", projects: " projet(s) encore possible(s)", points: " point(s) à répartir" },
     de: { left: "Verbleibend: ", over: "Überschritten: ", projects: " weitere(s) Projekt(e) möglich", points: " Punkt(e) zu verteilen" },
     lb: { left: "Bleift: ", over: "Iwwerschratt: ", projects: " Projet(en) nach méiglech", points: " Punkt(en) ze verdeelen" },
     en: { left: "Left: ", over: "Over by: ", projects: " more project(s) possible", points: " point(s) to distribute" }
   }[lang] || null;
   if (!words) { words = { left: "Left: ", over: "Over by: ", projects: " more project(s) possible", points: " point(s) to distribute" }; }
-  var money = new Intl.NumberFormat(lang + "-LU", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+  // Whole euros grouped by thin spaces, as the server writes them ("200 000 €").
+  var money = { format: function (n) {
+    return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f") + "\u00a0€";
+  } };
   document.querySelectorAll("form.ballot").forEach(function (form) {
     var out = form.querySelector(".ballot-counter");
     var method = form.dataset.method;
