@@ -39,6 +39,10 @@ func (s *Server) account(c *gin.Context) {
 	s.accountPage(c, http.StatusOK, nil, nil)
 }
 
+// myParticipationShown is how many of their ideas, supported ideas and
+// followed projects the account page lists (the data export has them all).
+const myParticipationShown = 20
+
 // accountPage renders the account page, with a just-created token or form problems.
 func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, formErr error) {
 	u := userOf(c)
@@ -52,7 +56,12 @@ func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, f
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"Tokens": tokens, "Subscriptions": subs}
+	mine, err := s.store.MyParticipation(c.Request.Context(), u.ID, myParticipationShown)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Tokens": tokens, "Subscriptions": subs, "Mine": mine}
 	for k, v := range extra {
 		data[k] = v
 	}

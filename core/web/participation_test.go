@@ -891,3 +891,48 @@ func mustID(t *testing.T, path string) int64 {
 	}
 	return id
 }
+
+// A resident finds on their account page the ideas they proposed (with where
+// the official answer stands), the ideas they support and the projects they
+// follow; nobody else's.
+func TestAccountListsMyParticipation(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/account").contains(t, "Vous n&#39;avez pas encore proposé d&#39;idée.", "Vous ne soutenez aucune idée", "Vous ne suivez aucun projet")
+	lea.get("/ideas/new")
+	mine := lea.post("/ideas", url.Values{"title": {"Des bancs au parc"}, "body": {"Pour les aînés qui s'y promènent."}}).header.Get("Location")
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get("/ideas/new")
+	theirs := tom.post("/ideas", url.Values{"title": {"Un abri à vélos"}, "body": {"Près de la gare, couvert."}}).header.Get("Location")
+	lea.get(theirs)
+	if r := lea.post(theirs+"/support", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("support: %d", r.status)
+	}
+	lea.get(project)
+	if r := lea.post(project+"/follow", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("follow: %d", r.status)
+	}
+	// The commune answers Léa's idea.
+	staff.get("/staff" + mine)
+	if r := staff.post("/staff"+mine+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le service des parcs en installe trois."}, "progress": {"0"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("decision: %d\n%s", r.status, r.body)
+	}
+
+	page := lea.get("/account")
+	page.contains(t, "Ma participation", `<a href="`+mine+`">Des bancs au parc</a>`, "Faisable", "réponse officielle du ",
+		`<a href="`+theirs+`">Un abri à vélos</a>`, "1 soutien", `<a href="`+project+`">Zone piétonne</a>`)
+	other := tom.get("/account")
+	other.contains(t, `<a href="`+theirs+`">Un abri à vélos</a>`, "réponse officielle attendue au plus tard le ", "Vous ne soutenez aucune idée")
+	if strings.Contains(other.body, "Des bancs au parc") || strings.Contains(other.body, "Zone piétonne") {
+		t.Error("someone else's idea or project on Tom's account page")
+	}
+}

@@ -1,0 +1,44 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"quartier/core"
+)
+
+// MyParticipation is what a participant has taken part in, as their account
+// page lists it.
+type MyParticipation struct {
+	Ideas     []core.Idea    // proposed, newest first; hidden ones too (their author sees why)
+	Supported []core.Idea    // supported and still visible, the latest support first
+	Followed  []core.Project // followed and published or archived, the latest follow first
+}
+
+// MyParticipation reads up to limit of each list for participantID.
+func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit int) (MyParticipation, error) {
+	var m MyParticipation
+	ideas := func(query string) ([]core.Idea, error) {
+		rows, err := s.pool.Query(ctx, query, participantID, limit)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(row) })
+	}
+	var err error
+	if m.Ideas, err = ideas(`SELECT ` + ideaColumns + ideaFrom + ` WHERE i.author_id = $1 ORDER BY i.id DESC LIMIT $2`); err != nil {
+		return m, wrapDB("my ideas", err)
+	}
+	if m.Supported, err = ideas(`SELECT ` + ideaColumns + ideaFrom + ` JOIN support su ON su.idea_id = i.id
+		WHERE su.participant_id = $1 AND NOT i.hidden ORDER BY su.created_at DESC, i.id DESC LIMIT $2`); err != nil {
+		return m, wrapDB("my supports", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+projectColumns+` FROM project p JOIN project_follow f ON f.project_id = p.id
+		WHERE f.participant_id = $1 AND p.status <> 'draft' ORDER BY f.created_at DESC, p.id DESC LIMIT $2`, participantID, limit)
+	if err != nil {
+		return m, wrapDB("my projects", err)
+	}
+	m.Followed, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Project, error) { return scanProject(row) })
+	return m, wrapDB("scan my projects", err)
+}
