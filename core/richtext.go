@@ -49,7 +49,7 @@ func SanitizeHTML(in string) string {
 		switch tt {
 		case html.TextToken:
 			if skip == 0 {
-				out.WriteString(html.EscapeString(tok.Data))
+				out.WriteString(escapeText(tok.Data))
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			if droppedWithContent[tok.DataAtom] {
@@ -131,12 +131,18 @@ func safeHref(h string) string {
 	return ""
 }
 
+// escapeText escapes text for an element's content: only what could open a
+// tag or an entity. Quotes and apostrophes stay as typed (html.EscapeString
+// would write "&#39;", which staff then see in the editor's raw text); they
+// are harmless outside attributes.
+var escapeText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
+
 // PlainToHTML turns plain text into escaped paragraphs and line breaks.
 func PlainToHTML(s string) string {
 	var out []string
 	for _, para := range strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n"), "\n\n") {
 		if p := strings.TrimSpace(para); p != "" {
-			out = append(out, "<p>"+strings.ReplaceAll(html.EscapeString(p), "\n", "<br>")+"</p>")
+			out = append(out, "<p>"+strings.ReplaceAll(escapeText(p), "\n", "<br>")+"</p>")
 		}
 	}
 	return strings.Join(out, "\n")

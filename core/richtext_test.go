@@ -18,6 +18,9 @@ func TestSanitizeHTML(t *testing.T) {
 		{"Ligne 1\nligne 2\n\nParagraphe <2>", "<p>Ligne 1<br>ligne 2</p>\n<p>Paragraphe &lt;2&gt;</p>"},
 		{`<p>a &amp; b &lt;i&gt;</p>`, `<p>a &amp; b &lt;i&gt;</p>`},
 		{`</p></div>texte<b>gras`, `texte<b>gras</b>`},
+		// Apostrophes and quotes stay as typed (the editor shows the stored text).
+		{`<p>Cette enquête s&#39;adresse aux "riverains" d'ici</p>`, `<p>Cette enquête s'adresse aux "riverains" d'ici</p>`},
+		{"L'avenue \"des Alliés\"", `<p>L'avenue "des Alliés"</p>`},
 	}
 	for _, tt := range tests {
 		if got := SanitizeHTML(tt.in); got != tt.want {

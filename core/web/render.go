@@ -86,19 +86,8 @@ func parsePages(fsys fs.FS) (*pages, error) {
 		"localTime": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006 15:04") },
 		// localDay is a date in the commune's time zone.
 		"localDay": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006") },
-		"euros": func(cents int64) string {
-			return strings.ReplaceAll(strconv.FormatFloat(float64(cents)/100, 'f', 2, 64), ".", ",") + " €"
-		},
-		// eur shows whole euros with thousands grouped: "100 000 €".
-		"eur": func(amount int64) string {
-			digits := strconv.FormatInt(amount, 10)
-			var out []string
-			for len(digits) > 3 {
-				out = append([]string{digits[len(digits)-3:]}, out...)
-				digits = digits[:len(digits)-3]
-			}
-			return strings.Join(append([]string{digits}, out...), "\u202f") + "\u00a0€"
-		},
+		"euros": euros,
+		"eur":   func(amount int64) string { return euros(amount * 100) },
 		"envData": func(page *Page, b core.Budget, e envelopeView, open bool) map[string]any {
 			return map[string]any{"Page": page, "B": b, "E": e, "Open": open}
 		},
@@ -333,4 +322,25 @@ func (s *Server) renderForm(c *gin.Context, status int, name string, form map[st
 func (s *Server) redirectWithFlash(c *gin.Context, to, flashKey string) {
 	s.setCookie(c, cookieFlash, flashKey, time.Minute)
 	c.Redirect(http.StatusSeeOther, to)
+}
+
+// euros writes an amount given in cents as the pages write money: thousands
+// grouped by thin spaces, cents only when there are some ("180 000 €",
+// "12,50 €").
+func euros(cents int64) string {
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	digits := strconv.FormatInt(cents/100, 10)
+	var groups []string
+	for len(digits) > 3 {
+		groups = append([]string{digits[len(digits)-3:]}, groups...)
+		digits = digits[:len(digits)-3]
+	}
+	out := sign + strings.Join(append([]string{digits}, groups...), "\u202f")
+	if c := cents % 100; c != 0 {
+		out += fmt.Sprintf(",%02d", c)
+	}
+	return out + "\u00a0€"
 }
