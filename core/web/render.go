@@ -86,8 +86,8 @@ func parsePages(fsys fs.FS) (*pages, error) {
 		"localTime": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006 15:04") },
 		// localDay is a date in the commune's time zone.
 		"localDay": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006") },
-		"euros": euros,
-		"eur":   func(amount int64) string { return euros(amount * 100) },
+		"euros":    euros,
+		"eur":      func(amount int64) string { return euros(amount * 100) },
 		"envData": func(page *Page, b core.Budget, e envelopeView, open bool) map[string]any {
 			return map[string]any{"Page": page, "B": b, "E": e, "Open": open}
 		},
