@@ -238,6 +238,7 @@ var PublicationKinds = []PublicationKind{PubProject, PubProjectUpdate, PubConsul
 type PostCounts struct {
 	Entity  string
 	LocalID int64
+	Title   string // what was published, as titled here ("" once it is gone)
 	URL     string
 	Counts
 }

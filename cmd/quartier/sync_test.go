@@ -70,7 +70,8 @@ func TestDemoPollGoesToTheFakeAppAndAVoteComesBack(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	admin.expect("GET", "/staff/sync", nil, 200, "Éléments importés</dt><dd>1</dd>")
+	// What was published is named as staff know it: kind, number and title.
+	admin.expect("GET", "/staff/sync", nil, 200, "Éléments importés</dt><dd>1</dd>", "Projet n°\u00a01", " — Réaménagement de la place de la Gare</td>")
 	admin.expect("POST", "/staff/sync/connectors/hoplr/settings", url.Values{"kinds": {"poll", "answer"}, "template": {"{title} – {url}"}}, 303)
 	admin.expect("GET", "/staff/sync", nil, 200, `value="answer" checked`, "{title} – {url}</textarea>")
 	admin.expect("POST", "/staff/sync/connectors/hoplr/settings", url.Values{"kinds": {"everything"}}, 400)

@@ -646,14 +646,21 @@ func (s *Store) SaveCounts(ctx context.Context, connector string, counts map[str
 
 // PostCounts lists a connector's latest posts with their reactions.
 func (s *Store) PostCounts(ctx context.Context, connector string, limit int) ([]core.PostCounts, error) {
-	rows, err := s.pool.Query(ctx, `SELECT entity, local_id, remote_url, likes, shares, replies FROM remote_ref
-		WHERE connector = $1 ORDER BY updated_at DESC LIMIT $2`, connector, limit)
+	rows, err := s.pool.Query(ctx, `SELECT r.entity, r.local_id, coalesce(CASE r.entity
+				WHEN 'idea' THEN (SELECT title FROM idea WHERE id = r.local_id)
+				WHEN 'project' THEN (SELECT title FROM project WHERE id = r.local_id)
+				WHEN 'project_update' THEN (SELECT title FROM project_update WHERE id = r.local_id)
+				WHEN 'consultation' THEN (SELECT title FROM consultation WHERE id = r.local_id)
+				WHEN 'meeting' THEN (SELECT title FROM meeting WHERE id = r.local_id)
+				WHEN 'budget' THEN (SELECT title FROM budget WHERE id = r.local_id)
+			END, ''), r.remote_url, r.likes, r.shares, r.replies
+		FROM remote_ref r WHERE r.connector = $1 ORDER BY r.updated_at DESC LIMIT $2`, connector, limit)
 	if err != nil {
 		return nil, wrapDB("read post counts", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.PostCounts, error) {
 		var p core.PostCounts
-		return p, row.Scan(&p.Entity, &p.LocalID, &p.URL, &p.Likes, &p.Shares, &p.Replies)
+		return p, row.Scan(&p.Entity, &p.LocalID, &p.Title, &p.URL, &p.Likes, &p.Shares, &p.Replies)
 	})
 	return out, wrapDB("read post counts", err)
 }
