@@ -59,12 +59,12 @@ func describeAudit(t func(string, ...any) string, e postgres.AuditEntry, manager
 		l.Who = t("participant.former")
 	}
 	l.What = auditWhat(t, e.Action)
-	l.Thing = t("audit.entity."+e.Entity, "id", e.EntityID)
-	if l.Thing == "audit.entity."+e.Entity {
+	l.Thing = t("entity."+e.Entity, "id", e.EntityID)
+	if l.Thing == "entity."+e.Entity {
 		l.Thing = fmt.Sprintf("%s %d", e.Entity, e.EntityID)
 	}
 	if e.Entity == "connector" { // one per system: its name says which
-		l.Thing, l.Detail = t("audit.entity.connector", "id", e.Reason), ""
+		l.Thing, l.Detail = t("entity.connector", "id", e.Reason), ""
 	}
 	var n int
 	switch e.Action {
