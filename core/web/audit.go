@@ -13,12 +13,10 @@ import (
 	"quartier/core/postgres"
 )
 
-// auditPageSize is how many entries a page of the audit log shows; the
-// moderation page shows the first few of them.
 const (
-	auditPageSize       = 50
-	auditOnModeration   = 10
-	auditExportPageSize = 1000
+	auditPageSize       = 50   // entries on a page of /staff/audit
+	auditOnModeration   = 10   // the newest, on the moderation page
+	auditExportPageSize = 1000 // entries read at a time for a download
 )
 
 // auditLine is one entry of the staff audit log as staff read it: who did
@@ -37,8 +35,8 @@ type auditLine struct {
 }
 
 // auditActionParams are the actions whose code ends with a value, and how that
-// value is named and translated: "idea.status.feasible" is "audit.idea.status"
-// with {value} = "status.feasible".
+// value is translated: "idea.status.feasible" reads as "audit.action.idea.status"
+// with {value} the text of "status.feasible".
 var auditActionParams = []struct{ prefix, valueKey string }{
 	{"idea.status.", "status."},
 	{"project.status.", "pstatus."},
@@ -66,9 +64,9 @@ func describeAudit(t func(string, ...any) string, e postgres.AuditEntry, manager
 	if e.Entity == "connector" { // one per system: its name says which
 		l.Thing, l.Detail = t("entity.connector", "id", e.Reason), ""
 	}
-	var n int
 	switch e.Action {
 	case "auto_hide": // reason "5 flags"
+		var n int
 		if _, err := fmt.Sscanf(e.Reason, "%d", &n); err == nil {
 			l.Detail = t("moderation.flags", "n", n)
 		}
