@@ -185,6 +185,13 @@ func TestTargetComposerAndExports(t *testing.T) {
 	}
 	page := b.get(loc)
 	page.contains(t, "numéros 100 à 120", `<dd>9</dd>`)
+	// The map draws the addresses, or says why it cannot: the register gave no positions.
+	if !strings.Contains(page.body, `class="address-point"`) && !strings.Contains(page.body, "Adresses sans position\u00a0: 9.") {
+		t.Errorf("a target of 9 addresses neither draws them nor says why:\n%s", page.body)
+	}
+	if strings.Contains(page.body, "Rien à dessiner") {
+		t.Error("a target of 9 addresses says there is nothing to draw")
+	}
 	// A bad polygon is refused with a message and changes nothing.
 	r = b.post(loc+"/parts", url.Values{"kind": {"polygon"}, "geojson": {`{"type":"Polygon","coordinates":[[[6.1,49.6],[6.2,49.7],[6.2,49.6],[6.1,49.7],[6.1,49.6]]]}`}})
 	if r.status != http.StatusUnprocessableEntity {
