@@ -58,6 +58,9 @@ func (e *commandEnv) bench(args []string) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	rep := loadReporter{w: e.stdout, samples: *samples, client: client, base: *base}
+	if err := loadGeneratorAvailable(); err != nil && scenario != "baseline-server" {
+		return err
+	}
 	switch scenario {
 	case "supports", "baseline":
 		return e.benchSupports(store, client, rep, *base, *rate, *warmup, *duration, *users, *ideas, scenario == "baseline")

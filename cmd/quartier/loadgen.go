@@ -6,12 +6,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 )
 
@@ -20,19 +18,9 @@ import (
 // measures each latency from the time the request was scheduled, so that
 // queueing in the client or the server shows (as wrk2 does). next builds the
 // i-th request; every request is built and put into bytes before the clock
-// starts.
-//
-// Like wrk2, it writes and reads HTTP/1.1 on keep-alive connections itself:
-// net/http's client cost about 145 µs of CPU per request, which on a machine
-// shared with the server and PostgreSQL is CPU taken from what is measured;
-// writing prepared bytes and reading answers with readAnswer costs a fraction
-// of net/http's request writer and response parser.
-// Like wrk2 too, it opens connections before the clock starts: as many as
-// 20 ms of requests (preopened), so that the latencies measured are the
-// server's answers rather than its accepting of new connections. A connection
-// is added whenever every one is busy, up to loadConns; a request that finds
-// none free waits, and the wait counts in its latency, as does the connecting
-// of a connection opened for it (the report counts those apart).
+// starts. runLoad (one epoll loop, loadgen_epoll_linux.go) sends them and reads the answers on
+// keep-alive connections; a request it could not send or get an answer to
+// counts with status 0.
 func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) loadResult {
 	interval := time.Second / time.Duration(rate)
 	total := int(duration / interval)
@@ -46,48 +34,10 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 		}
 		wire[i], host = b.Bytes(), req.URL.Host
 	}
-	jobs := make(chan loadJob, total)
-	samples := make([]sample, total)
-	var wg sync.WaitGroup
-	workers := 0
-	spawn := func(c *loadConn) { // a connection of its own, dialled on first use if c has none
-		workers++
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer c.close()
-			for j := range jobs {
-				late, dialled := time.Since(j.scheduled), c.conn == nil
-				status, arrived := c.do(ctx, host, wire[j.i])
-				s := sample{status: status, latency: time.Since(j.scheduled), late: late, dialled: dialled}
-				s.arrived, s.stamped = s.latency, !arrived.IsZero()
-				if s.stamped {
-					s.arrived = arrived.Sub(j.scheduled)
-				}
-				samples[j.i] = s
-			}
-		}()
+	samples, start, sent, err := runLoad(ctx, host, wire, interval)
+	if err != nil {
+		panic(fmt.Sprintf("load generator: %v", err)) // the machine cannot run it (no epoll, no timerfd)
 	}
-	for range preopened(rate) {
-		c := &loadConn{}
-		_ = c.dial(ctx, host) // on failure it dials on first use
-		spawn(c)
-	}
-	start, pace := startPacer(interval)
-	defer pace.stop()
-	sent := 0
-	for ; sent < total && ctx.Err() == nil; sent++ {
-		scheduled := start.Add(time.Duration(sent) * interval)
-		pace.waitUntil(scheduled)
-		jobs <- loadJob{i: sent, scheduled: scheduled}
-		// Every connection busy: one more, so that the connections follow
-		// the peak of requests in flight, up to loadConns.
-		if len(jobs) > 0 && workers < loadConns {
-			spawn(&loadConn{})
-		}
-	}
-	close(jobs)
-	wg.Wait()
 	res := loadResult{statuses: map[int]int{}, start: start, elapsed: time.Since(start), sent: sent, interval: interval, latencies: samples[:sent]}
 	for _, s := range res.latencies {
 		res.statuses[s.status]++
@@ -103,68 +53,6 @@ const loadConns = 512
 // preopened is how many connections openLoop opens before it starts: the
 // requests of 20 ms at rate, at least one.
 func preopened(rate int) int { return min(loadConns, max(1, rate/50)) }
-
-type loadJob struct {
-	i         int
-	scheduled time.Time
-}
-
-// loadConn is one keep-alive connection of openLoop, dialled on first use and
-// again after an error or a "Connection: close".
-type loadConn struct {
-	conn  net.Conn
-	stamp *arrivalReader // nil where the kernel does not stamp arrivals
-	r     *bufio.Reader
-}
-
-// do sends a request written out in wire and reads the whole answer; it
-// returns the status, or 0 when the request failed, and when the kernel
-// received the answer's last bytes (zero when unknown).
-func (c *loadConn) do(ctx context.Context, host string, wire []byte) (int, time.Time) {
-	if c.conn == nil && c.dial(ctx, host) != nil {
-		return 0, time.Time{}
-	}
-	_ = c.conn.SetDeadline(time.Now().Add(30 * time.Second))
-	if _, err := c.conn.Write(wire); err != nil {
-		c.close()
-		return 0, time.Time{}
-	}
-	status, keepAlive, err := readAnswer(c.r)
-	if err != nil {
-		c.close()
-		return 0, time.Time{}
-	}
-	var arrived time.Time
-	if c.stamp != nil {
-		arrived = c.stamp.arrived
-	}
-	if !keepAlive {
-		c.close()
-	}
-	return status, arrived
-}
-
-func (c *loadConn) dial(ctx context.Context, host string) error {
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", host)
-	if err != nil {
-		return err
-	}
-	c.conn, c.stamp = conn, newArrivalReader(conn)
-	var r io.Reader = conn
-	if c.stamp != nil {
-		r = c.stamp
-	}
-	c.r = bufio.NewReaderSize(r, 16<<10)
-	return nil
-}
-
-func (c *loadConn) close() {
-	if c.conn != nil {
-		c.conn.Close()
-		c.conn = nil
-	}
-}
 
 type sample struct {
 	status  int
