@@ -164,15 +164,23 @@ func (l *epollLoad) connecting() int {
 	return n
 }
 
+// tickAtMost is the shortest time between two ticks of the clock. At high
+// rates a tick per request would wake the loop tens of thousands of times a
+// second; instead every wake (a tick, or an answer arriving, which under load
+// is most of them) sends what has fallen due, and a request waits at most
+// this long for it. The wait counts in its latency, as the generator's own
+// delay.
+const tickAtMost = 100 * time.Microsecond
+
 // startClock starts the schedule: request k falls due k intervals after
-// now, when the timerfd has ticked k times.
+// now; the timerfd ticks every interval, or every tickAtMost if that is longer.
 func (l *epollLoad) startClock(interval time.Duration) error {
 	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
 	if err != nil {
 		return fmt.Errorf("timerfd: %w", err)
 	}
 	l.timer, l.interval, l.start = fd, interval, time.Now()
-	every := unix.NsecToTimespec(int64(interval))
+	every := unix.NsecToTimespec(int64(max(interval, tickAtMost)))
 	if err := unix.TimerfdSettime(fd, 0, &unix.ItimerSpec{Interval: every, Value: every}, nil); err != nil {
 		return fmt.Errorf("timerfd: %w", err)
 	}
@@ -210,7 +218,8 @@ func (l *epollLoad) poll(ms int) {
 	for _, ev := range l.events[:n] {
 		fd := int(ev.Fd)
 		if fd == l.timer {
-			l.tick()
+			var expirations [8]byte
+			_, _ = unix.Read(l.timer, expirations[:])
 			continue
 		}
 		c := l.conns[fd]
@@ -228,12 +237,13 @@ func (l *epollLoad) poll(ms int) {
 			l.read(c)
 		}
 	}
+	if l.timer >= 0 {
+		l.dispatchDue()
+	}
 }
 
-// tick hands every request now due to a connection.
-func (l *epollLoad) tick() {
-	var expirations [8]byte
-	_, _ = unix.Read(l.timer, expirations[:])
+// dispatchDue hands every request now due to a connection.
+func (l *epollLoad) dispatchDue() {
 	now := time.Now()
 	for l.sent < len(l.wire) && !l.start.Add(time.Duration(l.sent)*l.interval).After(now) {
 		l.dispatch(l.sent)
