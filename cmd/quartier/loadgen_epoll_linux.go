@@ -81,6 +81,7 @@ type epollLoad struct {
 type epollConn struct {
 	fd         int
 	connecting bool
+	wantOut    bool      // EPOLLOUT is asked for: a write is waiting for room
 	job        int       // the request in flight; -1 when idle
 	out        []byte    // what is left to write of it
 	in         []byte    // what has arrived of its answer
@@ -132,7 +133,7 @@ func (l *epollLoad) dial(job int) {
 		l.fail(job)
 		return
 	}
-	c := &epollConn{fd: fd, connecting: true, job: -1}
+	c := &epollConn{fd: fd, connecting: true, wantOut: true, job: -1} // EPOLLOUT tells when it has connected
 	c.r = bufio.NewReaderSize(&c.answer, 16<<10)
 	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP, Fd: int32(fd)}); err != nil {
 		unix.Close(fd)
@@ -287,7 +288,7 @@ func (l *epollLoad) connected(c *epollConn) {
 		return
 	}
 	c.connecting = false
-	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, c.fd, &unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(c.fd)})
+	l.wantOut(c, false)
 	if c.job >= 0 {
 		l.write(c)
 		return
@@ -301,7 +302,7 @@ func (l *epollLoad) write(c *epollConn) {
 	for len(c.out) > 0 {
 		n, err := unix.Write(c.fd, c.out)
 		if errors.Is(err, unix.EAGAIN) {
-			_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, c.fd, &unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLOUT | unix.EPOLLRDHUP, Fd: int32(c.fd)})
+			l.wantOut(c, true)
 			return
 		}
 		if err != nil {
@@ -310,7 +311,22 @@ func (l *epollLoad) write(c *epollConn) {
 		}
 		c.out = c.out[n:]
 	}
-	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, c.fd, &unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLRDHUP, Fd: int32(c.fd)})
+	l.wantOut(c, false)
+}
+
+// wantOut asks epoll for room to write on c, or stops asking; it costs a
+// system call only when that changes (a request fits the socket's buffer
+// nearly always).
+func (l *epollLoad) wantOut(c *epollConn, want bool) {
+	if c.wantOut == want {
+		return
+	}
+	c.wantOut = want
+	events := uint32(unix.EPOLLIN | unix.EPOLLRDHUP)
+	if want {
+		events |= unix.EPOLLOUT
+	}
+	_ = unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, c.fd, &unix.EpollEvent{Events: events, Fd: int32(c.fd)})
 }
 
 // read takes what arrived and, once the answer is whole, records it.
@@ -330,7 +346,8 @@ func (l *epollLoad) read(c *epollConn) {
 			c.arrived = arrived
 		}
 	}
-	if c.job < 0 { // nothing asked: the server closed an idle connection
+	if c.job < 0 { // nothing asked: the server closed an idle connection, or sent what nobody asked for
+		c.in = c.in[:0]
 		if closed {
 			l.drop(c)
 		}

@@ -73,3 +73,30 @@ func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
 		t.Fatalf("%d connections for 300 requests", n)
 	}
 }
+
+// A connection the server drops without an answer fails its request (status
+// 0) and the next request gets a fresh connection: the run neither hangs nor
+// loses count.
+func TestOpenLoopCountsDroppedConnectionsAsFailed(t *testing.T) {
+	var served atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if served.Add(1)%10 == 0 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close() // no answer at all
+			}
+			return
+		}
+		w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	res := openLoop(context.Background(), 500, 200*time.Millisecond, func(int) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+		return req
+	})
+	ok := res.count(func(s int) bool { return s == http.StatusOK })
+	failed := res.count(func(s int) bool { return s == 0 })
+	if res.sent != 100 || ok+failed != 100 || failed != 10 {
+		t.Fatalf("sent %d: %d answered, %d failed (want 90 and 10): %v", res.sent, ok, failed, res.statuses)
+	}
+}
