@@ -55,6 +55,9 @@ func TestAuditLogReadsAsStaffSpeak(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := adm.get("/staff/audit")
+	if !regexp.MustCompile(`<td class="nowrap">\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}</td>`).MatchString(first.body) {
+		t.Error("the log's times are not in the commune's time and date format")
+	}
 	first.contains(t, "something.new", "gadget 7", "Envoi relancé", "Envoi n°\u00a01059", `href="/staff/sync"`)
 	if n := strings.Count(first.body, "<tr><td"); n != 50 {
 		t.Fatalf("first page: %d entries, want 50", n)

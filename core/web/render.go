@@ -37,18 +37,20 @@ func loadPages() (*pages, error) { return parsePages(templateFiles) }
 // templates/layout/), each with the partials it calls.
 func parsePages(fsys fs.FS) (*pages, error) {
 	funcs := template.FuncMap{
+		// date is a date and time as people here write them, in the
+		// commune's time zone ("27.11.2026 15:09"); day is the date alone.
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
 			}
-			return t.UTC().Format("2006-01-02 15:04 UTC")
+			return t.In(communeZone).Format("02.01.2006 15:04")
 		},
 		"isoDate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"day": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
 			}
-			return t.Format("2006-01-02")
+			return t.In(communeZone).Format("02.01.2006")
 		},
 		// safeHTML marks rich text that core.SanitizeHTML produced (and only that)
 		// as safe to insert.
@@ -82,10 +84,6 @@ func parsePages(fsys fs.FS) (*pages, error) {
 		},
 		"meetingData": func(page *Page, m core.Meeting) map[string]any { return map[string]any{"Page": page, "M": m} },
 		"placesLeft":  func(m core.Meeting) int { return max(0, m.Capacity-m.RegisteredCount) },
-		// localTime is a date and time in the commune's time zone.
-		"localTime": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006 15:04") },
-		// localDay is a date in the commune's time zone.
-		"localDay": func(t time.Time) string { return t.In(communeZone).Format("02.01.2006") },
 		"euros":    euros,
 		"eur":      func(amount int64) string { return euros(amount * 100) },
 		"envData": func(page *Page, b core.Budget, e envelopeView, open bool) map[string]any {
