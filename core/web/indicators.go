@@ -48,6 +48,43 @@ func newBarChart(labels []string, values []int) barChart {
 	return ch
 }
 
+// rowChart is a horizontal bar chart, for categories whose names are too
+// long to stand under a bar (channels, areas); drawn on the server like
+// barChart, next to a table with the same numbers.
+type rowChart struct {
+	Rows   []chartRow
+	Height int
+}
+
+type chartRow struct {
+	Label        string // cut to rowLabelMax characters; the table has it whole
+	Value        int
+	Y, W, ValueX int
+}
+
+const rowLabelMax = 34
+
+func newRowChart(labels []string, values []int) rowChart {
+	const labelWidth, barMax, rowHeight = 230, 420, 26
+	most := 1
+	for _, v := range values {
+		most = max(most, v)
+	}
+	ch := rowChart{Height: len(values) * rowHeight}
+	for i, v := range values {
+		label := labels[i]
+		if r := []rune(label); len(r) > rowLabelMax {
+			label = string(r[:rowLabelMax-1]) + "…"
+		}
+		w := barMax * v / most
+		if v > 0 {
+			w = max(w, 2)
+		}
+		ch.Rows = append(ch.Rows, chartRow{Label: label, Value: v, Y: i * rowHeight, W: w, ValueX: labelWidth + w + 6})
+	}
+	return ch
+}
+
 func (s *Server) indicators(c *gin.Context) (postgres.Indicators, []areaCount, error) {
 	ctx := c.Request.Context()
 	now := s.now()
@@ -96,8 +133,30 @@ func (s *Server) staffIndicators(c *gin.Context) {
 		ideas = append(ideas, m.Ideas)
 		active = append(active, m.Active)
 	}
+	lang := langOf(c)
+	channels := make([]string, 0, len(ind.IdeasByChannel))
+	for ch := range ind.IdeasByChannel {
+		channels = append(channels, ch)
+	}
+	sort.Slice(channels, func(i, j int) bool {
+		a, b := ind.IdeasByChannel[channels[i]], ind.IdeasByChannel[channels[j]]
+		return a > b || a == b && channels[i] < channels[j]
+	})
+	var channelLabels []string
+	var perChannel []int
+	for _, ch := range channels {
+		channelLabels = append(channelLabels, s.catalog.T(lang, "channel."+ch))
+		perChannel = append(perChannel, ind.IdeasByChannel[ch])
+	}
+	var areaLabels []string
+	var perArea []int
+	for _, a := range byArea[:min(len(byArea), 15)] { // the most ideas first
+		areaLabels = append(areaLabels, s.catalog.T(lang, "kind."+string(a.Area.Kind))+" "+a.Area.Name)
+		perArea = append(perArea, a.Count)
+	}
 	s.render(c, http.StatusOK, "staff_indicators", map[string]any{
 		"Ind": ind, "ByArea": byArea, "IdeasChart": newBarChart(labels, ideas), "ActiveChart": newBarChart(labels, active),
+		"ChannelChart": newRowChart(channelLabels, perChannel), "AreaChart": newRowChart(areaLabels, perArea),
 	})
 }
 

@@ -496,7 +496,9 @@ func TestIndicators(t *testing.T) {
 	page := staff.get("/staff/indicators")
 	page.contains(t, "<dt>Idées proposées</dt><dd>1</dd>", "<dt>Participant·e·s inscrit·e·s</dt><dd>3</dd>",
 		"<dt>Actif·ve·s (90 derniers jours)</dt><dd>2</dd>", "<dt>Idées prises en compte</dt><dd>1</dd>",
-		"Quartier Gare</td><td>1</td>", "Commune Luxembourg</td><td>1</td>", `class="chart"`)
+		"Quartier Gare</td><td>1</td>", "Commune Luxembourg</td><td>1</td>", `class="chart"`,
+		// channels and areas drawn as rows too: a full bar for each (one idea each)
+		`class="bar-label">site web</text><rect x="230" y="0" width="420"`, `class="bar-label">Quartier Gare</text>`)
 	csvBody := staff.get("/staff/indicators.csv").body
 	month := time.Now().Format("2006-01")
 	if !strings.Contains(csvBody, month+";1;3;2;1;0") {

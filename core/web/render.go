@@ -84,8 +84,8 @@ func parsePages(fsys fs.FS) (*pages, error) {
 		},
 		"meetingData": func(page *Page, m core.Meeting) map[string]any { return map[string]any{"Page": page, "M": m} },
 		"placesLeft":  func(m core.Meeting) int { return max(0, m.Capacity-m.RegisteredCount) },
-		"euros":    euros,
-		"eur":      func(amount int64) string { return euros(amount * 100) },
+		"euros":       euros,
+		"eur":         func(amount int64) string { return euros(amount * 100) },
 		"envData": func(page *Page, b core.Budget, e envelopeView, open bool) map[string]any {
 			return map[string]any{"Page": page, "B": b, "E": e, "Open": open}
 		},
