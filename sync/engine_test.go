@@ -146,6 +146,18 @@ func (w *world) engine(edit func(*Options)) *Engine {
 	return e
 }
 
+// startPullDone waits for the engine's pull at start. It is a job like any
+// other: on a busy machine it could otherwise run between a test's own pulls
+// (after the test moved the cursor back, say) and take what the next one
+// expects.
+func (w *world) startPullDone(connector string) {
+	w.t.Helper()
+	w.eventually("the pull at start is done", 30*time.Second, func() bool {
+		f, _ := w.store.SyncFigures(ctx, connector)
+		return !f.LastPull.IsZero()
+	})
+}
+
 func (w *world) eventually(what string, within time.Duration, cond func() bool) {
 	w.t.Helper()
 	deadline := time.Now().Add(within)
@@ -324,13 +336,7 @@ func TestTwoServersDeliverEachChangeOnce(t *testing.T) {
 func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	w := newWorld(t)
 	e := w.engine(nil)
-	// The pull at start is a job like any other: on a busy machine it could
-	// run between this test's pulls (after it moves the cursor back) and take
-	// what the second one expects. Let it happen first.
-	w.eventually("the first pull is done at start", 30*time.Second, func() bool {
-		f, _ := w.store.SyncFigures(ctx, "hoplr")
-		return !f.LastPull.IsZero()
-	})
+	w.startPullDone("hoplr")
 	project := w.project()
 	pollID, pollMsg := w.yesNoPoll(core.Consultation{ProjectID: project, Title: "Fermer la rue le samedi ?", Eligibility: core.EligibleAnyone},
 		"Fermer la rue de Warken le samedi ?")

@@ -27,6 +27,7 @@ func TestVotesOnAPostRecordedLateAreImported(t *testing.T) {
 			return nil
 		}
 	})
+	w.startPullDone("hoplr")
 	var released sync.Once
 	release := func() { released.Do(func() { close(releaseCh) }) }
 	t.Cleanup(release) // before the engine stops (cleanups run last first), should the test fail while the call is held

@@ -15,6 +15,7 @@ import (
 func TestPollVotesImportedOncePerMember(t *testing.T) {
 	w := newWorld(t)
 	e := w.engine(nil)
+	w.startPullDone("hoplr")
 	project := w.project()
 	target, err := w.store.SaveTarget(ctx, w.staff, core.Target{Name: "Ettelbruck",
 		Definition: core.TargetDefinition{Parts: []core.TargetPart{{Kind: core.PartArea, AreaID: w.ettelbrck}}}})
