@@ -204,7 +204,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee(".leaflet-popup-content", "Un banc sous le tilleul")
 	w.checkAccessibility(axe)
 	w.screenshot("map-idea")
-	for _, page := range []string{"/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/indicators", "/staff/council", "/staff/projects"} {
+	for _, page := range []string{"/staff", "/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/audit", "/staff/indicators", "/staff/council", "/staff/projects"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 	}
@@ -226,7 +226,9 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.click("#q_kind option[value=point]")
 	w.typeInto("#q_prompt", "Où manque-t-il un banc ?")
 	w.click("form[action$='/questions'] button[type=submit]")
-	w.mustSee(".flash", "Question ajoutée")
+	// The first question's page said "Question ajoutée" too: wait for the
+	// second one listed, or the next click may land on the page being left.
+	w.mustSee("main ol", "Où manque-t-il un banc ?")
 	w.click("button[name=action][value=publish]")
 	w.mustSee(".flash", "Consultation publiée")
 	w.checkAccessibility(axe)
