@@ -43,6 +43,19 @@ type AuditEntry struct {
 	CreatedAt time.Time
 }
 
+// auditSelect reads audit entries as AuditEntry; a query adds its WHERE,
+// ORDER BY and LIMIT.
+const auditSelect = `SELECT l.id, coalesce(l.actor_id, 0), coalesce(p.display_name, ''), l.action, l.entity, l.entity_id,
+		coalesce(CASE l.entity
+			WHEN 'comment' THEN (SELECT idea_id FROM comment WHERE id = l.entity_id)
+			WHEN 'answer' THEN (SELECT consultation_id FROM response WHERE id = l.entity_id)
+			WHEN 'budget_project' THEN (SELECT budget_id FROM budget_project WHERE id = l.entity_id)
+			WHEN 'budget_envelope' THEN (SELECT budget_id FROM budget_envelope WHERE id = l.entity_id)
+			WHEN 'debate' THEN (SELECT project_id FROM debate WHERE id = l.entity_id)
+		END, 0),
+		l.reason, l.created_at
+	FROM audit_log l LEFT JOIN participant p ON p.id = l.actor_id`
+
 // AuditLog returns up to limit entries older than the entry before (all, for
 // before 0), newest first: keyset pages, as cheap at the end of a long log as
 // at its start.
@@ -50,17 +63,17 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]AuditE
 	if before <= 0 {
 		before = math.MaxInt64
 	}
-	rows, err := s.pool.Query(ctx, `SELECT l.id, coalesce(l.actor_id, 0), coalesce(p.display_name, ''), l.action, l.entity, l.entity_id,
-			coalesce(CASE l.entity
-				WHEN 'comment' THEN (SELECT idea_id FROM comment WHERE id = l.entity_id)
-				WHEN 'answer' THEN (SELECT consultation_id FROM response WHERE id = l.entity_id)
-				WHEN 'budget_project' THEN (SELECT budget_id FROM budget_project WHERE id = l.entity_id)
-				WHEN 'budget_envelope' THEN (SELECT budget_id FROM budget_envelope WHERE id = l.entity_id)
-				WHEN 'debate' THEN (SELECT project_id FROM debate WHERE id = l.entity_id)
-			END, 0),
-			l.reason, l.created_at
-		FROM audit_log l LEFT JOIN participant p ON p.id = l.actor_id
-		WHERE l.id < $1 ORDER BY l.id DESC LIMIT $2`, before, limit)
+	return s.auditEntries(ctx, auditSelect+` WHERE l.id < $1 ORDER BY l.id DESC LIMIT $2`, before, limit)
+}
+
+// AuditLogOf returns the newest limit entries about one thing (entity, id),
+// newest first.
+func (s *Store) AuditLogOf(ctx context.Context, entity string, id int64, limit int) ([]AuditEntry, error) {
+	return s.auditEntries(ctx, auditSelect+` WHERE l.entity = $1 AND l.entity_id = $2 ORDER BY l.id DESC LIMIT $3`, entity, id, limit)
+}
+
+func (s *Store) auditEntries(ctx context.Context, query string, args ...any) ([]AuditEntry, error) {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, wrapDB("audit log", err)
 	}

@@ -16,6 +16,7 @@ import (
 const (
 	auditPageSize       = 50   // entries on a page of /staff/audit
 	auditOnModeration   = 10   // the newest, on the moderation page
+	auditOnIdea         = 50   // the newest about an idea, on its review page
 	auditExportPageSize = 1000 // entries read at a time for a download
 )
 
@@ -45,10 +46,10 @@ var auditActionParams = []struct{ prefix, valueKey string }{
 	{"role.", "role."},
 }
 
-// describeAudit writes an entry in the language of t. managerLinks says
+// describeAuditEntry writes an entry in the language of t. managerLinks says
 // whether the reader may open manager pages (moderators may not); a link to a
 // public page is given to every reader.
-func describeAudit(t func(string, ...any) string, e postgres.AuditEntry, managerLinks bool) auditLine {
+func describeAuditEntry(t func(string, ...any) string, e postgres.AuditEntry, managerLinks bool) auditLine {
 	l := auditLine{ID: e.ID, When: e.CreatedAt, Who: e.Actor, Action: e.Action, Detail: e.Reason, Automatic: e.ActorID == 0}
 	switch {
 	case l.Automatic:
@@ -151,14 +152,19 @@ func (s *Server) auditLines(c *gin.Context, before int64, limit int) ([]auditLin
 	if err != nil {
 		return nil, err
 	}
+	return s.describeAudit(c, entries), nil
+}
+
+// describeAudit writes entries as the reader of c sees them.
+func (s *Server) describeAudit(c *gin.Context, entries []postgres.AuditEntry) []auditLine {
 	lang := langOf(c)
 	t := func(k string, args ...any) string { return s.catalog.T(lang, k, args...) }
 	managerLinks := userOf(c).Role.AtLeast(core.RoleManager)
 	lines := make([]auditLine, len(entries))
 	for i, e := range entries {
-		lines[i] = describeAudit(t, e, managerLinks)
+		lines[i] = describeAuditEntry(t, e, managerLinks)
 	}
-	return lines, nil
+	return lines
 }
 
 // staffAudit shows the audit log a page at a time, newest first; "older"

@@ -248,7 +248,9 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 		!strings.Contains(mails[0].Mail.Body, "vous est confiée") {
 		t.Fatalf("assignment mail: %+v", mails)
 	}
-	staff.get("/staff"+idea).contains(t, fmt.Sprintf(`<option value="%d" selected>`, colleague.ID))
+	staff.get("/staff"+idea).contains(t, fmt.Sprintf(`<option value="%d" selected>`, colleague.ID),
+		// the idea's own audit lines, on its review page
+		"Actions du personnel sur cette idée", "<td>Confiée pour examen</td>", "</a></td><td>Léa manager</td></tr>")
 	staff.get("/staff/audit").contains(t, `<td>Confiée pour examen</td><td><a href="/staff`+idea+`">`, "</a></td><td>Léa manager</td></tr>") // the colleague, by name
 	staff.post("/staff"+idea+"/assign", url.Values{"staff_id": {fmt.Sprint(manager.ID)}, "review_due": {"2026-12-01"}})
 	a.store.ClaimDueMail(ctx, 50, time.Hour)

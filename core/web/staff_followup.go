@@ -51,7 +51,13 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
+	audit, err := s.store.AuditLogOf(c.Request.Context(), core.EntityIdea, i.ID, auditOnIdea)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": i.Status.DecisionChoices(),
+		"Log":       s.describeAudit(c, audit),
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
