@@ -58,9 +58,6 @@ func (e *commandEnv) bench(args []string) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	rep := loadReporter{w: e.stdout, samples: *samples, client: client, base: *base}
-	if err := loadGeneratorAvailable(); err != nil && scenario != "baseline-server" {
-		return err
-	}
 	switch scenario {
 	case "supports", "baseline":
 		return e.benchSupports(store, client, rep, *base, *rate, *warmup, *duration, *users, *ideas, scenario == "baseline")
@@ -88,9 +85,14 @@ func (e *commandEnv) bench(args []string) error {
 			return req
 		}
 		if *warmup > 0 { // fresh connections and cold caches are not the steady state being measured
-			openLoop(e.ctx, *rate, *warmup, get)
+			if _, err := openLoop(e.ctx, *rate, *warmup, get); err != nil {
+				return err
+			}
 		}
-		res := rep.measure(e.ctx, *rate, *duration, get)
+		res, err := rep.measure(e.ctx, *rate, *duration, get)
+		if err != nil {
+			return err
+		}
 		return rep.report(res, scenario, *rate, func(s int) bool { return s == http.StatusOK })
 	}
 	return usageError{benchUsage}
@@ -147,10 +149,16 @@ func (e *commandEnv) benchSupports(store *postgres.Store, client *http.Client, r
 	accepted := func(s int) bool { return s == http.StatusSeeOther }
 	warmedUp := 0
 	if warmup > 0 { // fresh connections and cold caches are not the steady state being measured
-		w := openLoop(ctx, rate, warmup, support)
+		w, err := openLoop(ctx, rate, warmup, support)
+		if err != nil {
+			return err
+		}
 		first, warmedUp = w.sent, w.count(accepted)
 	}
-	res := rep.measure(ctx, rate, duration, support)
+	res, err := rep.measure(ctx, rate, duration, support)
+	if err != nil {
+		return err
+	}
 	name := "supports"
 	if minimal {
 		name = "supports (baseline handler)"

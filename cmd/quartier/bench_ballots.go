@@ -88,12 +88,15 @@ func (e *commandEnv) benchBallots(store *postgres.Store, client *http.Client, re
 	}
 	target := page + "/envelopes/" + strconv.FormatInt(env, 10) + "/ballot"
 	duration := time.Duration(float64(voters) / float64(rate) * float64(time.Second))
-	res := rep.measure(ctx, rate, duration, func(i int) *http.Request {
+	res, err := rep.measure(ctx, rate, duration, func(i int) *http.Request {
 		req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(forms[i%voters]))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Cookie", list[i%voters].cookie)
 		return req
 	})
+	if err != nil {
+		return err
+	}
 	accepted := func(s int) bool { return s == http.StatusSeeOther }
 	if err := rep.report(res, "ballots", rate, accepted); err != nil {
 		return err

@@ -234,7 +234,7 @@ func defaultConfig() Config {
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 	c.Map.TileAttribution = "© OpenStreetMap contributors"
 	c.Map.AssetsDir = "node_modules"
-	c.Map.Center.Lat, c.Map.Center.Lon, c.Map.Zoom = 49.6116, 6.1319, 13 // Luxembourg City
+	c.Map.Center.Lat, c.Map.Center.Lon, c.Map.Zoom = web.DefaultMapCenter.Lat(), web.DefaultMapCenter.Lon(), web.DefaultMapZoom
 	c.FollowUp = FollowUpConfig{SupportThreshold: 50, ReviewDays: 30, AnswerDays: 60, ReminderHour: 7}
 	c.HTTP.ShutdownTimeout = 20 * time.Second
 	c.Runtime = RuntimeConfig{ProcsPerCore: 2, GCPercent: 2400, MemoryLimitMB: 1024, DeferGCWhenOverloaded: true}

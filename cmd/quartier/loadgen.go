@@ -18,10 +18,11 @@ import (
 // measures each latency from the time the request was scheduled, so that
 // queueing in the client or the server shows (as wrk2 does). next builds the
 // i-th request; every request is built and put into bytes before the clock
-// starts. runLoad (one epoll loop, loadgen_epoll_linux.go) sends them and reads the answers on
-// keep-alive connections; a request it could not send or get an answer to
-// counts with status 0.
-func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) loadResult {
+// starts. runLoad (one epoll loop, loadgen_epoll_linux.go) sends them and
+// reads the answers on keep-alive connections; a request it could not send or
+// get an answer to counts with status 0. The error says the run could not
+// start at all (a host that does not resolve, a system without epoll).
+func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) (loadResult, error) {
 	interval := time.Second / time.Duration(rate)
 	total := int(duration / interval)
 	wire := make([][]byte, total)
@@ -36,13 +37,13 @@ func openLoop(ctx context.Context, rate int, duration time.Duration, next func(i
 	}
 	samples, start, sent, err := runLoad(ctx, host, wire, interval)
 	if err != nil {
-		panic(fmt.Sprintf("load generator: %v", err)) // the machine cannot run it (no epoll, no timerfd)
+		return loadResult{}, fmt.Errorf("load generator: %w", err)
 	}
 	res := loadResult{statuses: map[int]int{}, start: start, elapsed: time.Since(start), sent: sent, interval: interval, latencies: samples[:sent]}
 	for _, s := range res.latencies {
 		res.statuses[s.status]++
 	}
-	return res
+	return res, nil
 }
 
 // loadConns is the most connections openLoop opens: far more than the server
@@ -175,15 +176,18 @@ type loadReporter struct {
 
 // measure runs openLoop and, if the server tells, what its runtime did during
 // the run.
-func (l loadReporter) measure(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) loadResult {
+func (l loadReporter) measure(ctx context.Context, rate int, duration time.Duration, next func(i int) *http.Request) (loadResult, error) {
 	before, ok := readServerRuntime(ctx, l.client, l.base)
-	res := openLoop(ctx, rate, duration, next)
+	res, err := openLoop(ctx, rate, duration, next)
+	if err != nil {
+		return res, err
+	}
 	if ok {
 		if after, ok := readServerRuntime(ctx, l.client, l.base); ok {
 			res.server = &[2]serverRuntime{before, after}
 		}
 	}
-	return res
+	return res, nil
 }
 
 func (l loadReporter) report(r loadResult, name string, rate int, accepted func(int) bool) error {

@@ -14,10 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// loadGeneratorAvailable says why bench cannot load a server here: on Linux
-// it can.
-func loadGeneratorAvailable() error { return nil }
-
 // runLoad sends wire[i] at start + i×interval on keep-alive connections and
 // reads the answers, like wrk2: one thread, one epoll set, non-blocking
 // sockets, a timerfd for the schedule. Through Go's network poller (a

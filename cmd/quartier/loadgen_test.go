@@ -50,11 +50,14 @@ func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
 	}
 	srv.Start()
 	defer srv.Close()
-	res := openLoop(context.Background(), 1000, 300*time.Millisecond, func(int) *http.Request {
+	res, err := openLoop(context.Background(), 1000, 300*time.Millisecond, func(int) *http.Request {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/x", strings.NewReader("csrf_token=abc"))
 		req.Header.Set("Cookie", "s=1")
 		return req
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ok := func(s int) bool { return s == http.StatusAccepted }
 	if res.sent != 300 || res.count(ok) != 300 {
 		t.Fatalf("sent %d, answered %v", res.sent, res.statuses)
@@ -90,13 +93,27 @@ func TestOpenLoopCountsDroppedConnectionsAsFailed(t *testing.T) {
 		w.Write([]byte("ok"))
 	}))
 	defer srv.Close()
-	res := openLoop(context.Background(), 500, 200*time.Millisecond, func(int) *http.Request {
+	res, err := openLoop(context.Background(), 500, 200*time.Millisecond, func(int) *http.Request {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
 		return req
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ok := res.count(func(s int) bool { return s == http.StatusOK })
 	failed := res.count(func(s int) bool { return s == 0 })
 	if res.sent != 100 || ok+failed != 100 || failed != 10 {
 		t.Fatalf("sent %d: %d answered, %d failed (want 90 and 10): %v", res.sent, ok, failed, res.statuses)
+	}
+}
+
+// A run that cannot start says why, rather than counting every request failed.
+func TestOpenLoopSaysWhyItCannotStart(t *testing.T) {
+	_, err := openLoop(context.Background(), 100, 50*time.Millisecond, func(int) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, "http://127.0.0.1:99999/", nil)
+		return req
+	})
+	if err == nil || !strings.Contains(err.Error(), "load generator") {
+		t.Fatalf("err = %v, want the generator's reason", err)
 	}
 }

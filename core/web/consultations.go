@@ -357,9 +357,6 @@ func (s *Server) projectConsultations(c *gin.Context, projectID int64) ([]core.C
 	return surveys, polls, nil
 }
 
-// luxembourgCentre is where maps open when the configuration does not say.
-var luxembourgCentre = orb.Point{6.1319, 49.6116}
-
 // mapCenter is where a consultation's point questions open the map: the middle
 // of its target's placed addresses, else its project's place, else the
 // configured centre (map.center).

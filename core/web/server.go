@@ -82,10 +82,16 @@ type MapConfig struct {
 	TileAttribution string
 	AssetsDir       string // where `make assets` put node_modules (Leaflet)
 	// Center (lon, lat) and Zoom are where maps open when nothing on them
-	// says better: the commune's centre. Zero: Luxembourg City.
+	// says better: the commune's centre. Zero: DefaultMapCenter.
 	Center orb.Point
 	Zoom   int
 }
+
+// DefaultMapCenter and DefaultMapZoom open maps on Luxembourg City, where a
+// configuration names no commune centre.
+var DefaultMapCenter = orb.Point{6.1319, 49.6116}
+
+const DefaultMapZoom = 13
 
 // Mailbox is the development mailbox shown at /dev/mail.
 type Mailbox interface {
@@ -166,7 +172,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 		return nil, fmt.Errorf("web: public URL is required")
 	}
 	if cfg.Map.Zoom == 0 { // tests and tools that leave the map unset
-		cfg.Map.Center, cfg.Map.Zoom = luxembourgCentre, 13
+		cfg.Map.Center, cfg.Map.Zoom = DefaultMapCenter, DefaultMapZoom
 	}
 	secret, err := deps.Store.ServerSecret(ctx)
 	if err != nil {
