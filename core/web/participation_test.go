@@ -440,10 +440,17 @@ func TestFeeds(t *testing.T) {
 	staff.login("manager@commune.lu")
 	project := staff.publish(t, "Nouvelle école", "<p>Une école</p>", nil)
 	staff.get("/staff" + project + "/edit")
+	// What an emptied editor sends says nothing: refused, nothing published.
+	if r := staff.post("/staff"+project+"/updates", url.Values{"update_title": {"Vide"}, "update_body": {"<p><br></p><ul><li> </li></ul>"}}); r.status != 422 || !strings.Contains(r.body, "field-error") {
+		t.Fatalf("an update with no text: %d", r.status)
+	}
 	staff.post("/staff"+project+"/updates", url.Values{"update_title": {"Permis accordé & travaux"}, "update_body": {"<p>Les travaux <em>commencent</em></p>"}})
 	r := a.browser().get(project + "/feed.atom")
 	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "application/atom+xml") {
 		t.Fatalf("atom: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	if strings.Contains(r.body, "<title>Vide</title>") {
+		t.Error("the empty update was published")
 	}
 	for _, want := range []string{`<feed xmlns="http://www.w3.org/2005/Atom">`, "<title>Permis accordé &amp; travaux</title>", `<content type="html">&lt;p&gt;Les travaux &lt;em&gt;commencent&lt;/em&gt;&lt;/p&gt;</content>`} {
 		if !strings.Contains(r.body, want) {

@@ -313,7 +313,8 @@ func (s *Server) staffPostUpdate(c *gin.Context) {
 	}
 	title := strings.Join(strings.Fields(c.PostForm("update_title")), " ")
 	body := c.PostForm("update_body")
-	if title == "" || len([]rune(title)) > core.MaxTitleLen || strings.TrimSpace(body) == "" || len(body) > core.MaxRichTextBytes {
+	// An update whose text is only empty paragraphs says nothing either.
+	if title == "" || len([]rune(title)) > core.MaxTitleLen || core.HTMLText(core.SanitizeHTML(body)) == "" || len(body) > core.MaxRichTextBytes {
 		s.projectEditorPage(c, http.StatusUnprocessableEntity, map[string]string{"update_title": title, "update_body": body},
 			map[string]any{"ID": p.ID, "Project": p, "Selected": idSet(p.AreaIDs)}, core.Invalid("update_title", "error.update_invalid"))
 		return
