@@ -207,6 +207,12 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.screenshot("idea-implementation")
 	// A spontaneous idea placed with a tap on the map; its page leads to the
 	// public map, which opens on it with its popup.
+	// Typing a title like an existing idea's shows that idea, to support it instead.
+	w.open(base + "/ideas/new")
+	w.typeInto("#title", "Des jeux pour les enfants")
+	w.mustSee("#similar-ideas li", "Des jeux pour enfants · En réalisation · 0 soutien")
+	w.checkAccessibility(axe)
+	w.screenshot("idea-similar")
 	w.open(base + "/ideas/new")
 	w.checkAccessibility(axe)
 	w.typeInto("#title", "Un banc sous le tilleul")

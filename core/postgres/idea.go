@@ -140,7 +140,8 @@ const nearestAddressJoin = ` LEFT JOIN LATERAL (
 type IdeaFilter struct {
 	ProjectID int64 // 0: all; -1: spontaneous only
 	Status    core.IdeaStatus
-	Top       bool // most supported first (else newest first)
+	Search    string // words the idea's title or text must all contain (see SearchTerms)
+	Top       bool   // most supported first (else newest first)
 	Limit     int
 	Offset    int
 }
@@ -186,6 +187,12 @@ func ideaWhere(f IdeaFilter) (string, []any) {
 	if f.Status != "" {
 		args = append(args, string(f.Status))
 		conds = append(conds, fmt.Sprintf("i.status = $%d", len(args)))
+	}
+	for _, term := range SearchTerms(f.Search) {
+		// Each word reads idea_search_text_idx; a term holds only letters and
+		// digits, never a LIKE wildcard.
+		args = append(args, "%"+term+"%")
+		conds = append(conds, fmt.Sprintf("i.search_text LIKE quartier_fold($%d)", len(args)))
 	}
 	return strings.Join(conds, " AND "), args
 }

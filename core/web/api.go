@@ -39,6 +39,7 @@ func (s *Server) apiRoutes(api *gin.RouterGroup) {
 	api.GET("/projects/:id", s.apiProject)
 	api.GET("/ideas", s.cached, s.apiIdeas)
 	api.GET("/ideas/map", s.cached, s.apiIdeasMap)
+	api.GET("/ideas/similar", s.apiSimilarIdeas)
 	api.GET("/ideas/:id", s.apiIdea)
 	api.GET("/ideas/:id/comments", s.apiComments)
 	api.POST("/ideas", s.requireAPIUser, s.apiCreateIdea)

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -109,17 +108,6 @@ func addressJSON(a core.Address) apiAddress {
 		out.Position = &[2]float64{a.Point[0], a.Point[1]}
 	}
 	return out
-}
-
-// maxSearchQuery bounds what autocomplete accepts.
-const maxSearchQuery = 100
-
-func searchQuery(c *gin.Context) string {
-	q := strings.TrimSpace(c.Query("q"))
-	if len(q) > maxSearchQuery {
-		q = q[:maxSearchQuery]
-	}
-	return q
 }
 
 // apiAddresses is the address autocomplete: ?q=12 rue de warken.

@@ -161,6 +161,7 @@ func (s *Server) apiIdeas(c *gin.Context) {
 	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil {
 		f.ProjectID = pid
 	}
+	f.Search = searchQuery(c)
 	list, total, err := s.ideaPage(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
@@ -171,6 +172,41 @@ func (s *Server) apiIdeas(c *gin.Context) {
 		out = append(out, s.ideaJSON(i))
 	}
 	c.JSON(http.StatusOK, gin.H{"ideas": out, "total": total, "page": page, "page_size": pageSize})
+}
+
+// apiSimilarIdea is an idea whose title resembles the one being written.
+type apiSimilarIdea struct {
+	ID            int64  `json:"id"`
+	Title         string `json:"title"`
+	Status        string `json:"status"`
+	StatusLabel   string `json:"status_label"`
+	Supports      int    `json:"supports"`
+	SupportsLabel string `json:"supports_label"`
+	URL           string `json:"url"`
+}
+
+// maxSimilarIdeas is how many look-alikes a resident is shown while writing.
+const maxSimilarIdeas = 5
+
+// apiSimilarIdeas lists the visible ideas whose titles resemble ?title=, so
+// that a resident about to propose one finds it may exist already; ?except=
+// leaves one idea out. Status and support labels are in the caller's language.
+func (s *Server) apiSimilarIdeas(c *gin.Context) {
+	except, _ := strconv.ParseInt(c.Query("except"), 10, 64)
+	title := truncateRunes(strings.TrimSpace(c.Query("title")), core.MaxTitleLen)
+	list, err := s.store.SimilarIdeas(c.Request.Context(), title, except, maxSimilarIdeas)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	lang := langOf(c)
+	out := make([]apiSimilarIdea, 0, len(list))
+	for _, i := range list {
+		out = append(out, apiSimilarIdea{ID: i.ID, Title: i.Title, Status: string(i.Status),
+			StatusLabel: s.catalog.T(lang, "status."+string(i.Status)), Supports: i.SupportCount,
+			SupportsLabel: s.catalog.T(lang, "ideas.supports", "n", i.SupportCount), URL: "/ideas/" + strconv.FormatInt(i.ID, 10)})
+	}
+	c.JSON(http.StatusOK, gin.H{"ideas": out})
 }
 
 func (s *Server) apiIdea(c *gin.Context) {

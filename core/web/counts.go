@@ -27,7 +27,7 @@ type countEntry struct {
 const countTTL = 5 * time.Second
 
 func (s *Server) ideaCount(ctx context.Context, f postgres.IdeaFilter) (int, error) {
-	key := fmt.Sprintf("%d|%s", f.ProjectID, f.Status)
+	key := fmt.Sprintf("%d|%s|%s", f.ProjectID, f.Status, f.Search)
 	c := &s.counts
 	c.mu.Lock()
 	e, ok := c.entries[key]

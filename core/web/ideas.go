@@ -26,6 +26,7 @@ func (s *Server) ideas(c *gin.Context) {
 	if c.Query("spontaneous") == "1" {
 		f.ProjectID = -1
 	}
+	f.Search = searchQuery(c)
 	list, total, err := s.ideaPage(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
@@ -34,6 +35,7 @@ func (s *Server) ideas(c *gin.Context) {
 	s.render(c, http.StatusOK, "ideas", map[string]any{
 		"Ideas": list, "Pager": newPager(c, page, total), "Statuses": core.IdeaStatuses, "Filter": f,
 		"Sort": c.Query("sort"), "Spontaneous": f.ProjectID == -1,
+		"ShortWordsOnly": f.Search != "" && len(postgres.SearchTerms(f.Search)) == 0,
 	})
 }
 

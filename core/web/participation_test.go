@@ -529,7 +529,7 @@ func TestIdeaListStatementBudget(t *testing.T) {
 		lea.post("/ideas", url.Values{"title": {fmt.Sprintf("Idée numéro %d", i)}, "body": {"Une idée pour la commune."}})
 	}
 	for _, who := range []*browser{a.browser(), lea} {
-		for _, path := range []string{"/ideas", "/ideas?sort=new&page=2", "/api/v1/ideas"} {
+		for _, path := range []string{"/ideas", "/ideas?sort=new&page=2", "/api/v1/ideas", "/ideas?q=numero+commune"} {
 			who.get(path) // warm: a session touch may write once a minute
 			before := a.store.Statements()
 			r := who.get(path)
@@ -537,6 +537,52 @@ func TestIdeaListStatementBudget(t *testing.T) {
 				t.Errorf("%s: status %d, %d SQL statements (budget 3)", path, r.status, n)
 			}
 		}
+	}
+}
+
+// Residents find ideas by their words, and are shown look-alikes while they
+// write a new one; reviewers see the look-alikes of the idea they review.
+func TestIdeaSearchAndLookAlikes(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("manager@commune.lu", core.RoleManager)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	for _, title := range []string{"Un banc dans le parc", "Des bancs au parc Laval", "Des vélos en libre-service"} {
+		lea.get("/ideas/new")
+		lea.post("/ideas", url.Values{"title": {title}, "body": {"Pour tout le quartier."}})
+	}
+	page := a.browser().get("/ideas?q=VELO")
+	page.contains(t, `<input id="q" name="q" type="search" maxlength="100" value="VELO">`, "Des vélos en libre-service", "1 idée")
+	if strings.Contains(page.body, "Un banc dans le parc") {
+		t.Error("the search listed an idea without the word")
+	}
+	a.browser().get("/ideas?q=de+la").contains(t, `id="q-hint"`, "au moins un mot de trois lettres", "3 idées")
+	if r := a.browser().get("/api/v1/ideas?q=parc+banc"); !strings.Contains(r.body, `"total":2`) {
+		t.Errorf("api search: %s", r.body)
+	}
+
+	r := a.browser().get("/api/v1/ideas/similar?title=" + url.QueryEscape("Des bancs dans le parc"))
+	var got struct {
+		Ideas []struct {
+			Title, URL    string
+			SupportsLabel string `json:"supports_label"`
+		}
+	}
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || len(got.Ideas) != 2 || got.Ideas[0].Title != "Un banc dans le parc" ||
+		got.Ideas[0].URL != "/ideas/1" || got.Ideas[0].SupportsLabel != "0 soutien" || !strings.Contains(r.body, `"status_label":"Déposée"`) {
+		t.Fatalf("similar ideas: %v %s", err, r.body)
+	}
+	if r := a.browser().get("/api/v1/ideas/similar?title=ab"); r.body != `{"ideas":[]}` {
+		t.Errorf("a title too short for look-alikes: %s", r.body)
+	}
+	lea.get("/ideas/new").contains(t, `data-source="/api/v1/ideas/similar"`, `<script src="/static/similarideas.js" defer></script>`)
+
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/ideas/2").contains(t, `<h2 id="similar-h">Idées semblables</h2>`, `<a href="/staff/ideas/1">Un banc dans le parc</a>`)
+	if strings.Contains(staff.get("/staff/ideas/2").body, `<a href="/staff/ideas/3">`) {
+		t.Error("bikes are not like benches")
 	}
 }
 

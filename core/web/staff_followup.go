@@ -56,8 +56,15 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
+	// Look-alikes, so that a reviewer answers duplicates alike (or points to
+	// the earlier one).
+	similar, err := s.store.SimilarIdeas(c.Request.Context(), i.Title, i.ID, maxSimilarIdeas)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": i.Status.DecisionChoices(),
-		"Log":       s.describeAudit(c, audit),
+		"Log": s.describeAudit(c, audit), "Similar": similar,
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)

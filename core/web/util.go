@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/gin-gonic/gin"
+
 	"quartier/geo"
 )
 
@@ -30,3 +32,20 @@ func slug(s string) string {
 
 // sameName compares place names as the register and the area layers spell them.
 func sameName(a, b string) bool { return geo.FoldName(a) == geo.FoldName(b) }
+
+// maxSearchQuery bounds what a search box (ideas, addresses, streets) passes on.
+const maxSearchQuery = 100
+
+// searchQuery is the "q" parameter, trimmed and cut to maxSearchQuery
+// characters (never inside a character).
+func searchQuery(c *gin.Context) string {
+	return truncateRunes(strings.TrimSpace(c.Query("q")), maxSearchQuery)
+}
+
+// truncateRunes returns s cut to at most n characters.
+func truncateRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
