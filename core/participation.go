@@ -170,11 +170,12 @@ const (
 	IdeaInProgress         IdeaStatus = "in_progress"
 	IdeaDone               IdeaStatus = "done"
 	IdeaRejected           IdeaStatus = "rejected"
+	IdeaMerged             IdeaStatus = "merged" // a duplicate, carried on by Idea.MergedInto
 )
 
 // IdeaStatuses lists every status.
 var IdeaStatuses = []IdeaStatus{IdeaSubmitted, IdeaInReview, IdeaFeasible, IdeaNotFeasible, IdeaSubmittedToCouncil,
-	IdeaDecided, IdeaInProgress, IdeaDone, IdeaRejected}
+	IdeaDecided, IdeaInProgress, IdeaDone, IdeaRejected, IdeaMerged}
 
 // OpenForSupport reports whether residents may still support (or withdraw).
 func (s IdeaStatus) OpenForSupport() bool { return s == IdeaSubmitted || s == IdeaInReview }
@@ -209,6 +210,7 @@ type Idea struct {
 	Revision     int
 	AssignedTo   int64     // the staff member reviewing it; 0: nobody yet
 	ReviewDueOn  time.Time // when the feasibility review is due; zero: no date
+	MergedInto   int64     // for a merged duplicate, the idea that carries it on; else 0
 	// Address is the register's address the author gave, as Address.Label
 	// writes it; empty when none was given. Only Store.Idea reads it.
 	Address string
@@ -369,6 +371,31 @@ func (d Decision) Check(from IdeaStatus) (Decision, error) {
 		d.Progress = 100
 	}
 	return d, nil
+}
+
+// Merge is staff's answer to a duplicate: it joins the idea Into, which
+// carries it on, and Answer (sent to its author and supporters) says why.
+type Merge struct {
+	Into   int64
+	Answer string
+}
+
+// Check validates merging idea id, in status from, into m.Into, whose status
+// is into. Only an idea still open for support (not yet answered) merges, into
+// another idea that is not itself merged.
+func (m Merge) Check(id int64, from, into IdeaStatus) (Merge, error) {
+	m.Answer = strings.TrimSpace(m.Answer)
+	switch {
+	case !from.OpenForSupport():
+		return m, Invalid("into", "error.merge_answered")
+	case m.Into == id || into == IdeaMerged:
+		return m, Invalid("into", "error.merge_target")
+	case utf8.RuneCountInString(m.Answer) < 10: // "merge_answer": the review page also has a decision's answer
+		return m, Invalid("merge_answer", "error.answer_required")
+	case utf8.RuneCountInString(m.Answer) > MaxIdeaLen:
+		return m, Invalid("merge_answer", "error.answer_length")
+	}
+	return m, nil
 }
 
 // Debate is an open question staff ask inside a project.

@@ -115,7 +115,7 @@ func (e *Engine) drain(ctx context.Context, cursor string, backfill bool, enqueu
 // answered are the idea statuses that carry an official answer worth posting.
 var answered = map[string]bool{
 	string(core.IdeaFeasible): true, string(core.IdeaNotFeasible): true, string(core.IdeaRejected): true,
-	string(core.IdeaDecided): true, string(core.IdeaDone): true,
+	string(core.IdeaDecided): true, string(core.IdeaDone): true, string(core.IdeaMerged): true,
 }
 
 // deliveryFor says whether a change-log row is something connector c would

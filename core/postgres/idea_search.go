@@ -31,8 +31,8 @@ func SearchTerms(q string) []string {
 	return terms
 }
 
-// SimilarIdea is a visible idea whose title resembles another.
-type SimilarIdea struct {
+// IdeaBrief is an idea as a list of related ideas names it.
+type IdeaBrief struct {
 	ID           int64
 	Title        string
 	Status       core.IdeaStatus
@@ -51,7 +51,7 @@ const minTitleSimilarity = 0.3
 // (the idea being looked at). The nearest titles come from
 // idea_title_trgm_idx in distance order, so the cost does not grow with the
 // number of ideas sharing a common word.
-func (s *Store) SimilarIdeas(ctx context.Context, title string, except int64, limit int) ([]SimilarIdea, error) {
+func (s *Store) SimilarIdeas(ctx context.Context, title string, except int64, limit int) ([]IdeaBrief, error) {
 	if len([]rune(strings.TrimSpace(title))) < minSearchRunes {
 		return nil, nil
 	}
@@ -63,10 +63,15 @@ func (s *Store) SimilarIdeas(ctx context.Context, title string, except int64, li
 	if err != nil {
 		return nil, wrapDB("similar ideas", err)
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (SimilarIdea, error) {
-		var i SimilarIdea
+	return collectBriefs(rows, "similar ideas")
+}
+
+// collectBriefs reads rows of id, title, status, support_count.
+func collectBriefs(rows pgx.Rows, what string) ([]IdeaBrief, error) {
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (IdeaBrief, error) {
+		var i IdeaBrief
 		err := row.Scan(&i.ID, &i.Title, &i.Status, &i.SupportCount)
 		return i, err
 	})
-	return list, wrapDB("scan similar ideas", err)
+	return list, wrapDB("scan "+what, err)
 }

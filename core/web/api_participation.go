@@ -81,6 +81,7 @@ type apiIdea struct {
 	NearAddress  string         `json:"near_address,omitempty"` // a single idea's only
 	Channel      string         `json:"channel"`
 	Status       string         `json:"status"`
+	MergedInto   *int64         `json:"merged_into,omitempty"` // a merged duplicate's only
 	SupportCount int            `json:"support_count"`
 	CommentCount int            `json:"comment_count"`
 	AnswerDueOn  string         `json:"answer_due_on"`
@@ -129,6 +130,10 @@ func (s *Server) ideaJSON(i core.Idea) apiIdea {
 	if i.Answer != "" {
 		a := i.Answer
 		out.Answer = &a
+	}
+	if i.MergedInto != 0 {
+		into := i.MergedInto
+		out.MergedInto = &into
 	}
 	return out
 }

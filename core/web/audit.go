@@ -71,6 +71,10 @@ func describeAuditEntry(t func(string, ...any) string, e postgres.AuditEntry, ma
 		if _, err := fmt.Sscanf(e.Reason, "%d", &n); err == nil {
 			l.Detail = t("moderation.flags", "n", n)
 		}
+	case "idea.merge": // reason: the idea it joined
+		if n, err := strconv.ParseInt(e.Reason, 10, 64); err == nil {
+			l.Detail = t("entity.idea", "id", n)
+		}
 	case "newsletter.send", "consultation.invite": // reason: how many mails
 		if n, err := strconv.Atoi(e.Reason); err == nil {
 			l.Detail = t("audit.recipients", "n", n)

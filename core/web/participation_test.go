@@ -224,6 +224,74 @@ func TestFollowUpDecisionsNotifyAndShowOnTheTimeline(t *testing.T) {
 	}
 }
 
+// A reviewer merges a duplicate from its review page: the look-alike is
+// offered, a bad number or a missing answer is refused in place, the people
+// of the duplicate get the answer with a link, and both public pages link to
+// each other.
+func TestMergeDuplicateIdea(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("moderator@commune.lu", core.RoleModerator)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	first := lea.post("/ideas", url.Values{"title": {"Des bancs au parc"}, "body": {"Pour s'asseoir à l'ombre."}}).header.Get("Location")
+	lea.get("/ideas/new")
+	dup := lea.post("/ideas", url.Values{"title": {"Un banc dans le parc"}, "body": {"Il n'y en a aucun."}}).header.Get("Location")
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	tom.get(dup)
+	tom.post(dup+"/support", nil)
+	a.store.ClaimDueMail(ctx, 50, time.Hour) // drop the sign-up noise
+
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff"+dup).contains(t, "Idée n°\u00a01 — <a href=\"/staff/ideas/1\">Des bancs au parc</a>",
+		`<input id="into" name="into" type="number" min="1" inputmode="numeric" required value="1">`)
+	r := staff.post("/staff"+dup+"/merge", url.Values{"into": {"2"}, "merge_answer": {"Elle rejoint l'idée n° 1."}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("merge into itself: %d", r.status)
+	}
+	r.contains(t, `id="into-error">Indiquez le numéro d&#39;une autre idée`)
+	r = staff.post("/staff"+dup+"/merge", url.Values{"into": {"1"}, "merge_answer": {"oui"}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("merge without an answer: %d", r.status)
+	}
+	r.contains(t, `id="merge_answer-error"`, `<textarea id="merge_answer" name="merge_answer" rows="4" aria-describedby="merge-hint merge_answer-error" aria-invalid="true">oui</textarea>`)
+	moderator := a.browser()
+	moderator.login("moderator@commune.lu")
+	moderator.get("/staff")
+	if r := moderator.post("/staff"+dup+"/merge", url.Values{"into": {"1"}, "merge_answer": {"Elle rejoint l'idée n° 1."}}); r.status != http.StatusForbidden {
+		t.Fatalf("a moderator merged: %d", r.status)
+	}
+	if r := staff.post("/staff"+dup+"/merge", url.Values{"into": {"1"}, "merge_answer": {"Elle rejoint l'idée n° 1, qui dit la même chose."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("merge: %d %s", r.status, r.body)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour)
+	if len(mails) != 2 {
+		t.Fatalf("merge mails: %+v", mails)
+	}
+	for _, m := range mails {
+		if !strings.Contains(m.Mail.Body, "«\u00a0Des bancs au parc\u00a0»") || !strings.Contains(m.Mail.Body, "http://localhost/ideas/1\n") ||
+			!strings.Contains(m.Mail.Body, "qui dit la même chose") {
+			t.Errorf("mail to %s:\n%s", m.Mail.To, m.Mail.Body)
+		}
+	}
+	a.browser().get(dup).contains(t, `<p class="notice">Cette idée a été regroupée avec l&#39;idée <a href="/ideas/1">Des bancs au parc</a>, qui la reprend.`,
+		`<span class="status status-merged">Regroupée</span>`)
+	a.browser().get(first).contains(t, `<h2 id="merged-h">Idées regroupées ici</h2>`, `<a href="/ideas/2">Un banc dans le parc</a> · 1 soutien`)
+	if r := a.browser().get("/api/v1/ideas/2"); !strings.Contains(r.body, `"status":"merged","merged_into":1`) {
+		t.Errorf("api: %s", r.body)
+	}
+	tom.get(dup)
+	if r := tom.post(dup+"/support", url.Values{"withdraw": {"yes"}}); r.status != http.StatusConflict {
+		t.Fatalf("withdraw from a merged idea: %d", r.status)
+	}
+	staff.get("/staff/audit").contains(t, "Regroupée avec une autre idée", "<td>Idée n°\u00a01</td>")
+}
+
 func TestRemindersForAssignedIdeas(t *testing.T) {
 	now := time.Now()
 	a := newApp(t, nil, func(d *web.Deps) { d.Now = func() time.Time { return now } })

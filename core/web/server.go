@@ -381,6 +381,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.GET("/ideas/:id", s.staffIdea)
 	geoStaff.POST("/ideas/:id/assign", s.staffAssign)
 	geoStaff.POST("/ideas/:id/decision", s.staffDecide)
+	geoStaff.POST("/ideas/:id/merge", s.staffMerge)
 	geoStaff.POST("/ideas/:id/milestones", s.staffAddMilestone)
 	geoStaff.POST("/ideas/:id/milestones/:mid/done", s.staffMilestoneDone)
 	geoStaff.POST("/ideas/:id/milestones/:mid/delete", s.staffDeleteMilestone)

@@ -133,6 +133,41 @@ func (s *Server) staffDecide(c *gin.Context) {
 	s.redirectWithFlash(c, staffIdeaPath(i.ID), "flash.decision_saved")
 }
 
+// staffMerge merges a duplicate into the idea that carries it on; its author
+// and supporters are told, with a link to that idea, to support it there.
+func (s *Server) staffMerge(c *gin.Context) {
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	form := map[string]string{"into": c.PostForm("into"), "merge_answer": c.PostForm("merge_answer")}
+	into, _ := strconv.ParseInt(strings.TrimSpace(form["into"]), 10, 64)
+	m := core.Merge{Into: into, Answer: form["merge_answer"]}
+	target, err := s.store.Idea(ctx, into) // for the mails; MergeIdea checks it again, locked
+	if core.CodeOf(err) == core.CodeNotFound {
+		err = core.Invalid("into", "error.merge_target")
+	}
+	if err == nil {
+		link := s.link("/ideas/" + strconv.FormatInt(into, 10))
+		err = s.store.MergeIdea(ctx, userOf(c).ID, i.ID, m, func(p core.Participant, idea core.Idea) core.Mail {
+			return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.merge.subject", "idea", idea.Title),
+				Body: s.catalog.T(p.Locale, "mail.merge.body", "name", p.DisplayName, "idea", idea.Title, "other", target.Title,
+					"answer", strings.TrimSpace(m.Answer), "link", link)}
+		})
+	}
+	if core.CodeOf(err) == core.CodeInvalid {
+		s.staffIdeaPage(c, http.StatusUnprocessableEntity, err, form)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
+	s.redirectWithFlash(c, staffIdeaPath(i.ID), "flash.idea_merged")
+}
+
 // SendReminders e-mails each staff member the ideas assigned to them whose
 // official answer is due within a week or overdue. cmd/quartier runs it daily.
 func (s *Server) SendReminders(ctx context.Context) (int, error) {
