@@ -75,6 +75,16 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	if _, err := store.Support(ctx, ideaIDs[0], admin.ID, core.ChannelWeb, core.DefaultFollowUp); err != nil {
 		return err
 	}
+	// A duplicate of the first idea, as residents write them: its review page
+	// shows the look-alike and offers to merge it.
+	dup, err := core.IdeaInput{ProjectID: ids[0], Title: "Un abri couvert pour les vélos à la gare",
+		Body: "Les vélos restent sous la pluie devant la gare : il faudrait un abri.", Point: orb.Point{6.1338, 49.5998}, HasPoint: true}.Normalize()
+	if err != nil {
+		return err
+	}
+	if _, err := store.CreateIdea(ctx, admin.ID, dup, core.DefaultFollowUp.AnswerDays); err != nil {
+		return err
+	}
 	debate, err := store.CreateDebate(ctx, admin.ID, ids[0], "Faut-il réserver la place aux piétons le samedi ?")
 	if err != nil {
 		return err
