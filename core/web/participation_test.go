@@ -289,7 +289,7 @@ func TestMergeDuplicateIdea(t *testing.T) {
 	if r := tom.post(dup+"/support", url.Values{"withdraw": {"yes"}}); r.status != http.StatusConflict {
 		t.Fatalf("withdraw from a merged idea: %d", r.status)
 	}
-	staff.get("/staff"+dup).contains(t, `<a href="/staff/ideas/1">Reprise par l&#39;idée n°\u00a01</a>`)
+	staff.get("/staff"+dup).contains(t, "<a href=\"/staff/ideas/1\">Reprise par l&#39;idée n°\u00a01</a>")
 	staff.get("/staff/audit").contains(t, "Regroupée avec une autre idée", "<td>Idée n°\u00a01</td>")
 }
 
