@@ -68,6 +68,7 @@ type SyncConfig struct {
 	// and deliveries), apart from database.max_conns, which serves requests.
 	MaxConns int32          `yaml:"max_conns"`
 	Council  string         `yaml:"council"` // cron: the monthly council submission
+	Digest   string         `yaml:"digest"`  // cron: the weekly "what's new near you" mail
 	Hoplr    HoplrConfig    `yaml:"hoplr"`
 	Mastodon MastodonConfig `yaml:"mastodon"`
 	Telegram TelegramConfig `yaml:"telegram"`
@@ -258,6 +259,7 @@ func defaultConfig() Config {
 	c.Sync.Workers = 16
 	c.Sync.MaxConns = 8
 	c.Sync.Council = "0 8 1 * *"
+	c.Sync.Digest = "0 9 * * 1"
 	c.Sync.Hoplr.Pull = "*/5 * * * *"
 	c.Sync.Hoplr.Areas = "0 3 * * *"
 	c.Sync.Mastodon.Language = "fr"
@@ -434,7 +436,7 @@ func (c Config) validate() error {
 	if c.Sync.Workers < 1 {
 		add("sync.workers must be at least 1")
 	}
-	for name, spec := range map[string]string{"sync.council": c.Sync.Council, "sync.hoplr.pull": c.Sync.Hoplr.Pull, "sync.hoplr.areas": c.Sync.Hoplr.Areas} {
+	for name, spec := range map[string]string{"sync.council": c.Sync.Council, "sync.digest": c.Sync.Digest, "sync.hoplr.pull": c.Sync.Hoplr.Pull, "sync.hoplr.areas": c.Sync.Hoplr.Areas} {
 		if _, err := datasync.ParseSchedule(spec, zone); err != nil {
 			add("%s: %v", name, err)
 		}

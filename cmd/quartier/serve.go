@@ -186,6 +186,13 @@ func (e *commandEnv) serve(args []string) error {
 			}
 			return err
 		},
+		digest: func(ctx context.Context) error {
+			n, err := handler.SendWeeklyDigest(ctx)
+			if n > 0 {
+				log.Info("weekly digest queued", "mails", n)
+			}
+			return err
+		},
 		results: func(ctx context.Context) error {
 			n, err := store.AnnounceClosedConsultations(ctx)
 			if n > 0 {

@@ -30,6 +30,7 @@ import (
 type engineJobs struct {
 	followUp func(ctx context.Context) error // assignment and reminders, daily
 	council  func(ctx context.Context) error // the monthly submission
+	digest   func(ctx context.Context) error // "what's new near you", weekly
 	meetings func(ctx context.Context) error // event reminders, hourly
 	results  func(ctx context.Context) error // announce closed consultations, every 10 minutes
 	// reviewFollowUp runs core.TaskReviewFollowUp: an idea reached its threshold.
@@ -80,6 +81,9 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 	}
 	if jobs.council != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "council", Spec: cfg.Sync.Council, Run: jobs.council})
+	}
+	if jobs.digest != nil {
+		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "weekly_digest", Spec: cfg.Sync.Digest, Run: jobs.digest})
 	}
 	if jobs.results != nil {
 		opts.Jobs = append(opts.Jobs, datasync.ScheduledJob{Name: "announce_results", Spec: "*/10 * * * *", Run: jobs.results})

@@ -14,19 +14,21 @@ import (
 const (
 	SubscriptionNewsletter  = "newsletter"
 	SubscriptionInvitations = "invitations"
+	SubscriptionDigest      = "digest" // the weekly "what's new near you"
 )
 
 // Subscriptions says what a participant receives.
 type Subscriptions struct {
 	Newsletter  bool
 	Invitations bool
+	Digest      bool
 }
 
 // Subscriptions reads a participant's choices.
 func (s *Store) Subscriptions(ctx context.Context, participantID int64) (Subscriptions, error) {
 	var sub Subscriptions
-	err := s.pool.QueryRow(ctx, `SELECT newsletter, invitations FROM participant WHERE id = $1 AND deleted_at IS NULL`, participantID).
-		Scan(&sub.Newsletter, &sub.Invitations)
+	err := s.pool.QueryRow(ctx, `SELECT newsletter, invitations, digest FROM participant WHERE id = $1 AND deleted_at IS NULL`, participantID).
+		Scan(&sub.Newsletter, &sub.Invitations, &sub.Digest)
 	return sub, notFoundOr(err, "error.participant_not_found", "read subscriptions")
 }
 
@@ -34,13 +36,13 @@ func (s *Store) Subscriptions(ctx context.Context, participantID int64) (Subscri
 func (s *Store) SetSubscriptions(ctx context.Context, participantID int64, sub Subscriptions) error {
 	return s.inTx(ctx, "set subscriptions", func(tx pgx.Tx) error {
 		var rev int
-		err := tx.QueryRow(ctx, `UPDATE participant SET newsletter = $2, invitations = $3, updated_at = $4, revision = revision + 1
-			WHERE id = $1 AND deleted_at IS NULL RETURNING revision`, participantID, sub.Newsletter, sub.Invitations, s.now()).Scan(&rev)
+		err := tx.QueryRow(ctx, `UPDATE participant SET newsletter = $2, invitations = $3, digest = $4, updated_at = $5, revision = revision + 1
+			WHERE id = $1 AND deleted_at IS NULL RETURNING revision`, participantID, sub.Newsletter, sub.Invitations, sub.Digest, s.now()).Scan(&rev)
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "set subscriptions")
 		}
 		ev := eventAt(s.now(), core.EventUpdated, core.EntityParticipant, participantID, rev, participantID)
-		ev.Data = map[string]any{"newsletter": sub.Newsletter, "invitations": sub.Invitations}
+		ev.Data = map[string]any{"newsletter": sub.Newsletter, "invitations": sub.Invitations, "digest": sub.Digest}
 		return appendEvent(ctx, tx, ev)
 	})
 }
@@ -57,6 +59,8 @@ func (s *Store) Unsubscribe(ctx context.Context, participantID int64, kind strin
 		sub.Newsletter = false
 	case SubscriptionInvitations:
 		sub.Invitations = false
+	case SubscriptionDigest:
+		sub.Digest = false
 	default:
 		return core.NotFound("error.unsubscribe_invalid")
 	}

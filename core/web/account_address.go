@@ -23,6 +23,13 @@ func (s *Server) homeAreas(c *gin.Context, participantID int64) (*core.Address, 
 	if err != nil {
 		return nil, nil, err
 	}
+	return &a, g.areasAround(a), nil
+}
+
+// areasAround lists the areas an address lies in: those containing its
+// position, and its commune by the register's name (an address without a
+// position is still in its commune).
+func (g *geography) areasAround(a core.Address) []core.Area {
 	var areas []core.Area
 	seen := map[int64]bool{}
 	if a.HasPoint {
@@ -36,7 +43,7 @@ func (s *Server) homeAreas(c *gin.Context, participantID int64) (*core.Address, 
 			areas = append(areas, area)
 		}
 	}
-	return &a, areas, nil
+	return areas
 }
 
 // accountAddress shows the home address form, with matches for ?q=.

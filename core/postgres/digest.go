@@ -1,0 +1,100 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+)
+
+// DigestRecipient is a resident who asked for the weekly digest, with the
+// home address the digest is about.
+type DigestRecipient struct {
+	ID     int64
+	Email  string
+	Name   string
+	Locale core.Language
+	Home   core.Address
+}
+
+// DigestRecipients lists the confirmed, live accounts with the digest on and
+// a home address (without one there is no "near you"), by id.
+func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error) {
+	rows, err := s.pool.Query(ctx, `SELECT p.id, p.email, p.display_name, p.locale, `+prefixCols("a", addressColumns)+`
+		FROM participant p JOIN address a ON a.id = p.home_address_id
+		WHERE p.digest AND p.deleted_at IS NULL AND p.email IS NOT NULL AND p.email_verified_at IS NOT NULL ORDER BY p.id`)
+	if err != nil {
+		return nil, wrapDB("digest recipients", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DigestRecipient, error) {
+		var r DigestRecipient
+		var locale string
+		var lon, lat *float64
+		err := row.Scan(&r.ID, &r.Email, &r.Name, &locale, &r.Home.ID, &r.Home.StreetID, &r.Home.Street, &r.Home.Number,
+			&r.Home.Postcode, &r.Home.Locality, &r.Home.Commune, &lon, &lat)
+		r.Locale = core.Language(locale)
+		if lon != nil {
+			r.Home.Point, r.Home.HasPoint = orb.Point{*lon, *lat}, true
+		}
+		return r, err
+	})
+	return out, wrapDB("scan digest recipients", err)
+}
+
+// DigestItem is an idea proposed or a project published in a digest's week.
+type DigestItem struct {
+	Entity   string // core.EntityIdea or core.EntityProject
+	ID       int64
+	Title    string
+	Point    orb.Point
+	HasPoint bool
+	AreaIDs  []int64 // a project's target areas; none: the whole commune
+}
+
+// DigestItems lists the visible ideas proposed and the projects published in
+// [from, to), ideas first, each oldest first.
+func (s *Store) DigestItems(ctx context.Context, from, to time.Time) ([]DigestItem, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT 'idea', id, title, lon, lat, '{}'::bigint[] FROM (
+			SELECT id, title, lon, lat FROM idea WHERE NOT hidden AND created_at >= $1 AND created_at < $2 ORDER BY created_at, id) i
+		UNION ALL
+		SELECT 'project', id, title, lon, lat, area_ids FROM (
+			SELECT id, title, lon, lat, area_ids FROM project WHERE status = 'published' AND published_at >= $1 AND published_at < $2
+			ORDER BY published_at, id) p`, from, to)
+	if err != nil {
+		return nil, wrapDB("digest items", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DigestItem, error) {
+		var it DigestItem
+		var lon, lat *float64
+		err := row.Scan(&it.Entity, &it.ID, &it.Title, &lon, &lat, &it.AreaIDs)
+		if lon != nil {
+			it.Point, it.HasPoint = orb.Point{*lon, *lat}, true
+		}
+		return it, err
+	})
+	return out, wrapDB("scan digest items", err)
+}
+
+// QueueDigest queues the mails of the digest for the week ending on week (a
+// date) and records that week as sent, in one transaction. It reports false,
+// queueing nothing, when that week was sent already.
+func (s *Store) QueueDigest(ctx context.Context, week time.Time, mails []core.Mail) (bool, error) {
+	sent := false
+	err := s.inTx(ctx, "queue digest", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO digest_week (week, sent_at, recipients) VALUES ($1, $2, $3) ON CONFLICT (week) DO NOTHING`,
+			week.Format(time.DateOnly), s.now(), len(mails))
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		if err := queueMails(ctx, tx, mails); err != nil {
+			return err
+		}
+		sent = true
+		return nil
+	})
+	return sent, err
+}

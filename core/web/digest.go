@@ -1,0 +1,136 @@
+package web
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// digestSectionMax is how many ideas, and how many projects, a digest names;
+// "see everything" links to the full lists.
+const digestSectionMax = 10
+
+// digestWeek returns the week the digest sent at now covers: from the Monday
+// before last, 00:00 in the commune, to last Monday 00:00 (the key of that
+// week). A run late by a day or two still covers the same full week.
+func digestWeek(now time.Time) (from, to time.Time) {
+	local := now.In(communeZone)
+	daysSinceMonday := (int(local.Weekday()) + 6) % 7
+	to = time.Date(local.Year(), local.Month(), local.Day()-daysSinceMonday, 0, 0, 0, 0, communeZone)
+	return to.AddDate(0, 0, -7), to
+}
+
+// SendWeeklyDigest queues, for each resident who asked for it, a mail of the
+// ideas proposed in their quarter and the projects published for them in the
+// last full week (Monday to Monday in the commune); residents with nothing new
+// get no mail. "Their quarter" is the smallest areas their home lies in: its
+// quarters (or staff-drawn areas), or its commune when no quarter contains it;
+// a project is for them when it targets one of their areas or the whole
+// commune. Each week is sent once, whoever runs the job and however often.
+// It returns how many mails were queued. cmd/quartier runs it weekly.
+func (s *Server) SendWeeklyDigest(ctx context.Context) (int, error) {
+	from, to := digestWeek(s.now())
+	items, err := s.store.DigestItems(ctx, from, to)
+	if err != nil || len(items) == 0 {
+		return 0, err
+	}
+	people, err := s.store.DigestRecipients(ctx)
+	if err != nil || len(people) == 0 {
+		return 0, err
+	}
+	g, err := s.geography(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// The areas each idea lies in, found once for everyone.
+	ideaAreas := map[int64][]int64{}
+	for _, it := range items {
+		if it.Entity == core.EntityIdea && it.HasPoint {
+			ideaAreas[it.ID] = g.index.Containing(it.Point, nil)
+		}
+	}
+	var mails []core.Mail
+	for _, p := range people {
+		near, nearIDs, allIDs := nearAreas(g.areasAround(p.Home))
+		var ideas, projects []postgres.DigestItem
+		for _, it := range items {
+			switch {
+			case it.Entity == core.EntityIdea && anyIn(ideaAreas[it.ID], nearIDs):
+				ideas = append(ideas, it)
+			case it.Entity == core.EntityProject && (len(it.AreaIDs) == 0 || anyIn(it.AreaIDs, allIDs)):
+				projects = append(projects, it)
+			}
+		}
+		if len(ideas)+len(projects) > 0 {
+			mails = append(mails, s.digestMail(p, near, ideas, projects))
+		}
+	}
+	if len(mails) == 0 {
+		return 0, nil
+	}
+	sent, err := s.store.QueueDigest(ctx, to, mails)
+	if err != nil || !sent {
+		return 0, err
+	}
+	s.mailPoke()
+	return len(mails), nil
+}
+
+// nearAreas splits the areas around a home into the smallest ones (quarters
+// and drawn areas, or the communes when there are none), with their ids, and
+// the ids of all of them.
+func nearAreas(around []core.Area) (near []core.Area, nearIDs, allIDs []int64) {
+	for _, a := range around {
+		allIDs = append(allIDs, a.ID)
+		if a.Kind != core.AreaCommune {
+			near = append(near, a)
+		}
+	}
+	if len(near) == 0 {
+		near = around
+	}
+	for _, a := range near {
+		nearIDs = append(nearIDs, a.ID)
+	}
+	return near, nearIDs, allIDs
+}
+
+// anyIn reports whether ids and set share an id.
+func anyIn(ids, set []int64) bool {
+	return slices.ContainsFunc(ids, func(id int64) bool { return slices.Contains(set, id) })
+}
+
+// digestMail writes one resident's digest in their language.
+func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas, projects []postgres.DigestItem) core.Mail {
+	t := func(key string, args ...any) string { return s.catalog.T(p.Locale, key, args...) }
+	var places []string
+	for _, a := range near {
+		places = append(places, t("kind."+string(a.Kind))+" "+a.Name)
+	}
+	var b strings.Builder
+	section := func(title, path string, list []postgres.DigestItem) {
+		if len(list) == 0 {
+			return
+		}
+		b.WriteString(title + "\n")
+		for i, it := range list {
+			if i == digestSectionMax {
+				b.WriteString(t("digest.more", "n", len(list)-digestSectionMax) + "\n")
+				break
+			}
+			b.WriteString("- " + it.Title + " – " + s.link("/"+path+"/"+strconv.FormatInt(it.ID, 10)) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	section(t("digest.ideas"), "ideas", ideas)
+	section(t("digest.projects"), "projects", projects)
+	unsubscribe := s.unsubscribeURL(p.ID, postgres.SubscriptionDigest)
+	return core.Mail{To: p.Email, Subject: t("digest.subject", "place", strings.Join(places, ", ")), Unsubscribe: unsubscribe,
+		Body: t("digest.body", "name", p.Name, "place", strings.Join(places, ", "), "items", b.String(),
+			"link", s.link("/ideas?sort=new"), "unsubscribe", unsubscribe)}
+}

@@ -1,0 +1,147 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/web"
+	"quartier/geo"
+)
+
+// The weekly digest tells each resident who asked for it what is new in their
+// quarter: ideas placed there and projects for it or for the whole commune.
+// Other quarters' news stays out, residents with nothing new and those who did
+// not ask get nothing, a week is sent once, and the mail's link unsubscribes.
+func TestWeeklyDigest(t *testing.T) {
+	now := time.Now().AddDate(0, 0, 7) // the digest covers the week the test writes in
+	a := newApp(t, nil, func(d *web.Deps) { d.Now = func() time.Time { return now } })
+	a.withGeography()
+	if _, err := a.store.ImportAddresses(ctx, core.AddressImport{Source: geo.FormatBDAdresses, Records: []geo.AddressRecord{
+		{ID: 900001, StreetID: 900001, Street: "Place de la Gare", Number: "30", Postcode: "1616", Locality: "Luxembourg", Commune: "Luxembourg", Point: orb.Point{6.1335, 49.60036}, HasPoint: true},
+		{ID: 900002, StreetID: 900002, Street: "Avenue John F. Kennedy", Number: "44", Postcode: "1855", Locality: "Luxembourg", Commune: "Luxembourg", Point: orb.Point{6.1550, 49.6280}, HasPoint: true},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	var kirchberg struct {
+		Areas []struct {
+			ID   int64
+			Name string
+		}
+	}
+	json.Unmarshal([]byte(a.apiCall("GET", "/api/v1/areas/at?lon=6.1550&lat=49.6280", "", "", "").body), &kirchberg)
+	kirchbergID := int64(0)
+	for _, ar := range kirchberg.Areas {
+		if ar.Name == "Kirchberg" {
+			kirchbergID = ar.ID
+		}
+	}
+	if kirchbergID == 0 {
+		t.Fatalf("no Kirchberg quarter at the test address: %+v", kirchberg)
+	}
+
+	subscribe := func(email, address string, digest bool) *browser {
+		b := a.resident(email, address)
+		b.get("/account")
+		form := url.Values{"invitations": {"on"}}
+		if digest {
+			form.Set("digest", "on")
+		}
+		if r := b.post("/account/subscriptions", form); r.status != http.StatusSeeOther {
+			t.Fatalf("subscriptions of %s: %d", email, r.status)
+		}
+		return b
+	}
+	lea := subscribe("lea@example.lu", "30 place de la gare luxembourg", true)
+	subscribe("tom@example.lu", "44 avenue john f. kennedy", true)
+	subscribe("max@example.lu", "12 rue de warken", true) // Ettelbruck: the register has no position
+	subscribe("eve@example.lu", "30 place de la gare luxembourg", false)
+	lea.get("/account").contains(t, `<input type="checkbox" id="sub-digest" name="digest" aria-describedby="sub-digest-hint" checked>`)
+
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Une piste cyclable au Kirchberg"}, "body": {"Le long de l'avenue."}, "lat": {"49.6280"}, "lon": {"6.1550"}})
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Plus de concerts"}, "body": {"Sans lieu précis."}})
+	a.account("manager@commune.lu", core.RoleManager)
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", url.Values{"areas": {fmt.Sprint(kirchbergID)}})
+	staff.publish(t, "Budget participatif 2027", "<p>Pour toute la commune.</p>", nil)
+	a.store.ClaimDueMail(ctx, 100, time.Hour) // sign-ups and publication noise
+
+	n, err := a.web.SendWeeklyDigest(ctx)
+	if err != nil || n != 3 {
+		t.Fatalf("digest: %d mails, %v; want 3 (lea, tom, max)", n, err)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 100, time.Hour)
+	got := map[string]core.Mail{}
+	for _, m := range mails {
+		got[m.Mail.To] = m.Mail
+	}
+	want := map[string]struct {
+		place       string
+		has, hasNot []string
+	}{
+		"lea@example.lu": {"Quartier Gare", []string{"Une fontaine à la gare – http://localhost/ideas/1", "Budget participatif 2027"},
+			[]string{"Kirchberg", "Plus de concerts"}},
+		"tom@example.lu": {"Quartier Kirchberg", []string{"Une piste cyclable au Kirchberg", "Un tram jusqu'au Kirchberg", "Budget participatif 2027"},
+			[]string{"fontaine", "Plus de concerts"}},
+		"max@example.lu": {"Commune Ettelbruck", []string{"Budget participatif 2027"}, []string{"Nouvelles idées", "Kirchberg", "fontaine"}},
+	}
+	var to []string
+	for email := range got {
+		to = append(to, email)
+	}
+	sort.Strings(to)
+	if len(got) != 3 || strings.Join(to, " ") != "lea@example.lu max@example.lu tom@example.lu" {
+		t.Fatalf("digest went to %q", to)
+	}
+	for email, w := range want {
+		m := got[email]
+		if !strings.Contains(m.Subject, "("+w.place+")") || !strings.HasPrefix(m.Unsubscribe, "http://localhost/unsubscribe?t=") {
+			t.Errorf("%s: subject %q, unsubscribe %q", email, m.Subject, m.Unsubscribe)
+		}
+		for _, s := range w.has {
+			if !strings.Contains(m.Body, s) {
+				t.Errorf("%s lacks %q:\n%s", email, s, m.Body)
+			}
+		}
+		for _, s := range w.hasNot {
+			if strings.Contains(m.Body, s) {
+				t.Errorf("%s has %q:\n%s", email, s, m.Body)
+			}
+		}
+	}
+
+	// The same week again (a retry, a second server): nothing more.
+	if n, err := a.web.SendWeeklyDigest(ctx); err != nil || n != 0 {
+		t.Fatalf("the same week again: %d, %v", n, err)
+	}
+	if again, _ := a.store.ClaimDueMail(ctx, 100, time.Hour); len(again) != 0 {
+		t.Fatalf("the same week again queued %d mails", len(again))
+	}
+	// A week later there is nothing new: nothing is sent.
+	now = now.AddDate(0, 0, 7)
+	if n, err := a.web.SendWeeklyDigest(ctx); err != nil || n != 0 {
+		t.Fatalf("a quiet week: %d, %v", n, err)
+	}
+
+	u, _ := url.Parse(got["tom@example.lu"].Unsubscribe)
+	a.browser().get(u.RequestURI()).contains(t, "Ne plus recevoir chaque semaine ce qui est nouveau près de chez vous")
+	a.browser().post(u.RequestURI(), nil).contains(t, "vous ne recevrez plus ce qui est nouveau près de chez vous")
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	if strings.Contains(tom.get("/account").body, `name="digest" aria-describedby="sub-digest-hint" checked`) {
+		t.Error("the unsubscribe link left the digest on")
+	}
+}
