@@ -207,12 +207,18 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.screenshot("idea-implementation")
 	// A spontaneous idea placed with a tap on the map; its page leads to the
 	// public map, which opens on it with its popup.
-	// Typing a title like an existing idea's shows that idea, to support it instead.
+	// Typing a title like an existing idea's shows that idea, to support it
+	// instead, in the page's language (here German, then back to French).
 	w.open(base + "/ideas/new")
 	w.typeInto("#title", "Des jeux pour les enfants")
 	w.mustSee("#similar-ideas li", "Des jeux pour enfants · En réalisation · 0 soutien")
 	w.checkAccessibility(axe)
 	w.screenshot("idea-similar")
+	w.click(`button[name=lang][value=de]`)
+	w.mustSee("h1", "Einen spontanen Vorschlag machen")
+	w.typeInto("#title", "Des jeux pour les enfants")
+	w.mustSee("#similar-ideas li", "Des jeux pour enfants · In Umsetzung · 0 Unterstützungen")
+	w.click(`button[name=lang][value=fr]`)
 	w.open(base + "/ideas/new")
 	w.checkAccessibility(axe)
 	w.typeInto("#title", "Un banc sous le tilleul")

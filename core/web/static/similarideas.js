@@ -41,7 +41,10 @@
     if (title === asked) { return; }
     asked = title;
     if (title.length < 6) { render([]); return; }
-    fetch(box.getAttribute("data-source") + "?title=" + encodeURIComponent(title), { credentials: "same-origin" })
+    // The API answers in the Accept-Language, not the site's language cookie:
+    // ask for the page's language.
+    fetch(box.getAttribute("data-source") + "?title=" + encodeURIComponent(title),
+      { credentials: "same-origin", headers: { "Accept-Language": document.documentElement.lang || "fr" } })
       .then(function (r) { return r.ok ? r.json() : { ideas: [] }; })
       .then(function (body) { if (asked === title) { render(body.ideas || []); } })
       .catch(function () {});
