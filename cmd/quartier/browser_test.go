@@ -168,6 +168,11 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.typeInto("#body-editor", "\ue007des arbres")
 	w.click(".rich-toolbar button[data-command=ul]")
 	w.typeInto("#body-editor", "\ue007des bancs")
+	// A page of a word processor keeps its heading and paragraphs, not its
+	// styles, scripts or images.
+	w.pasteHTML("#body-editor", `<meta charset="utf-8"><h1 style="color:red">Calendrier</h1><p class="MsoNormal">Les travaux <b>commencent</b> en mars.<img src="x" onerror="alert(1)"></p><script>alert(2)</script>`)
+	w.mustSee("#body-editor h2:nth-of-type(2)", "Calendrier")
+	w.mustSee("#body-editor p:last-child", "Les travaux commencent en mars.")
 	w.checkAccessibility(axe)
 	w.screenshot("rich-editor")
 	w.click("main form.stack button[type=submit]")
@@ -180,6 +185,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee(".rich b", "ouvre")
 	w.mustSee(".rich h2", "Au programme")
 	w.mustSee(".rich ul li:nth-child(2)", "des bancs")
+	w.mustSee(".rich h2:nth-of-type(2)", "Calendrier")
 	w.checkAccessibility(axe)
 	w.open(base + "/ideas/new?project=1")
 	w.typeInto("#title", "Des jeux pour enfants")
@@ -219,6 +225,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.typeInto("#title", "Des jeux pour les enfants")
 	w.mustSee("#similar-ideas li", "Des jeux pour enfants · In Umsetzung · 0 Unterstützungen")
 	w.click(`button[name=lang][value=fr]`)
+	w.mustSee("h1", "Faire une proposition spontanée") // the switch is done before the next page
 	w.open(base + "/ideas/new")
 	w.checkAccessibility(axe)
 	w.typeInto("#title", "Un banc sous le tilleul")

@@ -271,3 +271,24 @@ func (w *webDriver) resize(width, height int) {
 	w.t.Helper()
 	w.call("POST", "/window/rect", map[string]int{"width": width, "height": height}, nil)
 }
+
+// pasteHTML pastes html (as a word processor puts it on the clipboard) at the
+// end of the editable element css, the way a paste event reaches the page.
+func (w *webDriver) pasteHTML(css, html string) {
+	w.t.Helper()
+	w.find(css) // fails showing the page when the element is missing
+	w.call("POST", "/execute/sync", map[string]any{"script": `
+		var area = document.querySelector(arguments[0]);
+		area.focus();
+		var r = document.createRange();
+		r.selectNodeContents(area);
+		r.collapse(false);
+		var sel = getSelection();
+		sel.removeAllRanges();
+		sel.addRange(r);
+		var data = new DataTransfer();
+		data.setData("text/html", arguments[1]);
+		data.setData("text/plain", "plain text");
+		area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));`,
+		"args": []any{css, html}}, nil)
+}

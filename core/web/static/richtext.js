@@ -21,6 +21,7 @@
   // Blocks from pasted documents become paragraphs, so their lines stay apart.
   var BLOCK = { DIV: 1, SECTION: 1, ARTICLE: 1, HEADER: 1, FOOTER: 1, H1: 1, H4: 1, H5: 1, H6: 1, PRE: 1, TR: 1, DT: 1, DD: 1 };
   var INLINE_ONLY = { P: 1, H2: 1, H3: 1, LI: 1 }; // a block here would nest blocks
+  var TOP = { P: 1, H2: 1, H3: 1, UL: 1, OL: 1, BLOCKQUOTE: 1 }; // what the area holds
 
   function safeHref(href) {
     href = (href || "").trim();
@@ -272,9 +273,50 @@
       e.preventDefault();
       var holder = document.createElement("div");
       clean(new DOMParser().parseFromString(html, "text/html").body, holder);
-      document.execCommand("insertHTML", false, holder.innerHTML);
+      if (Array.prototype.some.call(holder.children, function (el) { return TOP[el.nodeName]; })) {
+        pasteBlocks(holder);
+      } else {
+        document.execCommand("insertHTML", false, holder.innerHTML); // words within the line
+      }
       sync();
     });
+
+    // pasteBlocks puts pasted paragraphs, headings and lists between the blocks
+    // around the caret, splitting the one it is in (Chromium's insertHTML would
+    // pour the first of them into that paragraph, a heading turned into text).
+    function pasteBlocks(holder) {
+      var sel = window.getSelection();
+      if (!sel.rangeCount || !area.contains(sel.getRangeAt(0).startContainer)) { return; }
+      var r = sel.getRangeAt(0);
+      r.deleteContents();
+      // Loose words between the pasted blocks become paragraphs of their own.
+      var run = null;
+      Array.prototype.slice.call(holder.childNodes).forEach(function (n) {
+        if (n.nodeType === 1 && TOP[n.nodeName]) { run = null; return; }
+        if (!run) { run = document.createElement("p"); holder.insertBefore(run, n); }
+        run.appendChild(n);
+      });
+      var block = r.startContainer;
+      while (block !== area && block.parentNode !== area) { block = block.parentNode; }
+      var next = block === area ? area.childNodes[r.startOffset] || null : null;
+      if (block !== area) {
+        var tail = document.createRange(); // the rest of the block after the caret
+        tail.setStart(r.startContainer, r.startOffset);
+        tail.setEnd(block, block.childNodes.length);
+        var rest = block.cloneNode(false);
+        rest.appendChild(tail.extractContents());
+        next = block.nextSibling;
+        if (rest.textContent.trim() !== "") { area.insertBefore(rest, next); next = rest; }
+        if (block.textContent.trim() === "") { area.removeChild(block); }
+      }
+      var last = holder.lastChild;
+      while (holder.firstChild) { area.insertBefore(holder.firstChild, next); }
+      var caret = document.createRange();
+      caret.selectNodeContents(last);
+      caret.collapse(false);
+      sel.removeAllRanges();
+      sel.addRange(caret);
+    }
     if (textarea.form) { textarea.form.addEventListener("submit", sync); }
   }
 
