@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -142,6 +143,10 @@ type IdeaFilter struct {
 	ProjectID int64 // 0: all; -1: spontaneous only
 	Status    core.IdeaStatus
 	Search    string // words the idea's title or text must all contain (see SearchTerms)
+	// AreaID keeps the ideas placed inside an area (AreaShape, its geometry)
+	// and those of projects aimed at it; 0: anywhere.
+	AreaID    int64
+	AreaShape orb.MultiPolygon
 	Top       bool   // most supported first (else newest first)
 	Limit     int
 	Offset    int
@@ -189,6 +194,32 @@ func ideaWhere(f IdeaFilter) (string, []any) {
 		args = append(args, string(f.Status))
 		conds = append(conds, fmt.Sprintf("i.status = $%d", len(args)))
 	}
+	if f.AreaID != 0 {
+		var inside []string
+		for _, poly := range f.AreaShape {
+			var rings []string
+			for i, ring := range poly {
+				args = append(args, pgPolygon(ring))
+				test := fmt.Sprintf("point(i.lon, i.lat) <@ $%d::polygon", len(args))
+				if i > 0 { // a hole
+					test = "NOT " + test
+				}
+				rings = append(rings, test)
+			}
+			inside = append(inside, "("+strings.Join(rings, " AND ")+")")
+		}
+		if len(inside) == 0 {
+			inside = []string{"false"}
+		}
+		args = append(args, f.AreaID)
+		// The point test reads idea_position_idx (GiST on point(lon, lat)),
+		// which answers "<@ polygon" by bounding boxes, then rechecks exactly;
+		// the projects come as an array (an init plan), so that the planner
+		// can OR both indexes (with "IN (SELECT …)" it tested the polygon on
+		// every idea: 36 ms instead of 1.8 for a count among 100,000).
+		conds = append(conds, fmt.Sprintf("((i.lon IS NOT NULL AND NOT i.hidden AND (%s)) OR i.project_id = ANY(ARRAY(SELECT id FROM project WHERE $%d = ANY(area_ids))))",
+			strings.Join(inside, " OR "), len(args)))
+	}
 	for _, term := range SearchTerms(f.Search) {
 		// Each word reads idea_search_text_idx; a term holds only letters and
 		// digits, never a LIKE wildcard.
@@ -196,6 +227,20 @@ func ideaWhere(f IdeaFilter) (string, []any) {
 		conds = append(conds, fmt.Sprintf("i.search_text LIKE quartier_fold($%d)", len(args)))
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// pgPolygon writes a ring as a PostgreSQL polygon: "((x1,y1),(x2,y2),…)".
+func pgPolygon(ring orb.Ring) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, p := range ring {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(" + strconv.FormatFloat(p[0], 'f', -1, 64) + "," + strconv.FormatFloat(p[1], 'f', -1, 64) + ")")
+	}
+	b.WriteByte(')')
+	return b.String()
 }
 
 // IdeaPin is an idea on the map.

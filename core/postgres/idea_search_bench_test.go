@@ -1,7 +1,11 @@
 package postgres_test
 
 import (
+	"os"
 	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"quartier/core/postgres"
 	"quartier/core/postgres/pgtest"
@@ -55,4 +59,59 @@ func BenchmarkIdeaSearch(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIdeasInAQuarter: the top 20 ideas placed in the Gare quarter of
+// Luxembourg City (its OpenStreetMap outline) and their count, among 100,000
+// ideas spread over the city's box.
+func BenchmarkIdeasInAQuarter(b *testing.B) {
+	data, err := os.ReadFile("../../cmd/quartier/demodata/lu/Quartiers_de_Luxembourg.wgs84.geojson")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var shape orb.MultiPolygon
+	for _, f := range fc.Features {
+		if f.Properties.MustString("NAME", "") == "Gare" {
+			switch g := f.Geometry.(type) {
+			case orb.Polygon:
+				shape = orb.MultiPolygon{g}
+			case orb.MultiPolygon:
+				shape = g
+			}
+		}
+	}
+	if len(shape) == 0 {
+		b.Fatal("no Gare quarter")
+	}
+	s := pgtest.Store(b)
+	if _, err := s.Pool().Exec(ctx, `
+		WITH author AS (INSERT INTO participant (email, password_hash, display_name, email_verified_at)
+			VALUES ('bench@quartier.test', '', 'Bench', now()) RETURNING id)
+		INSERT INTO idea (author_id, title, body, lon, lat, answer_due_on, support_count)
+		SELECT author.id, 'Idée ' || g, 'Une idée générée pour les mesures de performance.',
+			6.08 + random() * 0.12, 49.57 + random() * 0.08, current_date + 60, (g * 7919) % 500
+		FROM author, generate_series(1, 100000) g`); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, `ANALYZE idea`); err != nil {
+		b.Fatal(err)
+	}
+	f := postgres.IdeaFilter{AreaID: 1, AreaShape: shape, Top: true, Limit: 20}
+	n, err := s.CountIdeas(ctx, f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer b.ReportMetric(float64(n), "ideas_in_quarter")
+	for b.Loop() {
+		if _, err := s.Ideas(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.CountIdeas(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"quartier/core"
 	"quartier/core/postgres"
 	"quartier/core/postgres/pgtest"
@@ -107,5 +109,62 @@ func TestSearchTerms(t *testing.T) {
 		if got := postgres.SearchTerms(q); !reflect.DeepEqual(got, want) {
 			t.Errorf("SearchTerms(%q) = %q, want %q", q, got, want)
 		}
+	}
+}
+
+// Ideas in an area: placed inside its shape (not in a hole, not outside), or
+// proposed in a project aimed at it, wherever they are placed.
+func TestIdeasInAnArea(t *testing.T) {
+	s := pgtest.Store(t)
+	staff := newAccount(t, s, "staff@commune.lu", core.RoleManager)
+	lea := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
+	const areaID = 77 // the filter takes the area's id and shape; no area row is needed
+	// A square of 0.02° with a square hole in its middle, and a second island.
+	shape := orb.MultiPolygon{
+		{{{6.10, 49.60}, {6.12, 49.60}, {6.12, 49.62}, {6.10, 49.62}, {6.10, 49.60}},
+			{{6.105, 49.605}, {6.115, 49.605}, {6.115, 49.615}, {6.105, 49.615}, {6.105, 49.605}}},
+		{{{6.20, 49.70}, {6.21, 49.70}, {6.21, 49.71}, {6.20, 49.71}, {6.20, 49.70}}},
+	}
+	project, err := s.SaveProject(ctx, staff.ID, 0, core.ProjectInput{Title: "Un parc", AreaIDs: []int64{areaID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetProjectStatus(ctx, staff.ID, project, core.ProjectPublished); err != nil {
+		t.Fatal(err)
+	}
+	for _, idea := range []struct {
+		title   string
+		at      orb.Point
+		project int64
+	}{
+		{"Dans le carré", orb.Point{6.101, 49.601}, 0},
+		{"Dans le trou", orb.Point{6.11, 49.61}, 0},
+		{"Sur l'île", orb.Point{6.205, 49.705}, 0},
+		{"Dehors", orb.Point{6.15, 49.65}, 0},
+		{"Dehors, dans le projet", orb.Point{6.15, 49.65}, project},
+		{"Sans lieu", orb.Point{}, 0},
+	} {
+		in := core.IdeaInput{ProjectID: idea.project, Title: idea.title, Body: "Une idée pour le quartier.", Point: idea.at, HasPoint: idea.at != orb.Point{}}
+		if in, err = in.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateIdea(ctx, lea.ID, in, 60); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := postgres.IdeaFilter{AreaID: areaID, AreaShape: shape, Limit: 20}
+	list, err := s.Ideas(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, i := range list {
+		got = append(got, i.Title)
+	}
+	if want := []string{"Dehors, dans le projet", "Sur l'île", "Dans le carré"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("ideas in the area: %q, want %q", got, want)
+	}
+	if n, err := s.CountIdeas(ctx, f); err != nil || n != 3 {
+		t.Fatalf("count in the area: %d, %v", n, err)
 	}
 }

@@ -167,6 +167,12 @@ func (s *Server) apiIdeas(c *gin.Context) {
 		f.ProjectID = pid
 	}
 	f.Search = searchQuery(c)
+	g, err := s.geography(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	g.filterByArea(c, &f)
 	list, total, err := s.ideaPage(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)

@@ -27,7 +27,7 @@ type countEntry struct {
 const countTTL = 5 * time.Second
 
 func (s *Server) ideaCount(ctx context.Context, f postgres.IdeaFilter) (int, error) {
-	key := fmt.Sprintf("%d|%s|%s", f.ProjectID, f.Status, f.Search)
+	key := fmt.Sprintf("%d|%s|%s|%d", f.ProjectID, f.Status, f.Search, f.AreaID)
 	c := &s.counts
 	c.mu.Lock()
 	e, ok := c.entries[key]

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -31,22 +30,7 @@ func TestWeeklyDigest(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	var kirchberg struct {
-		Areas []struct {
-			ID   int64
-			Name string
-		}
-	}
-	json.Unmarshal([]byte(a.apiCall("GET", "/api/v1/areas/at?lon=6.1550&lat=49.6280", "", "", "").body), &kirchberg)
-	kirchbergID := int64(0)
-	for _, ar := range kirchberg.Areas {
-		if ar.Name == "Kirchberg" {
-			kirchbergID = ar.ID
-		}
-	}
-	if kirchbergID == 0 {
-		t.Fatalf("no Kirchberg quarter at the test address: %+v", kirchberg)
-	}
+	kirchbergID := a.areaAt(6.1550, 49.6280, "Kirchberg")
 
 	subscribe := func(email, address string, digest bool) *browser {
 		b := a.resident(email, address)

@@ -277,3 +277,45 @@ func TestGeographyCacheReloads(t *testing.T) {
 		t.Fatalf("target over Ettelbruck after the areas changed: %d", r.status)
 	}
 }
+
+// areaAt returns the id of the area called name at a point, or fails.
+func (a *app) areaAt(lon, lat float64, name string) int64 {
+	a.t.Helper()
+	var at struct {
+		Areas []struct {
+			ID   int64
+			Name string
+		}
+	}
+	json.Unmarshal([]byte(a.apiCall("GET", fmt.Sprintf("/api/v1/areas/at?lon=%v&lat=%v", lon, lat), "", "", "").body), &at)
+	for _, ar := range at.Areas {
+		if ar.Name == name {
+			return ar.ID
+		}
+	}
+	a.t.Fatalf("no area %q at %v, %v: %+v", name, lon, lat, at)
+	return 0
+}
+
+// The idea list and the API narrow to a quarter: ideas placed in it.
+func TestIdeasOfAQuarter(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	gare := a.areaAt(6.1335, 49.6000, "Gare")
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Une piste cyclable au Kirchberg"}, "body": {"Le long de l'avenue."}, "lat": {"49.6280"}, "lon": {"6.1550"}})
+	page := a.browser().get(fmt.Sprintf("/ideas?area=%d", gare))
+	page.contains(t, fmt.Sprintf(`<option value="%d" selected>Quartier Gare</option>`, gare), "Une fontaine à la gare", "1 idée")
+	if strings.Contains(page.body, "Kirchberg</a>") {
+		t.Error("an idea of another quarter was listed")
+	}
+	if r := a.browser().get(fmt.Sprintf("/api/v1/ideas?area=%d", gare)); !strings.Contains(r.body, `"total":1`) || !strings.Contains(r.body, "Une fontaine") {
+		t.Errorf("api: %s", r.body)
+	}
+	a.browser().get("/ideas?area=999999").contains(t, "2 idées") // an unknown area: no filter
+}

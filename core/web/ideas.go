@@ -27,16 +27,31 @@ func (s *Server) ideas(c *gin.Context) {
 		f.ProjectID = -1
 	}
 	f.Search = searchQuery(c)
+	g, err := s.geography(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	g.filterByArea(c, &f)
 	list, total, err := s.ideaPage(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	s.render(c, http.StatusOK, "ideas", map[string]any{
-		"Ideas": list, "Pager": newPager(c, page, total), "Statuses": core.IdeaStatuses, "Filter": f,
+		"Ideas": list, "Pager": newPager(c, page, total), "Statuses": core.IdeaStatuses, "Filter": f, "Areas": g.ordered,
 		"Sort": c.Query("sort"), "Spontaneous": f.ProjectID == -1,
 		"ShortWordsOnly": f.Search != "" && len(postgres.SearchTerms(f.Search)) == 0,
 	})
+}
+
+// filterByArea narrows f to the area of ?area=ID (its shape from the
+// geography); an unknown area is ignored.
+func (g *geography) filterByArea(c *gin.Context, f *postgres.IdeaFilter) {
+	id, _ := strconv.ParseInt(c.Query("area"), 10, 64)
+	if a, ok := g.areas[id]; ok {
+		f.AreaID, f.AreaShape = a.ID, a.Geometry
+	}
 }
 
 // loadIdea reads :id; hidden ideas are shown to moderators only.
