@@ -318,4 +318,10 @@ func TestIdeasOfAQuarter(t *testing.T) {
 		t.Errorf("api: %s", r.body)
 	}
 	a.browser().get("/ideas?area=999999").contains(t, "2 idées") // an unknown area: no filter
+	lux := a.areaAt(6.1335, 49.6000, "Luxembourg")
+	page = a.browser().get(fmt.Sprintf("/ideas?area=%d", lux))
+	page.contains(t, "2 idées") // a commune: no filter, and not offered
+	if strings.Contains(page.body, fmt.Sprintf(`<option value="%d"`, lux)) {
+		t.Error("the idea list offers communes")
+	}
 }

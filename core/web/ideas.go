@@ -39,19 +39,32 @@ func (s *Server) ideas(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "ideas", map[string]any{
-		"Ideas": list, "Pager": newPager(c, page, total), "Statuses": core.IdeaStatuses, "Filter": f, "Areas": g.ordered,
+		"Ideas": list, "Pager": newPager(c, page, total), "Statuses": core.IdeaStatuses, "Filter": f, "Areas": g.localAreas(),
 		"Sort": c.Query("sort"), "Spontaneous": f.ProjectID == -1,
 		"ShortWordsOnly": f.Search != "" && len(postgres.SearchTerms(f.Search)) == 0,
 	})
 }
 
-// filterByArea narrows f to the area of ?area=ID (its shape from the
-// geography); an unknown area is ignored.
+// filterByArea narrows f to the quarter or drawn area of ?area=ID (its shape
+// from the geography); an unknown area, or a commune, is ignored. A commune's
+// platform has every placed idea in the commune, and testing 64,000 points
+// against a commune's outline took 95 ms (docs/PERFORMANCE.md).
 func (g *geography) filterByArea(c *gin.Context, f *postgres.IdeaFilter) {
 	id, _ := strconv.ParseInt(c.Query("area"), 10, 64)
-	if a, ok := g.areas[id]; ok {
+	if a, ok := g.areas[id]; ok && a.Kind != core.AreaCommune {
 		f.AreaID, f.AreaShape = a.ID, a.Geometry
 	}
+}
+
+// localAreas are the quarters and drawn areas, which the idea list filters by.
+func (g *geography) localAreas() []core.Area {
+	var out []core.Area
+	for _, a := range g.ordered {
+		if a.Kind != core.AreaCommune {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // loadIdea reads :id; hidden ideas are shown to moderators only.
