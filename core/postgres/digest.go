@@ -98,3 +98,28 @@ func (s *Store) QueueDigest(ctx context.Context, week time.Time, mails []core.Ma
 	})
 	return sent, err
 }
+
+// DigestSummary is what staff see of the weekly digest: who asked for it, and
+// the last week sent (zero when none was).
+type DigestSummary struct {
+	Subscribers    int // confirmed, live accounts with the digest on and a home address
+	LastWeek       time.Time
+	LastRecipients int
+}
+
+// DigestSummary counts the digest's subscribers and reads the last week sent.
+func (s *Store) DigestSummary(ctx context.Context) (DigestSummary, error) {
+	var d DigestSummary
+	var last *time.Time
+	var recipients *int
+	err := s.pool.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM participant WHERE digest AND deleted_at IS NULL AND email IS NOT NULL
+				AND email_verified_at IS NOT NULL AND home_address_id IS NOT NULL),
+			w.week, w.recipients
+		FROM (SELECT 1) one LEFT JOIN (SELECT week, recipients FROM digest_week ORDER BY week DESC LIMIT 1) w ON true`).
+		Scan(&d.Subscribers, &last, &recipients)
+	if last != nil {
+		d.LastWeek, d.LastRecipients = *last, *recipients
+	}
+	return d, wrapDB("digest summary", err)
+}

@@ -107,6 +107,12 @@ func TestWeeklyDigest(t *testing.T) {
 		}
 	}
 
+	zone, _ := time.LoadLocation("Europe/Luxembourg")
+	local := now.In(zone)
+	lastMonday := local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7)) // the week the digest covers ends there
+	staff.get("/staff/newsletters").contains(t, "3 abonné·e·s avec une adresse · dernier envoi pour la semaine jusqu&#39;au "+
+		lastMonday.Format("02.01.2006")+"\u00a0: 3 messages")
+
 	// The same week again (a retry, a second server): nothing more.
 	if n, err := a.web.SendWeeklyDigest(ctx); err != nil || n != 0 {
 		t.Fatalf("the same week again: %d, %v", n, err)

@@ -79,6 +79,12 @@ func (s *Server) newsletterEditor(c *gin.Context, status int, n postgres.Newslet
 			return
 		}
 		data["All"] = all
+		digest, derr := s.store.DigestSummary(ctx)
+		if derr != nil {
+			s.fail(c, derr)
+			return
+		}
+		data["Digest"] = digest
 	} else {
 		name = "staff_newsletter"
 		recipients, rerr := s.newsletterRecipients(ctx, n)
