@@ -99,8 +99,22 @@ func (s *Store) FollowUpQueue(ctx context.Context, f FollowUpFilter) ([]FollowUp
 		WHERE i.answered_at IS NULL AND ($1::date IS NULL OR i.answer_due_on < $1::date)
 			AND ($2::bigint IS NULL OR i.assigned_to = $2)
 		ORDER BY i.answer_due_on, i.id LIMIT $3`, nullDate(f.OverdueOn), nullID(f.AssignedTo), f.Limit)
+	return collectFollowUpRows(rows, err, "follow-up queue")
+}
+
+// IdeaRecords lists every idea, hidden and merged ones too, with its
+// reviewer's name, by id after afterID, limit at a time (staff exports).
+func (s *Store) IdeaRecords(ctx context.Context, afterID int64, limit int) ([]FollowUpRow, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, coalesce(st.display_name, '')`+ideaFrom+`
+		LEFT JOIN participant st ON st.id = i.assigned_to
+		WHERE i.id > $1 ORDER BY i.id LIMIT $2`, afterID, limit)
+	return collectFollowUpRows(rows, err, "idea records")
+}
+
+// collectFollowUpRows reads ideaColumns and the reviewer's name.
+func collectFollowUpRows(rows pgx.Rows, err error, what string) ([]FollowUpRow, error) {
 	if err != nil {
-		return nil, wrapDB("follow-up queue", err)
+		return nil, wrapDB(what, err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (FollowUpRow, error) {
 		var r FollowUpRow
@@ -108,7 +122,7 @@ func (s *Store) FollowUpQueue(ctx context.Context, f FollowUpFilter) ([]FollowUp
 		r.Idea = i
 		return r, err
 	})
-	return out, wrapDB("scan follow-up queue", err)
+	return out, wrapDB("scan "+what, err)
 }
 
 // rowExtra scans extra trailing columns after the ones the scanner asks for.

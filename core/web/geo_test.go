@@ -325,3 +325,50 @@ func TestIdeasOfAQuarter(t *testing.T) {
 		t.Error("the idea list offers communes")
 	}
 }
+
+// Staff download every idea with its follow-up: one row each, hidden and
+// merged ones marked, the areas an idea lies in named; moderators may not.
+func TestStaffIdeasExport(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	a.account("manager@commune.lu", core.RoleManager)
+	a.account("moderator@commune.lu", core.RoleModerator)
+	a.account("lea@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
+	lea.get("/ideas/new")
+	lea.post("/ideas", url.Values{"title": {"=HYPERLINK(\"x\")"}, "body": {"Une idée sans lieu précis."}})
+	staff := a.browser()
+	staff.login("manager@commune.lu")
+	staff.get("/staff/ideas/2")
+	if r := staff.post("/staff/ideas/2/merge", url.Values{"into": {"1"}, "merge_answer": {"Elle rejoint l'idée n° 1."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("merge: %d", r.status)
+	}
+	staff.get("/staff/followup").contains(t, `<a href="/staff/ideas/export/csv" download>CSV</a>`)
+	r := staff.get("/staff/ideas/export/csv")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("csv: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(r.body, "\ufeff")), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "N°;Titre de l'idée;Projet;Auteur;Canal;État;Soutiens;") {
+		t.Fatalf("csv:\n%s", r.body)
+	}
+	for _, want := range []string{"1;Une fontaine à la gare;;Léa citizen;site web;Déposée;0;0;non;", ";non;;;Commune Luxembourg, Quartier Gare;49.6000000;6.1335000;http://localhost/ideas/1"} {
+		if !strings.Contains(lines[1], want) {
+			t.Errorf("row 1 lacks %q: %s", want, lines[1])
+		}
+	}
+	if !strings.HasPrefix(lines[2], `2;"'=HYPERLINK(""x"")";`) || !strings.Contains(lines[2], ";Regroupée;") || !strings.Contains(lines[2], ";1;;;;http://localhost/ideas/2") {
+		t.Errorf("row 2 (a formula defused, merged into 1): %s", lines[2])
+	}
+	if r := staff.get("/staff/ideas/export/xlsx"); r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	moderator := a.browser()
+	moderator.login("moderator@commune.lu")
+	if r := moderator.get("/staff/ideas/export/csv"); r.status != http.StatusForbidden {
+		t.Fatalf("a moderator exported ideas: %d", r.status)
+	}
+}

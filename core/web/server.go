@@ -378,6 +378,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/council", s.staffSubmitCouncil)
 	geoStaff.GET("/council/:file", s.staffCouncilDocument)
 	geoStaff.GET("/indicators.csv", s.staffIndicatorsCSV)
+	geoStaff.GET("/ideas/export/:format", s.staffIdeasExport)
 	geoStaff.GET("/ideas/:id", s.staffIdea)
 	geoStaff.POST("/ideas/:id/assign", s.staffAssign)
 	geoStaff.POST("/ideas/:id/decision", s.staffDecide)
