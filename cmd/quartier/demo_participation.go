@@ -107,7 +107,7 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 		return err
 	}
 	notify := func(p core.Participant, i core.Idea) core.Mail {
-		return core.Mail{To: p.Email, Subject: "Quartier : votre idée avance", Body: "L'idée « " + i.Title + " » avance : " + string(i.Status) + "."}
+		return core.Mail{To: p.Email, Subject: "Quartier : votre idée avance", Body: "L'idée « " + i.Title + " » avance : " + demoStatusNames[i.Status] + "."}
 	}
 	if err := store.Decide(ctx, admin.ID, ideaIDs[1], d, notify); err != nil {
 		return err
@@ -153,4 +153,11 @@ func demoImplementation(ctx context.Context, store *postgres.Store, staffID, ide
 		}
 	}
 	return nil
+}
+
+// demoStatusNames are the French names of the statuses the demo's ideas reach,
+// for its mails (the server writes real mails in each reader's language).
+var demoStatusNames = map[core.IdeaStatus]string{
+	core.IdeaFeasible: "faisable", core.IdeaSubmittedToCouncil: "soumise au conseil", core.IdeaDecided: "décidée",
+	core.IdeaInProgress: "en réalisation", core.IdeaDone: "réalisée",
 }
