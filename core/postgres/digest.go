@@ -44,33 +44,47 @@ func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error)
 	return out, wrapDB("scan digest recipients", err)
 }
 
-// DigestItem is an idea proposed or a project published in a digest's week.
+// DigestItem is an idea proposed or a project published in a digest's week,
+// or an event coming in the fortnight after it.
 type DigestItem struct {
-	Entity   string // core.EntityIdea or core.EntityProject
+	Entity   string // core.EntityIdea, core.EntityProject or core.EntityMeeting
 	ID       int64
 	Title    string
 	Point    orb.Point
 	HasPoint bool
-	AreaIDs  []int64 // a project's target areas; none: the whole commune
+	AreaIDs  []int64   // a project's target areas; none: the whole commune
+	StartsAt time.Time // an event's
 }
 
+// DigestUpcoming is how far ahead of the digest's week events are announced.
+const DigestUpcoming = 14 * 24 * time.Hour
+
 // DigestItems lists the visible ideas proposed and the projects published in
-// [from, to), ideas first, each oldest first.
+// [from, to), oldest first, then the published events that are not called
+// off and start within DigestUpcoming of to, soonest first.
 func (s *Store) DigestItems(ctx context.Context, from, to time.Time) ([]DigestItem, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT 'idea', id, title, lon, lat, '{}'::bigint[] FROM (
+		SELECT 'idea', id, title, lon, lat, '{}'::bigint[], NULL::timestamptz FROM (
 			SELECT id, title, lon, lat FROM idea WHERE NOT hidden AND created_at >= $1 AND created_at < $2 ORDER BY created_at, id) i
 		UNION ALL
-		SELECT 'project', id, title, lon, lat, area_ids FROM (
+		SELECT 'project', id, title, lon, lat, area_ids, NULL FROM (
 			SELECT id, title, lon, lat, area_ids FROM project WHERE status = 'published' AND published_at >= $1 AND published_at < $2
-			ORDER BY published_at, id) p`, from, to)
+			ORDER BY published_at, id) p
+		UNION ALL
+		SELECT 'meeting', id, title, lon, lat, '{}', starts_at FROM (
+			SELECT id, title, lon, lat, starts_at FROM meeting WHERE published AND cancelled_at IS NULL
+				AND starts_at >= $2 AND starts_at < $2 + $3::interval ORDER BY starts_at, id) m`, from, to, DigestUpcoming)
 	if err != nil {
 		return nil, wrapDB("digest items", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DigestItem, error) {
 		var it DigestItem
 		var lon, lat *float64
-		err := row.Scan(&it.Entity, &it.ID, &it.Title, &lon, &lat, &it.AreaIDs)
+		var starts *time.Time
+		err := row.Scan(&it.Entity, &it.ID, &it.Title, &lon, &lat, &it.AreaIDs, &starts)
+		if starts != nil {
+			it.StartsAt = *starts
+		}
 		if lon != nil {
 			it.Point, it.HasPoint = orb.Point{*lon, *lat}, true
 		}

@@ -27,8 +27,9 @@ func digestWeek(now time.Time) (from, to time.Time) {
 
 // SendWeeklyDigest queues, for each resident who asked for it, a mail of the
 // ideas proposed in their quarter and the projects published for them in the
-// last full week (Monday to Monday in the commune); residents with nothing new
-// get no mail. "Their quarter" is the smallest areas their home lies in: its
+// last full week (Monday to Monday in the commune), with the events of their
+// commune in the next two weeks; residents with no new idea or project get no
+// mail. "Their quarter" is the smallest areas their home lies in: its
 // quarters (or staff-drawn areas), or its commune when no quarter contains it;
 // a project is for them when it targets one of their areas or the whole
 // commune. Each week is sent once, whoever runs the job and however often.
@@ -47,27 +48,29 @@ func (s *Server) SendWeeklyDigest(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The areas each idea lies in, found once for everyone.
-	ideaAreas := map[int64][]int64{}
-	for _, it := range items {
-		if it.Entity == core.EntityIdea && it.HasPoint {
-			ideaAreas[it.ID] = g.index.Containing(it.Point, nil)
+	// The areas each idea and event lies in, found once for everyone.
+	areasOf := make([][]int64, len(items))
+	for i, it := range items {
+		if it.HasPoint {
+			areasOf[i] = g.index.Containing(it.Point, nil)
 		}
 	}
 	var mails []core.Mail
 	for _, p := range people {
 		near, nearIDs, allIDs := nearAreas(g.areasAround(p.Home))
-		var ideas, projects []postgres.DigestItem
-		for _, it := range items {
+		var ideas, projects, events []postgres.DigestItem
+		for i, it := range items {
 			switch {
-			case it.Entity == core.EntityIdea && anyIn(ideaAreas[it.ID], nearIDs):
+			case it.Entity == core.EntityIdea && anyIn(areasOf[i], nearIDs):
 				ideas = append(ideas, it)
 			case it.Entity == core.EntityProject && (len(it.AreaIDs) == 0 || anyIn(it.AreaIDs, allIDs)):
 				projects = append(projects, it)
+			case it.Entity == core.EntityMeeting && (!it.HasPoint || anyIn(areasOf[i], allIDs)):
+				events = append(events, it)
 			}
 		}
-		if len(ideas)+len(projects) > 0 {
-			mails = append(mails, s.digestMail(p, near, ideas, projects))
+		if len(ideas)+len(projects) > 0 { // events alone, already announced last week, are no news
+			mails = append(mails, s.digestMail(p, near, ideas, projects, events))
 		}
 	}
 	if len(mails) == 0 {
@@ -106,7 +109,7 @@ func anyIn(ids, set []int64) bool {
 }
 
 // digestMail writes one resident's digest in their language.
-func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas, projects []postgres.DigestItem) core.Mail {
+func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas, projects, events []postgres.DigestItem) core.Mail {
 	t := func(key string, args ...any) string { return s.catalog.T(p.Locale, key, args...) }
 	var places []string
 	for _, a := range near {
@@ -123,12 +126,17 @@ func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas,
 				b.WriteString(t("digest.more", "n", len(list)-digestSectionMax) + "\n")
 				break
 			}
-			b.WriteString("- " + it.Title + " – " + s.link("/"+path+"/"+strconv.FormatInt(it.ID, 10)) + "\n")
+			when := ""
+			if !it.StartsAt.IsZero() {
+				when = it.StartsAt.In(communeZone).Format("02.01. 15:04") + " "
+			}
+			b.WriteString("- " + when + it.Title + " – " + s.link("/"+path+"/"+strconv.FormatInt(it.ID, 10)) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	section(t("digest.ideas"), "ideas", ideas)
 	section(t("digest.projects"), "projects", projects)
+	section(t("digest.events"), "events", events)
 	unsubscribe := s.unsubscribeURL(p.ID, postgres.SubscriptionDigest)
 	return core.Mail{To: p.Email, Subject: t("digest.subject", "place", strings.Join(places, ", ")), Unsubscribe: unsubscribe,
 		Body: t("digest.body", "name", p.Name, "place", strings.Join(places, ", "), "items", b.String(),

@@ -61,6 +61,26 @@ func TestWeeklyDigest(t *testing.T) {
 	staff.login("manager@commune.lu")
 	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", url.Values{"areas": {fmt.Sprint(kirchbergID)}})
 	staff.publish(t, "Budget participatif 2027", "<p>Pour toute la commune.</p>", nil)
+	// Events: one at the Kirchberg and one with no place within the fortnight
+	// after the digest's week, one after it.
+	manager, _, _ := a.store.Credentials(ctx, "manager@commune.lu")
+	_, weekEnd := mondays(now)
+	for _, e := range []struct {
+		title string
+		in    time.Duration
+		at    orb.Point
+	}{{"Atelier vélo au Kirchberg", 3 * 24 * time.Hour, orb.Point{6.1550, 49.6280}}, {"Réunion en ligne", 5 * 24 * time.Hour, orb.Point{}},
+		{"Fête de fin d'année", 20 * 24 * time.Hour, orb.Point{}}} {
+		m := core.Meeting{Kind: core.MeetingWork, Title: e.title, StartsAt: weekEnd.Add(e.in + 14*time.Hour), EndsAt: weekEnd.Add(e.in + 16*time.Hour),
+			Point: e.at, HasPoint: e.at != orb.Point{}}
+		id, err := a.store.SaveMeeting(ctx, manager.ID, m, nil)
+		if err == nil {
+			err = a.store.PublishMeeting(ctx, manager.ID, id)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	a.store.ClaimDueMail(ctx, 100, time.Hour) // sign-ups and publication noise
 
 	n, err := a.web.SendWeeklyDigest(ctx)
@@ -76,11 +96,12 @@ func TestWeeklyDigest(t *testing.T) {
 		place       string
 		has, hasNot []string
 	}{
-		"lea@example.lu": {"Quartier Gare", []string{"Une fontaine à la gare – http://localhost/ideas/1", "Budget participatif 2027"},
-			[]string{"Kirchberg", "Plus de concerts"}},
-		"tom@example.lu": {"Quartier Kirchberg", []string{"Une piste cyclable au Kirchberg", "Un tram jusqu'au Kirchberg", "Budget participatif 2027"},
-			[]string{"fontaine", "Plus de concerts"}},
-		"max@example.lu": {"Commune Ettelbruck", []string{"Budget participatif 2027"}, []string{"Nouvelles idées", "Kirchberg", "fontaine"}},
+		"lea@example.lu": {"Quartier Gare", []string{"Une fontaine à la gare – http://localhost/ideas/1", "Budget participatif 2027",
+			"Prochains événements", weekEnd.Add(3*24*time.Hour).Format("02.01.") + " 14:00 Atelier vélo au Kirchberg – http://localhost/events/1", "Réunion en ligne"},
+			[]string{"Un tram", "piste cyclable", "Plus de concerts", "Fête"}},
+		"tom@example.lu": {"Quartier Kirchberg", []string{"Une piste cyclable au Kirchberg", "Un tram jusqu'au Kirchberg", "Budget participatif 2027", "Atelier vélo"},
+			[]string{"fontaine", "Plus de concerts", "Fête"}},
+		"max@example.lu": {"Commune Ettelbruck", []string{"Budget participatif 2027", "Réunion en ligne"}, []string{"Nouvelles idées", "Kirchberg", "fontaine", "Fête"}},
 	}
 	var to []string
 	for email := range got {
@@ -107,11 +128,8 @@ func TestWeeklyDigest(t *testing.T) {
 		}
 	}
 
-	zone, _ := time.LoadLocation("Europe/Luxembourg")
-	local := now.In(zone)
-	lastMonday := local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7)) // the week the digest covers ends there
 	staff.get("/staff/newsletters").contains(t, "3 abonné·e·s avec une adresse · dernier envoi pour la semaine jusqu&#39;au "+
-		lastMonday.Format("02.01.2006")+"\u00a0: 3 messages")
+		weekEnd.Format("02.01.2006")+"\u00a0: 3 messages")
 
 	// The same week again (a retry, a second server): nothing more.
 	if n, err := a.web.SendWeeklyDigest(ctx); err != nil || n != 0 {
@@ -134,4 +152,15 @@ func TestWeeklyDigest(t *testing.T) {
 	if strings.Contains(tom.get("/account").body, `name="digest" aria-describedby="sub-digest-hint" checked`) {
 		t.Error("the unsubscribe link left the digest on")
 	}
+}
+
+// mondays returns, for a digest sent at now, the start and the end of the
+// week it covers: the Monday before last and last Monday, 00:00 in
+// Luxembourg (worked out here on its own, not with the server's code).
+func mondays(now time.Time) (time.Time, time.Time) {
+	zone, _ := time.LoadLocation("Europe/Luxembourg")
+	local := now.In(zone)
+	y, m, d := local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7)).Date()
+	end := time.Date(y, m, d, 0, 0, 0, 0, zone)
+	return end.AddDate(0, 0, -7), end
 }
