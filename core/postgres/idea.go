@@ -147,7 +147,7 @@ type IdeaFilter struct {
 	// and those of projects aimed at it; 0: anywhere.
 	AreaID    int64
 	AreaShape orb.MultiPolygon
-	Top       bool   // most supported first (else newest first)
+	Top       bool // most supported first (else newest first)
 	Limit     int
 	Offset    int
 }
