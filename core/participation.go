@@ -255,6 +255,14 @@ func (in IdeaInput) Normalize() (IdeaInput, error) {
 	return in, errors.Join(errs...)
 }
 
+// EditableByAuthor reports whether the author may still change the idea's
+// words: until someone else has taken part (a support or a comment), staff
+// have moved it on, or a moderator hid it. Past that, others have reacted to
+// the words as they are.
+func (i Idea) EditableByAuthor() bool {
+	return i.Status == IdeaSubmitted && !i.Hidden && i.SupportCount == 0 && i.CommentCount == 0
+}
+
 // Comment is a reply to an idea or to another comment.
 type Comment struct {
 	ID         int64

@@ -96,6 +96,35 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 	return id, appendEvent(ctx, tx, ev)
 }
 
+// EditIdea changes the title and text of authorID's idea while it is still
+// core.Idea.EditableByAuthor, checked in the UPDATE itself so that a support
+// arriving meanwhile wins: then it is refused with a conflict. Someone else's
+// idea is forbidden. One transaction with the change-log row.
+func (s *Store) EditIdea(ctx context.Context, authorID, ideaID int64, title, body string) error {
+	return s.inTx(ctx, "edit idea", func(tx pgx.Tx) error {
+		var rev int
+		err := tx.QueryRow(ctx, `UPDATE idea SET title = $3, body = $4, updated_at = $5, revision = revision + 1
+			WHERE id = $1 AND author_id = $2 AND status = 'submitted' AND NOT hidden AND support_count = 0 AND comment_count = 0
+			RETURNING revision`, ideaID, authorID, title, body, s.now()).Scan(&rev)
+		if err == pgx.ErrNoRows {
+			var author int64
+			if err := tx.QueryRow(ctx, `SELECT author_id FROM idea WHERE id = $1`, ideaID).Scan(&author); err != nil {
+				return notFoundOr(err, "error.idea_not_found", "read idea author")
+			}
+			if author != authorID {
+				return core.Forbidden("error.idea_not_yours")
+			}
+			return core.Conflict("error.idea_not_editable")
+		}
+		if err != nil {
+			return err
+		}
+		ev := eventAt(s.now(), core.EventUpdated, core.EntityIdea, ideaID, rev, authorID)
+		ev.Data = map[string]any{"edited": true}
+		return appendEvent(ctx, tx, ev)
+	})
+}
+
 // Idea returns one idea (hidden ones too: callers decide who may see them),
 // with the address its author gave, if any, or else the address nearest to
 // its point (see nearestAddressJoin).

@@ -224,6 +224,46 @@ func TestFollowUpDecisionsNotifyAndShowOnTheTimeline(t *testing.T) {
 	}
 }
 
+// An author corrects their idea until someone else takes part; nobody else
+// may, and bad words change nothing.
+func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea := a.browser()
+	lea.login("lea@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Un bnac au parc"}, "body": {"Pour se reposer à l'ombre."}}).header.Get("Location")
+	lea.get(idea).contains(t, `<a href="`+idea+`/edit">Modifier mon idée</a>`)
+	lea.get(idea+"/edit").contains(t, `value="Un bnac au parc"`, ">Pour se reposer à l&#39;ombre.</textarea>")
+	if r := lea.post(idea+"/edit", url.Values{"title": {"Un"}, "body": {"Pour se reposer à l'ombre."}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a title too short: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, "Un bnac au parc")
+	if r := lea.post(idea+"/edit", url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre des tilleuls."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, "<h1>Un banc au parc</h1>", "des tilleuls")
+	a.browser().get("/ideas?q=tilleuls").contains(t, "Un banc au parc") // the search reads the new words
+
+	tom := a.browser()
+	tom.login("tom@example.lu")
+	if r := tom.get(idea + "/edit"); r.status != http.StatusForbidden {
+		t.Fatalf("someone else's edit form: %d", r.status)
+	}
+	tom.get(idea)
+	if r := tom.post(idea+"/edit", url.Values{"title": {"Pris par Tom"}, "body": {"Une idée qui n'est pas la sienne."}}); r.status != http.StatusForbidden {
+		t.Fatalf("someone else's edit: %d", r.status)
+	}
+	tom.post(idea+"/comments", url.Values{"body": {"Bonne idée !"}})
+	if r := lea.post(idea+"/edit", url.Values{"title": {"Un autre banc"}, "body": {"Pour se reposer à l'ombre."}}); r.status != http.StatusConflict {
+		t.Fatalf("edit after a comment: %d", r.status)
+	}
+	if page := lea.get(idea); strings.Contains(page.body, "Modifier mon idée") || !strings.Contains(page.body, "<h1>Un banc au parc</h1>") {
+		t.Error("after a comment, the idea still offers editing or changed")
+	}
+}
+
 // A reviewer merges a duplicate from its review page: the look-alike is
 // offered, a bad number or a missing answer is refused in place, the people
 // of the duplicate get the answer with a link, and both public pages link to

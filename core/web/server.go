@@ -336,6 +336,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/ideas/new", s.requireLogin, s.newIdeaForm)
 	h.POST("/ideas", s.requireLogin, s.createIdea)
 	h.GET("/ideas/:id", s.ideaOrFeed)
+	h.GET("/ideas/:id/edit", s.requireLogin, s.editIdeaForm)
+	h.POST("/ideas/:id/edit", s.requireLogin, s.editIdea)
 	h.POST("/ideas/:id/support", s.requireLogin, s.support)
 	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
 	h.POST("/ideas/:id/flag", s.requireLogin, s.flag(core.EntityIdea))

@@ -116,3 +116,34 @@ func claimAll(t *testing.T, s *postgres.Store) []string {
 	sort.Strings(out)
 	return out
 }
+
+// The author edits an idea until someone supports it; nobody else may.
+func TestEditIdea(t *testing.T) {
+	s := pgtest.Store(t)
+	lea := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
+	tom := newAccount(t, s, "tom@example.lu", core.RoleCitizen)
+	in, _ := core.IdeaInput{Title: "Un bnac", Body: "Pour le quartier."}.Normalize()
+	id, err := s.CreateIdea(ctx, lea.ID, in, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EditIdea(ctx, lea.ID, id, "Un banc", "Pour le quartier entier."); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EditIdea(ctx, tom.ID, id, "Pris", "Par quelqu'un d'autre."); core.CodeOf(err) != core.CodeForbidden {
+		t.Errorf("someone else's edit: %v", err)
+	}
+	if err := s.EditIdea(ctx, lea.ID, 424242, "Rien", "Une idée qui n'existe pas."); core.CodeOf(err) != core.CodeNotFound {
+		t.Errorf("a missing idea: %v", err)
+	}
+	if _, err := s.Support(ctx, id, tom.ID, core.ChannelWeb, core.DefaultFollowUp); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EditIdea(ctx, lea.ID, id, "Un autre banc", "Après un soutien."); core.CodeOf(err) != core.CodeConflict {
+		t.Errorf("an edit after a support: %v", err)
+	}
+	got, _ := s.Idea(ctx, id)
+	if got.Title != "Un banc" || got.Body != "Pour le quartier entier." {
+		t.Fatalf("idea after the edits: %q %q", got.Title, got.Body)
+	}
+}
