@@ -246,8 +246,8 @@ func (s *Store) accountContent(ctx context.Context, id int64) (AccountContent, e
 		c.HomeAddress = home.Label()
 	}
 	var verified *time.Time
-	if err := s.pool.QueryRow(ctx, `SELECT home_verified_at, newsletter, invitations, digest FROM participant WHERE id = $1`, id).
-		Scan(&verified, &c.Subscriptions.Newsletter, &c.Subscriptions.Invitations, &c.Subscriptions.Digest); err != nil {
+	if err := s.pool.QueryRow(ctx, `SELECT home_verified_at, newsletter, invitations, digest, notify_replies FROM participant WHERE id = $1`, id).
+		Scan(&verified, &c.Subscriptions.Newsletter, &c.Subscriptions.Invitations, &c.Subscriptions.Digest, &c.Subscriptions.Replies); err != nil {
 		return c, err
 	}
 	if verified != nil {

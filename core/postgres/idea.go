@@ -438,8 +438,18 @@ func (s *Store) IdeaSteps(ctx context.Context, ideaID int64) ([]core.IdeaStep, e
 	return out, wrapDB("scan timeline", err)
 }
 
-// AddComment stores a comment (a reply when parentID is set) and counts it.
+// AddComment stores a comment (a reply when parentID is set) and counts it,
+// telling nobody by mail (comments pulled from a neighbourhood app: the app
+// tells its members).
 func (s *Store) AddComment(ctx context.Context, ideaID, parentID, authorID int64, body string, channel core.Channel) (int64, error) {
+	return s.AddCommentNotifying(ctx, ideaID, parentID, authorID, body, channel, nil)
+}
+
+// AddCommentNotifying is AddComment that also queues notify's mail, in the
+// same transaction, to the idea's author and (for a reply) the parent
+// comment's author; see queueCommentNotices for who and how often.
+func (s *Store) AddCommentNotifying(ctx context.Context, ideaID, parentID, authorID int64, body string, channel core.Channel,
+	notify func(CommentNotice) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "add comment", func(tx pgx.Tx) error {
 		now := s.now()
@@ -467,6 +477,11 @@ func (s *Store) AddComment(ctx context.Context, ideaID, parentID, authorID int64
 		}
 		if _, err := tx.Exec(ctx, `UPDATE idea SET comment_count = comment_count + 1 WHERE id = $1`, ideaID); err != nil {
 			return err
+		}
+		if notify != nil {
+			if err := queueCommentNotices(ctx, tx, now, ideaID, parentID, authorID, id, body, notify); err != nil {
+				return err
+			}
 		}
 		ev := eventAt(now, core.EventCreated, core.EntityComment, id, 1, authorID)
 		ev.Data = map[string]any{"idea_id": ideaID, "channel": string(channel)}

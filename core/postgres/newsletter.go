@@ -14,7 +14,8 @@ import (
 const (
 	SubscriptionNewsletter  = "newsletter"
 	SubscriptionInvitations = "invitations"
-	SubscriptionDigest      = "digest" // the weekly "what's new near you"
+	SubscriptionDigest      = "digest"  // the weekly "what's new near you"
+	SubscriptionReplies     = "replies" // comments on my ideas, replies to my comments
 )
 
 // Subscriptions says what a participant receives.
@@ -22,13 +23,14 @@ type Subscriptions struct {
 	Newsletter  bool
 	Invitations bool
 	Digest      bool
+	Replies     bool
 }
 
 // Subscriptions reads a participant's choices.
 func (s *Store) Subscriptions(ctx context.Context, participantID int64) (Subscriptions, error) {
 	var sub Subscriptions
-	err := s.pool.QueryRow(ctx, `SELECT newsletter, invitations, digest FROM participant WHERE id = $1 AND deleted_at IS NULL`, participantID).
-		Scan(&sub.Newsletter, &sub.Invitations, &sub.Digest)
+	err := s.pool.QueryRow(ctx, `SELECT newsletter, invitations, digest, notify_replies FROM participant WHERE id = $1 AND deleted_at IS NULL`, participantID).
+		Scan(&sub.Newsletter, &sub.Invitations, &sub.Digest, &sub.Replies)
 	return sub, notFoundOr(err, "error.participant_not_found", "read subscriptions")
 }
 
@@ -36,13 +38,14 @@ func (s *Store) Subscriptions(ctx context.Context, participantID int64) (Subscri
 func (s *Store) SetSubscriptions(ctx context.Context, participantID int64, sub Subscriptions) error {
 	return s.inTx(ctx, "set subscriptions", func(tx pgx.Tx) error {
 		var rev int
-		err := tx.QueryRow(ctx, `UPDATE participant SET newsletter = $2, invitations = $3, digest = $4, updated_at = $5, revision = revision + 1
-			WHERE id = $1 AND deleted_at IS NULL RETURNING revision`, participantID, sub.Newsletter, sub.Invitations, sub.Digest, s.now()).Scan(&rev)
+		err := tx.QueryRow(ctx, `UPDATE participant SET newsletter = $2, invitations = $3, digest = $4, notify_replies = $5, updated_at = $6,
+				revision = revision + 1
+			WHERE id = $1 AND deleted_at IS NULL RETURNING revision`, participantID, sub.Newsletter, sub.Invitations, sub.Digest, sub.Replies, s.now()).Scan(&rev)
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "set subscriptions")
 		}
 		ev := eventAt(s.now(), core.EventUpdated, core.EntityParticipant, participantID, rev, participantID)
-		ev.Data = map[string]any{"newsletter": sub.Newsletter, "invitations": sub.Invitations, "digest": sub.Digest}
+		ev.Data = map[string]any{"newsletter": sub.Newsletter, "invitations": sub.Invitations, "digest": sub.Digest, "replies": sub.Replies}
 		return appendEvent(ctx, tx, ev)
 	})
 }
@@ -61,6 +64,8 @@ func (s *Store) Unsubscribe(ctx context.Context, participantID int64, kind strin
 		sub.Invitations = false
 	case SubscriptionDigest:
 		sub.Digest = false
+	case SubscriptionReplies:
+		sub.Replies = false
 	default:
 		return core.NotFound("error.unsubscribe_invalid")
 	}

@@ -44,6 +44,7 @@ type admission struct {
 	// standingWait is half the burst wait: when every admitted request waits
 	// longer than it for standingFor, the queue stands.
 	standingWait time.Duration
+	standingFor  time.Duration
 	shedFor      time.Duration
 	calmFor      time.Duration
 	epoch        time.Time
@@ -87,7 +88,7 @@ func newAdmission(inFlight int, wait, burstWait time.Duration) *admission {
 	}
 	burstWait = max(wait, burstWait)
 	return &admission{slots: make(chan struct{}, inFlight), wait: wait, burstWait: burstWait, standingWait: burstWait / 2,
-		shedFor: shedPeriod, calmFor: calmPeriod, epoch: time.Now()}
+		standingFor: standingFor, shedFor: shedPeriod, calmFor: calmPeriod, epoch: time.Now()}
 }
 
 // acquire takes a slot, waiting for one as the rules above say; false means
@@ -143,7 +144,7 @@ func (a *admission) noteWait(start, now int64) {
 		a.waitedSince.CompareAndSwap(0, start)
 		return
 	}
-	if now-since >= int64(standingFor) {
+	if now-since >= int64(a.standingFor) {
 		a.overloadedUntil.Store(now + int64(a.calmFor))
 		a.waitedSince.Store(0)
 	}

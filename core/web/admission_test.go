@@ -115,14 +115,16 @@ func TestAdmissionServesABurstWhenCalmAndWaitsShortWhenOverloaded(t *testing.T) 
 // burst wait, for standingFor on end) counts as overload though nobody waits in vain; a
 // burst that drains sooner does not.
 func TestAdmissionTellsAStandingQueueFromABurst(t *testing.T) {
-	a := newAdmission(1, time.Millisecond, 40*time.Millisecond)
+	a := newAdmission(1, time.Millisecond, 100*time.Millisecond)
+	a.standingFor = 300 * time.Millisecond // the rule at the scale of these slower steps
 	never := make(chan struct{})
 	if !a.acquire(never) {
 		t.Fatal("a free slot was refused")
 	}
 	// The slot frees every step, each time for the next waiter: each waits
-	// longer than half the burst wait, and is served within it.
-	step := 30 * time.Millisecond
+	// longer than half the burst wait, and is served within it (40 ms to
+	// spare: a loaded machine wakes a sleeper late; 10 ms failed in CI).
+	step := 60 * time.Millisecond
 	waitForSlot := func() {
 		t.Helper()
 		go func() { time.Sleep(step); a.release() }()
@@ -131,8 +133,8 @@ func TestAdmissionTellsAStandingQueueFromABurst(t *testing.T) {
 		}
 	}
 	const burst = 2 // waits that end well before standingFor
-	if burst*step > standingFor*2/3 {
-		t.Fatalf("a burst of %d waits of %v is not short against %v", burst, step, standingFor)
+	if burst*step > a.standingFor*2/3 {
+		t.Fatalf("a burst of %d waits of %v is not short against %v", burst, step, a.standingFor)
 	}
 	for range burst {
 		waitForSlot()

@@ -336,11 +336,12 @@ func (s *Server) apiCreateComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	id, err := s.store.AddComment(c.Request.Context(), i.ID, in.ParentID, u.ID, body, core.ChannelWeb)
+	id, err := s.store.AddCommentNotifying(c.Request.Context(), i.ID, in.ParentID, u.ID, body, core.ChannelWeb, s.commentNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.mailPoke()
 	c.JSON(http.StatusCreated, gin.H{"id": id})
 }
 

@@ -25,6 +25,7 @@ type exportContent struct {
 	Newsletter          bool             `json:"newsletter"`
 	Invitations         bool             `json:"invitations"`
 	Digest              bool             `json:"weekly_digest"`
+	Replies             bool             `json:"reply_notices"`
 	Ideas               []exportText     `json:"ideas"`
 	Comments            []exportText     `json:"comments"`
 	Arguments           []exportText     `json:"arguments"`
@@ -102,7 +103,7 @@ func exportOf(d postgres.AccountData, now time.Time) exportFile {
 	}
 	c := d.Content
 	f.Content = exportContent{HomeVerifiedAt: timeOrNil(c.HomeVerified), Newsletter: c.Subscriptions.Newsletter, Invitations: c.Subscriptions.Invitations,
-		Digest: c.Subscriptions.Digest, Ideas: exportTexts(c.Ideas), Comments: exportTexts(c.Comments), Arguments: exportTexts(c.Arguments),
+		Digest: c.Subscriptions.Digest, Replies: c.Subscriptions.Replies, Ideas: exportTexts(c.Ideas), Comments: exportTexts(c.Comments), Arguments: exportTexts(c.Arguments),
 		SupportedIdeas: nonNilIDs(c.Supports), ConsultationAnswers: []exportResponse{},
 		EventRegistrations: exportTexts(c.Registrations)}
 	if c.HomeAddress != "" {

@@ -357,10 +357,37 @@ func (s *Server) comment(c *gin.Context) {
 		return
 	}
 	parent, _ := strconv.ParseInt(c.PostForm("parent_id"), 10, 64)
-	id, err := s.store.AddComment(c.Request.Context(), i.ID, parent, u.ID, body, core.ChannelWeb)
+	id, err := s.store.AddCommentNotifying(c.Request.Context(), i.ID, parent, u.ID, body, core.ChannelWeb, s.commentNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.mailPoke()
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10)+"#comment-"+strconv.FormatInt(id, 10), "flash.comment_posted")
+}
+
+// commentNoticeExcerpt is how much of a comment its notice quotes.
+const commentNoticeExcerpt = 300
+
+// commentNoticeMail tells someone, in their language, of a comment on their
+// idea or a reply to their comment, with a link to it and to stop such mails.
+func (s *Server) commentNoticeMail(n postgres.CommentNotice) core.Mail {
+	t := func(key string, args ...any) string { return s.catalog.T(n.To.Locale, key, args...) }
+	kind := "mail.comment"
+	if n.Reply {
+		kind = "mail.reply"
+	}
+	who := n.AuthorName
+	if who == "" {
+		who = t("participant.former")
+	}
+	excerpt := n.Body
+	if r := []rune(excerpt); len(r) > commentNoticeExcerpt {
+		excerpt = string(r[:commentNoticeExcerpt]) + "…"
+	}
+	unsubscribe := s.unsubscribeURL(n.To.ID, postgres.SubscriptionReplies)
+	return core.Mail{To: n.To.Email, Subject: t(kind+".subject", "who", who, "idea", n.IdeaTitle), Unsubscribe: unsubscribe,
+		Body: t(kind+".body", "name", n.To.DisplayName, "who", who, "idea", n.IdeaTitle, "text", excerpt,
+			"link", s.link("/ideas/"+strconv.FormatInt(n.IdeaID, 10))+"#comment-"+strconv.FormatInt(n.CommentID, 10),
+			"unsubscribe", unsubscribe)}
 }

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -262,6 +263,64 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	if page := lea.get(idea); strings.Contains(page.body, "Modifier mon idée") || !strings.Contains(page.body, "<h1>Un banc au parc</h1>") {
 		t.Error("after a comment, the idea still offers editing or changed")
 	}
+}
+
+// An idea's author hears of comments on it and a commenter of replies, at
+// most once an hour per idea, never of their own words, and not at all once
+// they said so.
+func TestCommentAndReplyNotices(t *testing.T) {
+	a := newApp(t, nil)
+	for _, email := range []string{"lea@example.lu", "tom@example.lu", "eve@example.lu"} {
+		a.account(email, core.RoleCitizen)
+	}
+	lea, tom, eve := a.browser(), a.browser(), a.browser()
+	lea.login("lea@example.lu")
+	tom.login("tom@example.lu")
+	eve.login("eve@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}}).header.Get("Location")
+	a.store.ClaimDueMail(ctx, 50, time.Hour) // sign-up noise
+	sent := func() []string {
+		t.Helper()
+		mails, err := a.store.ClaimDueMail(ctx, 50, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range mails {
+			out = append(out, m.Mail.To+": "+m.Mail.Subject)
+		}
+		sort.Strings(out)
+		return out
+	}
+	tom.get(idea)
+	first := tom.post(idea+"/comments", url.Values{"body": {"Oui, sous le grand tilleul !"}}).header.Get("Location")
+	mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour)
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || mails[0].Mail.Subject != "Léa citizen a commenté votre idée «\u00a0Un banc au parc\u00a0» – Quartier" ||
+		!strings.Contains(mails[0].Mail.Body, "Oui, sous le grand tilleul !") || !strings.Contains(mails[0].Mail.Body, "http://localhost"+first[strings.Index(first, "/ideas"):]) ||
+		!strings.HasPrefix(mails[0].Mail.Unsubscribe, "http://localhost/unsubscribe?t=") {
+		t.Fatalf("the author's notice: %+v", mails)
+	}
+	tom.post(idea+"/comments", url.Values{"body": {"Et un deuxième, près de l'entrée."}})
+	if got := sent(); len(got) != 0 {
+		t.Fatalf("a second comment within the hour: %q", got)
+	}
+	commentID := first[strings.LastIndex(first, "-")+1:]
+	lea.get(idea)
+	lea.post(idea+"/comments", url.Values{"body": {"Merci, bonne idée !"}, "parent_id": {commentID}})
+	if got := sent(); len(got) != 1 || !strings.HasPrefix(got[0], "tom@example.lu: Léa citizen a répondu à votre commentaire") {
+		t.Fatalf("a reply by the author: %q", got)
+	}
+	// Tom asks for no more; a reply from Eve reaches nobody (Léa heard of
+	// this idea within the hour).
+	tom.get("/account")
+	tom.post("/account/subscriptions", url.Values{"invitations": {"on"}})
+	eve.get(idea)
+	eve.post(idea+"/comments", url.Values{"body": {"D'accord avec Tom."}, "parent_id": {commentID}})
+	if got := sent(); len(got) != 0 {
+		t.Fatalf("after Tom said no: %q", got)
+	}
+	lea.get("/account").contains(t, `<input type="checkbox" id="sub-replies" name="replies" checked>`)
 }
 
 // A reviewer merges a duplicate from its review page: the look-alike is

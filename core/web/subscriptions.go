@@ -74,7 +74,7 @@ func (s *Server) unsubscribe(c *gin.Context) {
 // setSubscriptions saves the account page's choices.
 func (s *Server) setSubscriptions(c *gin.Context) {
 	sub := postgres.Subscriptions{Newsletter: c.PostForm("newsletter") == "on", Invitations: c.PostForm("invitations") == "on",
-		Digest: c.PostForm("digest") == "on"}
+		Digest: c.PostForm("digest") == "on", Replies: c.PostForm("replies") == "on"}
 	if err := s.store.SetSubscriptions(c.Request.Context(), userOf(c).ID, sub); err != nil {
 		s.fail(c, err)
 		return
