@@ -51,6 +51,10 @@ type Options struct {
 	// Notify tells staff that something needs them (an endpoint disabled):
 	// reason is a message key, detail what it is about.
 	Notify func(ctx context.Context, reason, detail string)
+	// CommentNotice writes the mail that tells an idea's author (or a
+	// commenter) of a comment pulled from an app; nil: pulled comments tell
+	// nobody here.
+	CommentNotice func(postgres.CommentNotice) core.Mail
 	// RetryBase is the first retry's delay; each retry doubles it (default 1s).
 	RetryBase time.Duration
 	Now       func() time.Time

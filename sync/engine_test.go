@@ -335,7 +335,13 @@ func TestTwoServersDeliverEachChangeOnce(t *testing.T) {
 
 func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	w := newWorld(t)
-	e := w.engine(nil)
+	var notices []postgres.CommentNotice // who is told of comments pulled from the app
+	e := w.engine(func(o *Options) {
+		o.CommentNotice = func(n postgres.CommentNotice) core.Mail {
+			notices = append(notices, n)
+			return core.Mail{To: n.To.Email, Subject: "comment on " + n.IdeaTitle}
+		}
+	})
 	w.startPullDone("hoplr")
 	project := w.project()
 	pollID, pollMsg := w.yesNoPoll(core.Consultation{ProjectID: project, Title: "Fermer la rue le samedi ?", Eligibility: core.EligibleAnyone},
@@ -438,14 +444,21 @@ func TestRepliesAndReactionsComeBackOnce(t *testing.T) {
 	w.app.Join(fake.Member{ID: "u-3", FirstName: "Sophie L.", NeighbourhoodID: "n-lux"})
 	w.app.React(answer.ID, "u-3", "up", 0, "")
 	w.app.React(answer.ID, "u-1", "up", 0, "")
+	// A member's comment on it reaches its author here, who proposed it on
+	// the web (the app's members, who have no e-mail here, hear of nothing).
+	w.app.Comment(answer.ID, "u-3", "Vivement le printemps.")
 	if _, err = e.Pull(ctx, "hoplr"); err != nil {
 		t.Fatal(err)
 	}
 	if i, _ := w.store.Idea(ctx, local); i.SupportCount != 0 {
 		t.Fatalf("support count %d", i.SupportCount)
 	}
+	if len(notices) != 1 || notices[0].To.ID != w.staff || notices[0].IdeaID != local || notices[0].Body != "Vivement le printemps." ||
+		notices[0].AuthorName != "Sophie L." {
+		t.Fatalf("notices of pulled comments: %+v", notices)
+	}
 	st, err := e.Status(ctx)
-	if err != nil || len(st) != 1 || st[0].Imported != 4 {
+	if err != nil || len(st) != 1 || st[0].Imported != 5 {
 		t.Fatalf("status %+v %v", st, err)
 	}
 	reasons := map[string]bool{}

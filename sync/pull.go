@@ -350,7 +350,7 @@ func (e *Engine) importComment(ctx context.Context, connector string, thread pos
 	if err != nil {
 		return "", 0, err
 	}
-	id, err := e.store.AddComment(ctx, thread.LocalID, 0, who, body, core.ChannelNeighbourhoodApp)
+	id, err := e.store.AddCommentNotifying(ctx, thread.LocalID, 0, who, body, core.ChannelNeighbourhoodApp, e.opts.CommentNotice)
 	return core.EntityComment, id, err
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"quartier/connectors/webhook"
+	"quartier/core"
 	"quartier/core/mail"
 	"quartier/core/postgres"
 	"quartier/core/web"
@@ -208,6 +209,7 @@ func (e *commandEnv) serve(args []string) error {
 			return err
 		},
 		notify:         func(ctx context.Context, reason, detail string) { handler.NotifyStaff(ctx, reason, detail) },
+		commentNotice:  func(n postgres.CommentNotice) core.Mail { return handler.CommentNoticeMail(n) },
 		reviewFollowUp: func(ctx context.Context, ideaID int64) error { return handler.FollowUpReview(ctx, ideaID) },
 	}, fakeApp)
 	if err != nil {

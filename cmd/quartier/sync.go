@@ -36,6 +36,7 @@ type engineJobs struct {
 	// reviewFollowUp runs core.TaskReviewFollowUp: an idea reached its threshold.
 	reviewFollowUp func(ctx context.Context, ideaID int64) error
 	notify         func(ctx context.Context, reason, detail string)
+	commentNotice  func(postgres.CommentNotice) core.Mail // mails about comments pulled from the apps
 }
 
 // buildEngine assembles the sync engine from the configuration: connectors,
@@ -47,7 +48,8 @@ func buildEngine(cfg Config, store *postgres.Store, log *slog.Logger, jobs engin
 		return nil, err
 	}
 	opts := datasync.Options{BaseURL: cfg.HTTP.PublicURL, Zone: zone, Workers: cfg.Sync.Workers,
-		Webhooks: webhook.New(10*time.Second, cfg.Sync.Webhooks.AllowPrivate), Notify: jobs.notify, FollowUp: cfg.followUp()}
+		Webhooks: webhook.New(10*time.Second, cfg.Sync.Webhooks.AllowPrivate), Notify: jobs.notify, FollowUp: cfg.followUp(),
+		CommentNotice: jobs.commentNotice}
 	if jobs.reviewFollowUp != nil {
 		opts.Tasks = append(opts.Tasks, datasync.Task{Name: core.TaskReviewFollowUp, Run: jobs.reviewFollowUp})
 	}

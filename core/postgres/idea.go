@@ -439,15 +439,14 @@ func (s *Store) IdeaSteps(ctx context.Context, ideaID int64) ([]core.IdeaStep, e
 }
 
 // AddComment stores a comment (a reply when parentID is set) and counts it,
-// telling nobody by mail (comments pulled from a neighbourhood app: the app
-// tells its members).
+// telling nobody by mail.
 func (s *Store) AddComment(ctx context.Context, ideaID, parentID, authorID int64, body string, channel core.Channel) (int64, error) {
 	return s.AddCommentNotifying(ctx, ideaID, parentID, authorID, body, channel, nil)
 }
 
-// AddCommentNotifying is AddComment that also queues notify's mail, in the
-// same transaction, to the idea's author and (for a reply) the parent
-// comment's author; see queueCommentNotices for who and how often.
+// AddCommentNotifying is AddComment that also queues notify's mail (nil:
+// none), in the same transaction, to the idea's author and (for a reply) the
+// parent comment's author; see queueCommentNotices for who and how often.
 func (s *Store) AddCommentNotifying(ctx context.Context, ideaID, parentID, authorID int64, body string, channel core.Channel,
 	notify func(CommentNotice) core.Mail) (int64, error) {
 	var id int64

@@ -336,7 +336,7 @@ func (s *Server) apiCreateComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	id, err := s.store.AddCommentNotifying(c.Request.Context(), i.ID, in.ParentID, u.ID, body, core.ChannelWeb, s.commentNoticeMail)
+	id, err := s.store.AddCommentNotifying(c.Request.Context(), i.ID, in.ParentID, u.ID, body, core.ChannelWeb, s.CommentNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -357,7 +357,7 @@ func (s *Server) comment(c *gin.Context) {
 		return
 	}
 	parent, _ := strconv.ParseInt(c.PostForm("parent_id"), 10, 64)
-	id, err := s.store.AddCommentNotifying(c.Request.Context(), i.ID, parent, u.ID, body, core.ChannelWeb, s.commentNoticeMail)
+	id, err := s.store.AddCommentNotifying(c.Request.Context(), i.ID, parent, u.ID, body, core.ChannelWeb, s.CommentNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -369,9 +369,10 @@ func (s *Server) comment(c *gin.Context) {
 // commentNoticeExcerpt is how much of a comment its notice quotes.
 const commentNoticeExcerpt = 300
 
-// commentNoticeMail tells someone, in their language, of a comment on their
+// CommentNoticeMail tells someone, in their language, of a comment on their
 // idea or a reply to their comment, with a link to it and to stop such mails.
-func (s *Server) commentNoticeMail(n postgres.CommentNotice) core.Mail {
+// The sync engine uses it for comments pulled from the apps.
+func (s *Server) CommentNoticeMail(n postgres.CommentNotice) core.Mail {
 	t := func(key string, args ...any) string { return s.catalog.T(n.To.Locale, key, args...) }
 	kind := "mail.comment"
 	if n.Reply {
