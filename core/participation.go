@@ -273,6 +273,7 @@ type Comment struct {
 	Body       string
 	Channel    Channel
 	Hidden     bool
+	Withdrawn  bool // by its author: no words left, shown only to keep its replies in place
 	CreatedAt  time.Time
 	Replies    []*Comment
 }

@@ -203,7 +203,7 @@ func (s *Store) accountContent(ctx context.Context, id int64) (AccountContent, e
 	if c.Ideas, err = texts(`SELECT id, coalesce(project_id, 0), title, body, created_at FROM idea WHERE author_id = $1 ORDER BY id`); err != nil {
 		return c, err
 	}
-	if c.Comments, err = texts(`SELECT id, idea_id, '', body, created_at FROM comment WHERE author_id = $1 ORDER BY id`); err != nil {
+	if c.Comments, err = texts(`SELECT id, idea_id, '', body, created_at FROM comment WHERE author_id = $1 AND withdrawn_at IS NULL ORDER BY id`); err != nil {
 		return c, err
 	}
 	if c.Arguments, err = texts(`SELECT id, debate_id, side, body, created_at FROM argument WHERE author_id = $1 ORDER BY id`); err != nil {

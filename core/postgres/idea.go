@@ -462,7 +462,8 @@ func (s *Store) AddCommentNotifying(ctx context.Context, ideaID, parentID, autho
 		var parent *int64
 		if parentID > 0 {
 			var ok bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comment WHERE id = $1 AND idea_id = $2)`, parentID, ideaID).Scan(&ok); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM comment WHERE id = $1 AND idea_id = $2 AND withdrawn_at IS NULL)`,
+				parentID, ideaID).Scan(&ok); err != nil {
 				return err
 			}
 			if !ok {
@@ -492,7 +493,7 @@ func (s *Store) AddCommentNotifying(ctx context.Context, ideaID, parentID, autho
 // Comments returns an idea's visible comments as a tree, oldest first.
 func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.id, c.idea_id, coalesce(c.parent_id, 0), c.author_id, coalesce(a.display_name, ''),
-		c.body, c.channel, c.created_at
+		c.body, c.channel, c.created_at, c.withdrawn_at IS NOT NULL
 		FROM comment c LEFT JOIN participant a ON a.id = c.author_id AND a.deleted_at IS NULL
 		WHERE c.idea_id = $1 AND NOT c.hidden ORDER BY c.id`, ideaID)
 	if err != nil {
@@ -501,7 +502,7 @@ func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, er
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*core.Comment, error) {
 		c := &core.Comment{}
 		var channel string
-		err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.Body, &channel, &c.CreatedAt)
+		err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.Body, &channel, &c.CreatedAt, &c.Withdrawn)
 		c.Channel = core.Channel(channel)
 		return c, err
 	})
@@ -518,7 +519,56 @@ func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, er
 			roots = append(roots, c)
 		}
 	}
-	return roots, nil
+	return withoutBareWithdrawn(roots), nil
+}
+
+// withoutBareWithdrawn drops the withdrawn comments that have no reply left:
+// they keep a place in the thread only for their replies.
+func withoutBareWithdrawn(list []*core.Comment) []*core.Comment {
+	kept := list[:0]
+	for _, c := range list {
+		c.Replies = withoutBareWithdrawn(c.Replies)
+		if !c.Withdrawn || len(c.Replies) > 0 {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// WithdrawComment takes back authorID's comment: its words go, its replies
+// stay (no new one may join them), the idea counts one comment fewer and
+// open flags on it are resolved. Someone else's comment is
+// forbidden; withdrawing twice changes nothing. One transaction with the
+// change-log row.
+func (s *Store) WithdrawComment(ctx context.Context, authorID, commentID int64) (ideaID int64, err error) {
+	err = s.inTx(ctx, "withdraw comment", func(tx pgx.Tx) error {
+		var author int64
+		var withdrawn bool
+		if err := tx.QueryRow(ctx, `SELECT idea_id, author_id, withdrawn_at IS NOT NULL FROM comment WHERE id = $1 FOR UPDATE`, commentID).
+			Scan(&ideaID, &author, &withdrawn); err != nil {
+			return notFoundOr(err, "error.comment_not_found", "lock comment")
+		}
+		switch {
+		case author != authorID:
+			return core.Forbidden("error.comment_not_yours")
+		case withdrawn:
+			return nil
+		}
+		now := s.now()
+		if _, err := tx.Exec(ctx, `UPDATE comment SET body = '', withdrawn_at = $2, updated_at = $2 WHERE id = $1`, commentID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE idea SET comment_count = comment_count - 1 WHERE id = $1`, ideaID); err != nil {
+			return err
+		}
+		// Flags on words that are gone leave the moderators' queue.
+		if _, err := tx.Exec(ctx, `UPDATE flag SET resolved_at = $2 WHERE entity = 'comment' AND entity_id = $1 AND resolved_at IS NULL`,
+			commentID, now); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, eventAt(now, core.EventDeleted, core.EntityComment, commentID, 0, authorID))
+	})
+	return ideaID, err
 }
 
 // SupportGate is what deciding on a support needs to know about an idea.

@@ -246,14 +246,19 @@ type apiComment struct {
 	Body      string        `json:"body"`
 	Channel   string        `json:"channel"`
 	CreatedAt time.Time     `json:"created_at"`
+	Withdrawn bool          `json:"withdrawn,omitempty"` // by its author: no author or words, kept for its replies
 	Replies   []*apiComment `json:"replies"`
 }
 
 func commentsJSON(list []*core.Comment) []*apiComment {
 	out := make([]*apiComment, 0, len(list))
 	for _, c := range list {
-		out = append(out, &apiComment{ID: c.ID, Author: c.AuthorName, Body: c.Body, Channel: string(c.Channel),
-			CreatedAt: c.CreatedAt.UTC(), Replies: commentsJSON(c.Replies)})
+		a := &apiComment{ID: c.ID, Author: c.AuthorName, Body: c.Body, Channel: string(c.Channel),
+			CreatedAt: c.CreatedAt.UTC(), Withdrawn: c.Withdrawn, Replies: commentsJSON(c.Replies)}
+		if c.Withdrawn {
+			a.Author = ""
+		}
+		out = append(out, a)
 	}
 	return out
 }

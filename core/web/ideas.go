@@ -366,6 +366,21 @@ func (s *Server) comment(c *gin.Context) {
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10)+"#comment-"+strconv.FormatInt(id, 10), "flash.comment_posted")
 }
 
+// withdrawComment takes back the signed-in author's comment.
+func (s *Server) withdrawComment(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.comment_not_found"))
+		return
+	}
+	ideaID, err := s.store.WithdrawComment(c.Request.Context(), userOf(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(ideaID, 10)+"#comments-h", "flash.comment_withdrawn")
+}
+
 // commentNoticeExcerpt is how much of a comment its notice quotes.
 const commentNoticeExcerpt = 300
 

@@ -323,6 +323,55 @@ func TestCommentAndReplyNotices(t *testing.T) {
 	lea.get("/account").contains(t, `<input type="checkbox" id="sub-replies" name="replies" checked>`)
 }
 
+// Authors withdraw their comments: the words go, replies keep their place
+// under a note, a comment with no reply goes altogether, the idea counts one
+// fewer, and nobody withdraws someone else's.
+func TestAuthorWithdrawsComment(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea, tom := a.browser(), a.browser()
+	lea.login("lea@example.lu")
+	tom.login("tom@example.lu")
+	lea.get("/ideas/new")
+	idea := lea.post("/ideas", url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}}).header.Get("Location")
+	tom.get(idea)
+	first := tom.post(idea+"/comments", url.Values{"body": {"Un message regretté."}}).header.Get("Location")
+	firstID := first[strings.LastIndex(first, "-")+1:]
+	lea.get(idea)
+	lea.post(idea+"/comments", url.Values{"body": {"Une réponse qui reste."}, "parent_id": {firstID}})
+	alone := tom.post(idea+"/comments", url.Values{"body": {"Un autre, sans réponse."}}).header.Get("Location")
+	aloneID := alone[strings.LastIndex(alone, "-")+1:]
+	tom.get(idea).contains(t, `<form method="post" action="/comments/`+firstID+`/withdraw" class="inline">`)
+	if r := lea.post("/comments/"+aloneID+"/flag", url.Values{"reason": {"spam"}, "next": {idea}}); r.status != http.StatusSeeOther {
+		t.Fatalf("flag: %d", r.status)
+	}
+	if r := lea.post("/comments/"+firstID+"/withdraw", nil); r.status != http.StatusForbidden {
+		t.Fatalf("withdrawing someone else's comment: %d", r.status)
+	}
+	for _, id := range []string{firstID, aloneID, aloneID} { // the second time changes nothing
+		if r := tom.post("/comments/"+id+"/withdraw", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("withdraw %s: %d", id, r.status)
+		}
+	}
+	page := a.browser().get(idea)
+	page.contains(t, "Commentaire retiré par son auteur.", "Une réponse qui reste.", ">Commentaires (1)<")
+	for _, gone := range []string{"Un message regretté.", "Un autre, sans réponse.", `id="comment-` + aloneID + `"`} {
+		if strings.Contains(page.body, gone) {
+			t.Errorf("the page still shows %q", gone)
+		}
+	}
+	if r := a.browser().get("/api/v1" + idea + "/comments"); !strings.Contains(r.body, `"author":"","body":"","channel":"web"`) || !strings.Contains(r.body, `"withdrawn":true`) {
+		t.Errorf("api: %s", r.body)
+	}
+	if queue, err := a.store.ModerationQueue(ctx, 10); err != nil || len(queue) != 0 {
+		t.Errorf("the withdrawn comment's flag is still in the moderation queue: %+v %v", queue, err)
+	}
+	if r := lea.post(idea+"/comments", url.Values{"body": {"Une réponse de trop."}, "parent_id": {firstID}}); r.status != http.StatusNotFound {
+		t.Errorf("a reply to a withdrawn comment: %d", r.status)
+	}
+}
+
 // A reviewer merges a duplicate from its review page: the look-alike is
 // offered, a bad number or a missing answer is refused in place, the people
 // of the duplicate get the answer with a link, and both public pages link to
