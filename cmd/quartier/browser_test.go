@@ -192,8 +192,16 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.typeInto("#body", "Une aire de jeux près de l'entrée.")
 	w.click("main form.stack button[type=submit]")
 	w.mustSee(".flash", "Merci")
+	w.mustSee("main article", "Modifier mon idée") // the author may still correct it
 	w.checkAccessibility(axe)
 	w.screenshot("idea")
+	// A comment, then taken back by its author.
+	w.typeInto("#comment-body", "Un commentaire écrit trop vite.")
+	w.click("form[action$='/comments'] button[type=submit]")
+	w.mustSee(".comments", "Un commentaire écrit trop vite.")
+	w.checkAccessibility(axe)
+	w.click("form[action$='/withdraw'] button")
+	w.mustSee(".flash", "Votre commentaire est retiré.")
 	// The idea goes through the council into implementation, with milestones.
 	store, err := postgres.Open(context.Background(), dbURL, postgres.Options{MaxConns: 2})
 	if err != nil {
