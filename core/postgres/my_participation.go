@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -14,6 +15,16 @@ type MyParticipation struct {
 	Ideas     []core.Idea    // proposed, newest first; hidden ones too (their author sees why)
 	Supported []core.Idea    // supported and still visible, the latest support first
 	Followed  []core.Project // followed and published or archived, the latest follow first
+	Comments  []MyComment    // written and not withdrawn, on visible ideas, newest first
+}
+
+// MyComment is one of a participant's comments, with the idea it is on.
+type MyComment struct {
+	ID, IdeaID int64
+	IdeaTitle  string
+	Body       string
+	Hidden     bool // by a moderator
+	CreatedAt  time.Time
 }
 
 // MyParticipation reads up to limit of each list for participantID.
@@ -39,6 +50,18 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	if err != nil {
 		return m, wrapDB("my projects", err)
 	}
-	m.Followed, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Project, error) { return scanProject(row) })
-	return m, wrapDB("scan my projects", err)
+	if m.Followed, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Project, error) { return scanProject(row) }); err != nil {
+		return m, wrapDB("scan my projects", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT c.id, c.idea_id, i.title, c.body, c.hidden, c.created_at FROM comment c JOIN idea i ON i.id = c.idea_id
+		WHERE c.author_id = $1 AND c.withdrawn_at IS NULL AND NOT i.hidden ORDER BY c.id DESC LIMIT $2`, participantID, limit)
+	if err != nil {
+		return m, wrapDB("my comments", err)
+	}
+	m.Comments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyComment, error) {
+		var c MyComment
+		err := row.Scan(&c.ID, &c.IdeaID, &c.IdeaTitle, &c.Body, &c.Hidden, &c.CreatedAt)
+		return c, err
+	})
+	return m, wrapDB("scan my comments", err)
 }

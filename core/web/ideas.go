@@ -378,7 +378,11 @@ func (s *Server) withdrawComment(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(ideaID, 10)+"#comments-h", "flash.comment_withdrawn")
+	back := "/ideas/" + strconv.FormatInt(ideaID, 10) + "#comments-h"
+	if next := c.PostForm("next"); next != "" {
+		back = safeNext(next) // the account page lists comments too
+	}
+	s.redirectWithFlash(c, back, "flash.comment_withdrawn")
 }
 
 // commentNoticeExcerpt is how much of a comment its notice quotes.

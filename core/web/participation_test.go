@@ -370,6 +370,20 @@ func TestAuthorWithdrawsComment(t *testing.T) {
 	if r := lea.post(idea+"/comments", url.Values{"body": {"Une réponse de trop."}, "parent_id": {firstID}}); r.status != http.StatusNotFound {
 		t.Errorf("a reply to a withdrawn comment: %d", r.status)
 	}
+	// Her account lists Léa's comment, and withdraws it from there too.
+	account := lea.get("/account")
+	account.contains(t, "<h3>Mes commentaires</h3>", "Une réponse qui reste.", `<input type="hidden" name="next" value="/account#mine-h">`)
+	if strings.Contains(tom.get("/account").body, "Un message regretté.") {
+		t.Error("a withdrawn comment is listed on its author's account")
+	}
+	reply := regexp.MustCompile(`action="/comments/(\d+)/withdraw"`).FindStringSubmatch(account.body)
+	if reply == nil {
+		t.Fatal("no withdraw button on the account page")
+	}
+	if r := lea.post("/comments/"+reply[1]+"/withdraw", url.Values{"next": {"/account#mine-h"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/account#mine-h" {
+		t.Fatalf("withdraw from the account page: %d %s", r.status, r.header.Get("Location"))
+	}
+	lea.get("/account").contains(t, "Vous n&#39;avez pas encore commenté.")
 }
 
 // A reviewer merges a duplicate from its review page: the look-alike is

@@ -59,6 +59,14 @@ func parsePages(fsys fs.FS) (*pages, error) {
 		"paragraphs": func(text string) template.HTML {
 			return template.HTML(core.PlainToHTML(text)) //nolint:gosec // PlainToHTML escapes
 		},
+		// excerpt is plain text on one line, cut to n characters with "…".
+		"excerpt": func(text string, n int) string {
+			line := strings.Join(strings.Fields(text), " ")
+			if cut := truncateRunes(line, n); cut != line {
+				return cut + "…"
+			}
+			return line
+		},
 		"flagData": func(page *Page, entity string, id int64, back string) map[string]any {
 			return map[string]any{"Page": page, "Entity": entity, "ID": id, "Back": back, "Reasons": flagReasons}
 		},
