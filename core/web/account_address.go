@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/geo"
 )
 
 // homeAreas returns the participant's address and the areas it lies in: by
@@ -38,8 +39,8 @@ func (g *geography) areasAround(a core.Address) []core.Area {
 			seen[id] = true
 		}
 	}
-	for _, area := range g.ordered {
-		if area.Kind == core.AreaCommune && !seen[area.ID] && sameName(area.Name, a.Commune) {
+	for _, area := range g.communesByName[geo.FoldName(a.Commune)] {
+		if !seen[area.ID] {
 			areas = append(areas, area)
 		}
 	}

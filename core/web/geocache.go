@@ -18,7 +18,10 @@ type geography struct {
 	resolved map[int64]core.ResolvedArea
 	communes []core.ResolvedArea
 	ordered  []core.Area // communes, quarters, custom; by name
-	index    *geo.AreaIndex
+	// communesByName finds communes by geo.FoldName of their name, as an
+	// address's commune is written in the register.
+	communesByName map[string][]core.Area
+	index          *geo.AreaIndex
 	register *core.Register
 }
 
@@ -63,6 +66,7 @@ func (s *Server) geography(ctx context.Context) (*geography, error) {
 		}
 		next.areas = make(map[int64]core.Area, len(areas))
 		next.resolved = make(map[int64]core.ResolvedArea, len(areas))
+		next.communesByName = map[string][]core.Area{}
 		indexed := make([]geo.IndexedArea, 0, len(areas))
 		for _, a := range areas {
 			p := geo.Prepare(a.Geometry)
@@ -71,6 +75,8 @@ func (s *Server) geography(ctx context.Context) (*geography, error) {
 			next.resolved[a.ID] = ra
 			if a.Kind == core.AreaCommune {
 				next.communes = append(next.communes, ra)
+				name := geo.FoldName(a.Name)
+				next.communesByName[name] = append(next.communesByName[name], a)
 			}
 			indexed = append(indexed, geo.IndexedArea{ID: a.ID, Prepared: p})
 		}

@@ -30,9 +30,6 @@ func slug(s string) string {
 	return strings.Trim(out, "-")
 }
 
-// sameName compares place names as the register and the area layers spell them.
-func sameName(a, b string) bool { return geo.FoldName(a) == geo.FoldName(b) }
-
 // maxSearchQuery bounds what a search box (ideas, addresses, streets) passes on.
 const maxSearchQuery = 100
 
