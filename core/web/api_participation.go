@@ -316,6 +316,54 @@ func (s *Server) apiCreateIdea(c *gin.Context) {
 	c.JSON(http.StatusCreated, s.ideaJSON(i))
 }
 
+// apiEditIdea lets the author correct an idea's title and text, on the same
+// terms as the web page (core.Idea.EditableByAuthor): 403 for someone else's
+// idea, 409 once others took part.
+func (s *Server) apiEditIdea(c *gin.Context) {
+	u := userOf(c)
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	i, ok := s.loadIdea(c)
+	if !ok {
+		return
+	}
+	var in apiIdeaInput
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	ii, err := core.IdeaInput{Title: in.Title, Body: in.Body}.Normalize()
+	if err != nil {
+		s.fail(c, core.Problems(err)[0])
+		return
+	}
+	if err := s.store.EditIdea(c.Request.Context(), u.ID, i.ID, ii.Title, ii.Body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if i, err = s.store.Idea(c.Request.Context(), i.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.ideaJSON(i))
+}
+
+// apiWithdrawComment takes back the caller's comment (204; again: 204).
+func (s *Server) apiWithdrawComment(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.comment_not_found"))
+		return
+	}
+	if _, err := s.store.WithdrawComment(c.Request.Context(), userOf(c).ID, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 type apiCommentInput struct {
 	Body     string `json:"body"`
 	ParentID int64  `json:"parent_id"`

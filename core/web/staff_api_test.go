@@ -314,3 +314,62 @@ func TestEveryStaffRouteChecksTheRole(t *testing.T) {
 		t.Fatalf("only %d staff routes checked", checked)
 	}
 }
+
+// apiToken creates a personal API token for a signed-in browser.
+func apiToken(t *testing.T, b *browser) string {
+	t.Helper()
+	b.get("/account")
+	r := b.post("/account/tokens", url.Values{"name": {"app"}})
+	m := regexp.MustCompile(`id="new-token" class="token" readonly value="([^"]+)"`).FindStringSubmatch(r.body)
+	if r.status != http.StatusCreated || m == nil {
+		t.Fatalf("create token: %d", r.status)
+	}
+	return m[1]
+}
+
+// Through the API too, authors correct their ideas until others take part,
+// and withdraw their comments; nobody does either for someone else.
+func TestAPIAuthorEditsAndWithdraws(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea, tom := a.browser(), a.browser()
+	lea.login("lea@example.lu")
+	tom.login("tom@example.lu")
+	leaToken, tomToken := apiToken(t, lea), apiToken(t, tom)
+	r := a.apiCall("POST", "/api/v1/ideas", leaToken, "application/json", `{"title":"Un bnac","body":"Pour se reposer à l'ombre."}`)
+	var idea struct{ ID int64 }
+	if err := json.Unmarshal([]byte(r.body), &idea); err != nil || r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	path := fmt.Sprintf("/api/v1/ideas/%d", idea.ID)
+	if r := a.apiCall("PATCH", path, tomToken, "application/json", `{"title":"Pris par Tom","body":"Une idée qui n'est pas la sienne."}`); r.status != http.StatusForbidden {
+		t.Fatalf("someone else's edit: %d %s", r.status, r.body)
+	}
+	if r := a.apiCall("PATCH", path, leaToken, "application/json", `{"title":"Un","body":"Pour se reposer à l'ombre."}`); r.status != http.StatusBadRequest {
+		t.Fatalf("a title too short: %d %s", r.status, r.body)
+	}
+	if r := a.apiCall("PATCH", path, leaToken, "application/json", `{"title":"Un banc","body":"Pour se reposer à l'ombre."}`); r.status != 200 || !strings.Contains(r.body, `"title":"Un banc"`) {
+		t.Fatalf("edit: %d %s", r.status, r.body)
+	}
+	r = a.apiCall("POST", path+"/comments", tomToken, "application/json", `{"body":"Bonne idée !"}`)
+	var comment struct{ ID int64 }
+	if err := json.Unmarshal([]byte(r.body), &comment); err != nil || r.status != http.StatusCreated {
+		t.Fatalf("comment: %d %s", r.status, r.body)
+	}
+	if r := a.apiCall("PATCH", path, leaToken, "application/json", `{"title":"Un autre banc","body":"Pour se reposer à l'ombre."}`); r.status != http.StatusConflict {
+		t.Fatalf("edit after a comment: %d %s", r.status, r.body)
+	}
+	cpath := fmt.Sprintf("/api/v1/comments/%d", comment.ID)
+	if r := a.apiCall("DELETE", cpath, leaToken, "", ""); r.status != http.StatusForbidden {
+		t.Fatalf("withdrawing someone else's comment: %d", r.status)
+	}
+	for range 2 {
+		if r := a.apiCall("DELETE", cpath, tomToken, "", ""); r.status != http.StatusNoContent {
+			t.Fatalf("withdraw: %d %s", r.status, r.body)
+		}
+	}
+	if r := a.apiCall("GET", path, "", "", ""); !strings.Contains(r.body, `"comment_count":0`) {
+		t.Errorf("after the withdrawal: %s", r.body)
+	}
+}
