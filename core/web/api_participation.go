@@ -329,7 +329,10 @@ func (s *Server) apiEditIdea(c *gin.Context) {
 	if !ok {
 		return
 	}
-	var in apiIdeaInput
+	var in struct { // only the words change: a project or position is refused as unknown
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	}
 	if err := decodeJSON(c, &in); err != nil {
 		s.fail(c, err)
 		return

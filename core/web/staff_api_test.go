@@ -346,6 +346,10 @@ func TestAPIAuthorEditsAndWithdraws(t *testing.T) {
 	if r := a.apiCall("PATCH", path, tomToken, "application/json", `{"title":"Pris par Tom","body":"Une idée qui n'est pas la sienne."}`); r.status != http.StatusForbidden {
 		t.Fatalf("someone else's edit: %d %s", r.status, r.body)
 	}
+	if r := a.apiCall("PATCH", path, leaToken, "application/json", `{"title":"Un banc","body":"Pour se reposer à l'ombre.","position":[6.1,49.6]}`); r.status != http.StatusBadRequest ||
+		!strings.Contains(r.body, "not recognised") {
+		t.Fatalf("moving it: %d %s", r.status, r.body)
+	}
 	if r := a.apiCall("PATCH", path, leaToken, "application/json", `{"title":"Un","body":"Pour se reposer à l'ombre."}`); r.status != http.StatusBadRequest {
 		t.Fatalf("a title too short: %d %s", r.status, r.body)
 	}
