@@ -138,7 +138,9 @@
     function block() { return (document.queryCommandValue("formatBlock") || "").toLowerCase(); }
     function pressed(cmd) {
       switch (cmd) {
-        case "bold": case "italic":
+        case "bold": // headings are drawn bold: that is not the bold button's doing
+          return document.queryCommandState(cmd) && !/^h[23]$/.test(block());
+        case "italic":
           return document.queryCommandState(cmd);
         case "ul": case "ol":
           return listOf(cmd.toUpperCase());
