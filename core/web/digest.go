@@ -11,8 +11,8 @@ import (
 	"quartier/core/postgres"
 )
 
-// digestSectionMax is how many ideas, and how many projects, a digest names;
-// "see everything" links to the full lists.
+// digestSectionMax is how many ideas, projects and events a digest names in
+// each section; the rest is counted ("… and 4 others").
 const digestSectionMax = 10
 
 // digestWeek returns the week the digest sent at now covers: from the Monday
@@ -114,6 +114,9 @@ func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas,
 	var places []string
 	for _, a := range near {
 		places = append(places, t("kind."+string(a.Kind))+" "+a.Name)
+	}
+	if len(places) == 0 { // no area layer knows the address: the register's commune says where
+		places = []string{p.Home.Commune}
 	}
 	var b strings.Builder
 	section := func(title, path string, list []postgres.DigestItem) {
