@@ -302,13 +302,9 @@ func TestIdeasOfAQuarter(t *testing.T) {
 	a := newApp(t, nil)
 	a.withGeography()
 	gare := a.areaAt(6.1335, 49.6000, "Gare")
-	a.account("lea@example.lu", core.RoleCitizen)
-	lea := a.browser()
-	lea.login("lea@example.lu")
-	lea.get("/ideas/new")
-	lea.post("/ideas", url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
-	lea.get("/ideas/new")
-	lea.post("/ideas", url.Values{"title": {"Une piste cyclable au Kirchberg"}, "body": {"Le long de l'avenue."}, "lat": {"49.6280"}, "lon": {"6.1550"}})
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	lea.propose(url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
+	lea.propose(url.Values{"title": {"Une piste cyclable au Kirchberg"}, "body": {"Le long de l'avenue."}, "lat": {"49.6280"}, "lon": {"6.1550"}})
 	page := a.browser().get(fmt.Sprintf("/ideas?area=%d", gare))
 	page.contains(t, fmt.Sprintf(`<option value="%d" selected>Quartier Gare</option>`, gare), "Une fontaine à la gare", "1 idée")
 	if strings.Contains(page.body, "Kirchberg</a>") {
@@ -331,17 +327,10 @@ func TestIdeasOfAQuarter(t *testing.T) {
 func TestStaffIdeasExport(t *testing.T) {
 	a := newApp(t, nil)
 	a.withGeography()
-	a.account("manager@commune.lu", core.RoleManager)
-	a.account("moderator@commune.lu", core.RoleModerator)
-	a.account("lea@example.lu", core.RoleCitizen)
-	lea := a.browser()
-	lea.login("lea@example.lu")
-	lea.get("/ideas/new")
-	lea.post("/ideas", url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
-	lea.get("/ideas/new")
-	lea.post("/ideas", url.Values{"title": {"=HYPERLINK(\"x\")"}, "body": {"Une idée sans lieu précis."}})
-	staff := a.browser()
-	staff.login("manager@commune.lu")
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	lea.propose(url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
+	lea.propose(url.Values{"title": {"=HYPERLINK(\"x\")"}, "body": {"Une idée sans lieu précis."}})
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	staff.get("/staff/ideas/2")
 	if r := staff.post("/staff/ideas/2/merge", url.Values{"into": {"1"}, "merge_answer": {"Elle rejoint l'idée n° 1."}}); r.status != http.StatusSeeOther {
 		t.Fatalf("merge: %d", r.status)
@@ -366,8 +355,7 @@ func TestStaffIdeasExport(t *testing.T) {
 	if r := staff.get("/staff/ideas/export/xlsx"); r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("xlsx: %d %s", r.status, r.header.Get("Content-Type"))
 	}
-	moderator := a.browser()
-	moderator.login("moderator@commune.lu")
+	moderator := a.signedIn("moderator@commune.lu", core.RoleModerator)
 	if r := moderator.get("/staff/ideas/export/csv"); r.status != http.StatusForbidden {
 		t.Fatalf("a moderator exported ideas: %d", r.status)
 	}

@@ -22,7 +22,7 @@ type geography struct {
 	// address's commune is written in the register.
 	communesByName map[string][]core.Area
 	index          *geo.AreaIndex
-	register *core.Register
+	register       *core.Register
 }
 
 // Area implements core.AreaSource.

@@ -74,6 +74,28 @@ func (a *app) account(email string, role core.Role) core.Participant {
 	return p
 }
 
+// signedIn creates a confirmed account with role and returns a browser
+// signed in to it.
+func (a *app) signedIn(email string, role core.Role) *browser {
+	a.t.Helper()
+	a.account(email, role)
+	b := a.browser()
+	b.login(email)
+	return b
+}
+
+// propose proposes an idea from the form (title, body and any other field)
+// and returns its page's path ("/ideas/3").
+func (b *browser) propose(form url.Values) string {
+	b.a.t.Helper()
+	b.get("/ideas/new")
+	r := b.post("/ideas", form)
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/ideas/") {
+		b.a.t.Fatalf("propose %q: %d\n%s", form.Get("title"), r.status, r.body)
+	}
+	return r.header.Get("Location")
+}
+
 // browser is a client with cookies that remembers the last CSRF token it saw.
 type browser struct {
 	a      *app

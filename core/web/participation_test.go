@@ -229,12 +229,8 @@ func TestFollowUpDecisionsNotifyAndShowOnTheTimeline(t *testing.T) {
 // may, and bad words change nothing.
 func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	a := newApp(t, nil)
-	a.account("lea@example.lu", core.RoleCitizen)
-	a.account("tom@example.lu", core.RoleCitizen)
-	lea := a.browser()
-	lea.login("lea@example.lu")
-	lea.get("/ideas/new")
-	idea := lea.post("/ideas", url.Values{"title": {"Un bnac au parc"}, "body": {"Pour se reposer à l'ombre."}}).header.Get("Location")
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	idea := lea.propose(url.Values{"title": {"Un bnac au parc"}, "body": {"Pour se reposer à l'ombre."}})
 	lea.get(idea).contains(t, `<a href="`+idea+`/edit">Modifier mon idée</a>`)
 	lea.get(idea+"/edit").contains(t, `value="Un bnac au parc"`, ">Pour se reposer à l&#39;ombre.</textarea>")
 	if r := lea.post(idea+"/edit", url.Values{"title": {"Un"}, "body": {"Pour se reposer à l'ombre."}}); r.status != http.StatusUnprocessableEntity {
@@ -247,8 +243,7 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	a.browser().get(idea).contains(t, "<h1>Un banc au parc</h1>", "des tilleuls")
 	a.browser().get("/ideas?q=tilleuls").contains(t, "Un banc au parc") // the search reads the new words
 
-	tom := a.browser()
-	tom.login("tom@example.lu")
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
 	if r := tom.get(idea + "/edit"); r.status != http.StatusForbidden {
 		t.Fatalf("someone else's edit form: %d", r.status)
 	}
@@ -270,15 +265,9 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 // they said so.
 func TestCommentAndReplyNotices(t *testing.T) {
 	a := newApp(t, nil)
-	for _, email := range []string{"lea@example.lu", "tom@example.lu", "eve@example.lu"} {
-		a.account(email, core.RoleCitizen)
-	}
-	lea, tom, eve := a.browser(), a.browser(), a.browser()
-	lea.login("lea@example.lu")
-	tom.login("tom@example.lu")
-	eve.login("eve@example.lu")
-	lea.get("/ideas/new")
-	idea := lea.post("/ideas", url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}}).header.Get("Location")
+	lea, tom, eve := a.signedIn("lea@example.lu", core.RoleCitizen), a.signedIn("tom@example.lu", core.RoleCitizen),
+		a.signedIn("eve@example.lu", core.RoleCitizen)
+	idea := lea.propose(url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}})
 	a.store.ClaimDueMail(ctx, 50, time.Hour) // sign-up noise
 	sent := func() []string {
 		t.Helper()
@@ -328,13 +317,8 @@ func TestCommentAndReplyNotices(t *testing.T) {
 // fewer, and nobody withdraws someone else's.
 func TestAuthorWithdrawsComment(t *testing.T) {
 	a := newApp(t, nil)
-	a.account("lea@example.lu", core.RoleCitizen)
-	a.account("tom@example.lu", core.RoleCitizen)
-	lea, tom := a.browser(), a.browser()
-	lea.login("lea@example.lu")
-	tom.login("tom@example.lu")
-	lea.get("/ideas/new")
-	idea := lea.post("/ideas", url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}}).header.Get("Location")
+	lea, tom := a.signedIn("lea@example.lu", core.RoleCitizen), a.signedIn("tom@example.lu", core.RoleCitizen)
+	idea := lea.propose(url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}})
 	tom.get(idea)
 	first := tom.post(idea+"/comments", url.Values{"body": {"Un message regretté."}}).header.Get("Location")
 	firstID := first[strings.LastIndex(first, "-")+1:]
@@ -392,24 +376,15 @@ func TestAuthorWithdrawsComment(t *testing.T) {
 // each other.
 func TestMergeDuplicateIdea(t *testing.T) {
 	a := newApp(t, nil)
-	a.account("manager@commune.lu", core.RoleManager)
-	a.account("moderator@commune.lu", core.RoleModerator)
-	a.account("lea@example.lu", core.RoleCitizen)
-	a.account("tom@example.lu", core.RoleCitizen)
-	lea := a.browser()
-	lea.login("lea@example.lu")
-	lea.get("/ideas/new")
-	first := lea.post("/ideas", url.Values{"title": {"Des bancs au parc"}, "body": {"Pour s'asseoir à l'ombre."}}).header.Get("Location")
-	lea.get("/ideas/new")
-	dup := lea.post("/ideas", url.Values{"title": {"Un banc dans le parc"}, "body": {"Il n'y en a aucun."}}).header.Get("Location")
-	tom := a.browser()
-	tom.login("tom@example.lu")
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	first := lea.propose(url.Values{"title": {"Des bancs au parc"}, "body": {"Pour s'asseoir à l'ombre."}})
+	dup := lea.propose(url.Values{"title": {"Un banc dans le parc"}, "body": {"Il n'y en a aucun."}})
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
 	tom.get(dup)
 	tom.post(dup+"/support", nil)
 	a.store.ClaimDueMail(ctx, 50, time.Hour) // drop the sign-up noise
 
-	staff := a.browser()
-	staff.login("manager@commune.lu")
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	staff.get("/staff"+dup).contains(t, "Idée n°\u00a01 — <a href=\"/staff/ideas/1\">Des bancs au parc</a>",
 		`<input id="into" name="into" type="number" min="1" inputmode="numeric" required value="1">`)
 	r := staff.post("/staff"+dup+"/merge", url.Values{"into": {"2"}, "merge_answer": {"Elle rejoint l'idée n° 1."}})
@@ -422,8 +397,7 @@ func TestMergeDuplicateIdea(t *testing.T) {
 		t.Fatalf("merge without an answer: %d", r.status)
 	}
 	r.contains(t, `id="merge_answer-error"`, `<textarea id="merge_answer" name="merge_answer" rows="4" aria-describedby="merge-hint merge_answer-error" aria-invalid="true">oui</textarea>`)
-	moderator := a.browser()
-	moderator.login("moderator@commune.lu")
+	moderator := a.signedIn("moderator@commune.lu", core.RoleModerator)
 	moderator.get("/staff")
 	if r := moderator.post("/staff"+dup+"/merge", url.Values{"into": {"1"}, "merge_answer": {"Elle rejoint l'idée n° 1."}}); r.status != http.StatusForbidden {
 		t.Fatalf("a moderator merged: %d", r.status)
@@ -775,13 +749,9 @@ func TestIdeaListStatementBudget(t *testing.T) {
 // write a new one; reviewers see the look-alikes of the idea they review.
 func TestIdeaSearchAndLookAlikes(t *testing.T) {
 	a := newApp(t, nil)
-	a.account("lea@example.lu", core.RoleCitizen)
-	a.account("manager@commune.lu", core.RoleManager)
-	lea := a.browser()
-	lea.login("lea@example.lu")
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
 	for _, title := range []string{"Un banc dans le parc", "Des bancs au parc Laval", "Des vélos en libre-service"} {
-		lea.get("/ideas/new")
-		lea.post("/ideas", url.Values{"title": {title}, "body": {"Pour tout le quartier."}})
+		lea.propose(url.Values{"title": {title}, "body": {"Pour tout le quartier."}})
 	}
 	page := a.browser().get("/ideas?q=VELO")
 	page.contains(t, `<input id="q" name="q" type="search" maxlength="100" value="VELO">`, "Des vélos en libre-service", "1 idée")
@@ -809,8 +779,7 @@ func TestIdeaSearchAndLookAlikes(t *testing.T) {
 	}
 	lea.get("/ideas/new").contains(t, `data-source="/api/v1/ideas/similar"`, `<script src="/static/similarideas.js" defer></script>`)
 
-	staff := a.browser()
-	staff.login("manager@commune.lu")
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	staff.get("/staff/ideas/2").contains(t, `<h2 id="similar-h">Idées semblables</h2>`, `<a href="/staff/ideas/1">Un banc dans le parc</a>`)
 	if strings.Contains(staff.get("/staff/ideas/2").body, `<a href="/staff/ideas/3">`) {
 		t.Error("bikes are not like benches")

@@ -331,11 +331,7 @@ func apiToken(t *testing.T, b *browser) string {
 // and withdraw their comments; nobody does either for someone else.
 func TestAPIAuthorEditsAndWithdraws(t *testing.T) {
 	a := newApp(t, nil)
-	a.account("lea@example.lu", core.RoleCitizen)
-	a.account("tom@example.lu", core.RoleCitizen)
-	lea, tom := a.browser(), a.browser()
-	lea.login("lea@example.lu")
-	tom.login("tom@example.lu")
+	lea, tom := a.signedIn("lea@example.lu", core.RoleCitizen), a.signedIn("tom@example.lu", core.RoleCitizen)
 	leaToken, tomToken := apiToken(t, lea), apiToken(t, tom)
 	r := a.apiCall("POST", "/api/v1/ideas", leaToken, "application/json", `{"title":"Un bnac","body":"Pour se reposer à l'ombre."}`)
 	var idea struct{ ID int64 }
