@@ -16,6 +16,8 @@ type MonthIndicators struct {
 	Active     int // distinct participants who proposed, commented or supported
 	TakenUp    int // ideas answered feasible (or sent further) that month
 	Realised   int // ideas done that month
+	Answered   int // ideas given their official answer that month
+	OnTime     int // of those, answered by the date promised
 }
 
 // Indicators are the figures the staff dashboard and its CSV show.
@@ -27,6 +29,13 @@ type Indicators struct {
 	IdeasTotal      int
 	TakenUpTotal    int
 	RealisedTotal   int
+	// The follow-up promise kept: ideas answered, of them by the date
+	// promised, the median days from proposal to answer, and the ideas whose
+	// date has passed without an answer.
+	AnsweredTotal    int
+	OnTimeTotal      int
+	MedianAnswerDays float64
+	OverdueNow       int
 }
 
 // Indicators computes the figures for the months since from (first of month),
@@ -44,14 +53,16 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 			(SELECT count(*) FROM participant WHERE NOT member AND created_at >= m AND created_at < m + interval '1 month'),
 			(SELECT count(DISTINCT who) FROM actions WHERE at >= m AND at < m + interval '1 month'),
 			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status IN ('feasible') AND created_at >= m AND created_at < m + interval '1 month'),
-			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status = 'done' AND created_at >= m AND created_at < m + interval '1 month')
+			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status = 'done' AND created_at >= m AND created_at < m + interval '1 month'),
+			(SELECT count(*) FROM idea WHERE answered_at >= m AND answered_at < m + interval '1 month'),
+			(SELECT count(*) FROM idea WHERE answered_at >= m AND answered_at < m + interval '1 month' AND answered_at::date <= answer_due_on)
 		FROM months ORDER BY m`, from, now)
 	if err != nil {
 		return ind, wrapDB("monthly indicators", err)
 	}
 	ind.Months, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MonthIndicators, error) {
 		var m MonthIndicators
-		return m, row.Scan(&m.Month, &m.Ideas, &m.Registered, &m.Active, &m.TakenUp, &m.Realised)
+		return m, row.Scan(&m.Month, &m.Ideas, &m.Registered, &m.Active, &m.TakenUp, &m.Realised, &m.Answered, &m.OnTime)
 	})
 	if err != nil {
 		return ind, wrapDB("scan indicators", err)
@@ -64,8 +75,14 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 			UNION SELECT participant_id FROM support WHERE created_at > $1) a),
 		(SELECT count(*) FROM idea),
 		(SELECT count(*) FROM idea WHERE status IN ('feasible', 'submitted_to_council', 'decided', 'in_progress', 'done')),
-		(SELECT count(*) FROM idea WHERE status = 'done')`, now.AddDate(0, 0, -90)).
-		Scan(&ind.RegisteredTotal, &ind.Active90, &ind.IdeasTotal, &ind.TakenUpTotal, &ind.RealisedTotal)
+		(SELECT count(*) FROM idea WHERE status = 'done'),
+		(SELECT count(*) FROM idea WHERE answered_at IS NOT NULL),
+		(SELECT count(*) FROM idea WHERE answered_at::date <= answer_due_on),
+		(SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM answered_at - created_at) / 86400), 0)
+			FROM idea WHERE answered_at IS NOT NULL),
+		(SELECT count(*) FROM idea WHERE answered_at IS NULL AND answer_due_on < $2::date)`, now.AddDate(0, 0, -90), now).
+		Scan(&ind.RegisteredTotal, &ind.Active90, &ind.IdeasTotal, &ind.TakenUpTotal, &ind.RealisedTotal,
+			&ind.AnsweredTotal, &ind.OnTimeTotal, &ind.MedianAnswerDays, &ind.OverdueNow)
 	if err != nil {
 		return ind, wrapDB("indicator totals", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -157,7 +158,16 @@ func (s *Server) staffIndicators(c *gin.Context) {
 	s.render(c, http.StatusOK, "staff_indicators", map[string]any{
 		"Ind": ind, "ByArea": byArea, "IdeasChart": newBarChart(labels, ideas), "ActiveChart": newBarChart(labels, active),
 		"ChannelChart": newRowChart(channelLabels, perChannel), "AreaChart": newRowChart(areaLabels, perArea),
+		"OnTimePercent": percentOf(ind.OnTimeTotal, ind.AnsweredTotal), "MedianDays": int(math.Round(ind.MedianAnswerDays)),
 	})
+}
+
+// percentOf is part of whole in whole percents (0 when whole is 0).
+func percentOf(part, whole int) int {
+	if whole == 0 {
+		return 0
+	}
+	return int(math.Round(100 * float64(part) / float64(whole)))
 }
 
 // staffIndicatorsCSV downloads the monthly figures, then the totals by channel and by area.
@@ -173,9 +183,11 @@ func (s *Server) staffIndicatorsCSV(c *gin.Context) {
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
 	t := func(k string) string { return s.catalog.T(lang, k) }
-	w.Write([]string{t("indicators.month"), t("indicators.ideas"), t("indicators.registered"), t("indicators.active"), t("indicators.taken_up"), t("indicators.realised")})
+	w.Write([]string{t("indicators.month"), t("indicators.ideas"), t("indicators.registered"), t("indicators.active"), t("indicators.taken_up"),
+		t("indicators.realised"), t("indicators.answered"), t("indicators.on_time")})
 	for _, m := range ind.Months {
-		w.Write([]string{m.Month.Format("2006-01"), strconv.Itoa(m.Ideas), strconv.Itoa(m.Registered), strconv.Itoa(m.Active), strconv.Itoa(m.TakenUp), strconv.Itoa(m.Realised)})
+		w.Write([]string{m.Month.Format("2006-01"), strconv.Itoa(m.Ideas), strconv.Itoa(m.Registered), strconv.Itoa(m.Active), strconv.Itoa(m.TakenUp),
+			strconv.Itoa(m.Realised), strconv.Itoa(m.Answered), strconv.Itoa(m.OnTime)})
 	}
 	w.Write(nil)
 	w.Write([]string{t("indicators.channel"), t("indicators.ideas")})

@@ -713,9 +713,17 @@ func TestIndicators(t *testing.T) {
 		"Quartier Gare</td><td>1</td>", "Commune Luxembourg</td><td>1</td>", `class="chart"`,
 		// channels and areas drawn as rows too: a full bar for each (one idea each)
 		`class="bar-label">site web</text><rect x="230" y="0" width="420"`, `class="bar-label">Quartier Gare</text>`)
+	// The answer promise: one idea answered today, on time; a second one whose
+	// date has passed unanswered.
+	late := lea.propose(url.Values{"title": {"Un abri à vélos"}, "body": {"Devant la gare centrale."}})
+	if _, err := a.store.Pool().Exec(ctx, `UPDATE idea SET answer_due_on = current_date - 3 WHERE id = $1`, strings.TrimPrefix(late, "/ideas/")); err != nil {
+		t.Fatal(err)
+	}
+	staff.get("/staff/indicators").contains(t, "<dt>Idées ayant reçu leur réponse</dt><dd>1</dd>", "<dt>dont dans les délais</dt><dd>1 (100 %)</dd>",
+		"<dt>Délai médian de réponse</dt><dd>0 jour</dd>", "<dt>Réponses en retard aujourd&#39;hui</dt><dd class=\"overdue\">1</dd>")
 	csvBody := staff.get("/staff/indicators.csv").body
 	month := time.Now().Format("2006-01")
-	if !strings.Contains(csvBody, month+";1;3;2;1;0") {
+	if !strings.Contains(csvBody, month+";2;3;2;1;0;1;1") {
 		t.Fatalf("csv for %s:\n%s", month, csvBody)
 	}
 	if r := lea.get("/staff/indicators"); r.status != http.StatusForbidden {
