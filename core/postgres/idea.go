@@ -284,9 +284,25 @@ type IdeaPin struct {
 // IdeasIn returns visible ideas with a position inside the box (at most limit),
 // most supported first; the GiST index on positions serves the box.
 func (s *Store) IdeasIn(ctx context.Context, b orb.Bound, limit int) ([]IdeaPin, error) {
+	return s.IdeasInMatching(ctx, b, IdeaFilter{}, limit)
+}
+
+// IdeasInMatching is IdeasIn keeping only the ideas of f.Status (when set)
+// whose words match f.Search (see SearchTerms); f's other fields are ignored.
+func (s *Store) IdeasInMatching(ctx context.Context, b orb.Bound, f IdeaFilter, limit int) ([]IdeaPin, error) {
+	args := []any{b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit}
+	where := ""
+	if f.Status != "" {
+		args = append(args, string(f.Status))
+		where += fmt.Sprintf(" AND status = $%d", len(args))
+	}
+	for _, term := range SearchTerms(f.Search) {
+		args = append(args, "%"+term+"%")
+		where += fmt.Sprintf(" AND search_text LIKE quartier_fold($%d)", len(args))
+	}
 	rows, err := s.pool.Query(ctx, `SELECT id, title, status, support_count, lon, lat FROM idea
-		WHERE lon IS NOT NULL AND NOT hidden AND point(lon, lat) <@ box(point($1, $2), point($3, $4))
-		ORDER BY support_count DESC, id DESC LIMIT $5`, b.Min[0], b.Min[1], b.Max[0], b.Max[1], limit)
+		WHERE lon IS NOT NULL AND NOT hidden AND point(lon, lat) <@ box(point($1, $2), point($3, $4))`+where+`
+		ORDER BY support_count DESC, id DESC LIMIT $5`, args...)
 	if err != nil {
 		return nil, wrapDB("ideas in box", err)
 	}

@@ -427,7 +427,8 @@ func (s *Server) apiIdeasMap(c *gin.Context) {
 		s.fail(c, core.Invalid("bbox", "error.bbox_invalid"))
 		return
 	}
-	pins, err := s.store.IdeasIn(c.Request.Context(), orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, maxMapPins)
+	f := postgres.IdeaFilter{Search: searchQuery(c), Status: knownStatus(c.Query("status"))}
+	pins, err := s.store.IdeasInMatching(c.Request.Context(), orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}, f, maxMapPins)
 	if err != nil {
 		s.fail(c, err)
 		return

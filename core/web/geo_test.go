@@ -314,6 +314,15 @@ func TestIdeasOfAQuarter(t *testing.T) {
 		t.Errorf("api: %s", r.body)
 	}
 	a.browser().get("/ideas?area=999999").contains(t, "2 idées") // an unknown area: no filter
+	// The map narrows the same way by words and status.
+	const box = "/api/v1/ideas/map?bbox=6.10,49.58,6.20,49.64"
+	for query, want := range map[string]int{"": 2, "&q=FONTAINE": 1, "&q=fontaine&status=feasible": 0, "&status=submitted": 2, "&status=nonsense": 2} {
+		if r := a.browser().get(box + query); strings.Count(r.body, `"type":"Feature"`) != want {
+			t.Errorf("map%s: want %d ideas, got %s", query, want, r.body)
+		}
+	}
+	a.browser().get("/map?q=fontaine&status=submitted").contains(t, `<input id="q" name="q" type="search" maxlength="100" value="fontaine">`,
+		`<option value="submitted" selected>Déposée</option>`)
 	lux := a.areaAt(6.1335, 49.6000, "Luxembourg")
 	page = a.browser().get(fmt.Sprintf("/ideas?area=%d", lux))
 	page.contains(t, "2 idées") // a commune: no filter, and not offered

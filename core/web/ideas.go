@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,14 +16,7 @@ import (
 
 func (s *Server) ideas(c *gin.Context) {
 	page := pageNumber(c)
-	f := postgres.IdeaFilter{Top: c.Query("sort") != "new", Limit: pageSize, Offset: (page - 1) * pageSize}
-	if st := core.IdeaStatus(c.Query("status")); st != "" {
-		for _, known := range core.IdeaStatuses {
-			if st == known {
-				f.Status = st
-			}
-		}
-	}
+	f := postgres.IdeaFilter{Top: c.Query("sort") != "new", Status: knownStatus(c.Query("status")), Limit: pageSize, Offset: (page - 1) * pageSize}
 	if c.Query("spontaneous") == "1" {
 		f.ProjectID = -1
 	}
@@ -43,6 +37,14 @@ func (s *Server) ideas(c *gin.Context) {
 		"Sort": c.Query("sort"), "Spontaneous": f.ProjectID == -1,
 		"ShortWordsOnly": f.Search != "" && len(postgres.SearchTerms(f.Search)) == 0,
 	})
+}
+
+// knownStatus is s when it names an idea status, "" otherwise.
+func knownStatus(s string) core.IdeaStatus {
+	if slices.Contains(core.IdeaStatuses, core.IdeaStatus(s)) {
+		return core.IdeaStatus(s)
+	}
+	return ""
 }
 
 // filterByArea narrows f to the quarter or drawn area of ?area=ID (its shape
@@ -190,9 +192,11 @@ func (s *Server) idea(c *gin.Context) {
 
 // publicMap is the map of projects and ideas, opening on map.center. Asked
 // from an idea's page (?idea=ID&lat=…&lon=…) it opens on that idea
-// (ideasmap.js) and, without JavaScript, links back to it.
+// (ideasmap.js) and, without JavaScript, links back to it. ?q= and ?status=
+// narrow the ideas drawn, as on the idea list.
 func (s *Server) publicMap(c *gin.Context) {
-	data := map[string]any{"Center": s.cfg.Map.Center, "Zoom": s.cfg.Map.Zoom}
+	data := map[string]any{"Center": s.cfg.Map.Center, "Zoom": s.cfg.Map.Zoom,
+		"Search": searchQuery(c), "Status": knownStatus(c.Query("status")), "Statuses": core.IdeaStatuses}
 	if id, err := strconv.ParseInt(c.Query("idea"), 10, 64); err == nil && id > 0 {
 		data["Focus"] = id
 	}

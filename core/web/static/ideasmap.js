@@ -1,5 +1,6 @@
 // The public map: projects and ideas with a place. Ideas load for the visible
-// box as the map moves (GeoJSON from /api/v1/ideas/map). It opens on the
+// box as the map moves (GeoJSON from /api/v1/ideas/map), narrowed by the
+// page's ?q= and ?status= when given. It opens on the
 // commune's centre, or, from an idea's page (?lat=…&lon=…&idea=ID), on that
 // idea, drawn apart and with its popup open.
 (function () {
@@ -9,6 +10,9 @@
     if (!el || !window.L) { return; }
     var q = new URLSearchParams(window.location.search);
     var lat = parseFloat(q.get("lat")), lon = parseFloat(q.get("lon")), focus = parseInt(q.get("idea"), 10);
+    // The page's search and status narrow the ideas drawn (the form above the map).
+    var narrow = "";
+    ["q", "status"].forEach(function (k) { if (q.get(k)) { narrow += "&" + k + "=" + encodeURIComponent(q.get(k)); } });
     var map = L.map(el);
     if (isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
       map.setView([lat, lon], 17);
@@ -29,7 +33,7 @@
     function loadIdeas() {
       var b = map.getBounds();
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (x) { return x.toFixed(5); }).join(",");
-      fetch(el.getAttribute("data-ideas") + "?bbox=" + bbox).then(function (r) { return r.json(); }).then(function (fc) {
+      fetch(el.getAttribute("data-ideas") + "?bbox=" + bbox + narrow).then(function (r) { return r.json(); }).then(function (fc) {
         var seen = {};
         (fc.features || []).forEach(function (f) {
           seen[f.id] = true;
