@@ -426,6 +426,10 @@ func TestMergeDuplicateIdea(t *testing.T) {
 		t.Fatalf("withdraw from a merged idea: %d", r.status)
 	}
 	staff.get("/staff"+dup).contains(t, "<a href=\"/staff/ideas/1\">Reprise par l&#39;idée n°\u00a01</a>")
+	staff.get(dup).contains(t, `<a href="/staff/ideas/2">Suivre cette idée dans l&#39;espace du personnel</a>`)
+	if strings.Contains(moderator.get(dup).body, `href="/staff/ideas/2"`) || strings.Contains(tom.get(dup).body, `href="/staff/ideas/2"`) {
+		t.Error("the review link is offered to someone who may not open it")
+	}
 	staff.get("/staff/audit").contains(t, "Regroupée avec une autre idée", "<td>Idée n°\u00a01</td>")
 }
 
