@@ -249,13 +249,29 @@ func ideaWhere(f IdeaFilter) (string, []any) {
 		conds = append(conds, fmt.Sprintf("((i.lon IS NOT NULL AND NOT i.hidden AND (%s)) OR i.project_id = ANY(ARRAY(SELECT id FROM project WHERE $%d = ANY(area_ids))))",
 			strings.Join(inside, " OR "), len(args)))
 	}
-	for _, term := range SearchTerms(f.Search) {
+	if words, wordArgs := searchCondition(f.Search, len(args)); words != "" {
+		conds = append(conds, "i.id IN "+words)
+		args = append(args, wordArgs...)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// searchCondition is the ideas whose words hold every term of q, as a
+// subquery on idea_search ("(SELECT idea_id …)") whose parameters are
+// numbered after the first `after`; "" when q has no term.
+func searchCondition(q string, after int) (string, []any) {
+	var likes []string
+	var args []any
+	for _, term := range SearchTerms(q) {
 		// Each word reads idea_search_text_idx; a term holds only letters and
 		// digits, never a LIKE wildcard.
 		args = append(args, "%"+term+"%")
-		conds = append(conds, fmt.Sprintf("i.search_text LIKE quartier_fold($%d)", len(args)))
+		likes = append(likes, fmt.Sprintf("text_folded LIKE quartier_fold($%d)", after+len(args)))
 	}
-	return strings.Join(conds, " AND "), args
+	if len(likes) == 0 {
+		return "", nil
+	}
+	return "(SELECT idea_id FROM idea_search WHERE " + strings.Join(likes, " AND ") + ")", args
 }
 
 // pgPolygon writes a ring as a PostgreSQL polygon: "((x1,y1),(x2,y2),…)".
@@ -296,9 +312,9 @@ func (s *Store) IdeasInMatching(ctx context.Context, b orb.Bound, f IdeaFilter, 
 		args = append(args, string(f.Status))
 		where += fmt.Sprintf(" AND status = $%d", len(args))
 	}
-	for _, term := range SearchTerms(f.Search) {
-		args = append(args, "%"+term+"%")
-		where += fmt.Sprintf(" AND search_text LIKE quartier_fold($%d)", len(args))
+	if words, wordArgs := searchCondition(f.Search, len(args)); words != "" {
+		where += " AND id IN " + words
+		args = append(args, wordArgs...)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, title, status, support_count, lon, lat FROM idea
 		WHERE lon IS NOT NULL AND NOT hidden AND point(lon, lat) <@ box(point($1, $2), point($3, $4))`+where+`

@@ -49,15 +49,16 @@ const minTitleSimilarity = 0.3
 // (similarity of at least minTitleSimilarity, on titles folded to lower case
 // without accents), the closest first; except, when non-zero, is left out
 // (the idea being looked at). The nearest titles come from
-// idea_title_trgm_idx in distance order, so the cost does not grow with the
+// idea_search_title_idx in distance order, so the cost does not grow with the
 // number of ideas sharing a common word.
 func (s *Store) SimilarIdeas(ctx context.Context, title string, except int64, limit int) ([]IdeaBrief, error) {
 	if len([]rune(strings.TrimSpace(title))) < minSearchRunes {
 		return nil, nil
 	}
 	rows, err := s.pool.Query(ctx, `SELECT id, title, status, support_count FROM (
-			SELECT id, title, status, support_count, quartier_fold(title) <-> quartier_fold($1) AS distance FROM idea
-			WHERE NOT hidden AND id <> $2 ORDER BY quartier_fold(title) <-> quartier_fold($1) LIMIT $3) nearest
+			SELECT i.id, i.title, i.status, i.support_count, s.title_folded <-> quartier_fold($1) AS distance
+			FROM idea_search s JOIN idea i ON i.id = s.idea_id
+			WHERE NOT i.hidden AND i.id <> $2 ORDER BY s.title_folded <-> quartier_fold($1) LIMIT $3) nearest
 		WHERE distance <= 1 - $4::float8 ORDER BY distance, support_count DESC, id DESC`,
 		title, except, limit, minTitleSimilarity)
 	if err != nil {
