@@ -263,6 +263,11 @@ func (i Idea) EditableByAuthor() bool {
 	return i.Status == IdeaSubmitted && !i.Hidden && i.SupportCount == 0 && i.CommentCount == 0
 }
 
+// EditableByAuthor reports whether the author may still correct the
+// comment: until someone replies to it (or a moderator hid it, or its author
+// withdrew it).
+func (c *Comment) EditableByAuthor() bool { return !c.Withdrawn && !c.Hidden && len(c.Replies) == 0 }
+
 // Comment is a reply to an idea or to another comment.
 type Comment struct {
 	ID         int64
@@ -274,6 +279,7 @@ type Comment struct {
 	Channel    Channel
 	Hidden     bool
 	Withdrawn  bool // by its author: no words left, shown only to keep its replies in place
+	Edited     bool // corrected by its author
 	CreatedAt  time.Time
 	Replies    []*Comment
 }

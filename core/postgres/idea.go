@@ -525,7 +525,7 @@ func (s *Store) AddCommentNotifying(ctx context.Context, ideaID, parentID, autho
 // Comments returns an idea's visible comments as a tree, oldest first.
 func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, error) {
 	rows, err := s.pool.Query(ctx, `SELECT c.id, c.idea_id, coalesce(c.parent_id, 0), c.author_id, coalesce(a.display_name, ''),
-		c.body, c.channel, c.created_at, c.withdrawn_at IS NOT NULL
+		c.body, c.channel, c.created_at, c.withdrawn_at IS NOT NULL, c.edited_at IS NOT NULL
 		FROM comment c LEFT JOIN participant a ON a.id = c.author_id AND a.deleted_at IS NULL
 		WHERE c.idea_id = $1 AND NOT c.hidden ORDER BY c.id`, ideaID)
 	if err != nil {
@@ -534,7 +534,7 @@ func (s *Store) Comments(ctx context.Context, ideaID int64) ([]*core.Comment, er
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*core.Comment, error) {
 		c := &core.Comment{}
 		var channel string
-		err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.Body, &channel, &c.CreatedAt, &c.Withdrawn)
+		err := row.Scan(&c.ID, &c.IdeaID, &c.ParentID, &c.AuthorID, &c.AuthorName, &c.Body, &channel, &c.CreatedAt, &c.Withdrawn, &c.Edited)
 		c.Channel = core.Channel(channel)
 		return c, err
 	})
@@ -565,6 +565,35 @@ func withoutBareWithdrawn(list []*core.Comment) []*core.Comment {
 		}
 	}
 	return kept
+}
+
+// EditComment replaces the words of authorID's comment while nobody has
+// replied to it and it is neither withdrawn nor hidden, checked in the UPDATE
+// itself so that a reply arriving first wins (conflict). Someone else's
+// comment is forbidden. One transaction with the change-log row.
+func (s *Store) EditComment(ctx context.Context, authorID, commentID int64, body string) (ideaID int64, err error) {
+	err = s.inTx(ctx, "edit comment", func(tx pgx.Tx) error {
+		now := s.now()
+		err := tx.QueryRow(ctx, `UPDATE comment c SET body = $3, edited_at = $4, updated_at = $4
+			WHERE id = $1 AND author_id = $2 AND withdrawn_at IS NULL AND NOT hidden
+			  AND NOT EXISTS (SELECT 1 FROM comment r WHERE r.parent_id = c.id AND r.withdrawn_at IS NULL AND NOT r.hidden)
+			RETURNING idea_id`, commentID, authorID, body, now).Scan(&ideaID)
+		if err == pgx.ErrNoRows {
+			var author int64
+			if err := tx.QueryRow(ctx, `SELECT idea_id, author_id FROM comment WHERE id = $1`, commentID).Scan(&ideaID, &author); err != nil {
+				return notFoundOr(err, "error.comment_not_found", "read comment author")
+			}
+			if author != authorID {
+				return core.Forbidden("error.comment_not_yours")
+			}
+			return core.Conflict("error.comment_not_editable")
+		}
+		if err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityComment, commentID, 0, authorID))
+	})
+	return ideaID, err
 }
 
 // WithdrawComment takes back authorID's comment: its words go, its replies

@@ -45,6 +45,7 @@ func (s *Server) apiRoutes(api *gin.RouterGroup) {
 	api.POST("/ideas", s.requireAPIUser, s.apiCreateIdea)
 	api.PATCH("/ideas/:id", s.requireAPIUser, s.apiEditIdea)
 	api.POST("/ideas/:id/comments", s.requireAPIUser, s.apiCreateComment)
+	api.PATCH("/comments/:id", s.requireAPIUser, s.apiEditComment)
 	api.DELETE("/comments/:id", s.requireAPIUser, s.apiWithdrawComment)
 	api.PUT("/ideas/:id/support", s.requireAPIUser, s.apiSupport)
 	api.DELETE("/ideas/:id/support", s.requireAPIUser, s.apiSupport)

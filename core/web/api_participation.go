@@ -353,6 +353,38 @@ func (s *Server) apiEditIdea(c *gin.Context) {
 	c.JSON(http.StatusOK, s.ideaJSON(i))
 }
 
+// apiEditComment lets the author correct a comment until someone replies
+// (403 for someone else's, 409 after a reply).
+func (s *Server) apiEditComment(c *gin.Context) {
+	u := userOf(c)
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.comment_not_found"))
+		return
+	}
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decodeJSON(c, &in); err != nil {
+		s.fail(c, err)
+		return
+	}
+	body, err := core.NormalizeComment(in.Body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if _, err := s.store.EditComment(c.Request.Context(), u.ID, id, body); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"id": id, "body": body})
+}
+
 // apiWithdrawComment takes back the caller's comment (204; again: 204).
 func (s *Server) apiWithdrawComment(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)

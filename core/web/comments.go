@@ -36,6 +36,26 @@ func (s *Server) comment(c *gin.Context) {
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10)+"#comment-"+strconv.FormatInt(id, 10), "flash.comment_posted")
 }
 
+// editComment saves the signed-in author's corrected comment.
+func (s *Server) editComment(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.comment_not_found"))
+		return
+	}
+	body, err := core.NormalizeComment(c.PostForm("body"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ideaID, err := s.store.EditComment(c.Request.Context(), userOf(c).ID, id, body)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(ideaID, 10)+"#comment-"+strconv.FormatInt(id, 10), "flash.comment_edited")
+}
+
 // withdrawComment takes back the signed-in author's comment.
 func (s *Server) withdrawComment(c *gin.Context) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)

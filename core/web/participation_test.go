@@ -370,6 +370,35 @@ func TestAuthorWithdrawsComment(t *testing.T) {
 	lea.get("/account").contains(t, "Vous n&#39;avez pas encore commenté.")
 }
 
+// Authors correct their comments until someone replies; the page says so.
+func TestAuthorCorrectsComment(t *testing.T) {
+	a := newApp(t, nil)
+	lea, tom := a.signedIn("lea@example.lu", core.RoleCitizen), a.signedIn("tom@example.lu", core.RoleCitizen)
+	idea := lea.propose(url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}})
+	tom.get(idea)
+	loc := tom.post(idea+"/comments", url.Values{"body": {"Bonne idéé !"}}).header.Get("Location")
+	id := loc[strings.LastIndex(loc, "-")+1:]
+	tom.get(idea).contains(t, `<form method="post" action="/comments/`+id+`/edit" class="stack">`, ">Bonne idéé !</textarea>")
+	if r := tom.post("/comments/"+id+"/edit", url.Values{"body": {"Bonne idée !"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("correct: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, "Bonne idée !", " · modifié</p>")
+	lea.get(idea)
+	if r := lea.post("/comments/"+id+"/edit", url.Values{"body": {"Mauvaise idée."}}); r.status != http.StatusForbidden {
+		t.Fatalf("someone else's correction: %d", r.status)
+	}
+	if r := tom.post("/comments/"+id+"/edit", url.Values{"body": {"  "}}); r.status != http.StatusBadRequest && r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty correction: %d", r.status)
+	}
+	lea.post(idea+"/comments", url.Values{"body": {"Merci !"}, "parent_id": {id}})
+	if r := tom.post("/comments/"+id+"/edit", url.Values{"body": {"Finalement non."}}); r.status != http.StatusConflict {
+		t.Fatalf("a correction after a reply: %d", r.status)
+	}
+	if page := tom.get(idea); strings.Contains(page.body, `action="/comments/`+id+`/edit"`) || !strings.Contains(page.body, "Bonne idée !") {
+		t.Error("after a reply, the comment still offers correcting or changed")
+	}
+}
+
 // A reviewer merges a duplicate from its review page: the look-alike is
 // offered, a bad number or a missing answer is refused in place, the people
 // of the duplicate get the answer with a link, and both public pages link to

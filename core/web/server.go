@@ -342,6 +342,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
 	h.POST("/ideas/:id/flag", s.requireLogin, s.flag(core.EntityIdea))
 	h.POST("/comments/:id/flag", s.requireLogin, s.flag(core.EntityComment))
+	h.POST("/comments/:id/edit", s.requireLogin, s.editComment)
 	h.POST("/comments/:id/withdraw", s.requireLogin, s.withdrawComment)
 
 	acc := h.Group("/account", s.requireLogin)

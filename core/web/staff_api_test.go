@@ -361,6 +361,12 @@ func TestAPIAuthorEditsAndWithdraws(t *testing.T) {
 		t.Fatalf("edit after a comment: %d %s", r.status, r.body)
 	}
 	cpath := fmt.Sprintf("/api/v1/comments/%d", comment.ID)
+	if r := a.apiCall("PATCH", cpath, leaToken, "application/json", `{"body":"Pas la sienne."}`); r.status != http.StatusForbidden {
+		t.Fatalf("correcting someone else's comment: %d", r.status)
+	}
+	if r := a.apiCall("PATCH", cpath, tomToken, "application/json", `{"body":"Très bonne idée !"}`); r.status != 200 || !strings.Contains(r.body, "Très bonne idée") {
+		t.Fatalf("correct: %d %s", r.status, r.body)
+	}
 	if r := a.apiCall("DELETE", cpath, leaToken, "", ""); r.status != http.StatusForbidden {
 		t.Fatalf("withdrawing someone else's comment: %d", r.status)
 	}
