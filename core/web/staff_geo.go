@@ -21,6 +21,10 @@ import (
 // latest imports.
 func (s *Server) staffGeography(c *gin.Context) {
 	ctx := c.Request.Context()
+	// Read the versions again (one small query): an import marks its run done
+	// before its goroutine invalidates the one-second cache, and the progress
+	// page can send staff here in between; they must see what they imported.
+	s.geo.invalidate()
 	g, err := s.geography(ctx)
 	if err != nil {
 		s.fail(c, err)
