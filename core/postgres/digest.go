@@ -23,7 +23,7 @@ type DigestRecipient struct {
 // DigestRecipients lists the confirmed, live accounts with the digest on and
 // a home address (without one there is no "near you"), by id.
 func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error) {
-	rows, err := s.pool.Query(ctx, `SELECT p.id, p.email, p.display_name, p.locale, `+prefixCols("a", addressColumns)+`
+	rows, err := s.pool.Query(ctx, `SELECT `+prefixCols("a", addressColumns)+`, p.id, p.email, p.display_name, p.locale
 		FROM participant p JOIN address a ON a.id = p.home_address_id
 		WHERE p.digest AND p.deleted_at IS NULL AND p.email IS NOT NULL AND p.email_verified_at IS NOT NULL ORDER BY p.id`)
 	if err != nil {
@@ -32,13 +32,8 @@ func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error)
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (DigestRecipient, error) {
 		var r DigestRecipient
 		var locale string
-		var lon, lat *float64
-		err := row.Scan(&r.ID, &r.Email, &r.Name, &locale, &r.Home.ID, &r.Home.StreetID, &r.Home.Street, &r.Home.Number,
-			&r.Home.Postcode, &r.Home.Locality, &r.Home.Commune, &lon, &lat)
-		r.Locale = core.Language(locale)
-		if lon != nil {
-			r.Home.Point, r.Home.HasPoint = orb.Point{*lon, *lat}, true
-		}
+		home, err := scanAddress(rowExtra{row, []any{&r.ID, &r.Email, &r.Name, &locale}})
+		r.Home, r.Locale = home, core.Language(locale)
 		return r, err
 	})
 	return out, wrapDB("scan digest recipients", err)

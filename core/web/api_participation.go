@@ -284,9 +284,8 @@ type apiIdeaInput struct {
 }
 
 func (s *Server) apiCreateIdea(c *gin.Context) {
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	var in apiIdeaInput
@@ -320,9 +319,8 @@ func (s *Server) apiCreateIdea(c *gin.Context) {
 // terms as the web page (core.Idea.EditableByAuthor): 403 for someone else's
 // idea, 409 once others took part.
 func (s *Server) apiEditIdea(c *gin.Context) {
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	i, ok := s.loadIdea(c)
@@ -356,9 +354,8 @@ func (s *Server) apiEditIdea(c *gin.Context) {
 // apiEditComment lets the author correct a comment until someone replies
 // (403 for someone else's, 409 after a reply).
 func (s *Server) apiEditComment(c *gin.Context) {
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -409,9 +406,8 @@ func (s *Server) apiCreateComment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	var in apiCommentInput

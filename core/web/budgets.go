@@ -185,9 +185,8 @@ func (s *Server) proposeBudgetProject(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	env, _ := strconv.ParseInt(c.PostForm("envelope_id"), 10, 64)

@@ -16,9 +16,8 @@ func (s *Server) comment(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	body, err := core.NormalizeComment(c.PostForm("body"))
@@ -91,10 +90,7 @@ func (s *Server) CommentNoticeMail(n postgres.CommentNotice) core.Mail {
 	if who == "" {
 		who = t("participant.former")
 	}
-	excerpt := n.Body
-	if r := []rune(excerpt); len(r) > commentNoticeExcerpt {
-		excerpt = string(r[:commentNoticeExcerpt]) + "…"
-	}
+	excerpt := shortened(n.Body, commentNoticeExcerpt)
 	unsubscribe := s.unsubscribeURL(n.To.ID, postgres.SubscriptionReplies)
 	return core.Mail{To: n.To.Email, Subject: t(kind+".subject", "who", who, "idea", n.IdeaTitle), Unsubscribe: unsubscribe,
 		Body: t(kind+".body", "name", n.To.DisplayName, "who", who, "idea", n.IdeaTitle, "text", excerpt,

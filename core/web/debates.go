@@ -58,9 +58,8 @@ func (s *Server) argue(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	body, err := core.NormalizeComment(c.PostForm("body"))

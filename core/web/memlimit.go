@@ -63,3 +63,15 @@ func (s *Server) allowFast(c *gin.Context, bucket string, limit Limit, key strin
 	}
 	return nil
 }
+
+// contentAuthor is the signed-in participant writing new content (an idea,
+// comment, argument, proposal or its correction), within their rate of such
+// writes; false, with the refusal sent, when they are over it.
+func (s *Server) contentAuthor(c *gin.Context) (*core.Participant, bool) {
+	u := userOf(c)
+	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
+		s.fail(c, err)
+		return nil, false
+	}
+	return u, true
+}

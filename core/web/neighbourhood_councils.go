@@ -205,9 +205,8 @@ func (s *Server) councilPropose(c *gin.Context) {
 	if !ok {
 		return
 	}
-	u := userOf(c)
-	if err := s.allowFast(c, "content", s.cfg.Limits.APIWritePerUser, u.Email); err != nil {
-		s.fail(c, err)
+	u, ok := s.contentAuthor(c)
+	if !ok {
 		return
 	}
 	in, err := core.IdeaInput{Title: c.PostForm("title"), Body: c.PostForm("body"), Channel: core.ChannelWeb}.Normalize()

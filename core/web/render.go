@@ -60,13 +60,7 @@ func parsePages(fsys fs.FS) (*pages, error) {
 			return template.HTML(core.PlainToHTML(text)) //nolint:gosec // PlainToHTML escapes
 		},
 		// excerpt is plain text on one line, cut to n characters with "…".
-		"excerpt": func(text string, n int) string {
-			line := strings.Join(strings.Fields(text), " ")
-			if cut := truncateRunes(line, n); cut != line {
-				return cut + "…"
-			}
-			return line
-		},
+		"excerpt": func(text string, n int) string { return shortened(strings.Join(strings.Fields(text), " "), n) },
 		"flagData": func(page *Page, entity string, id int64, back string) map[string]any {
 			return map[string]any{"Page": page, "Entity": entity, "ID": id, "Back": back, "Reasons": flagReasons}
 		},

@@ -21,10 +21,6 @@ import (
 // latest imports.
 func (s *Server) staffGeography(c *gin.Context) {
 	ctx := c.Request.Context()
-	// Read the versions again (one small query): an import marks its run done
-	// before its goroutine invalidates the one-second cache, and the progress
-	// page can send staff here in between; they must see what they imported.
-	s.geo.invalidate()
 	g, err := s.geography(ctx)
 	if err != nil {
 		s.fail(c, err)
@@ -103,6 +99,16 @@ func (s *Server) startImport(c *gin.Context, fn func(ctx context.Context, starte
 type runStore struct {
 	geoimport.Store
 	started func(int64)
+	geo     *geoCache
+}
+
+// FinishImportRun forgets the cached geography before it records the run as
+// done: the run's page says "done" as soon as that is recorded, and the pages
+// staff open next must show what was imported, which the one-second cache
+// could otherwise still hide.
+func (r runStore) FinishImportRun(ctx context.Context, id int64, result map[string]any, rejected []core.RejectedRow, errMsg string) error {
+	r.geo.invalidate()
+	return r.Store.FinishImportRun(ctx, id, result, rejected, errMsg)
 }
 
 func (r runStore) StartImportRun(ctx context.Context, kind, filename string, actorID int64) (int64, error) {
@@ -127,7 +133,7 @@ func (s *Server) staffImportAreas(c *gin.Context) {
 	opts := geoimport.AreaOptions{Kind: kind, Attribution: strings.TrimSpace(c.PostForm("attribution")), ActorID: userOf(c).ID,
 		NameProperty: strings.TrimSpace(c.PostForm("name_property")), Layer: strings.TrimSpace(c.PostForm("layer"))}
 	s.startImport(c, func(ctx context.Context, started func(int64)) {
-		if _, err := geoimport.Areas(ctx, runStore{s.store, started}, bytes.NewReader(data), name, opts, nil); err != nil {
+		if _, err := geoimport.Areas(ctx, runStore{s.store, started, &s.geo}, bytes.NewReader(data), name, opts, nil); err != nil {
 			s.log.Warn("area import failed", "file", name, "err", err)
 		}
 	})
@@ -141,7 +147,7 @@ func (s *Server) staffImportAddresses(c *gin.Context) {
 	}
 	actor := userOf(c).ID
 	s.startImport(c, func(ctx context.Context, started func(int64)) {
-		if _, err := geoimport.Addresses(ctx, runStore{s.store, started}, data, name, actor, nil); err != nil {
+		if _, err := geoimport.Addresses(ctx, runStore{s.store, started, &s.geo}, data, name, actor, nil); err != nil {
 			s.log.Warn("address import failed", "file", name, "err", err)
 		}
 	})

@@ -198,7 +198,6 @@ func (s *Server) staffTarget(c *gin.Context) {
 }
 
 func (s *Server) renderTarget(c *gin.Context, status int, t core.Target, formErr error, form map[string]string) {
-	s.geo.invalidate() // see staffGeography: staff come here straight from an import
 	v, err := s.resolveTarget(c, t, true)
 	if err != nil {
 		s.fail(c, err)

@@ -46,3 +46,11 @@ func truncateRunes(s string, n int) string {
 	}
 	return s
 }
+
+// shortened returns s cut to at most n characters, with "…" when it was cut.
+func shortened(s string, n int) string {
+	if cut := truncateRunes(s, n); cut != s {
+		return cut + "…"
+	}
+	return s
+}
