@@ -114,3 +114,24 @@ func (s *Store) IdeaPositions(ctx context.Context) ([]orb.Point, error) {
 	})
 	return out, wrapDB("scan positions", err)
 }
+
+// PublicFigures are the follow-up figures the home page shows everyone,
+// counted as the staff indicators count them (Indicators' totals).
+type PublicFigures struct {
+	Ideas    int // ideas proposed
+	Answered int // given their official answer
+	OnTime   int // of those, by the date promised
+	Realised int // done
+}
+
+// PublicFigures counts ideas proposed, answered (on time) and realised, in one
+// statement over the idea table.
+func (s *Store) PublicFigures(ctx context.Context) (PublicFigures, error) {
+	var f PublicFigures
+	err := s.pool.QueryRow(ctx, `SELECT count(*),
+			count(*) FILTER (WHERE answered_at IS NOT NULL),
+			count(*) FILTER (WHERE answered_at::date <= answer_due_on),
+			count(*) FILTER (WHERE status = 'done')
+		FROM idea`).Scan(&f.Ideas, &f.Answered, &f.OnTime, &f.Realised)
+	return f, wrapDB("public figures", err)
+}

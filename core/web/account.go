@@ -14,10 +14,6 @@ import (
 	"quartier/core/postgres"
 )
 
-func (s *Server) home(c *gin.Context) {
-	s.render(c, http.StatusOK, "home", nil)
-}
-
 // setLanguage remembers the chosen language in a cookie (and on the account) and
 // returns to the page the switch was on.
 func (s *Server) setLanguage(c *gin.Context) {

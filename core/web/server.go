@@ -152,6 +152,7 @@ type Server struct {
 	gates          *refreshCache[int64, postgres.SupportGate]
 	ballots        ballotCache
 	sessions       *refreshCache[string, core.Participant] // by token hash
+	homeNews       *refreshCache[struct{}, homeNews]
 	members        targetMembers
 	sync           SyncControl
 	providers      []LoginProvider
@@ -214,6 +215,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.micro = newMicroCache(time.Second)
 	s.gates = newGateCache()
 	s.sessions = newSessionCache()
+	s.homeNews = newHomeCache()
 	tileOrigin := "" // " https://tiles.example" when maps load tiles: the CSP allows it
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))

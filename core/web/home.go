@@ -1,0 +1,107 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// homeNews is what the home page shows everyone: what is open now, what is
+// coming, the newest projects and ideas, and what became of ideas.
+type homeNews struct {
+	Consultations []core.Consultation // open now, closing soonest first
+	Budgets       []core.Budget       // taking proposals or votes
+	Events        []core.Meeting      // the next few
+	Projects      []core.Project      // the newest
+	Ideas         []core.Idea         // the newest
+	Figures       postgres.PublicFigures
+}
+
+const (
+	homeEvents   = 3
+	homeProjects = 3
+	homeIdeas    = 4
+	// homeNewsTTL: the home page is the most visited; its six reads are
+	// shared by every visitor for this long.
+	homeNewsTTL   = 10 * time.Second
+	homeNewsGrace = time.Minute
+)
+
+func newHomeCache() *refreshCache[struct{}, homeNews] {
+	return newRefreshCache[struct{}, homeNews](homeNewsTTL, homeNewsGrace, 1, nil)
+}
+
+// home shows the news and, to a signed-in resident, the way to their quarter
+// (Quarters: the quarters and drawn areas their address lies in; HasAddress
+// false: they gave none). A database that cannot be read leaves the news out
+// rather than the page.
+func (s *Server) home(c *gin.Context) {
+	news, err := s.homeNews.get(c.Request.Context(), struct{}{}, time.Now(), s.readHomeNews)
+	if err != nil {
+		s.log.Warn("home page news", "err", err)
+	}
+	data := map[string]any{"News": news, "Ideas": news.Ideas}
+	if f := news.Figures; f.Answered > 0 {
+		data["OnTimeShare"] = float64(f.OnTime) / float64(f.Answered)
+	}
+	if u := userOf(c); u != nil {
+		addr, areas, err := s.homeAreas(c, u.ID)
+		if err != nil {
+			s.log.Warn("home page quarters", "err", err)
+		}
+		var quarters []core.Area
+		for _, a := range areas {
+			if a.Kind != core.AreaCommune {
+				quarters = append(quarters, a)
+			}
+		}
+		data["Quarters"] = quarters
+		data["HasAddress"] = addr != nil || err != nil // an error is no reason to ask for one
+	}
+	s.render(c, http.StatusOK, "home", data)
+}
+
+// readHomeNews reads the home page's news (six statements).
+func (s *Server) readHomeNews(ctx context.Context) (homeNews, error) {
+	var n homeNews
+	now := s.now()
+	consultations, err := s.store.Consultations(ctx, postgres.ConsultationFilter{PublishedOnly: true})
+	if err != nil {
+		return n, fmt.Errorf("open consultations: %w", err)
+	}
+	for _, k := range consultations {
+		if k.PhaseAt(now) == core.ConsultationOpen {
+			n.Consultations = append(n.Consultations, k)
+		}
+	}
+	slices.SortStableFunc(n.Consultations, func(a, b core.Consultation) int { return a.ClosesAt.Compare(b.ClosesAt) })
+	budgets, err := s.store.Budgets(ctx, false)
+	if err != nil {
+		return n, fmt.Errorf("budgets: %w", err)
+	}
+	for _, b := range budgets {
+		if b.Phase == core.PhaseProposals || b.VotingOpen(now) {
+			n.Budgets = append(n.Budgets, b)
+		}
+	}
+	if n.Events, err = s.store.Meetings(ctx, postgres.MeetingFilter{EndsAfter: now, Limit: homeEvents}); err != nil {
+		return n, fmt.Errorf("next events: %w", err)
+	}
+	if n.Projects, _, err = s.store.Projects(ctx, postgres.ProjectFilter{Limit: homeProjects}); err != nil {
+		return n, fmt.Errorf("newest projects: %w", err)
+	}
+	if n.Ideas, err = s.store.Ideas(ctx, postgres.IdeaFilter{Limit: homeIdeas}); err != nil {
+		return n, fmt.Errorf("newest ideas: %w", err)
+	}
+	if n.Figures, err = s.store.PublicFigures(ctx); err != nil {
+		return n, fmt.Errorf("figures: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,111 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/geo"
+)
+
+// The home page tells everyone what is open now (consultations, a budget
+// taking proposals), the next events, the newest projects and ideas and what
+// became of ideas; a resident sees their quarter's ideas and projects one
+// click away. Closed, draft and past things stay off it.
+func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	if _, err := a.store.ImportAddresses(ctx, core.AddressImport{Source: geo.FormatBDAdresses, Records: []geo.AddressRecord{
+		{ID: 900001, StreetID: 900001, Street: "Place de la Gare", Number: "30", Postcode: "1616", Locality: "Luxembourg", Commune: "Luxembourg", Point: orb.Point{6.1335, 49.60036}, HasPoint: true},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	gare := a.areaAt(6.1335, 49.60036, "Gare")
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	manager, _, _ := a.store.Credentials(ctx, "manager@commune.lu")
+	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", nil)
+
+	now := time.Now()
+	for _, k := range []struct {
+		title         string
+		opens, closes time.Time
+		published     bool
+	}{
+		{"Sondage sur les horaires du marché", now.Add(-time.Hour), now.Add(10 * 24 * time.Hour), true},
+		{"Sondage terminé sur les bancs", now.Add(-10 * 24 * time.Hour), now.Add(-time.Hour), true},
+		{"Brouillon de sondage", now.Add(-time.Hour), now.Add(24 * time.Hour), false},
+	} {
+		id, err := a.store.SaveConsultation(ctx, manager.ID, core.Consultation{Kind: core.KindSurvey, Title: k.title, Eligibility: core.EligibleAnyone,
+			OpensAt: k.opens, ClosesAt: k.closes})
+		if err == nil {
+			q, _ := core.NormalizeQuestion(core.Question{Kind: core.QYesNo, Prompt: "D'accord ?"})
+			_, err = a.store.SaveQuestion(ctx, manager.ID, id, q)
+		}
+		if err == nil && k.published {
+			err = a.store.PublishConsultation(ctx, manager.ID, id, true)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range []struct {
+		title string
+		in    time.Duration
+	}{{"Atelier vélo à la gare", 3 * 24 * time.Hour}, {"Réunion passée", -3 * 24 * time.Hour}} {
+		id, err := a.store.SaveMeeting(ctx, manager.ID, core.Meeting{Kind: core.MeetingWork, Title: e.title, StartsAt: now.Add(e.in), EndsAt: now.Add(e.in + 2*time.Hour)}, nil)
+		if err == nil {
+			err = a.store.PublishMeeting(ctx, manager.ID, id)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	staff.get("/staff/budgets")
+	r := staff.post("/staff/budgets", url.Values{"title": {"Budget participatif 2027"}, "method": {"approval"}, "rule": {"greedy"},
+		"vote_opens_at": {now.AddDate(0, 1, 0).Format("2006-01-02T15:04")}, "vote_closes_at": {now.AddDate(0, 2, 0).Format("2006-01-02T15:04")},
+		"envelopes": {"Toute la commune; 100000"}})
+	budget := regexp.MustCompile(`(\d+)$`).FindString(r.header.Get("Location"))
+	staff.get("/staff/budgets/" + budget)
+	if r := staff.post("/staff/budgets/"+budget+"/phase", url.Values{"phase": {"proposals"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("budget in proposals: %d\n%s", r.status, r.body)
+	}
+
+	lea := a.resident("lea@example.lu", "30 place de la gare luxembourg")
+	idea := lea.propose(url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}})
+	staff.get("/staff" + idea)
+	if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le service des eaux la posera au printemps."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("answer: %d\n%s", r.status, r.body)
+	}
+
+	home := a.browser().get("/")
+	if home.status != http.StatusOK {
+		t.Fatalf("home: %d", home.status)
+	}
+	home.contains(t, "En ce moment", "Sondage sur les horaires du marché", "ouverte jusqu'au "+now.Add(10*24*time.Hour).Format("02.01.2006"),
+		"Budget participatif 2027", "proposez vos projets", "Prochains événements", "Atelier vélo à la gare",
+		"Projets récents", "Un tram jusqu'au Kirchberg", "Dernières idées", "Une fontaine à la gare",
+		"Ce que deviennent les idées", "Réponses dans le délai promis</dt><dd>100 %</dd>", "Idées réalisées</dt><dd>0</dd>",
+		`<a class="button" href="/register">`)
+	for _, gone := range []string{"Sondage terminé", "Brouillon de sondage", "Réunion passée", "Aucune consultation"} {
+		if strings.Contains(home.body, gone) {
+			t.Errorf("home page shows %q", gone)
+		}
+	}
+	lea.get("/").contains(t, "Quartier Gare (votre adresse)", fmt.Sprintf(`<a href="/ideas?area=%d">ses idées</a>`, gare),
+		fmt.Sprintf(`<a href="/projects?area=%d">ses projets</a>`, gare))
+	staff.get("/").contains(t, `<a href="/account/address">Indiquez votre adresse`)
+
+	// A commune with nothing open yet says so, and shows no figures.
+	empty := newApp(t, nil).browser().get("/")
+	empty.contains(t, "Aucune consultation ni aucun vote n'est ouvert en ce moment", "Aucune idée")
+	if strings.Contains(empty.body, "Ce que deviennent les idées") || strings.Contains(empty.body, "Prochains événements") {
+		t.Error("an empty commune's home page shows figures or events")
+	}
+}
