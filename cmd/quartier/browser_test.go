@@ -58,6 +58,16 @@ func TestBrowserAccountFlows(t *testing.T) {
 	w.mustSee("h1", "Mein Konto")
 	w.checkAccessibility(axe)
 
+	// On a phone the menu folds behind its button; opened, it shows where
+	// the page is and signs out.
+	if got := w.attribute(".menu-toggle", "aria-expanded"); got != "false" {
+		t.Fatalf("menu button aria-expanded %q before opening", got)
+	}
+	w.click(".menu-toggle")
+	if got := w.attribute(".menu-toggle", "aria-expanded"); got != "true" {
+		t.Fatalf("menu button aria-expanded %q after opening", got)
+	}
+	w.mustSee("#site-nav a[aria-current=page]", "Mein Konto")
 	w.click("header form[action='/logout'] button")
 	w.mustSee(".flash", "Sie sind abgemeldet")
 

@@ -165,6 +165,17 @@ func (w *webDriver) text(css string) string {
 	return s
 }
 
+// attribute returns the value of the first element's attribute name ("" when absent).
+func (w *webDriver) attribute(css, name string) string {
+	w.t.Helper()
+	var s *string
+	w.call("GET", "/element/"+w.find(css)+"/attribute/"+name, nil, &s)
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 func (w *webDriver) currentURL() string {
 	w.t.Helper()
 	var s string

@@ -177,6 +177,12 @@ type Page struct {
 
 type fieldError struct{ Field, Message string }
 
+// In reports whether the page is section or inside it ("/ideas" for
+// "/ideas/12"; "/" for the home page only), for the menu's aria-current.
+func (p *Page) In(section string) bool {
+	return p.Path == section || section != "/" && strings.HasPrefix(p.Path, section+"/")
+}
+
 // Nonce returns a number unique within the page, for element ids of repeated forms.
 func (p *Page) Nonce() int { p.nonce++; return p.nonce }
 
