@@ -136,10 +136,18 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 	})
 }
 
-// CountParticipants returns the number of live accounts and of confirmed ones.
-func (s *Store) CountParticipants(ctx context.Context) (total, confirmed int, err error) {
-	err = s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at) FROM participant WHERE deleted_at IS NULL AND NOT member`).Scan(&total, &confirmed)
-	return total, confirmed, wrapDB("count participants", err)
+// ParticipantCounts are the live accounts (app members apart) and how far
+// they went: e-mail confirmed, home address given, residence verified.
+type ParticipantCounts struct {
+	Total, Confirmed, WithAddress, Verified int
+}
+
+// CountParticipants counts the live accounts (one statement).
+func (s *Store) CountParticipants(ctx context.Context) (ParticipantCounts, error) {
+	var n ParticipantCounts
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at), count(home_address_id), count(home_verified_at)
+		FROM participant WHERE deleted_at IS NULL AND NOT member`).Scan(&n.Total, &n.Confirmed, &n.WithAddress, &n.Verified)
+	return n, wrapDB("count participants", err)
 }
 
 // removeAuthoredContent erases what a leaving participant wrote, in the

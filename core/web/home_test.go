@@ -109,3 +109,14 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 		t.Error("an empty commune's home page shows figures or events")
 	}
 }
+
+// The staff home counts accounts by how far they went: e-mail confirmed, home
+// address given, residence verified.
+func TestStaffHomeCountsParticipantsBySteps(t *testing.T) {
+	a := newApp(t, nil)
+	a.withGeography()
+	manager := a.signedIn("manager@commune.lu", core.RoleManager)
+	a.resident("ana@example.lu", "5 avenue des allies")
+	manager.get("/staff").contains(t, "Participant·e·s inscrit·e·s</dt><dd>2</dd>", "E-mail confirmé</dt><dd>2</dd>",
+		"Avec une adresse de résidence</dt><dd>1</dd>", "Résidence vérifiée</dt><dd>0</dd>")
+}

@@ -12,7 +12,7 @@ import (
 const staffPageSize = 50
 
 func (s *Server) staffHome(c *gin.Context) {
-	total, confirmed, err := s.store.CountParticipants(c.Request.Context())
+	people, err := s.store.CountParticipants(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -22,7 +22,7 @@ func (s *Server) staffHome(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "staff_home", map[string]any{"Total": total, "Confirmed": confirmed, "ToDo": todo})
+	s.render(c, http.StatusOK, "staff_home", map[string]any{"People": people, "ToDo": todo})
 }
 
 func (s *Server) staffParticipants(c *gin.Context) {
