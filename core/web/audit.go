@@ -141,6 +141,8 @@ func auditLinks(e postgres.AuditEntry) (public, manager string) {
 		return "", "/staff/newsletters/" + id
 	case "webhook":
 		return "", "/staff/webhooks"
+	case core.EntityAnswerTemplate:
+		return "", "/staff/answer-templates"
 	case "delivery", "connector":
 		return "", "/staff/sync"
 	case core.EntityParticipant:

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,14 +64,35 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": i.Status.DecisionChoices(),
-		"Log": s.describeAudit(c, audit), "Similar": similar,
+	templates, err := s.store.AnswerTemplates(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	next := i.Status.DecisionChoices()
+	templates = slices.DeleteFunc(templates, func(t core.AnswerTemplate) bool { return t.Status != "" && !slices.Contains(next, t.Status) })
+	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": next,
+		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0),
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
 		return
 	}
-	s.render(c, status, "staff_idea", data)
+	s.renderForm(c, status, "staff_idea", templateAnswer(c, i, templates, data), data, nil)
+}
+
+// templateAnswer fills the decision form from the template in ?template=ID
+// (one of templates, those that fit the idea): its text for the idea, and its
+// status; an unknown id fills nothing.
+func templateAnswer(c *gin.Context, i core.Idea, templates []core.AnswerTemplate, data map[string]any) map[string]string {
+	id, _ := strconv.ParseInt(c.Query("template"), 10, 64)
+	for _, t := range templates {
+		if t.ID == id && id != 0 {
+			data["TemplateID"] = id
+			return map[string]string{"answer": t.For(i), "status": string(t.Status)}
+		}
+	}
+	return nil
 }
 
 func (s *Server) staffAssign(c *gin.Context) {

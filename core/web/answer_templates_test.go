@@ -1,0 +1,90 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"quartier/core"
+)
+
+// Staff keep official answers that come up often and start from them on an
+// idea's review page: the text is filled for the idea and its decision
+// chosen, templates for decisions the idea cannot take are not offered, bad
+// templates are refused with the reason, changes are audited, and only
+// managers reach them.
+func TestAnswerTemplates(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	const page = "/staff/answer-templates"
+	staff.get(page).contains(t, "Aucun modèle pour l'instant.")
+
+	r := staff.post(page, url.Values{"title": {" "}, "status": {"not_feasible"}, "body": {"Non."}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("empty template: %d", r.status)
+	}
+	r.contains(t, "Donnez un titre au modèle.", `<option value="not_feasible" selected>`)
+	if r := staff.post(page, url.Values{"title": {"Déposée"}, "status": {"submitted"}, "body": {"Une réponse assez longue."}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("template for the first status: %d", r.status)
+	}
+	for _, f := range []url.Values{
+		{"title": {"Route de l'État"}, "status": {"not_feasible"}, "body": {"Bonjour {author}, « {idea} » concerne une route de l'État : nous avons transmis votre demande aux Ponts et Chaussées."}},
+		{"title": {"Travaux réalisés"}, "status": {"done"}, "body": {"Les travaux sont terminés, merci {author}."}},
+	} {
+		if r := staff.post(page, f); r.status != http.StatusSeeOther {
+			t.Fatalf("save %q: %d\n%s", f.Get("title"), r.status, r.body)
+		}
+	}
+	list := staff.get(page)
+	list.contains(t, "Route de l'État", "Non faisable", "Travaux réalisés")
+	editLink := regexp.MustCompile(`/staff/answer-templates\?edit=(\d+)#template-form-h" aria-label="Modifier.: Route`).FindStringSubmatch(html.UnescapeString(list.body))
+	if editLink == nil {
+		t.Fatalf("no edit link:\n%s", list.body)
+	}
+	id := editLink[1]
+	staff.get(page+"?edit="+id).contains(t, "Modifier le modèle", `name="id" value="`+id+`"`)
+	if r := staff.post(page, url.Values{"id": {id}, "title": {"Route nationale"}, "status": {"not_feasible"},
+		"body": {"Bonjour {author}, « {idea} » concerne une route nationale : nous avons transmis votre demande aux Ponts et Chaussées."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("change: %d", r.status)
+	}
+
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	idea := lea.propose(url.Values{"title": {"Un passage piéton sur la N7"}, "body": {"Devant l'école."}})
+	review := staff.get("/staff" + idea)
+	review.contains(t, "Partir d'un modèle de réponse", "Route nationale (Non faisable)")
+	if strings.Contains(review.body, "Travaux réalisés") {
+		t.Error("a template for 'done' is offered on a new idea")
+	}
+	filled := staff.get("/staff" + idea + "?template=" + id)
+	filled.contains(t, `<option value="not_feasible" selected>`,
+		"Bonjour Léa citizen, « Un passage piéton sur la N7 » concerne une route nationale : nous avons transmis votre demande aux Ponts et Chaussées.</textarea>")
+	if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {"not_feasible"},
+		"answer": {"Bonjour Léa, « Un passage piéton sur la N7 » concerne une route nationale : transmis aux Ponts et Chaussées le 27 novembre."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("decision: %d", r.status)
+	}
+	lea.get(idea).contains(t, "transmis aux Ponts et Chaussées le 27 novembre")
+	// An unknown template fills nothing.
+	if r := staff.get("/staff" + idea + "?template=999999"); r.status != http.StatusOK {
+		t.Fatalf("unknown template: %d", r.status)
+	}
+
+	staff.get(page)
+	if r := staff.post(page+"/"+id+"/delete", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", r.status)
+	}
+	if r := staff.post(page+"/"+id+"/delete", nil); r.status != http.StatusNotFound {
+		t.Fatalf("delete again: %d", r.status)
+	}
+	if strings.Contains(staff.get(page).body, "Route nationale") {
+		t.Error("deleted template still listed")
+	}
+	staff.get("/staff/audit").contains(t, "Modèle de réponse enregistré", "Modèle de réponse supprimé", "Modèle de réponse n°\u00a0"+id)
+
+	moderator := a.signedIn("mod@commune.lu", core.RoleModerator)
+	if r := moderator.get(page); r.status != http.StatusForbidden {
+		t.Fatalf("moderator on templates: %d", r.status)
+	}
+}
