@@ -65,6 +65,9 @@ func (e *commandEnv) loadDemoGeography(store *postgres.Store) error {
 	if err := e.loadDemoBudget(store); err != nil {
 		return fmt.Errorf("demo budget: %w", err)
 	}
+	if err := e.loadDemoAnswerTemplates(store); err != nil {
+		return fmt.Errorf("demo answer templates: %w", err)
+	}
 	return nil
 }
 

@@ -379,6 +379,12 @@ func TestAdminCreateAndDemo(t *testing.T) {
 		p.expect("GET", "/login", nil, 200)
 		p.expect("POST", "/login", url.Values{"email": {acct[0]}, "password": {acct[1]}}, 303)
 		p.expect("GET", "/staff", nil, 200)
+		if acct[0] == demoAdminEmail { // the demo's answer templates, once
+			const row = `<th scope="row">Retenue pour étude</th>`
+			if page := p.expect("GET", "/staff/answer-templates", nil, 200, row); strings.Count(page, row) != 1 {
+				t.Fatal("demo answer templates loaded twice")
+			}
+		}
 	}
 }
 
