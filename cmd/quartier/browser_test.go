@@ -210,6 +210,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.click("form[action$='/comments'] button[type=submit]")
 	w.mustSee(".comments", "Un commentaire écrit trop vite.")
 	w.checkAccessibility(axe)
+	w.mustBeReadable("button.link")
 	w.click("form[action$='/withdraw'] button")
 	w.mustSee(".flash", "Votre commentaire est retiré.")
 	// The idea goes through the council into implementation, with milestones.

@@ -303,3 +303,32 @@ func (w *webDriver) pasteHTML(css, html string) {
 		area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));`,
 		"args": []any{css, html}}, nil)
 }
+
+// mustBeReadable fails unless every element matching css has text of at
+// least 4.5:1 contrast against the first opaque background behind it (WCAG
+// 1.4.3), as drawn now. axe leaves some such cases for a person to check.
+func (w *webDriver) mustBeReadable(css string) {
+	w.t.Helper()
+	w.find(css) // fails showing the page when there is none
+	var worst struct {
+		Ratio float64
+		Text  string
+	}
+	w.call("POST", "/execute/sync", map[string]any{"script": `
+		function rgb(s) { var m = s.match(/[\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
+		function lum(c) { return [c.r, c.g, c.b].map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+			.reduce(function (s, v, i) { return s + v * [0.2126, 0.7152, 0.0722][i]; }, 0); }
+		var worst = {ratio: 99, text: ""};
+		document.querySelectorAll(arguments[0]).forEach(function (el) {
+			var bg = null;
+			for (var n = el; n && !bg; n = n.parentElement) { var c = rgb(getComputedStyle(n).backgroundColor); if (c.a === 1) bg = c; }
+			bg = bg || {r: 255, g: 255, b: 255};
+			var a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
+			var ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+			if (ratio < worst.ratio) worst = {ratio: ratio, text: el.textContent.trim()};
+		});
+		return worst;`, "args": []any{css}}, &worst)
+	if worst.Ratio < 4.5 {
+		w.t.Errorf("at %s, %q (%s) has contrast %.2f:1, want at least 4.5:1", w.currentURL(), worst.Text, css, worst.Ratio)
+	}
+}
