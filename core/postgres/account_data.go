@@ -28,15 +28,17 @@ type AccountData struct {
 // AccountContent is what a participant wrote and chose: ideas, comments,
 // arguments, supports, consultation answers, home address and subscriptions.
 type AccountContent struct {
-	Ideas         []OwnText
-	Comments      []OwnText
-	Arguments     []OwnText
-	Supports      []int64 // idea ids
-	Responses     []OwnResponse
-	Registrations []OwnText // event registrations: the meeting's id and title, the status as body
-	HomeAddress   string    // label; empty when none
-	HomeVerified  time.Time
-	Subscriptions Subscriptions
+	Ideas     []OwnText
+	Comments  []OwnText
+	Arguments []OwnText
+	Supports  []int64 // idea ids
+	// FollowedIdeas and FollowedProjects are ids too.
+	FollowedIdeas, FollowedProjects []int64
+	Responses                       []OwnResponse
+	Registrations                   []OwnText // event registrations: the meeting's id and title, the status as body
+	HomeAddress                     string    // label; empty when none
+	HomeVerified                    time.Time
+	Subscriptions                   Subscriptions
 }
 
 // OwnText is a text a participant wrote, with what it belongs to.
@@ -117,6 +119,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 			`DELETE FROM web_session WHERE participant_id = $1`,
 			`DELETE FROM email_token WHERE participant_id = $1`,
 			`DELETE FROM api_token WHERE participant_id = $1`,
+			`DELETE FROM idea_follow WHERE participant_id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {
 				return err
@@ -221,14 +224,23 @@ func (s *Store) accountContent(ctx context.Context, id int64) (AccountContent, e
 		JOIN meeting m ON m.id = r.meeting_id WHERE r.participant_id = $1 ORDER BY m.starts_at`); err != nil {
 		return c, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT idea_id FROM support WHERE participant_id = $1 ORDER BY idea_id`, id)
-	if err != nil {
+	ids := func(query string) ([]int64, error) {
+		rows, err := s.pool.Query(ctx, query, id)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[int64])
+	}
+	if c.Supports, err = ids(`SELECT idea_id FROM support WHERE participant_id = $1 ORDER BY idea_id`); err != nil {
 		return c, err
 	}
-	if c.Supports, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+	if c.FollowedIdeas, err = ids(`SELECT idea_id FROM idea_follow WHERE participant_id = $1 ORDER BY idea_id`); err != nil {
 		return c, err
 	}
-	rows, err = s.pool.Query(ctx, `SELECT r.id, r.consultation_id, k.title, r.updated_at FROM response r
+	if c.FollowedProjects, err = ids(`SELECT project_id FROM project_follow WHERE participant_id = $1 ORDER BY project_id`); err != nil {
+		return c, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.consultation_id, k.title, r.updated_at FROM response r
 		JOIN consultation k ON k.id = r.consultation_id WHERE r.participant_id = $1 ORDER BY r.id`, id)
 	if err != nil {
 		return c, err

@@ -15,7 +15,9 @@ type MyParticipation struct {
 	Ideas     []core.Idea    // proposed, newest first; hidden ones too (their author sees why)
 	Supported []core.Idea    // supported and still visible, the latest support first
 	Followed  []core.Project // followed and published or archived, the latest follow first
-	Comments  []MyComment    // written and not withdrawn, on visible ideas, newest first
+	// FollowedIdeas are followed and still visible, the latest follow first.
+	FollowedIdeas []core.Idea
+	Comments      []MyComment // written and not withdrawn, on visible ideas, newest first
 }
 
 // MyComment is one of a participant's comments, with the idea it is on.
@@ -44,6 +46,10 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	if m.Supported, err = ideas(`SELECT ` + ideaColumns + ideaFrom + ` JOIN support su ON su.idea_id = i.id
 		WHERE su.participant_id = $1 AND NOT i.hidden ORDER BY su.created_at DESC, i.id DESC LIMIT $2`); err != nil {
 		return m, wrapDB("my supports", err)
+	}
+	if m.FollowedIdeas, err = ideas(`SELECT ` + ideaColumns + ideaFrom + ` JOIN idea_follow fo ON fo.idea_id = i.id
+		WHERE fo.participant_id = $1 AND NOT i.hidden ORDER BY fo.created_at DESC, i.id DESC LIMIT $2`); err != nil {
+		return m, wrapDB("my followed ideas", err)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+projectColumns+` FROM project p JOIN project_follow f ON f.project_id = p.id
 		WHERE f.participant_id = $1 AND p.status <> 'draft' ORDER BY f.created_at DESC, p.id DESC LIMIT $2`, participantID, limit)

@@ -30,6 +30,8 @@ type exportContent struct {
 	Comments            []exportText     `json:"comments"`
 	Arguments           []exportText     `json:"arguments"`
 	SupportedIdeas      []int64          `json:"supported_ideas"`
+	FollowedIdeas       []int64          `json:"followed_ideas"`
+	FollowedProjects    []int64          `json:"followed_projects"`
 	ConsultationAnswers []exportResponse `json:"consultation_answers"`
 	EventRegistrations  []exportText     `json:"event_registrations"` // id and title of the event, body: registered, waiting or cancelled
 }
@@ -104,8 +106,9 @@ func exportOf(d postgres.AccountData, now time.Time) exportFile {
 	c := d.Content
 	f.Content = exportContent{HomeVerifiedAt: timeOrNil(c.HomeVerified), Newsletter: c.Subscriptions.Newsletter, Invitations: c.Subscriptions.Invitations,
 		Digest: c.Subscriptions.Digest, Replies: c.Subscriptions.Replies, Ideas: exportTexts(c.Ideas), Comments: exportTexts(c.Comments), Arguments: exportTexts(c.Arguments),
-		SupportedIdeas: nonNilIDs(c.Supports), ConsultationAnswers: []exportResponse{},
-		EventRegistrations: exportTexts(c.Registrations)}
+		SupportedIdeas: nonNilIDs(c.Supports), FollowedIdeas: nonNilIDs(c.FollowedIdeas), FollowedProjects: nonNilIDs(c.FollowedProjects),
+		ConsultationAnswers: []exportResponse{},
+		EventRegistrations:  exportTexts(c.Registrations)}
 	if c.HomeAddress != "" {
 		f.Content.HomeAddress = &c.HomeAddress
 	}

@@ -170,11 +170,17 @@ func (s *Server) idea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	supported := false
+	supported, following := false, false
 	if u := userOf(c); u != nil {
 		if supported, err = s.store.Supports(ctx, i.ID, u.ID); err != nil {
 			s.fail(c, err)
 			return
+		}
+		if !supported && u.ID != i.AuthorID { // both hear of every step anyway
+			if following, err = s.store.FollowsIdea(ctx, i.ID, u.ID); err != nil {
+				s.fail(c, err)
+				return
+			}
 		}
 	}
 	mergedInto, mergedHere, err := s.store.MergeLinks(ctx, i.ID)
@@ -184,6 +190,7 @@ func (s *Server) idea(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "idea", map[string]any{
 		"Idea": i, "Comments": comments, "Steps": steps, "Milestones": milestones, "SupportBlock": block, "Supported": supported,
+		"Following": following,
 		"MergedInto": mergedInto, "MergedHere": mergedHere,
 		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 		"Meta": s.metaOf(i.Title, i.Body, "/ideas/"+strconv.FormatInt(i.ID, 10), ""),

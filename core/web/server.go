@@ -341,6 +341,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/ideas/:id/edit", s.requireLogin, s.editIdeaForm)
 	h.POST("/ideas/:id/edit", s.requireLogin, s.editIdea)
 	h.POST("/ideas/:id/support", s.requireLogin, s.support)
+	h.POST("/ideas/:id/follow", s.requireLogin, s.followIdea)
 	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
 	h.POST("/ideas/:id/flag", s.requireLogin, s.flag(core.EntityIdea))
 	h.POST("/comments/:id/flag", s.requireLogin, s.flag(core.EntityComment))
