@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -52,31 +54,69 @@ func (s *Store) Decide(ctx context.Context, actorID, ideaID int64, d core.Decisi
 // Assign gives an idea to a live staff member (or to nobody, with staffID 0)
 // with a review date.
 func (s *Store) Assign(ctx context.Context, actorID, ideaID, staffID int64, reviewDue time.Time) error {
-	return s.inTx(ctx, "assign idea", func(tx pgx.Tx) error {
-		var reviewer string // its audit line names the reviewer
+	_, err := s.AssignMany(ctx, actorID, []int64{ideaID}, staffID, reviewDue)
+	return err
+}
+
+// AssignMany gives ideas to a live staff member (or to nobody, with staffID
+// 0) with a review date, all or none, in one transaction: an audit line and
+// a change-log row each. It returns the ideas as assigned, in id order.
+// Invalid when the staff member is not one; NotFound when an idea is missing.
+func (s *Store) AssignMany(ctx context.Context, actorID int64, ideaIDs []int64, staffID int64, reviewDue time.Time) ([]core.Idea, error) {
+	var ideas []core.Idea
+	err := s.inTx(ctx, "assign ideas", func(tx pgx.Tx) error {
+		var reviewer string // its audit lines name the reviewer
 		action := "idea.unassign"
 		if staffID != 0 {
 			action = "idea.assign"
 			err := tx.QueryRow(ctx, `SELECT display_name FROM participant WHERE id = $1 AND deleted_at IS NULL
 				AND role IN ('moderator', 'manager', 'admin')`, staffID).Scan(&reviewer)
-			if err == pgx.ErrNoRows {
+			if errors.Is(err, pgx.ErrNoRows) {
 				return core.Invalid("staff_id", "error.staff_not_found")
 			}
 			if err != nil {
 				return err
 			}
 		}
-		var rev int
-		err := tx.QueryRow(ctx, `UPDATE idea SET assigned_to = $2, review_due_on = $3, revision = revision + 1
-			WHERE id = $1 RETURNING revision`, ideaID, nullID(staffID), reviewDue).Scan(&rev)
-		if err != nil {
-			return notFoundOr(err, "error.idea_not_found", "assign idea")
-		}
-		if err := audit(ctx, tx, actorID, action, core.EntityIdea, ideaID, reviewer, s.now()); err != nil {
+		ideaIDs = slices.Compact(slices.Sorted(slices.Values(ideaIDs)))
+		// Locked in id order first, so that two overlapping assignments wait
+		// for each other instead of deadlocking.
+		if _, err := tx.Exec(ctx, `SELECT id FROM idea WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ideaIDs); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, eventAt(s.now(), core.EventUpdated, core.EntityIdea, ideaID, rev, actorID))
+		rows, err := tx.Query(ctx, `UPDATE idea SET assigned_to = $2, review_due_on = $3, revision = revision + 1
+			WHERE id = ANY($1) RETURNING id, revision`, ideaIDs, nullID(staffID), reviewDue)
+		if err != nil {
+			return err
+		}
+		type changed struct{ id, revision int64 }
+		done, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (changed, error) {
+			var c changed
+			return c, row.Scan(&c.id, &c.revision)
+		})
+		if err != nil {
+			return err
+		}
+		if len(done) != len(ideaIDs) {
+			return core.NotFound("error.idea_not_found")
+		}
+		now := s.now()
+		for _, c := range done {
+			if err := audit(ctx, tx, actorID, action, core.EntityIdea, c.id, reviewer, now); err != nil {
+				return err
+			}
+			if err := appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityIdea, c.id, int(c.revision), actorID)); err != nil {
+				return err
+			}
+		}
+		rows, err = tx.Query(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = ANY($1) ORDER BY i.id`, ideaIDs)
+		if err != nil {
+			return err
+		}
+		ideas, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(row) })
+		return err
 	})
+	return ideas, err
 }
 
 // FollowUpRow is an idea as the staff follow-up list shows it.
@@ -89,6 +129,7 @@ type FollowUpRow struct {
 type FollowUpFilter struct {
 	OverdueOn  time.Time // only ideas whose answer was due before that day
 	AssignedTo int64     // only ideas this staff member reviews
+	Unassigned bool      // only ideas nobody reviews
 	Limit      int
 }
 
@@ -97,8 +138,8 @@ func (s *Store) FollowUpQueue(ctx context.Context, f FollowUpFilter) ([]FollowUp
 	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+`, coalesce(st.display_name, '')`+ideaFrom+`
 		LEFT JOIN participant st ON st.id = i.assigned_to
 		WHERE i.answered_at IS NULL AND ($1::date IS NULL OR i.answer_due_on < $1::date)
-			AND ($2::bigint IS NULL OR i.assigned_to = $2)
-		ORDER BY i.answer_due_on, i.id LIMIT $3`, nullDate(f.OverdueOn), nullID(f.AssignedTo), f.Limit)
+			AND ($2::bigint IS NULL OR i.assigned_to = $2) AND (NOT $4 OR i.assigned_to IS NULL)
+		ORDER BY i.answer_due_on, i.id LIMIT $3`, nullDate(f.OverdueOn), nullID(f.AssignedTo), f.Limit, f.Unassigned)
 	return collectFollowUpRows(rows, err, "follow-up queue")
 }
 

@@ -190,7 +190,7 @@ func (s *Server) idea(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "idea", map[string]any{
 		"Idea": i, "Comments": comments, "Steps": steps, "Milestones": milestones, "SupportBlock": block, "Supported": supported,
-		"Following": following,
+		"Following":  following,
 		"MergedInto": mergedInto, "MergedHere": mergedHere,
 		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 		"Meta": s.metaOf(i.Title, i.Body, "/ideas/"+strconv.FormatInt(i.ID, 10), ""),

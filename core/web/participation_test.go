@@ -505,7 +505,7 @@ func TestRemindersForAssignedIdeas(t *testing.T) {
 		t.Fatalf("reminder: %+v", mails)
 	}
 	// "Assigned to me" shows each reviewer their own ideas only.
-	staff.get("/staff/followup?show=mine").contains(t, "Plus de bancs publics", `href="/staff/followup?show=mine" aria-current="true"`)
+	staff.get("/staff/followup?show=mine").contains(t, "Plus de bancs publics", `href="/staff/followup?show=mine" aria-current="page"`)
 	other := a.browser()
 	other.login("colleague@commune.lu")
 	if r := other.get("/staff/followup?show=mine"); r.status != http.StatusOK || strings.Contains(r.body, "Plus de bancs publics") {

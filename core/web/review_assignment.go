@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"quartier/core"
 	"quartier/core/postgres"
@@ -41,6 +42,21 @@ func (s *Server) assignedMail(reviewer core.Participant, i core.Idea) core.Mail 
 	return core.Mail{To: reviewer.Email, Subject: s.catalog.T(reviewer.Locale, "mail.assigned.subject", "idea", i.Title),
 		Body: s.catalog.T(reviewer.Locale, "mail.assigned.body", "name", reviewer.DisplayName, "idea", i.Title,
 			"due", i.AnswerDueOn.Format("2006-01-02"), "link", s.link(staffIdeaPath(i.ID)))}
+}
+
+// assignedManyMail tells a reviewer of the ideas just given to them: the
+// single-idea mail for one, a list for more.
+func (s *Server) assignedManyMail(reviewer core.Participant, ideas []core.Idea) core.Mail {
+	if len(ideas) == 1 {
+		return s.assignedMail(reviewer, ideas[0])
+	}
+	var list strings.Builder
+	for _, i := range ideas {
+		fmt.Fprintf(&list, "- %s (%s)\n  %s\n", i.Title, s.catalog.T(reviewer.Locale, "mail.assigned.due", "due", i.AnswerDueOn.Format("2006-01-02")),
+			s.link(staffIdeaPath(i.ID)))
+	}
+	return core.Mail{To: reviewer.Email, Subject: s.catalog.T(reviewer.Locale, "mail.assigned_many.subject", "n", len(ideas)),
+		Body: s.catalog.T(reviewer.Locale, "mail.assigned_many.body", "name", reviewer.DisplayName, "n", len(ideas), "list", list.String())}
 }
 
 // startReviewFollowUp starts the follow-up of a support that sent an idea to

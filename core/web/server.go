@@ -380,6 +380,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/targets/:id/parts/:n/remove", s.staffRemovePart)
 	geoStaff.GET("/targets/:id/export/:format", s.staffExportTarget)
 	geoStaff.GET("/followup", s.staffFollowUp)
+	geoStaff.POST("/followup/assign", s.staffAssignMany)
 	geoStaff.GET("/indicators", s.staffIndicators)
 	geoStaff.GET("/council", s.staffCouncil)
 	geoStaff.POST("/council", s.staffSubmitCouncil)

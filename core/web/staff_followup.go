@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,20 +17,91 @@ import (
 
 // staffFollowUp lists the ideas awaiting an official answer, overdue first.
 func (s *Server) staffFollowUp(c *gin.Context) {
-	f := postgres.FollowUpFilter{Limit: 500}
-	view := "all"
-	switch c.Query("show") {
+	s.staffFollowUpPage(c, nil, nil)
+}
+
+// followUpShown is how many ideas the follow-up queue lists at most.
+const followUpShown = 500
+
+// staffFollowUpPage lists the ideas awaiting an answer (?show=overdue, mine,
+// unassigned narrow it), with the form that assigns those ticked; formErr's
+// problems, with form's values, when an assignment was refused.
+func (s *Server) staffFollowUpPage(c *gin.Context, formErr error, form map[string]string) {
+	f := postgres.FollowUpFilter{Limit: followUpShown}
+	view := c.DefaultQuery("show", "all")
+	switch view {
 	case "overdue":
-		f.OverdueOn, view = s.now(), "overdue"
+		f.OverdueOn = s.now()
 	case "mine":
-		f.AssignedTo, view = userOf(c).ID, "mine"
+		f.AssignedTo = userOf(c).ID
+	case "unassigned":
+		f.Unassigned = true
+	default:
+		view = "all"
 	}
 	rows, err := s.store.FollowUpQueue(c.Request.Context(), f)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "staff_followup", map[string]any{"Rows": rows, "Today": s.now(), "View": view})
+	staff, err := s.store.StaffMembers(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if form == nil {
+		form = map[string]string{"review_due": s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays).Format("2006-01-02")}
+	}
+	data := map[string]any{"Rows": rows, "Today": s.now(), "View": view, "Staff": staff}
+	if formErr != nil {
+		s.formPage(c, "staff_followup", formErr, form, data)
+		return
+	}
+	s.renderForm(c, http.StatusOK, "staff_followup", form, data, nil)
+}
+
+// staffAssignMany gives the ticked ideas of the queue to one staff member (or
+// to nobody) with a review date, all in one transaction; the reviewer gets
+// one mail for them all.
+func (s *Server) staffAssignMany(c *gin.Context) {
+	form := map[string]string{"review_due": c.PostForm("review_due"), "staff_id": c.PostForm("staff_id")}
+	var ids []int64
+	for _, v := range c.PostFormArray("ideas") {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			ids = append(ids, id)
+		}
+	}
+	staffID, _ := strconv.ParseInt(form["staff_id"], 10, 64)
+	due, err := time.Parse("2006-01-02", form["review_due"])
+	switch {
+	case len(ids) == 0:
+		err = core.Invalid("ideas", "error.select_ideas")
+	case len(ids) > followUpShown:
+		err = core.Invalid("ideas", "error.too_many_ideas")
+	case err != nil:
+		err = core.Invalid("review_due", "error.date_invalid")
+	}
+	var ideas []core.Idea
+	if err == nil {
+		ideas, err = s.store.AssignMany(c.Request.Context(), userOf(c).ID, ids, staffID, due)
+	}
+	if err != nil {
+		if code := asError(err).Code; code == core.CodeInvalid || code == core.CodeNotFound {
+			s.staffFollowUpPage(c, err, form)
+			return
+		}
+		s.fail(c, err)
+		return
+	}
+	if staffID != 0 && staffID != userOf(c).ID {
+		if reviewer, err := s.store.Participant(c.Request.Context(), staffID); err == nil && !reviewer.Deleted() {
+			if err := s.store.QueueMails(c.Request.Context(), []core.Mail{s.assignedManyMail(reviewer, ideas)}); err != nil {
+				s.log.Warn("assignment notice not queued", "ideas", len(ideas), "err", err)
+			}
+			s.mailPoke()
+		}
+	}
+	s.redirectWithFlash(c, "/staff/followup?show="+url.QueryEscape(c.DefaultQuery("show", "all")), "flash.ideas_assigned")
 }
 
 // staffIdea is the staff panel of one idea: assignment and decisions.
