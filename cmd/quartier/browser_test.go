@@ -256,7 +256,15 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee("p.meta a[href^='/map']", "49.611") // the tap falls within a few metres of the map's centre
 	w.click("p.meta a[href^='/map']")
 	w.mustSee(".leaflet-popup-content", "Un banc sous le tilleul")
+	// The ideas in view are listed under the map, for keyboards and screen
+	// readers; a button there opens one on the map.
+	w.mustSee("#ideas-in-view li", "Un banc sous le tilleul")
+	w.mustSee(".in-view [role=status]", "Idées dans la vue de la carte : 1") // WebDriver reads the no-break space as a space
+	w.click(".leaflet-popup-close-button")
+	w.click("#ideas-in-view button")
+	w.mustSee(".leaflet-popup-content", "Un banc sous le tilleul")
 	w.checkAccessibility(axe)
+	w.mustBeReadable("#ideas-in-view li, #ideas-in-view button")
 	w.screenshot("map-idea")
 	for _, page := range []string{"/staff", "/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/audit", "/staff/indicators", "/staff/council", "/staff/projects"} {
 		w.open(base + page)

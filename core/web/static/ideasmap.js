@@ -2,7 +2,9 @@
 // box as the map moves (GeoJSON from /api/v1/ideas/map), narrowed by the
 // page's ?q= and ?status= when given. It opens on the
 // commune's centre, or, from an idea's page (?lat=…&lon=…&idea=ID), on that
-// idea, drawn apart and with its popup open.
+// idea, drawn apart and with its popup open. Below the map, the ideas in view
+// are listed (links, and a button that opens each on the map): the markers
+// cannot be reached with a keyboard or read by a screen reader.
 (function () {
   "use strict";
   function start() {
@@ -47,7 +49,39 @@
         Object.keys(shown).forEach(function (id) {
           if (!seen[id] && !shown[id].isPopupOpen()) { ideas.removeLayer(shown[id]); delete shown[id]; }
         });
+        listInView(fc.features || []);
       }).catch(function () {});
+    }
+    // listInView writes the ideas in view under the map, the most supported
+    // first, at most listMax of them.
+    var list = document.getElementById(el.getAttribute("data-list")), listMax = 50;
+    function listInView(features) {
+      if (!list) { return; }
+      var section = list.closest("section"), count = section.querySelector("[role=status]");
+      section.hidden = false;
+      count.textContent = count.getAttribute("data-count-label").replace("{n}", features.length);
+      var sorted = features.slice().sort(function (a, b) { return b.properties.support_count - a.properties.support_count; });
+      list.textContent = "";
+      sorted.slice(0, listMax).forEach(function (f) {
+        var li = document.createElement("li"), a = document.createElement("a"), show = document.createElement("button");
+        a.href = "/ideas/" + f.id;
+        a.textContent = f.properties.title;
+        show.type = "button";
+        show.className = "link";
+        show.textContent = el.getAttribute("data-label-show");
+        show.setAttribute("aria-label", el.getAttribute("data-label-show") + colon + " " + f.properties.title);
+        show.addEventListener("click", function () {
+          var m = shown[f.id];
+          if (m) { m.openPopup(); el.scrollIntoView({ block: "nearest" }); }
+        });
+        li.append(a, " · " + el.getAttribute("data-label-supports") + colon + " " + f.properties.support_count + " · ", show);
+        list.appendChild(li);
+      });
+      if (features.length > listMax) {
+        var more = document.createElement("li");
+        more.textContent = el.getAttribute("data-label-more").replace("{n}", features.length - listMax);
+        list.appendChild(more);
+      }
     }
     fetch(el.getAttribute("data-projects")).then(function (r) { return r.json(); }).then(function (body) {
       (body.projects || []).forEach(function (p) {
