@@ -220,6 +220,9 @@ type Idea struct {
 	NearAddress string
 }
 
+// MaxIdeaPhotos is how many photos an idea may carry.
+const MaxIdeaPhotos = 3
+
 // NearAddressWithin is how far, in metres, the nearest address may lie from
 // an idea's point for the idea to be said to be near it (further, in a park
 // or a field, the point speaks for itself).

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"image"
+	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -203,6 +207,14 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.click("main form.stack button[type=submit]")
 	w.mustSee(".flash", "Merci")
 	w.mustSee("main article", "Modifier mon idée") // the author may still correct it
+	// A photo, described for those who cannot see it.
+	w.upload("#photo", writePNG(t, 1200, 900))
+	w.typeInto("#alt", "L'entrée du futur parc")
+	w.click("form[action$='/photos'] button[type=submit]")
+	w.mustSee(".flash", "La photo est ajoutée.")
+	if got := w.attribute(".photo-list img", "alt"); got != "L'entrée du futur parc" {
+		t.Fatalf("photo alt %q", got)
+	}
 	w.checkAccessibility(axe)
 	w.screenshot("idea")
 	// A comment, then taken back by its author.
@@ -409,4 +421,23 @@ func startDevServerOn(t *testing.T, dbURL string) string {
 	}
 	t.Fatalf("serve did not start: %s", out.String())
 	return ""
+}
+
+// writePNG writes a plain w×h PNG into the test's folder and returns its path.
+func writePNG(t *testing.T, w, h int) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(100 + i%7)
+	}
+	path := filepath.Join(t.TempDir(), "photo.png")
+	f, err := os.Create(path)
+	if err == nil {
+		err = png.Encode(f, img)
+		f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -154,8 +154,8 @@ func (s *Store) CountParticipants(ctx context.Context) (ParticipantCounts, error
 }
 
 // removeAuthoredContent erases what a leaving participant wrote, in the
-// deletion's transaction: their ideas lose title, text and place and are hidden
-// (others' supports and comments stay, as do their counts), their comments and
+// deletion's transaction: their ideas lose title, text, place and photos and
+// are hidden (others' supports and comments stay, as do their counts), their comments and
 // arguments are emptied and hidden (threads keep their shape), and the free text
 // of their consultation answers is emptied (choices stay in the results, which
 // tell nothing of them). Each idea gets a change-log row, so channels that
@@ -182,6 +182,7 @@ func removeAuthoredContent(ctx context.Context, tx pgx.Tx, now time.Time, partic
 	}
 	for _, q := range []string{
 		`UPDATE argument SET body = '', hidden = true WHERE author_id = $1`,
+		`DELETE FROM idea_image WHERE idea_id IN (SELECT id FROM idea WHERE author_id = $1)`,
 		`UPDATE answer SET body = '' WHERE body <> '' AND response_id IN (SELECT id FROM response WHERE participant_id = $1)`,
 	} {
 		if _, err := tx.Exec(ctx, q, participantID); err != nil {

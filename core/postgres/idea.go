@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -103,18 +104,10 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 func (s *Store) EditIdea(ctx context.Context, authorID, ideaID int64, title, body string) error {
 	return s.inTx(ctx, "edit idea", func(tx pgx.Tx) error {
 		var rev int
-		err := tx.QueryRow(ctx, `UPDATE idea SET title = $3, body = $4, updated_at = $5, revision = revision + 1
-			WHERE id = $1 AND author_id = $2 AND status = 'submitted' AND NOT hidden AND support_count = 0 AND comment_count = 0
-			RETURNING revision`, ideaID, authorID, title, body, s.now()).Scan(&rev)
-		if err == pgx.ErrNoRows {
-			var author int64
-			if err := tx.QueryRow(ctx, `SELECT author_id FROM idea WHERE id = $1`, ideaID).Scan(&author); err != nil {
-				return notFoundOr(err, "error.idea_not_found", "read idea author")
-			}
-			if author != authorID {
-				return core.Forbidden("error.idea_not_yours")
-			}
-			return core.Conflict("error.idea_not_editable")
+		err := tx.QueryRow(ctx, `UPDATE idea i SET title = $3, body = $4, updated_at = $5, revision = revision + 1
+			WHERE i.id = $1 AND `+editableByAuthor+` RETURNING revision`, ideaID, authorID, title, body, s.now()).Scan(&rev)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return notEditable(ctx, tx, ideaID, authorID)
 		}
 		if err != nil {
 			return err
@@ -123,6 +116,24 @@ func (s *Store) EditIdea(ctx context.Context, authorID, ideaID int64, title, bod
 		ev.Data = map[string]any{"edited": true}
 		return appendEvent(ctx, tx, ev)
 	})
+}
+
+// editableByAuthor is the condition (on idea i) under which its author may
+// still change it: core.Idea.EditableByAuthor, checked in the statement that
+// changes it, so that a support arriving first wins.
+const editableByAuthor = `i.author_id = $2 AND i.status = 'submitted' AND NOT i.hidden AND i.support_count = 0 AND i.comment_count = 0`
+
+// notEditable says why the author's change to an idea matched no row: no such
+// idea, not theirs, or no longer editable.
+func notEditable(ctx context.Context, tx pgx.Tx, ideaID, authorID int64) error {
+	var author int64
+	if err := tx.QueryRow(ctx, `SELECT author_id FROM idea WHERE id = $1`, ideaID).Scan(&author); err != nil {
+		return notFoundOr(err, "error.idea_not_found", "read idea author")
+	}
+	if author != authorID {
+		return core.Forbidden("error.idea_not_yours")
+	}
+	return core.Conflict("error.idea_not_editable")
 }
 
 // Idea returns one idea (hidden ones too: callers decide who may see them),

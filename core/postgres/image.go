@@ -8,8 +8,8 @@ import (
 	"quartier/core"
 )
 
-// ProjectImageRef describes an image without its bytes.
-type ProjectImageRef struct {
+// ImageRef describes an image (of a project or an idea) without its bytes.
+type ImageRef struct {
 	ID            int64
 	Width, Height int
 	Alt           string
@@ -33,13 +33,13 @@ func (s *Store) AddProjectImage(ctx context.Context, actorID, projectID int64, i
 }
 
 // ProjectImages lists a project's images.
-func (s *Store) ProjectImages(ctx context.Context, projectID int64) ([]ProjectImageRef, error) {
+func (s *Store) ProjectImages(ctx context.Context, projectID int64) ([]ImageRef, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, width, height, alt FROM project_image WHERE project_id = $1 ORDER BY id`, projectID)
 	if err != nil {
 		return nil, wrapDB("list images", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ProjectImageRef, error) {
-		var r ProjectImageRef
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ImageRef, error) {
+		var r ImageRef
 		return r, row.Scan(&r.ID, &r.Width, &r.Height, &r.Alt)
 	})
 	return out, wrapDB("scan images", err)

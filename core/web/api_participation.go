@@ -92,6 +92,14 @@ type apiIdea struct {
 	URL          string         `json:"url"`
 	Timeline     []apiStep      `json:"timeline,omitempty"`
 	Milestones   []apiMilestone `json:"milestones,omitempty"`
+	Photos       []apiPhoto     `json:"photos,omitempty"` // a single idea's only
+}
+
+type apiPhoto struct {
+	URL    string `json:"url"`
+	Alt    string `json:"alt"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
 }
 
 type apiMilestone struct {
@@ -236,6 +244,14 @@ func (s *Server) apiIdea(c *gin.Context) {
 	}
 	for _, m := range milestones {
 		out.Milestones = append(out.Milestones, apiMilestone{Title: m.Title, DueOn: optionalDay(m.DueOn), DoneOn: optionalDay(m.DoneOn)})
+	}
+	photos, err := s.store.IdeaPhotos(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, p := range photos {
+		out.Photos = append(out.Photos, apiPhoto{URL: s.link("/idea-photos/" + strconv.FormatInt(p.ID, 10)), Alt: p.Alt, Width: p.Width, Height: p.Height})
 	}
 	c.JSON(http.StatusOK, out)
 }

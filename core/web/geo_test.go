@@ -90,15 +90,21 @@ func TestAreasAtPoint(t *testing.T) {
 	}
 }
 
-// multipartUpload posts a file to an import form with the browser's CSRF token.
+// upload posts a file to an import form with the browser's CSRF token.
 func (b *browser) upload(path, fieldFile string, fields map[string]string, content []byte) response {
+	return b.uploadAs(path, "file", fieldFile, fields, content)
+}
+
+// uploadAs posts content as the file field of a multipart form, named
+// fileName, with fields and the browser's CSRF token.
+func (b *browser) uploadAs(path, field, fileName string, fields map[string]string, content []byte) response {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	w.WriteField("csrf_token", b.csrf)
 	for k, v := range fields {
 		w.WriteField(k, v)
 	}
-	fw, _ := w.CreateFormFile("file", fieldFile)
+	fw, _ := w.CreateFormFile(field, fileName)
 	fw.Write(content)
 	w.Close()
 	req, _ := http.NewRequest(http.MethodPost, b.a.srv.URL+path, &body)

@@ -188,9 +188,14 @@ func (s *Server) idea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	photos, err := s.store.IdeaPhotos(ctx, i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	s.render(c, http.StatusOK, "idea", map[string]any{
 		"Idea": i, "Comments": comments, "Steps": steps, "Milestones": milestones, "SupportBlock": block, "Supported": supported,
-		"Following":  following,
+		"Following": following, "Photos": photos, "MaxPhotos": core.MaxIdeaPhotos,
 		"MergedInto": mergedInto, "MergedHere": mergedHere,
 		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 		"Meta": s.metaOf(i.Title, i.Body, "/ideas/"+strconv.FormatInt(i.ID, 10), ""),

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"strconv"
 
@@ -15,20 +14,9 @@ func (s *Server) staffUploadImage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	fh, err := c.FormFile("image")
+	data, err := uploadedFile(c, "image", core.MaxImageBytes)
 	if err != nil {
-		s.fail(c, core.Invalid("image", "error.file_missing"))
-		return
-	}
-	f, err := fh.Open()
-	if err != nil {
-		s.fail(c, core.Invalid("image", "error.file_missing"))
-		return
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, core.MaxImageBytes+1))
-	if err != nil {
-		s.fail(c, asError(err))
+		s.fail(c, err)
 		return
 	}
 	img, err := core.NormalizeImage(data, c.PostForm("alt"))

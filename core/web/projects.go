@@ -335,7 +335,7 @@ func (s *Server) staffPostUpdate(c *gin.Context) {
 }
 
 // firstImage is the path of a project's first image, for link previews.
-func firstImage(images []postgres.ProjectImageRef) string {
+func firstImage(images []postgres.ImageRef) string {
 	if len(images) == 0 {
 		return ""
 	}

@@ -342,6 +342,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.POST("/ideas/:id/edit", s.requireLogin, s.editIdea)
 	h.POST("/ideas/:id/support", s.requireLogin, s.support)
 	h.POST("/ideas/:id/follow", s.requireLogin, s.followIdea)
+	h.POST("/ideas/:id/photos/:photo/remove", s.requireLogin, s.removeIdeaPhoto)
+	h.GET("/idea-photos/:id", s.ideaPhoto)
 	h.POST("/ideas/:id/comments", s.requireLogin, s.comment)
 	h.POST("/ideas/:id/flag", s.requireLogin, s.flag(core.EntityIdea))
 	h.POST("/comments/:id/flag", s.requireLogin, s.flag(core.EntityComment))
@@ -453,6 +455,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	upload.POST("/areas", s.staffImportAreas)
 	upload.POST("/addresses", s.staffImportAddresses)
+	photos := r.Group("/ideas/:id/photos", s.admit, s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.sessionAuth, s.csrfProtect, s.requireLogin)
+	photos.POST("", s.addIdeaPhoto)
 	images := r.Group("/staff/projects/:id/images", s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	images.POST("", s.staffUploadImage)
 
