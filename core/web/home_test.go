@@ -120,3 +120,17 @@ func TestStaffHomeCountsParticipantsBySteps(t *testing.T) {
 	manager.get("/staff").contains(t, "Participant·e·s inscrit·e·s</dt><dd>2</dd>", "E-mail confirmé</dt><dd>2</dd>",
 		"Avec une adresse de résidence</dt><dd>1</dd>", "Résidence vérifiée</dt><dd>0</dd>")
 }
+
+// The follow-up promise is explained with the commune's own numbers.
+func TestHowIdeasAreFollowedUp(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.FollowUp = core.FollowUp{SupportThreshold: 25, ReviewDays: 21, AnswerDays: 45} })
+	page := a.browser().get("/how-it-works")
+	if page.status != http.StatusOK {
+		t.Fatalf("status %d", page.status)
+	}
+	page.contains(t, "Comment vos idées sont suivies", "réponse officielle dans les 45 jours", "À 25 soutiens", "qui a 21 jours")
+	if strings.Contains(page.body, "Ce que deviennent les idées") {
+		t.Error("figures shown with no idea")
+	}
+	a.browser().get("/").contains(t, `<a href="/how-it-works">Comment vos idées sont suivies</a>`)
+}
