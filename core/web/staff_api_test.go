@@ -69,6 +69,10 @@ func TestStaffRoutesCheckRoles(t *testing.T) {
 	}
 	r := b.get("/staff/participants?q=" + url.QueryEscape("MOD@"))
 	r.contains(t, "mod@example.lu", "1 résultat")
+	// A long search is cut between characters, never inside one.
+	if r := b.get("/staff/participants?q=" + url.QueryEscape("a"+strings.Repeat("é", 150))); r.status != http.StatusOK {
+		t.Errorf("long accented search: %d", r.status)
+	}
 }
 
 // apiCall sends a JSON request with an optional bearer token.
