@@ -28,7 +28,7 @@ func (s *Server) addIdeaPhoto(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	img, err := core.NormalizePhoto(data, c.PostForm("alt"))
+	img, err := s.normalizePhoto(c, data)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -38,6 +38,23 @@ func (s *Server) addIdeaPhoto(c *gin.Context) {
 		return
 	}
 	s.redirectWithFlash(c, ideaPath(i.ID)+"#photos-h", "flash.photo_added")
+}
+
+// photoWork bounds the photos being decoded at once in this process: a
+// 6,000-pixel square takes some 150 MB while it is turned and scaled, and a
+// crowd of uploads must not take the server's memory with it.
+var photoWork = make(chan struct{}, 2)
+
+// normalizePhoto runs core.NormalizePhoto when a slot is free, or gives up
+// when the client goes away first.
+func (s *Server) normalizePhoto(c *gin.Context, data []byte) (core.Image, error) {
+	select {
+	case photoWork <- struct{}{}:
+		defer func() { <-photoWork }()
+	case <-c.Request.Context().Done():
+		return core.Image{}, core.Busy()
+	}
+	return core.NormalizePhoto(data, c.PostForm("alt"))
 }
 
 // uploadedFile reads the form's file field, at most limit bytes (one more
