@@ -40,17 +40,17 @@ func (s *Server) addIdeaPhoto(c *gin.Context) {
 	s.redirectWithFlash(c, ideaPath(i.ID)+"#photos-h", "flash.photo_added")
 }
 
-// photoWork bounds the photos being decoded at once in this process: a
+// photosAtOnce bounds the photos being decoded at once in this process: a
 // 6,000-pixel square takes some 150 MB while it is turned and scaled, and a
 // crowd of uploads must not take the server's memory with it.
-var photoWork = make(chan struct{}, 2)
+const photosAtOnce = 2
 
 // normalizePhoto runs core.NormalizePhoto when a slot is free, or gives up
 // when the client goes away first.
 func (s *Server) normalizePhoto(c *gin.Context, data []byte) (core.Image, error) {
 	select {
-	case photoWork <- struct{}{}:
-		defer func() { <-photoWork }()
+	case s.photoWork <- struct{}{}:
+		defer func() { <-s.photoWork }()
 	case <-c.Request.Context().Done():
 		return core.Image{}, core.Busy()
 	}

@@ -153,6 +153,7 @@ type Server struct {
 	ballots        ballotCache
 	sessions       *refreshCache[string, core.Participant] // by token hash
 	homeNews       *refreshCache[struct{}, homeNews]
+	photoWork      chan struct{} // slots for decoding photos (photosAtOnce)
 	members        targetMembers
 	sync           SyncControl
 	providers      []LoginProvider
@@ -216,6 +217,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.gates = newGateCache()
 	s.sessions = newSessionCache()
 	s.homeNews = newHomeCache()
+	s.photoWork = make(chan struct{}, photosAtOnce)
 	tileOrigin := "" // " https://tiles.example" when maps load tiles: the CSP allows it
 	if cfg.Map.TileURL != "" {
 		u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(cfg.Map.TileURL))
