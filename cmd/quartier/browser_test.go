@@ -90,6 +90,7 @@ func TestBrowserAccountFlows(t *testing.T) {
 	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page", "/projects", "/ideas", "/ideas/new", "/map", "/account/address", "/how-it-works"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
+		w.mustFitWidth()
 	}
 }
 
@@ -215,6 +216,9 @@ func TestBrowserStaffTargets(t *testing.T) {
 	if got := w.attribute(".photo-list img", "alt"); got != "L'entrée du futur parc" {
 		t.Fatalf("photo alt %q", got)
 	}
+	w.resize(390, 844) // on a phone, the photo form fits the screen
+	w.mustFitWidth()
+	w.resize(1280, 900)
 	w.checkAccessibility(axe)
 	w.screenshot("idea")
 	// A comment, then taken back by its author.

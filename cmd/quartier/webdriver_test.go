@@ -332,3 +332,22 @@ func (w *webDriver) mustBeReadable(css string) {
 		w.t.Errorf("at %s, %q (%s) has contrast %.2f:1, want at least 4.5:1", w.currentURL(), worst.Text, css, worst.Ratio)
 	}
 }
+
+// mustFitWidth fails when the page is wider than the window (a phone user
+// would have to scroll sideways), naming the elements that stick out.
+func (w *webDriver) mustFitWidth() {
+	w.t.Helper()
+	var out string
+	w.call("POST", "/execute/sync", map[string]any{"script": `
+		var W = document.documentElement.clientWidth;
+		if (document.documentElement.scrollWidth <= W) return "";
+		var wide = [];
+		document.querySelectorAll("body *").forEach(function (e) {
+			var r = e.getBoundingClientRect();
+			if (r.right > W + 1 && !e.closest(".table-scroll, .leaflet-container")) wide.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " (" + Math.round(r.right) + " px)");
+		});
+		return W + " px wide, content " + document.documentElement.scrollWidth + " px: " + wide.slice(0, 5).join(", ");`, "args": []any{}}, &out)
+	if out != "" {
+		w.t.Errorf("at %s the page is wider than the window: %s", w.currentURL(), out)
+	}
+}
