@@ -60,6 +60,8 @@ func TestIdeaPhotos(t *testing.T) {
 	if got.status != http.StatusOK || got.header.Get("Content-Type") != "image/png" || got.header.Get("Content-Security-Policy") != "default-src 'none'" {
 		t.Fatalf("photo: %d %v", got.status, got.header)
 	}
+	// Reviewers see it on the staff page.
+	a.signedIn("manager@commune.lu", core.RoleManager).get("/staff"+idea).contains(t, `<img src="`+photo+`" alt="Le banc cassé, vu de face"`)
 	// Someone else neither adds nor removes.
 	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
 	tom.get(idea)

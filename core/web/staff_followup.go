@@ -136,6 +136,11 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
+	photos, err := s.store.IdeaPhotos(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	templates, err := s.store.AnswerTemplates(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
@@ -144,7 +149,7 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 	next := i.Status.DecisionChoices()
 	templates = slices.DeleteFunc(templates, func(t core.AnswerTemplate) bool { return t.Status != "" && !slices.Contains(next, t.Status) })
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": next,
-		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0),
+		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0), "Photos": photos,
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
