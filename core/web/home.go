@@ -43,8 +43,8 @@ func newHomeCache() *refreshCache[struct{}, homeNews] {
 // false: they gave none). A database that cannot be read leaves the news out
 // rather than the page.
 func (s *Server) home(c *gin.Context) {
-	data := s.newsData(c)
-	data["Ideas"] = data["News"].(homeNews).Ideas
+	news, data := s.newsData(c)
+	data["Ideas"] = news.Ideas
 	if u := userOf(c); u != nil {
 		addr, areas, err := s.homeAreas(c, u.ID)
 		if err != nil {
@@ -103,15 +103,16 @@ func (s *Server) readHomeNews(ctx context.Context) (homeNews, error) {
 // howItWorks explains the follow-up promise with the commune's own numbers
 // (threshold, review and answer delays) and the figures of the home page.
 func (s *Server) howItWorks(c *gin.Context) {
-	data := s.newsData(c)
+	_, data := s.newsData(c)
 	data["FollowUp"] = s.cfg.FollowUp
 	s.render(c, http.StatusOK, "how_it_works", data)
 }
 
-// newsData is a page's data with the shared news ("News") and the share of
-// answers given on time ("OnTimeShare", when any was given). A database that
-// cannot be read leaves the news empty, logged, rather than fail the page.
-func (s *Server) newsData(c *gin.Context) map[string]any {
+// newsData returns the shared news and a page's data holding them ("News")
+// with the share of answers given on time ("OnTimeShare", when any was
+// given). A database that cannot be read leaves the news empty, logged,
+// rather than fail the page.
+func (s *Server) newsData(c *gin.Context) (homeNews, map[string]any) {
 	news, err := s.homeNews.get(c.Request.Context(), struct{}{}, time.Now(), s.readHomeNews)
 	if err != nil {
 		s.log.Warn("home page news", "err", err)
@@ -120,5 +121,5 @@ func (s *Server) newsData(c *gin.Context) map[string]any {
 	if f := news.Figures; f.Answered > 0 {
 		data["OnTimeShare"] = float64(f.OnTime) / float64(f.Answered)
 	}
-	return data
+	return news, data
 }
