@@ -44,6 +44,9 @@ func TestAssignSeveralIdeasAtOnce(t *testing.T) {
 			t.Fatalf("%v: %d", r.form, got.status)
 		}
 		got.contains(t, r.says, `class="error-summary"`)
+		if ideas := r.form["ideas"]; len(ideas) > 0 && !strings.Contains(got.body, `value="`+ideas[0]+`" id="pick-`+ideas[0]+`" aria-labelledby="pick-`+ideas[0]+`-title" checked>`) {
+			t.Errorf("%v: the ticked idea is no longer ticked", r.form)
+		}
 	}
 	if !strings.Contains(staff.get("/staff/followup?show=unassigned").body, "3 idées") {
 		t.Fatal("a refused assignment changed the queue")

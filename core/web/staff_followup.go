@@ -17,7 +17,7 @@ import (
 
 // staffFollowUp lists the ideas awaiting an official answer, overdue first.
 func (s *Server) staffFollowUp(c *gin.Context) {
-	s.staffFollowUpPage(c, nil, nil)
+	s.staffFollowUpPage(c, nil, nil, nil)
 }
 
 // followUpShown is how many ideas the follow-up queue lists at most.
@@ -25,8 +25,9 @@ const followUpShown = 500
 
 // staffFollowUpPage lists the ideas awaiting an answer (?show=overdue, mine,
 // unassigned narrow it), with the form that assigns those ticked; formErr's
-// problems, with form's values, when an assignment was refused.
-func (s *Server) staffFollowUpPage(c *gin.Context, formErr error, form map[string]string) {
+// problems, with form's values and the ideas still ticked (picked), when an
+// assignment was refused.
+func (s *Server) staffFollowUpPage(c *gin.Context, formErr error, form map[string]string, picked []int64) {
 	f := postgres.FollowUpFilter{Limit: followUpShown}
 	view := c.DefaultQuery("show", "all")
 	switch view {
@@ -52,7 +53,11 @@ func (s *Server) staffFollowUpPage(c *gin.Context, formErr error, form map[strin
 	if form == nil {
 		form = map[string]string{"review_due": s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays).Format("2006-01-02")}
 	}
-	data := map[string]any{"Rows": rows, "Today": s.now(), "View": view, "Staff": staff}
+	ticked := map[int64]bool{}
+	for _, id := range picked {
+		ticked[id] = true
+	}
+	data := map[string]any{"Rows": rows, "Today": s.now(), "View": view, "Staff": staff, "Ticked": ticked}
 	if formErr != nil {
 		s.formPage(c, "staff_followup", formErr, form, data)
 		return
@@ -87,7 +92,7 @@ func (s *Server) staffAssignMany(c *gin.Context) {
 	}
 	if err != nil {
 		if code := asError(err).Code; code == core.CodeInvalid || code == core.CodeNotFound {
-			s.staffFollowUpPage(c, err, form)
+			s.staffFollowUpPage(c, err, form, ids)
 			return
 		}
 		s.fail(c, err)
