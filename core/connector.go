@@ -54,6 +54,23 @@ type Publication struct {
 	// Template is staff's text template for this connector ({title}, {body},
 	// {url}); "" keeps the connector's own.
 	Template string
+	// Image goes with the publication on channels that post pictures (a
+	// project's first image); nil for none or for other channels.
+	Image *PublicationImage
+}
+
+// PublicationImage is a picture posted with a publication: the re-encoded
+// bytes stored on upload and their description for those who cannot see it.
+type PublicationImage struct {
+	ContentType string
+	Data        []byte
+	Alt         string
+}
+
+// ImagePoster is a connector whose channel posts pictures with text: the
+// engine reads a publication's image for it only.
+type ImagePoster interface {
+	PostsImages() bool
 }
 
 // Fill writes the publication into a text template with {title}, {body} and

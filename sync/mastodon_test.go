@@ -1,6 +1,9 @@
 package sync
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -61,5 +64,46 @@ func TestAnswerPostedToMastodonAndRepliesComeBack(t *testing.T) {
 	st, err := e.Status(ctx)
 	if err != nil || len(st) != 1 || len(st[0].Posts) != 1 || st[0].Posts[0].Counts != (core.Counts{Likes: 2, Shares: 1, Replies: 1}) {
 		t.Fatalf("status %+v %v", st, err)
+	}
+}
+
+// A project is posted with its first picture and that picture's description;
+// the image is read only for channels that post pictures.
+func TestProjectPostedToMastodonWithItsPicture(t *testing.T) {
+	w := newWorld(t)
+	inst := mfake.New("t0ken")
+	srv := httptest.NewServer(inst)
+	t.Cleanup(srv.Close)
+	c := mastodon.New(mastodon.Config{BaseURL: srv.URL, Token: "t0ken", Language: "fr"})
+	w.engine(func(o *Options) { o.Connectors = []Connector{{Connector: c}} })
+	if err := w.store.SaveConnectorSetting(ctx, w.staff, "mastodon", postgres.ConnectorSetting{Kinds: []string{"project"}}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 30, 20)))
+	img, err := core.NormalizeImage(buf.Bytes(), "Le terrain vu du pont")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := core.ProjectInput{Title: "Un parc au bord de la Wark", Summary: "Un parc pour le quartier", Body: "<p>Un parc.</p>"}.Normalize()
+	id, err := w.store.SaveProject(ctx, w.staff, 0, in)
+	if err == nil {
+		_, err = w.store.AddProjectImage(ctx, w.staff, id, img)
+	}
+	if err == nil {
+		err = w.store.SetProjectStatus(ctx, w.staff, id, core.ProjectPublished)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref postgres.RemoteRef
+	w.eventually("the project is posted and recorded", 30*time.Second, func() bool {
+		var recorded bool
+		ref, recorded, _ = w.store.RemoteRefOf(ctx, "mastodon", core.EntityProject, id)
+		return recorded
+	})
+	media := inst.Attached(ref.RemoteID)
+	if len(media) != 1 || media[0].Description != "Le terrain vu du pont" || media[0].ContentType != "image/png" {
+		t.Fatalf("attached %+v; statuses %q", media, inst.Posted())
 	}
 }

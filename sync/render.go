@@ -64,6 +64,15 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		p.Kind, p.Title, p.Body = core.PubProject, pr.Title, body
 		p.URL = e.link("/projects/" + strconv.FormatInt(pr.ID, 10))
 		where.areaIDs = pr.AreaIDs
+		if poster, ok := c.Connector.(core.ImagePoster); ok && poster.PostsImages() {
+			img, found, err := e.store.FirstProjectImage(ctx, pr.ID)
+			if err != nil {
+				return p, false, err
+			}
+			if found {
+				p.Image = &core.PublicationImage{ContentType: img.ContentType, Data: img.Data, Alt: img.Alt}
+			}
+		}
 	case "consultation":
 		k, err := e.store.Consultation(ctx, a.EntityID)
 		if err != nil {

@@ -1,10 +1,13 @@
 // Package mastodon publishes to a Mastodon account (the commune's) and brings
 // back replies and the counts of favourites, boosts and replies. It follows
 // Mastodon's REST API: POST /api/v1/statuses with an Idempotency-Key,
-// GET /api/v1/statuses/:id and /context, a bearer token, X-RateLimit-* headers.
+// POST /api/v2/media (and GET /api/v1/media/:id while it is processed) for a
+// project's picture, GET /api/v1/statuses/:id and /context, a bearer token,
+// X-RateLimit-* headers.
 package mastodon
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,7 +26,7 @@ import (
 type Config struct {
 	Name     string // connector key; "mastodon" when empty
 	BaseURL  string // https://social.example.lu
-	Token    string // an access token with write:statuses and read:statuses
+	Token    string // an access token with write:statuses, write:media and read:statuses
 	Language string // ISO 639-1 of the posts, e.g. "fr"
 	Kinds    []core.PublicationKind
 	Template string // "{title}", "{body}", "{url}"; default "{title}\n\n{body}\n\n{url}"
@@ -34,7 +37,14 @@ type Config struct {
 type Client struct {
 	cfg  Config
 	http *resty.Client
+	// mediaPoll is the wait between two looks at a picture the instance is
+	// still processing (202, then 206 until it is done).
+	mediaPoll time.Duration
 }
+
+// mediaPolls bounds the looks at a picture being processed; past them the
+// publication is retried later, picture and all.
+const mediaPolls = 10
 
 // New makes a client.
 func New(cfg Config) *Client {
@@ -54,8 +64,11 @@ func New(cfg Config) *Client {
 	transport.MaxIdleConnsPerHost = 32
 	h := resty.New().SetTransport(transport).SetBaseURL(strings.TrimSuffix(cfg.BaseURL, "/")).SetTimeout(cfg.Timeout).
 		SetAuthToken(cfg.Token).SetHeader("Accept", "application/json").SetRetryCount(0)
-	return &Client{cfg: cfg, http: h}
+	return &Client{cfg: cfg, http: h, mediaPoll: 500 * time.Millisecond}
 }
+
+// PostsImages implements core.ImagePoster: statuses carry pictures.
+func (c *Client) PostsImages() bool { return true }
 
 // Name implements core.Connector.
 func (c *Client) Name() string { return c.cfg.Name }
@@ -89,12 +102,21 @@ func (c *Client) Text(p core.Publication) string {
 	return text
 }
 
-// statusOut is the JSON body of POST /api/v1/statuses (TextStatus).
+// statusOut is the JSON body of POST /api/v1/statuses (TextStatus, or
+// MediaStatus with a picture).
 type statusOut struct {
-	Status      string `json:"status"`
-	Visibility  string `json:"visibility"`
-	Language    string `json:"language,omitempty"`
-	InReplyToID string `json:"in_reply_to_id,omitempty"`
+	Status      string   `json:"status"`
+	Visibility  string   `json:"visibility"`
+	Language    string   `json:"language,omitempty"`
+	InReplyToID string   `json:"in_reply_to_id,omitempty"`
+	MediaIDs    []string `json:"media_ids,omitempty"`
+}
+
+// Media is what Quartier reads of a MediaAttachment.
+type Media struct {
+	ID          string  `json:"id"`
+	URL         *string `json:"url"` // null while the instance processes it
+	Description string  `json:"description"`
 }
 
 // Status is what Quartier reads of a Mastodon status.
@@ -114,21 +136,67 @@ type Status struct {
 	} `json:"account"`
 }
 
-// Body is the request body of a publication (exported for the spec test).
-func (c *Client) Body(p core.Publication) any {
-	return statusOut{Status: c.Text(p), Visibility: "public", Language: c.cfg.Language, InReplyToID: p.ReplyTo}
+// Body is the request body of a publication with the given pictures
+// (exported for the spec test).
+func (c *Client) Body(p core.Publication, mediaIDs ...string) any {
+	return statusOut{Status: c.Text(p), Visibility: "public", Language: c.cfg.Language, InReplyToID: p.ReplyTo, MediaIDs: mediaIDs}
 }
 
-// Publish implements core.Connector. The Idempotency-Key makes a retry
-// within an hour return the first status instead of posting twice.
+// Publish implements core.Connector. A publication's picture is uploaded
+// first; one the instance refuses for good (a type or size it does not take)
+// is left out rather than hold the post back. The Idempotency-Key makes a
+// retry within an hour return the first status instead of posting twice (a
+// retry uploads the picture again: an unattached upload is deleted by the
+// instance after a day).
 func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Published, error) {
+	var media []string
+	if p.Image != nil {
+		id, err := c.upload(ctx, *p.Image)
+		if re, ok := core.AsRemoteError(err); err != nil && !(ok && re.Permanent) {
+			return core.Published{}, err
+		}
+		if err == nil {
+			media = []string{id}
+		}
+	}
 	var st Status
 	res, err := c.http.R().SetContext(ctx).SetHeader("Idempotency-Key", p.IdempotencyKey).SetHeader("Content-Type", "application/json").
-		SetBody(c.Body(p)).SetResult(&st).Post("/api/v1/statuses")
+		SetBody(c.Body(p, media...)).SetResult(&st).Post("/api/v1/statuses")
 	if err := outcome(res, err); err != nil {
 		return core.Published{}, err
 	}
 	return core.Published{RemoteID: st.ID, URL: st.URL}, nil
+}
+
+// upload sends a picture with its description (POST /api/v2/media) and
+// waits for the instance to process it: a 200 is ready, a 202 is looked at
+// again (GET /api/v1/media/:id answers 206 until it is ready).
+func (c *Client) upload(ctx context.Context, img core.PublicationImage) (string, error) {
+	name := "image.jpg"
+	if img.ContentType == "image/png" {
+		name = "image.png"
+	}
+	var m Media
+	res, err := c.http.R().SetContext(ctx).SetMultipartField("file", name, img.ContentType, bytes.NewReader(img.Data)).
+		SetMultipartFormData(map[string]string{"description": img.Alt}).SetResult(&m).Post("/api/v2/media")
+	if err := outcome(res, err); err != nil {
+		return "", err
+	}
+	for polls := 0; res.StatusCode() != http.StatusOK; polls++ {
+		if polls == mediaPolls {
+			return "", fmt.Errorf("mastodon: %w", &core.RemoteError{Message: "the picture is still being processed"})
+		}
+		select {
+		case <-time.After(c.mediaPoll):
+		case <-ctx.Done():
+			return "", fmt.Errorf("mastodon: %w", &core.RemoteError{Message: ctx.Err().Error()})
+		}
+		res, err = c.http.R().SetContext(ctx).SetResult(&m).Get("/api/v1/media/" + m.ID)
+		if err := outcome(res, err); err != nil {
+			return "", err
+		}
+	}
+	return m.ID, nil
 }
 
 // Pull implements core.Connector: for each of the commune's statuses, its

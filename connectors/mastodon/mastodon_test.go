@@ -1,8 +1,11 @@
 package mastodon_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -128,5 +131,70 @@ func TestRateLimitAndRefusals(t *testing.T) {
 	_, err = bad.Publish(ctx, core.Publication{Title: "Trois", IdempotencyKey: "3"})
 	if re, ok := core.AsRemoteError(err); !ok || re.Status != 401 || !re.Permanent || re.Message != "The access token is invalid" {
 		t.Fatalf("bad token: %#v", err)
+	}
+}
+
+func pngBytes(t *testing.T) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 8, 4))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// A project's picture goes with its status, described: uploaded first
+// (ready at once, or processed in the background and looked at until it is),
+// then attached by id; the bodies follow MediaStatus and the answers
+// MediaAttachment and Status. A picture the instance refuses for good is
+// left out and the status still posted; a retry posts no second status.
+func TestPictureGoesWithTheStatus(t *testing.T) {
+	sp := loadSpec(t)
+	for _, async := range []bool{false, true} {
+		inst := fake.New("t0ken")
+		inst.AsyncMedia = async
+		srv := httptest.NewServer(inst)
+		c := mastodon.New(mastodon.Config{BaseURL: srv.URL, Token: "t0ken", Language: "fr"})
+		pub := core.Publication{Title: "Un parc à Warken", Body: "Le terrain de l'ancienne gare devient un parc.", URL: "https://participer.ettelbruck.lu/projects/2",
+			IdempotencyKey: "quartier:project:2", Image: &core.PublicationImage{ContentType: "image/png", Data: pngBytes(t), Alt: "Plan du futur parc"}}
+		if !c.PostsImages() {
+			t.Fatal("the connector says it posts no pictures")
+		}
+		got, err := c.Publish(ctx, pub)
+		if err != nil {
+			t.Fatalf("async %v: %v", async, err)
+		}
+		media := inst.Attached(got.RemoteID)
+		if len(media) != 1 || media[0].Description != "Plan du futur parc" || media[0].ContentType != "image/png" || !media[0].Ready {
+			t.Fatalf("async %v: attached %+v", async, media)
+		}
+		for _, body := range inst.Bodies {
+			sp.check(t, "MediaStatus", body)
+		}
+		status := get(t, srv.URL+"/api/v1/statuses/"+got.RemoteID, "t0ken")
+		sp.check(t, "Status", status)
+		sp.check(t, "MediaAttachment", get(t, srv.URL+"/api/v1/media/"+media[0].ID, "t0ken"))
+		if again, err := c.Publish(ctx, pub); err != nil || again.RemoteID != got.RemoteID || len(inst.Posted()) != 1 {
+			t.Fatalf("async %v: retry %v %v, %d statuses", async, again, err, len(inst.Posted()))
+		}
+		srv.Close()
+	}
+
+	inst := fake.New("t0ken")
+	srv := httptest.NewServer(inst)
+	defer srv.Close()
+	c := mastodon.New(mastodon.Config{BaseURL: srv.URL, Token: "t0ken"})
+	got, err := c.Publish(ctx, core.Publication{Title: "Un plan", IdempotencyKey: "quartier:project:3",
+		Image: &core.PublicationImage{ContentType: "image/png", Data: []byte("not a picture at all"), Alt: "Plan"}})
+	if err != nil || len(inst.Attached(got.RemoteID)) != 0 || len(inst.Posted()) != 1 || inst.Uploads() != 0 {
+		t.Fatalf("refused picture: %v %v, %d statuses, %d uploads", got, err, len(inst.Posted()), inst.Uploads())
+	}
+	// The fake refuses what an instance refuses: a status naming a picture
+	// that does not exist.
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/statuses", strings.NewReader(`{"status":"x","media_ids":["42"]}`))
+	req.Header.Set("Authorization", "Bearer t0ken")
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown media: %v %v", res, err)
 	}
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -56,4 +57,16 @@ func (s *Store) ProjectImage(ctx context.Context, id int64, anyStatus bool) (str
 		return "", nil, notFoundOr(err, "error.page_not_found", "read image")
 	}
 	return ctype, data, nil
+}
+
+// FirstProjectImage returns a project's first image with its bytes (ok false
+// when it has none), for the channels that post one with the project.
+func (s *Store) FirstProjectImage(ctx context.Context, projectID int64) (core.Image, bool, error) {
+	var img core.Image
+	err := s.pool.QueryRow(ctx, `SELECT content_type, data, width, height, alt FROM project_image
+		WHERE project_id = $1 ORDER BY id LIMIT 1`, projectID).Scan(&img.ContentType, &img.Data, &img.Width, &img.Height, &img.Alt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return img, false, nil
+	}
+	return img, err == nil, wrapDB("first project image", err)
 }

@@ -1,9 +1,11 @@
 // Package fake is a stand-in for a Mastodon instance, following the API's
 // documentation (and ../shared/specs/mastodon-openapi-schema.json, which its
 // tests check its answers against): bearer tokens, POST /api/v1/statuses with
-// Idempotency-Key (a repeat within an hour returns the first status), statuses
-// and their context, {"error": "..."} bodies, X-RateLimit-* headers (the reset
-// as an ISO 8601 time) and 429.
+// Idempotency-Key (a repeat within an hour returns the first status) and
+// media_ids, POST /api/v2/media (200 when ready, 202 when processed in the
+// background, then GET /api/v1/media/:id answers 206 until it is ready),
+// statuses and their context, {"error": "..."} bodies, X-RateLimit-* headers
+// (the reset as an ISO 8601 time) and 429.
 package fake
 
 import (
@@ -22,6 +24,9 @@ import (
 type Server struct {
 	Token     string
 	RateLimit int // requests per 5 minutes; 0: none
+	// AsyncMedia makes uploads answer 202 and be ready after one look, as
+	// an instance busy with its queue does.
+	AsyncMedia bool
 
 	mu       sync.Mutex
 	seq      int64
@@ -30,7 +35,16 @@ type Server struct {
 	keys     map[string]keyed
 	window   time.Time
 	count    int
+	media    map[string]*Media
 	Bodies   [][]byte // the request bodies of POST /api/v1/statuses, for spec checks
+}
+
+// Media is an uploaded picture.
+type Media struct {
+	ID, ContentType, Description string
+	Size                         int
+	Ready                        bool
+	Status                       string // the status it is attached to; "" while unattached
 }
 
 type keyed struct {
@@ -43,11 +57,12 @@ type status struct {
 	Account                                      string
 	CreatedAt                                    time.Time
 	Favourites, Reblogs                          int
+	Media                                        []string
 }
 
 // New makes an instance where token is the commune's access token.
 func New(token string) *Server {
-	return &Server{Token: token, statuses: map[string]*status{}, keys: map[string]keyed{}}
+	return &Server{Token: token, statuses: map[string]*status{}, keys: map[string]keyed{}, media: map[string]*Media{}}
 }
 
 func (s *Server) add(st *status) *status {
@@ -71,6 +86,22 @@ func (s *Server) Reply(id, account, html string) string {
 	defer s.mu.Unlock()
 	return s.add(&status{Content: html, InReplyTo: id, Visibility: "public", Account: account}).ID
 }
+
+// Attached returns the pictures of a status, in order.
+func (s *Server) Attached(statusID string) []Media {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Media
+	if st := s.statuses[statusID]; st != nil {
+		for _, id := range st.Media {
+			out = append(out, *s.media[id])
+		}
+	}
+	return out
+}
+
+// Uploads counts the pictures uploaded, attached or not.
+func (s *Server) Uploads() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.media) }
 
 // Posted returns the commune's statuses' texts, in order.
 func (s *Server) Posted() []string {
@@ -102,6 +133,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.admit(w) {
+		return
+	}
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/api/v2/media":
+		s.upload(w, r)
+		return
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/media/"):
+		s.mediaState(w, strings.TrimPrefix(r.URL.Path, "/api/v1/media/"))
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, "/api/v1/statuses")
@@ -143,10 +182,11 @@ func (s *Server) admit(w http.ResponseWriter) bool {
 func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	var in struct {
-		Status      string `json:"status"`
-		Visibility  string `json:"visibility"`
-		Language    string `json:"language"`
-		InReplyToID string `json:"in_reply_to_id"`
+		Status      string   `json:"status"`
+		Visibility  string   `json:"visibility"`
+		Language    string   `json:"language"`
+		InReplyToID string   `json:"in_reply_to_id"`
+		MediaIDs    []string `json:"media_ids"`
 	}
 	if err := json.Unmarshal(body, &in); err != nil {
 		apiError(w, http.StatusBadRequest, "Invalid JSON")
@@ -160,8 +200,24 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.json(s.statuses[k.id]))
 		return
 	}
+	for _, id := range in.MediaIDs {
+		switch m := s.media[id]; {
+		case m == nil:
+			apiError(w, http.StatusUnprocessableEntity, "Validation failed: Media attachments are invalid")
+			return
+		case !m.Ready:
+			apiError(w, http.StatusUnprocessableEntity, "Cannot attach files that have not finished processing. Try again in a moment!")
+			return
+		case m.Status != "":
+			apiError(w, http.StatusUnprocessableEntity, "Validation failed: Media attachments are already attached to another status")
+			return
+		}
+	}
 	switch {
-	case strings.TrimSpace(in.Status) == "":
+	case len(in.MediaIDs) > 4:
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: Media attachments limit of 4 exceeded")
+		return
+	case strings.TrimSpace(in.Status) == "" && len(in.MediaIDs) == 0:
 		apiError(w, http.StatusUnprocessableEntity, "Validation failed: Text can't be blank")
 		return
 	case len([]rune(in.Status)) > 500:
@@ -171,11 +227,82 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "Record not found")
 		return
 	}
-	st := s.add(&status{Content: in.Status, InReplyTo: in.InReplyToID, Visibility: in.Visibility, Language: in.Language, Account: "commune"})
+	st := s.add(&status{Content: in.Status, InReplyTo: in.InReplyToID, Visibility: in.Visibility, Language: in.Language, Account: "commune", Media: in.MediaIDs})
+	for _, id := range in.MediaIDs {
+		s.media[id].Status = st.ID
+	}
 	if key != "" {
 		s.keys[key] = keyed{st.ID, time.Now()}
 	}
 	writeJSON(w, http.StatusOK, s.json(st))
+}
+
+// maxUpload is an instance's default limit for a picture.
+const maxUpload = 16 << 20
+
+// upload takes a picture: a file of an image type is required; it is ready
+// at once (200), or with AsyncMedia after one look (202).
+func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseMultipartForm(maxUpload); err != nil {
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: File can't be blank")
+		return
+	}
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: File can't be blank")
+		return
+	}
+	defer f.Close()
+	data, _ := io.ReadAll(io.LimitReader(f, maxUpload+1))
+	ctype := fh.Header.Get("Content-Type")
+	switch {
+	case !strings.HasPrefix(ctype, "image/") || http.DetectContentType(data) != ctype:
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: File content type is invalid, File is invalid")
+		return
+	case len(data) > maxUpload:
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: File file size must be less than 16 MB")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seq++
+	m := &Media{ID: strconv.FormatInt(120000000000000000+s.seq, 10), ContentType: ctype, Description: r.FormValue("description"),
+		Size: len(data), Ready: !s.AsyncMedia}
+	s.media[m.ID] = m
+	code := http.StatusOK
+	if !m.Ready {
+		code = http.StatusAccepted
+	}
+	writeJSON(w, code, mediaJSON(m))
+}
+
+// mediaState answers 206 for a picture still processing (and finishes it:
+// it is ready at the next look), 200 once it is ready.
+func (s *Server) mediaState(w http.ResponseWriter, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.media[id]
+	if !ok {
+		apiError(w, http.StatusNotFound, "Record not found")
+		return
+	}
+	if !m.Ready {
+		m.Ready = true
+		writeJSON(w, http.StatusPartialContent, mediaJSON(&Media{ID: m.ID, ContentType: m.ContentType, Description: m.Description}))
+		return
+	}
+	writeJSON(w, http.StatusOK, mediaJSON(m))
+}
+
+// mediaJSON renders a MediaAttachment; url is null until it is ready.
+func mediaJSON(m *Media) map[string]any {
+	var url, preview any
+	if m.Ready {
+		url = "https://social.example.lu/system/media_attachments/files/" + m.ID + "/original/image"
+		preview = "https://social.example.lu/system/media_attachments/files/" + m.ID + "/small/image"
+	}
+	return map[string]any{"id": m.ID, "type": "image", "url": url, "preview_url": preview, "remote_url": nil,
+		"description": m.Description, "blurhash": nil, "meta": nil}
 }
 
 func (s *Server) get(w http.ResponseWriter, id string) {
@@ -232,9 +359,13 @@ func (s *Server) json(st *status) map[string]any {
 	if st.Account != "commune" {
 		acct["id"] = fmt.Sprint(len(st.Account) + 100)
 	}
+	attachments := []any{}
+	for _, id := range st.Media {
+		attachments = append(attachments, mediaJSON(s.media[id]))
+	}
 	return map[string]any{"id": st.ID, "uri": "https://social.example.lu/users/" + st.Account + "/statuses/" + st.ID,
 		"url": "https://social.example.lu/@" + st.Account + "/" + st.ID, "created_at": created, "account": acct, "content": content,
-		"visibility": "public", "sensitive": false, "spoiler_text": "", "media_attachments": []any{}, "mentions": []any{}, "tags": []any{},
+		"visibility": "public", "sensitive": false, "spoiler_text": "", "media_attachments": attachments, "mentions": []any{}, "tags": []any{},
 		"emojis": []any{}, "reblogs_count": st.Reblogs, "favourites_count": st.Favourites, "replies_count": replies,
 		"in_reply_to_id": inReply, "language": st.Language}
 }
