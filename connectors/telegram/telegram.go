@@ -1,10 +1,12 @@
 // Package telegram posts to the commune's Telegram channel through the Bot API
-// (sendMessage). Telegram gives bots no way to read a channel's comments and
+// (sendMessage; sendPhoto, with the text as caption, for a publication with a
+// picture). Telegram gives bots no way to read a channel's comments and
 // has no idempotency key: a delivery interrupted after Telegram accepted it
 // may post twice (rare; the engine records every success at once).
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -72,8 +74,14 @@ func (c *Client) Pull(_ context.Context, cursor string, _ []string) (core.PullBa
 	return core.PullBatch{Cursor: cursor}, nil
 }
 
-// maxText is sendMessage's limit.
-const maxText = 4096
+// maxText is sendMessage's limit, maxCaption sendPhoto's.
+const (
+	maxText    = 4096
+	maxCaption = 1024
+)
+
+// PostsImages implements core.ImagePoster: a picture is sent as a photo.
+func (c *Client) PostsImages() bool { return true }
 
 // answer is the Bot API's envelope.
 type answer struct {
@@ -91,16 +99,27 @@ type answer struct {
 	} `json:"result"`
 }
 
-// Publish implements core.Connector: sendMessage with the link previewed.
+// Publish implements core.Connector: sendMessage with the link previewed, or,
+// for a publication with a picture, sendPhoto with the text as its caption
+// (cut to 1,024 characters); a picture Telegram refuses for good is left out
+// and the text sent alone.
 func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Published, error) {
 	text := p.Fill(c.cfg.Template)
-	if r := []rune(text); len(r) > maxText {
-		text = string(r[:maxText-1]) + "…"
+	if p.Image != nil {
+		got, err := c.send(c.http.R().SetContext(ctx).SetMultipartFormData(map[string]string{"chat_id": c.cfg.ChatID, "caption": shortened(text, maxCaption)}).
+			SetMultipartField("photo", "photo"+extension(p.Image.ContentType), p.Image.ContentType, bytes.NewReader(p.Image.Data)), "sendPhoto")
+		if re, ok := core.AsRemoteError(err); err == nil || !ok || !re.Permanent || re.Status == http.StatusUnauthorized || re.Status == http.StatusForbidden {
+			return got, err
+		}
 	}
+	return c.send(c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").
+		SetBody(map[string]any{"chat_id": c.cfg.ChatID, "text": shortened(text, maxText), "link_preview_options": map[string]any{"url": p.URL}}), "sendMessage")
+}
+
+// send calls a Bot API method and reads its envelope.
+func (c *Client) send(req *resty.Request, method string) (core.Published, error) {
 	var a answer
-	res, err := c.http.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetResult(&a).SetError(&a).
-		SetBody(map[string]any{"chat_id": c.cfg.ChatID, "text": text, "link_preview_options": map[string]any{"url": p.URL}}).
-		Post("/bot" + c.cfg.Token + "/sendMessage")
+	res, err := req.SetResult(&a).SetError(&a).Post("/bot" + c.cfg.Token + "/" + method)
 	if err != nil {
 		return core.Published{}, &core.RemoteError{Message: strings.ReplaceAll(err.Error(), c.cfg.Token, "…")}
 	}
@@ -120,4 +139,19 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 		url = "https://t.me/" + a.Result.Chat.Username + "/" + id
 	}
 	return core.Published{RemoteID: id, URL: url}, nil
+}
+
+// shortened cuts text to n characters, ending with "…" when cut.
+func shortened(text string, n int) string {
+	if r := []rune(text); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return text
+}
+
+func extension(contentType string) string {
+	if contentType == "image/png" {
+		return ".png"
+	}
+	return ".jpg"
 }
