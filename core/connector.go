@@ -62,9 +62,10 @@ type Publication struct {
 // PublicationImage is a picture posted with a publication: the re-encoded
 // bytes stored on upload and their description for those who cannot see it.
 type PublicationImage struct {
-	ContentType string
-	Data        []byte
-	Alt         string
+	ContentType   string
+	Data          []byte
+	Alt           string
+	Width, Height int
 }
 
 // ImagePoster is a connector whose channel posts pictures with text: the

@@ -70,7 +70,7 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 				return p, false, err
 			}
 			if found {
-				p.Image = &core.PublicationImage{ContentType: img.ContentType, Data: img.Data, Alt: img.Alt}
+				p.Image = &core.PublicationImage{ContentType: img.ContentType, Data: img.Data, Alt: img.Alt, Width: img.Width, Height: img.Height}
 			}
 		}
 	case "consultation":

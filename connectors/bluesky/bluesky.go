@@ -3,7 +3,9 @@
 // with refreshSession), posts written with com.atproto.repo.createRecord under a
 // record key derived from the publication (so a retry after a crash finds the
 // first post instead of writing a second), link facets counted in UTF-8 bytes,
-// and replies and counts read from app.bsky.feed.getPostThread.
+// a project's picture uploaded as a blob (com.atproto.repo.uploadBlob) and
+// embedded with its description (app.bsky.embed.images), and replies and
+// counts read from app.bsky.feed.getPostThread.
 package bluesky
 
 import (
@@ -162,9 +164,16 @@ type Facet struct {
 	Features []map[string]string `json:"features"`
 }
 
+// Blob is an uploaded blob's reference, as records embed it.
+type Blob map[string]any
+
+// PostsImages implements core.ImagePoster: posts embed pictures.
+func (c *Client) PostsImages() bool { return true }
+
 // Post is the app.bsky.feed.post record of a publication: "title — body"
-// cut to fit, the link on its own line and marked with a facet.
-func (c *Client) Post(p core.Publication, now time.Time) map[string]any {
+// cut to fit, the link on its own line and marked with a facet, and the
+// publication's picture when its blob is given.
+func (c *Client) Post(p core.Publication, now time.Time, picture Blob) map[string]any {
 	head := p.Title
 	if p.Body != "" {
 		head += " — " + p.Body
@@ -191,7 +200,26 @@ func (c *Client) Post(p core.Publication, now time.Time) map[string]any {
 	if c.cfg.Language != "" {
 		post["langs"] = []string{c.cfg.Language}
 	}
+	if picture != nil && p.Image != nil {
+		img := map[string]any{"alt": p.Image.Alt, "image": picture}
+		if p.Image.Width > 0 && p.Image.Height > 0 {
+			img["aspectRatio"] = map[string]int{"width": p.Image.Width, "height": p.Image.Height}
+		}
+		post["embed"] = map[string]any{"$type": "app.bsky.embed.images", "images": []any{img}}
+	}
 	return post
+}
+
+// upload sends a picture as a blob (com.atproto.repo.uploadBlob: the raw
+// bytes with their type) and returns its reference.
+func (c *Client) upload(ctx context.Context, img core.PublicationImage) (Blob, error) {
+	var ans struct {
+		Blob Blob `json:"blob"`
+	}
+	_, _, err := c.call(ctx, http.MethodPost, "com.atproto.repo.uploadBlob", func(r *resty.Request) {
+		r.SetHeader("Content-Type", img.ContentType).SetBody(img.Data).SetResult(&ans)
+	})
+	return ans.Blob, err
 }
 
 // RecordKey is the record key of a publication: a TID (13 characters of
@@ -222,10 +250,18 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 	if err != nil {
 		return core.Published{}, err
 	}
+	var picture Blob
+	if p.Image != nil { // a picture refused for good (too large, not one) is left out
+		var err error
+		picture, err = c.upload(ctx, *p.Image)
+		if re, ok := core.AsRemoteError(err); err != nil && !(ok && re.Permanent) {
+			return core.Published{}, err
+		}
+	}
 	rkey := RecordKey(p.IdempotencyKey)
 	var ans createAnswer
 	_, e, err := c.call(ctx, http.MethodPost, "com.atproto.repo.createRecord", func(r *resty.Request) {
-		r.SetBody(map[string]any{"repo": did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": c.Post(p, time.Now())}).SetResult(&ans)
+		r.SetBody(map[string]any{"repo": did, "collection": "app.bsky.feed.post", "rkey": rkey, "record": c.Post(p, time.Now(), picture)}).SetResult(&ans)
 	})
 	if err != nil && e.Error != "RecordAlreadyExists" && !strings.Contains(e.Message, "already exists") {
 		return core.Published{}, err

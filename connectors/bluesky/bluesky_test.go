@@ -1,7 +1,11 @@
 package bluesky_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/png"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -63,5 +67,48 @@ func TestWrongPasswordIsPermanent(t *testing.T) {
 	_, err := c.Publish(ctx, core.Publication{Title: "x", IdempotencyKey: "k"})
 	if re, ok := core.AsRemoteError(err); !ok || !re.Permanent || re.Status != 401 {
 		t.Fatalf("wrong password: %#v", err)
+	}
+}
+
+// A project's picture is uploaded as a blob and embedded with its description
+// and proportions; a picture over the PDS's million bytes is left out and the
+// post still written.
+func TestPictureEmbeddedInThePost(t *testing.T) {
+	pds := fake.New("commune.bsky.social", "app-pass")
+	srv := httptest.NewServer(pds)
+	defer srv.Close()
+	c := bluesky.New(bluesky.Config{BaseURL: srv.URL, Handle: "commune.bsky.social", AppPassword: "app-pass", Language: "fr"})
+	if !c.PostsImages() {
+		t.Fatal("the connector says it posts no pictures")
+	}
+	var small bytes.Buffer
+	png.Encode(&small, image.NewRGBA(image.Rect(0, 0, 30, 20)))
+	pub := core.Publication{Title: "Un parc à Warken", URL: "https://participer.ettelbruck.lu/projects/2", IdempotencyKey: "quartier:project:2",
+		Image: &core.PublicationImage{ContentType: "image/png", Data: small.Bytes(), Alt: "Plan du futur parc", Width: 30, Height: 20}}
+	got, err := c.Publish(ctx, pub)
+	if err != nil || strings.Join(pds.Images(got.RemoteID), "|") != "Plan du futur parc" {
+		t.Fatalf("post with picture: %v %v, images %q", got, err, pds.Images(got.RemoteID))
+	}
+	if ratio := pds.Posts()[0]["embed"].(map[string]any)["images"].([]any)[0].(map[string]any)["aspectRatio"]; fmt.Sprint(ratio) != "map[height:20 width:30]" {
+		t.Fatalf("aspect ratio %v", ratio)
+	}
+	// Too large for Bluesky: the post goes without it.
+	big := image.NewRGBA(image.Rect(0, 0, 800, 800))
+	noise := uint32(2463534242) // xorshift: noise that PNG cannot squeeze
+	for i := range big.Pix {
+		noise ^= noise << 13
+		noise ^= noise >> 17
+		noise ^= noise << 5
+		big.Pix[i] = uint8(noise)
+	}
+	var large bytes.Buffer
+	png.Encode(&large, big)
+	if large.Len() <= 1000000 {
+		t.Fatalf("the large picture has only %d bytes", large.Len())
+	}
+	pub.IdempotencyKey, pub.Image.Data = "quartier:project:3", large.Bytes()
+	got, err = c.Publish(ctx, pub)
+	if err != nil || len(pds.Images(got.RemoteID)) != 0 || len(pds.Posts()) != 2 {
+		t.Fatalf("post without its too large picture: %v %v", got, err)
 	}
 }

@@ -1,12 +1,17 @@
 // Package fake is a stand-in for a Bluesky PDS (the XRPC calls Quartier
 // makes): createSession and refreshSession with access tokens that expire
-// (400 ExpiredToken), createRecord with a client-chosen record key (a second
-// write under the same key is refused), getPostThread with counts and replies,
-// {"error", "message"} bodies and RateLimit-* headers.
+// (400 ExpiredToken), uploadBlob (an image of at most 1,000,000 bytes, as
+// app.bsky.embed.images takes), createRecord with a client-chosen record key
+// (a second write under the same key is refused; embedded images must name
+// uploaded blobs), getPostThread with counts and replies, {"error", "message"}
+// bodies and RateLimit-* headers.
 package fake
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -28,6 +33,7 @@ type Server struct {
 	order   []string
 	calls   int
 	creates int
+	blobs   map[string]string // cid: MIME type
 }
 
 // Post is a stored post.
@@ -40,7 +46,8 @@ type Post struct {
 
 // New makes a PDS for the commune's account.
 func New(handle, password string) *Server {
-	return &Server{Handle: handle, Password: password, Did: "did:plc:commune", access: map[string]bool{}, refresh: map[string]bool{}, posts: map[string]*Post{}}
+	return &Server{Handle: handle, Password: password, Did: "did:plc:commune", access: map[string]bool{}, refresh: map[string]bool{}, posts: map[string]*Post{},
+		blobs: map[string]string{}}
 }
 
 // ExpireSessions makes every access token expired.
@@ -121,6 +128,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.session(w)
+	case "/xrpc/com.atproto.repo.uploadBlob":
+		if !s.authed(w, bearer) {
+			return
+		}
+		s.uploadBlob(w, r)
 	case "/xrpc/com.atproto.repo.createRecord":
 		if !s.authed(w, bearer) {
 			return
@@ -182,6 +194,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		xerr(w, http.StatusBadRequest, "InvalidRequest", err)
 		return
 	}
+	if err := s.checkImages(in.Record["embed"]); err != "" {
+		xerr(w, http.StatusBadRequest, "InvalidRequest", err)
+		return
+	}
 	uri := "at://" + s.Did + "/app.bsky.feed.post/" + in.Rkey
 	if _, exists := s.posts[uri]; exists {
 		xerr(w, http.StatusBadRequest, "InvalidRequest", "Record already exists at "+uri)
@@ -190,6 +206,78 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.posts[uri] = &Post{URI: uri, Text: text, AuthorDid: s.Did, AuthorHandle: s.Handle, Author: "Commune", Record: in.Record}
 	s.order = append(s.order, uri)
 	reply(w, http.StatusOK, map[string]string{"uri": uri, "cid": "bafyrei" + in.Rkey})
+}
+
+// maxImageBlob is app.bsky.embed.images' limit for one image.
+const maxImageBlob = 1000000
+
+// uploadBlob stores an image and answers its reference.
+func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) {
+	data, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	ctype := r.Header.Get("Content-Type")
+	switch {
+	case len(data) == 0:
+		xerr(w, http.StatusBadRequest, "InvalidRequest", "request body is empty")
+		return
+	case len(data) > maxImageBlob:
+		xerr(w, http.StatusBadRequest, "BlobTooLarge", "This file is too large. It is "+strconv.Itoa(len(data))+" bytes but the maximum size is 1000000 bytes.")
+		return
+	case !strings.HasPrefix(ctype, "image/") || http.DetectContentType(data) != ctype:
+		xerr(w, http.StatusBadRequest, "InvalidMimeType", "Wrong type of file. It is "+http.DetectContentType(data)+" but it must match image/*.")
+		return
+	}
+	sum := sha256.Sum256(data)
+	cid := "bafkrei" + hex.EncodeToString(sum[:])[:52]
+	s.mu.Lock()
+	s.blobs[cid] = ctype
+	s.mu.Unlock()
+	reply(w, http.StatusOK, map[string]any{"blob": map[string]any{"$type": "blob", "ref": map[string]string{"$link": cid}, "mimeType": ctype, "size": len(data)}})
+}
+
+// checkImages refuses an app.bsky.embed.images embed whose images name no
+// uploaded blob or lack their alt text (the lexicon requires one, if empty);
+// four images at most. Called with s.mu held.
+func (s *Server) checkImages(raw any) string {
+	embed, _ := raw.(map[string]any)
+	if embed == nil || embed["$type"] != "app.bsky.embed.images" {
+		return ""
+	}
+	images, _ := embed["images"].([]any)
+	if len(images) == 0 || len(images) > 4 {
+		return "Invalid app.bsky.embed.images: images must have 1 to 4 elements"
+	}
+	for _, i := range images {
+		img, _ := i.(map[string]any)
+		if _, ok := img["alt"].(string); !ok {
+			return "Invalid app.bsky.embed.images: image must have the property \"alt\""
+		}
+		blob, _ := img["image"].(map[string]any)
+		ref, _ := blob["ref"].(map[string]any)
+		link, _ := ref["$link"].(string)
+		if _, ok := s.blobs[link]; !ok || blob["$type"] != "blob" {
+			return "Could not find blob: " + link
+		}
+	}
+	return ""
+}
+
+// Images returns the alt texts of a post's embedded images.
+func (s *Server) Images(uri string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.posts[uri]
+	if p == nil {
+		return nil
+	}
+	embed, _ := p.Record["embed"].(map[string]any)
+	images, _ := embed["images"].([]any)
+	var out []string
+	for _, i := range images {
+		img, _ := i.(map[string]any)
+		alt, _ := img["alt"].(string)
+		out = append(out, alt)
+	}
+	return out
 }
 
 // checkFacets refuses link facets whose byte range does not cover the link's
