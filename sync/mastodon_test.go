@@ -67,8 +67,9 @@ func TestAnswerPostedToMastodonAndRepliesComeBack(t *testing.T) {
 	}
 }
 
-// A project is posted with its first picture and that picture's description;
-// the image is read only for channels that post pictures.
+// A project is posted with its first picture and that picture's description,
+// scaled down to what networks take; the image is read only for channels that
+// post pictures.
 func TestProjectPostedToMastodonWithItsPicture(t *testing.T) {
 	w := newWorld(t)
 	inst := mfake.New("t0ken")
@@ -80,7 +81,7 @@ func TestProjectPostedToMastodonWithItsPicture(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 30, 20)))
+	png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, 3200, 2000))) // full size, as staff upload it
 	img, err := core.NormalizeImage(buf.Bytes(), "Le terrain vu du pont")
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +104,8 @@ func TestProjectPostedToMastodonWithItsPicture(t *testing.T) {
 		return recorded
 	})
 	media := inst.Attached(ref.RemoteID)
-	if len(media) != 1 || media[0].Description != "Le terrain vu du pont" || media[0].ContentType != "image/png" {
+	if len(media) != 1 || media[0].Description != "Le terrain vu du pont" || media[0].ContentType != "image/png" ||
+		media[0].Width != core.MaxPhotoSide || media[0].Height != 1000 { // scaled down for the networks
 		t.Fatalf("attached %+v; statuses %q", media, inst.Posted())
 	}
 }

@@ -69,6 +69,12 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 			if err != nil {
 				return p, false, err
 			}
+			if found && max(img.Width, img.Height) > core.MaxPhotoSide {
+				// Networks cap pictures (Bluesky at a million bytes): what staff
+				// uploaded full size goes out as a resident's photo would.
+				img, err = core.NormalizePhoto(img.Data, img.Alt)
+				found = err == nil
+			}
 			if found {
 				p.Image = &core.PublicationImage{ContentType: img.ContentType, Data: img.Data, Alt: img.Alt, Width: img.Width, Height: img.Height}
 			}

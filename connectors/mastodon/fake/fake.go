@@ -9,8 +9,12 @@
 package fake
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
+	_ "image/jpeg" // decoders for uploads' sizes
+	_ "image/png"
 	"io"
 	"net/http"
 	"strconv"
@@ -42,7 +46,7 @@ type Server struct {
 // Media is an uploaded picture.
 type Media struct {
 	ID, ContentType, Description string
-	Size                         int
+	Size, Width, Height          int
 	Ready                        bool
 	Status                       string // the status it is attached to; "" while unattached
 }
@@ -266,8 +270,13 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		apiError(w, http.StatusUnprocessableEntity, "Validation failed: File could not be processed")
+		return
+	}
 	m := &Media{ID: strconv.FormatInt(120000000000000000+s.seq, 10), ContentType: ctype, Description: r.FormValue("description"),
-		Size: len(data), Ready: !s.AsyncMedia}
+		Size: len(data), Width: cfg.Width, Height: cfg.Height, Ready: !s.AsyncMedia}
 	s.media[m.ID] = m
 	code := http.StatusOK
 	if !m.Ready {
@@ -301,8 +310,13 @@ func mediaJSON(m *Media) map[string]any {
 		url = "https://social.example.lu/system/media_attachments/files/" + m.ID + "/original/image"
 		preview = "https://social.example.lu/system/media_attachments/files/" + m.ID + "/small/image"
 	}
+	var meta any
+	if m.Width > 0 {
+		meta = map[string]any{"original": map[string]any{"width": m.Width, "height": m.Height, "size": fmt.Sprintf("%dx%d", m.Width, m.Height),
+			"aspect": float64(m.Width) / float64(m.Height)}}
+	}
 	return map[string]any{"id": m.ID, "type": "image", "url": url, "preview_url": preview, "remote_url": nil,
-		"description": m.Description, "blurhash": nil, "meta": nil}
+		"description": m.Description, "blurhash": nil, "meta": meta}
 }
 
 func (s *Server) get(w http.ResponseWriter, id string) {
