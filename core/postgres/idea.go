@@ -664,3 +664,17 @@ func (s *Store) SupportGate(ctx context.Context, ideaID int64) (SupportGate, err
 	g.Status = core.IdeaStatus(status)
 	return g, nil
 }
+
+// LatestAnswers lists the ideas most recently given their official answer
+// (visible ones), newest answer first. No index serves it: the home page
+// reads it once per ten seconds, and an index on the answer's time would cost
+// every support's update of an answered idea.
+func (s *Store) LatestAnswers(ctx context.Context, limit int) ([]core.Idea, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+`
+		WHERE i.answered_at IS NOT NULL AND NOT i.hidden ORDER BY i.answered_at DESC, i.id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, wrapDB("latest answers", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(row) })
+	return out, wrapDB("scan latest answers", err)
+}

@@ -7,8 +7,9 @@ import (
 )
 
 // BenchmarkPublicFigures: the home page's figures (ideas proposed, answered,
-// on time, realised) among 100,000 ideas, a third of them answered. The home
-// page reads them once per ten seconds for every visitor.
+// on time, realised) and its latest answers among 100,000 ideas, a third of
+// them answered. The home page reads them once per ten seconds for every
+// visitor.
 func BenchmarkPublicFigures(b *testing.B) {
 	s := pgtest.Store(b)
 	if _, err := s.Pool().Exec(ctx, `
@@ -24,10 +25,19 @@ func BenchmarkPublicFigures(b *testing.B) {
 	if _, err := s.Pool().Exec(ctx, `ANALYZE idea`); err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		f, err := s.PublicFigures(ctx)
-		if err != nil || f.Ideas != 100000 || f.Answered != 33333 || f.Realised != 3333 {
-			b.Fatalf("figures %+v, %v", f, err)
+	b.Run("figures", func(b *testing.B) {
+		for b.Loop() {
+			f, err := s.PublicFigures(ctx)
+			if err != nil || f.Ideas != 100000 || f.Answered != 33333 || f.Realised != 3333 {
+				b.Fatalf("figures %+v, %v", f, err)
+			}
 		}
-	}
+	})
+	b.Run("latest_answers", func(b *testing.B) {
+		for b.Loop() {
+			if list, err := s.LatestAnswers(ctx, 3); err != nil || len(list) != 3 {
+				b.Fatalf("latest answers: %d, %v", len(list), err)
+			}
+		}
+	})
 }

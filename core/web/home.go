@@ -21,6 +21,7 @@ type homeNews struct {
 	Events        []core.Meeting      // the next few
 	Projects      []core.Project      // the newest
 	Ideas         []core.Idea         // the newest
+	Answers       []core.Idea         // the latest official answers
 	Figures       postgres.PublicFigures
 }
 
@@ -28,7 +29,8 @@ const (
 	homeEvents   = 3
 	homeProjects = 3
 	homeIdeas    = 4
-	// homeNewsTTL: the home page is the most visited; its six reads are
+	homeAnswers  = 3
+	// homeNewsTTL: the home page is the most visited; its seven reads are
 	// shared by every visitor for this long.
 	homeNewsTTL   = 10 * time.Second
 	homeNewsGrace = time.Minute
@@ -62,7 +64,7 @@ func (s *Server) home(c *gin.Context) {
 	s.render(c, http.StatusOK, "home", data)
 }
 
-// readHomeNews reads the home page's news (six statements).
+// readHomeNews reads the home page's news (seven statements).
 func (s *Server) readHomeNews(ctx context.Context) (homeNews, error) {
 	var n homeNews
 	now := s.now()
@@ -93,6 +95,9 @@ func (s *Server) readHomeNews(ctx context.Context) (homeNews, error) {
 	}
 	if n.Ideas, err = s.store.Ideas(ctx, postgres.IdeaFilter{Limit: homeIdeas}); err != nil {
 		return n, fmt.Errorf("newest ideas: %w", err)
+	}
+	if n.Answers, err = s.store.LatestAnswers(ctx, homeAnswers); err != nil {
+		return n, fmt.Errorf("latest answers: %w", err)
 	}
 	if n.Figures, err = s.store.PublicFigures(ctx); err != nil {
 		return n, fmt.Errorf("figures: %w", err)

@@ -91,6 +91,7 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 	home.contains(t, "En ce moment", "Sondage sur les horaires du marché", "ouverte jusqu'au "+now.Add(10*24*time.Hour).Format("02.01.2006"),
 		"Budget participatif 2027", "proposez vos projets", "Prochains événements", "Atelier vélo à la gare",
 		"Projets récents", "Un tram jusqu'au Kirchberg", "Dernières idées", "Une fontaine à la gare",
+		"Dernières réponses de la commune", "réponse du "+now.Format("02.01.2006"), "Le service des eaux la posera au printemps.",
 		"Ce que deviennent les idées", "Réponses dans le délai promis</dt><dd>100 %</dd>", "Idées réalisées</dt><dd>0</dd>",
 		`<a class="button" href="/register">`)
 	for _, gone := range []string{"Sondage terminé", "Brouillon de sondage", "Réunion passée", "Aucune consultation"} {
@@ -105,7 +106,8 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 	// A commune with nothing open yet says so, and shows no figures.
 	empty := newApp(t, nil).browser().get("/")
 	empty.contains(t, "Aucune consultation ni aucun vote n'est ouvert en ce moment", "Aucune idée")
-	if strings.Contains(empty.body, "Ce que deviennent les idées") || strings.Contains(empty.body, "Prochains événements") {
+	if strings.Contains(empty.body, "Ce que deviennent les idées") || strings.Contains(empty.body, "Prochains événements") ||
+		strings.Contains(empty.body, "Dernières réponses") {
 		t.Error("an empty commune's home page shows figures or events")
 	}
 }
