@@ -39,10 +39,10 @@ func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error)
 	return out, wrapDB("scan digest recipients", err)
 }
 
-// DigestItem is an idea proposed or a project published in a digest's week,
-// or an event coming in the fortnight after it.
+// DigestItem is an idea proposed, an idea answered or a project published in
+// a digest's week, or an event coming in the fortnight after it.
 type DigestItem struct {
-	Entity   string // core.EntityIdea, core.EntityProject or core.EntityMeeting
+	Entity   string // core.EntityIdea, DigestAnswer, core.EntityProject or core.EntityMeeting
 	ID       int64
 	Title    string
 	Point    orb.Point
@@ -51,16 +51,23 @@ type DigestItem struct {
 	StartsAt time.Time // an event's
 }
 
+// DigestAnswer marks an idea given its official answer in the week.
+const DigestAnswer = "answer"
+
 // DigestUpcoming is how far ahead of the digest's week events are announced.
 const DigestUpcoming = 14 * 24 * time.Hour
 
-// DigestItems lists the visible ideas proposed and the projects published in
-// [from, to), oldest first, then the published events that are not called
-// off and start within DigestUpcoming of to, soonest first.
+// DigestItems lists the visible ideas proposed, the visible ideas answered
+// and the projects published in [from, to), oldest first, then the published
+// events that are not called off and start within DigestUpcoming of to,
+// soonest first.
 func (s *Store) DigestItems(ctx context.Context, from, to time.Time) ([]DigestItem, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT 'idea', id, title, lon, lat, '{}'::bigint[], NULL::timestamptz FROM (
 			SELECT id, title, lon, lat FROM idea WHERE NOT hidden AND created_at >= $1 AND created_at < $2 ORDER BY created_at, id) i
+		UNION ALL
+		SELECT 'answer', id, title, lon, lat, '{}', NULL FROM (
+			SELECT id, title, lon, lat FROM idea WHERE NOT hidden AND answered_at >= $1 AND answered_at < $2 ORDER BY answered_at, id) a
 		UNION ALL
 		SELECT 'project', id, title, lon, lat, area_ids, NULL FROM (
 			SELECT id, title, lon, lat, area_ids FROM project WHERE status = 'published' AND published_at >= $1 AND published_at < $2

@@ -58,19 +58,21 @@ func (s *Server) SendWeeklyDigest(ctx context.Context) (int, error) {
 	var mails []core.Mail
 	for _, p := range people {
 		near, nearIDs, allIDs := nearAreas(g.areasAround(p.Home))
-		var ideas, projects, events []postgres.DigestItem
+		var ideas, answers, projects, events []postgres.DigestItem
 		for i, it := range items {
 			switch {
 			case it.Entity == core.EntityIdea && anyIn(areasOf[i], nearIDs):
 				ideas = append(ideas, it)
+			case it.Entity == postgres.DigestAnswer && anyIn(areasOf[i], nearIDs):
+				answers = append(answers, it)
 			case it.Entity == core.EntityProject && (len(it.AreaIDs) == 0 || anyIn(it.AreaIDs, allIDs)):
 				projects = append(projects, it)
 			case it.Entity == core.EntityMeeting && (!it.HasPoint || anyIn(areasOf[i], allIDs)):
 				events = append(events, it)
 			}
 		}
-		if len(ideas)+len(projects) > 0 { // events alone, already announced last week, are no news
-			mails = append(mails, s.digestMail(p, near, ideas, projects, events))
+		if len(ideas)+len(answers)+len(projects) > 0 { // events alone, already announced last week, are no news
+			mails = append(mails, s.digestMail(p, near, digestNews{ideas, answers, projects, events}))
 		}
 	}
 	if len(mails) == 0 {
@@ -108,8 +110,13 @@ func anyIn(ids, set []int64) bool {
 	return slices.ContainsFunc(ids, func(id int64) bool { return slices.Contains(set, id) })
 }
 
+// digestNews is what one resident's digest lists.
+type digestNews struct {
+	ideas, answers, projects, events []postgres.DigestItem
+}
+
 // digestMail writes one resident's digest in their language.
-func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas, projects, events []postgres.DigestItem) core.Mail {
+func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, news digestNews) core.Mail {
 	t := func(key string, args ...any) string { return s.catalog.T(p.Locale, key, args...) }
 	var places []string
 	for _, a := range near {
@@ -137,9 +144,10 @@ func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, ideas,
 		}
 		b.WriteString("\n")
 	}
-	section(t("digest.ideas"), "ideas", ideas)
-	section(t("digest.projects"), "projects", projects)
-	section(t("digest.events"), "events", events)
+	section(t("digest.ideas"), "ideas", news.ideas)
+	section(t("digest.answers"), "ideas", news.answers)
+	section(t("digest.projects"), "projects", news.projects)
+	section(t("digest.events"), "events", news.events)
 	unsubscribe := s.unsubscribeURL(p.ID, postgres.SubscriptionDigest)
 	return core.Mail{To: p.Email, Subject: t("digest.subject", "place", strings.Join(places, ", ")), Unsubscribe: unsubscribe,
 		Body: t("digest.body", "name", p.Name, "place", strings.Join(places, ", "), "items", b.String(),

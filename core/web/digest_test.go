@@ -50,10 +50,14 @@ func TestWeeklyDigest(t *testing.T) {
 	subscribe("eve@example.lu", "30 place de la gare luxembourg", false)
 	lea.get("/account").contains(t, `<input type="checkbox" id="sub-digest" name="digest" aria-describedby="sub-digest-hint" checked>`)
 
-	lea.propose(url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
+	fountain := lea.propose(url.Values{"title": {"Une fontaine à la gare"}, "body": {"Devant la gare centrale."}, "lat": {"49.6000"}, "lon": {"6.1335"}})
 	lea.propose(url.Values{"title": {"Une piste cyclable au Kirchberg"}, "body": {"Le long de l'avenue."}, "lat": {"49.6280"}, "lon": {"6.1550"}})
 	lea.propose(url.Values{"title": {"Plus de concerts"}, "body": {"Sans lieu précis."}})
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	staff.get("/staff" + fountain)
+	if r := staff.post("/staff"+fountain+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le service des eaux l'installera au printemps."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("answer: %d", r.status)
+	}
 	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", url.Values{"areas": {fmt.Sprint(kirchbergID)}})
 	staff.publish(t, "Budget participatif 2027", "<p>Pour toute la commune.</p>", nil)
 	// Events: one at the Kirchberg and one with no place within the fortnight
@@ -92,10 +96,11 @@ func TestWeeklyDigest(t *testing.T) {
 		has, hasNot []string
 	}{
 		"lea@example.lu": {"Quartier Gare", []string{"Une fontaine à la gare – http://localhost/ideas/1", "Budget participatif 2027",
+			"Réponses de la commune aux idées de votre quartier\u00a0:\n- Une fontaine à la gare – http://localhost/ideas/1",
 			"Prochains événements", weekEnd.Add(3*24*time.Hour).Format("02.01.") + " 14:00 Atelier vélo au Kirchberg – http://localhost/events/1", "Réunion en ligne"},
 			[]string{"Un tram", "piste cyclable", "Plus de concerts", "Fête"}},
 		"tom@example.lu": {"Quartier Kirchberg", []string{"Une piste cyclable au Kirchberg", "Un tram jusqu'au Kirchberg", "Budget participatif 2027", "Atelier vélo"},
-			[]string{"fontaine", "Plus de concerts", "Fête"}},
+			[]string{"fontaine", "Plus de concerts", "Fête", "Réponses de la commune"}},
 		"max@example.lu": {"Commune Ettelbruck", []string{"Budget participatif 2027", "Réunion en ligne"}, []string{"Nouvelles idées", "Kirchberg", "fontaine", "Fête"}},
 	}
 	var to []string
