@@ -115,6 +115,26 @@ func (s *Store) IdeaPhotos(ctx context.Context, ideaID int64) ([]ImageRef, error
 	return out, wrapDB("scan idea photos", err)
 }
 
+// PhotosOfIdeas lists the photos of several ideas at once (one statement),
+// by idea, oldest first: the moderation queue shows them beside each idea.
+func (s *Store) PhotosOfIdeas(ctx context.Context, ideaIDs []int64) (map[int64][]ImageRef, error) {
+	out := map[int64][]ImageRef{}
+	if len(ideaIDs) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT idea_id, id, width, height, alt FROM idea_image WHERE idea_id = ANY($1) ORDER BY idea_id, id`, ideaIDs)
+	if err != nil {
+		return nil, wrapDB("photos of ideas", err)
+	}
+	var idea int64
+	var r ImageRef
+	_, err = pgx.ForEachRow(rows, []any{&idea, &r.ID, &r.Width, &r.Height, &r.Alt}, func() error {
+		out[idea] = append(out[idea], r)
+		return nil
+	})
+	return out, wrapDB("scan photos of ideas", err)
+}
+
 // IdeaPhoto returns a photo's bytes and type; a hidden idea's only when
 // withHidden (moderators). NotFound otherwise.
 func (s *Store) IdeaPhoto(ctx context.Context, id int64, withHidden bool) (string, []byte, error) {

@@ -128,6 +128,12 @@ func TestIdeaPhotos(t *testing.T) {
 	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "Une plaque d'immatriculation est lisible.") {
 		t.Fatalf("mails: %+v", mails)
 	}
+	// A flagged idea's photos show in the moderation queue.
+	tom.get(idea)
+	if r := tom.post(idea+"/flag", url.Values{"reason": {"spam"}, "next": {idea}}); r.status != http.StatusSeeOther {
+		t.Fatalf("flag: %d", r.status)
+	}
+	mod.get("/staff/moderation").contains(t, `<a href="`+idea+`#photos-h"><img src="/idea-photos/`)
 	// A hidden idea's photos are for moderators only.
 	last := regexp.MustCompile(`<img src="(/idea-photos/\d+)"`).FindStringSubmatch(lea.get(idea).body)
 	if last == nil {

@@ -52,12 +52,23 @@ func (s *Server) staffModeration(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var ideas []int64
+	for _, f := range queue {
+		if f.Entity == core.EntityIdea {
+			ideas = append(ideas, f.ID)
+		}
+	}
+	photos, err := s.store.PhotosOfIdeas(c.Request.Context(), ideas) // a photo is often what was flagged
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	log, err := s.auditLines(c, 0, auditOnModeration)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "staff_moderation", map[string]any{"Queue": queue, "Log": log})
+	s.render(c, http.StatusOK, "staff_moderation", map[string]any{"Queue": queue, "Log": log, "Photos": photos})
 }
 
 // staffModerate hides or restores content; the reason is logged and sent to the author.
