@@ -139,6 +139,9 @@ type CommuneConfig struct {
 	Logo     string `yaml:"logo"`      // path to a PNG or JPEG file; empty for none
 	TimeZone string `yaml:"time_zone"` // where schedules are read
 	FlyerDir string `yaml:"flyer_dir"` // where finished flyer PDFs wait a day; empty: a folder of the server's user in the temporary directory
+	// Contact is where residents write about the platform (the accessibility
+	// statement's feedback address); empty: the statement sends them to the commune.
+	Contact string `yaml:"contact_email"`
 }
 
 type FollowUpConfig struct {
@@ -428,6 +431,11 @@ func (c Config) validate() error {
 	if _, _, err := c.communeLogo(); err != nil {
 		add("%v", err)
 	}
+	if c.Commune.Contact != "" {
+		if _, err := core.NormalizeEmail(c.Commune.Contact); err != nil {
+			add("commune.contact_email %q is not an e-mail address", c.Commune.Contact)
+		}
+	}
 	zone, err := time.LoadLocation(c.Commune.TimeZone)
 	if err != nil {
 		add("commune.time_zone %q is not a time zone (e.g. Europe/Luxembourg)", c.Commune.TimeZone)
@@ -549,7 +557,7 @@ func (c Config) webConfig(version string) web.Config {
 			FlagsPerUser: lim(rl.FlagsPerUser), CodesPerAccount: lim(rl.CodesPerAccount), CodesPerIP: lim(rl.CodesPerIP),
 		},
 		HideAfterFlags: c.Auth.HideAfterFlags,
-		Commune:        web.Commune{Name: c.Commune.Name}, // the logo is read by serve
+		Commune:        web.Commune{Name: c.Commune.Name, Contact: c.Commune.Contact}, // the logo is read by serve
 		FlyerDir:       c.Commune.FlyerDir,
 		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait, BurstWait: c.HTTP.BurstWait,
 	}

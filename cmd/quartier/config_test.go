@@ -65,6 +65,7 @@ func TestInvalidValuesSayWhatToFix(t *testing.T) {
 		{"http: [1, 2]\n", "cannot unmarshal"},
 		{"commune:\n  logo: ../../go.mod\n", "commune.logo: ../../go.mod is neither a PNG nor a JPEG image"},
 		{"commune:\n  logo: /nonexistent/logo.png\n", "commune.logo: open /nonexistent/logo.png"},
+		{"commune:\n  contact_email: participation\n", `commune.contact_email "participation" is not an e-mail address`},
 		{"http:\n  burst_wait: -1s\n", "http.burst_wait cannot be negative"},
 		{"runtime:\n  gc_percent: 0\n", "runtime.gc_percent must be at least 25"},
 		{"runtime:\n  gc_percent: -1\n  memory_limit_mb: 0\n", "or -1 with a runtime.memory_limit_mb"},

@@ -22,6 +22,7 @@ type Commune struct {
 	Name     string // "Commune d'Ettelbruck"; empty: the site's host name
 	Logo     []byte // PNG or JPEG, nil for none
 	LogoType string // "PNG" or "JPG"
+	Contact  string // e-mail address for questions about the platform; "" for none
 }
 
 // campaignAddresses returns the consultation target's addresses in walking
@@ -112,13 +113,19 @@ func (s *Server) sweepFlyers(now time.Time) {
 	}
 }
 
+// communeName is the commune as the site names it: the configured name, or
+// the public address's host.
+func (s *Server) communeName() string {
+	if s.cfg.Commune.Name != "" {
+		return s.cfg.Commune.Name
+	}
+	return s.cfg.PublicURL.Host
+}
+
 // flyerText fills the shared text of a consultation's flyers in lang.
 func (s *Server) flyerText(lang core.Language, k core.Consultation, paper string) flyerDoc {
 	t := func(key string, args ...any) string { return s.catalog.T(lang, key, args...) }
-	name := s.cfg.Commune.Name
-	if name == "" {
-		name = s.cfg.PublicURL.Host
-	}
+	name := s.communeName()
 	summary := core.HTMLText(k.Description)
 	if r := []rune(summary); len(r) > 700 {
 		summary = string(r[:699]) + "…"

@@ -128,3 +128,11 @@ func (s *Server) newsData(c *gin.Context) (homeNews, map[string]any) {
 	}
 	return news, data
 }
+
+// accessibility is the accessibility statement the law of 28 May 2019 asks
+// of public-sector sites: how far the platform conforms, what is not
+// accessible and what replaces it, how to tell the commune, and where to turn
+// next.
+func (s *Server) accessibility(c *gin.Context) {
+	s.render(c, http.StatusOK, "accessibility", map[string]any{"Commune": s.communeName(), "Contact": s.cfg.Commune.Contact})
+}

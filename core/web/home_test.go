@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"quartier/core"
+	"quartier/core/web"
 	"quartier/geo"
 )
 
@@ -135,4 +136,23 @@ func TestHowIdeasAreFollowedUp(t *testing.T) {
 		t.Error("figures shown with no idea")
 	}
 	a.browser().get("/").contains(t, `<a href="/how-it-works">Comment vos idées sont suivies</a>`)
+}
+
+// The accessibility statement names the commune, what is not accessible and
+// what replaces it, where to write (the configured address, or the commune),
+// and the body to turn to next.
+func TestAccessibilityStatement(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.Commune = web.Commune{Name: "Commune d'Ettelbruck", Contact: "participation@ettelbruck.lu"} })
+	page := a.browser().get("/accessibility")
+	if page.status != http.StatusOK {
+		t.Fatalf("status %d", page.status)
+	}
+	page.contains(t, "Commune d'Ettelbruck veut que chacun puisse participer", "partiellement conforme à la norme EN 301 549",
+		"les idées visibles sur la carte sont listées sous celle-ci", `<a href="mailto:participation@ettelbruck.lu">`, `href="https://accessibilite.public.lu"`)
+	a.browser().get("/").contains(t, `<a href="/accessibility">Accessibilité</a>`)
+	none := newApp(t, nil).browser().get("/accessibility")
+	none.contains(t, "Contactez l'administration de localhost.")
+	if strings.Contains(none.body, "mailto:") {
+		t.Error("a mailto link without a configured address")
+	}
 }

@@ -270,6 +270,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h := r.Group("/", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
 	h.GET("/", s.home)
 	h.GET("/how-it-works", s.howItWorks)
+	h.GET("/accessibility", s.accessibility)
 	h.GET("/feed.atom", func(c *gin.Context) {
 		c.Params = append(c.Params, gin.Param{Key: "format", Value: "feed.atom"})
 		s.platformFeed(c)
