@@ -142,7 +142,9 @@ func TestHowIdeasAreFollowedUp(t *testing.T) {
 // what replaces it, where to write (the configured address, or the commune),
 // and the body to turn to next.
 func TestAccessibilityStatement(t *testing.T) {
-	a := newApp(t, func(c *webConfig) { c.Commune = web.Commune{Name: "Commune d'Ettelbruck", Contact: "participation@ettelbruck.lu"} })
+	a := newApp(t, func(c *webConfig) {
+		c.Commune = web.Commune{Name: "Commune d'Ettelbruck", Contact: "participation@ettelbruck.lu"}
+	})
 	page := a.browser().get("/accessibility")
 	if page.status != http.StatusOK {
 		t.Fatalf("status %d", page.status)
