@@ -49,6 +49,8 @@ func (s *Server) apiRoutes(api *gin.RouterGroup) {
 	api.DELETE("/comments/:id", s.requireAPIUser, s.apiWithdrawComment)
 	api.PUT("/ideas/:id/support", s.requireAPIUser, s.apiSupport)
 	api.DELETE("/ideas/:id/support", s.requireAPIUser, s.apiSupport)
+	api.PUT("/ideas/:id/follow", s.requireAPIUser, s.apiFollowIdea)
+	api.DELETE("/ideas/:id/follow", s.requireAPIUser, s.apiFollowIdea)
 	api.GET("/consultations", s.apiConsultations)
 	api.GET("/consultations/:id", s.apiConsultation)
 	api.PUT("/consultations/:id/response", s.requireAPIUser, s.apiRespond)

@@ -69,6 +69,23 @@ func TestFollowAnIdea(t *testing.T) {
 	}
 	tom.get(idea).contains(t, "Suivre cette idée")
 
+	// Apps follow through the API, with the resident's token.
+	token := a.apiToken("tom@example.lu")
+	ideaID := strings.TrimPrefix(idea, "/ideas/")
+	if r := a.apiCall("PUT", "/api/v1/ideas/"+ideaID+"/follow", "", "", ""); r.status != http.StatusUnauthorized {
+		t.Fatalf("anonymous follow: %d", r.status)
+	}
+	if r := a.apiCall("PUT", "/api/v1/ideas/"+ideaID+"/follow", token, "", ""); r.status != http.StatusOK || strings.TrimSpace(r.body) != `{"following":true}` {
+		t.Fatalf("API follow: %d %s", r.status, r.body)
+	}
+	tom.get(idea).contains(t, "Vous suivez cette idée")
+	if r := a.apiCall("DELETE", "/api/v1/ideas/"+ideaID+"/follow", token, "", ""); r.status != http.StatusOK || strings.TrimSpace(r.body) != `{"following":false}` {
+		t.Fatalf("API unfollow: %d %s", r.status, r.body)
+	}
+	if r := a.apiCall("PUT", "/api/v1/ideas/999999/follow", token, "", ""); r.status != http.StatusNotFound {
+		t.Fatalf("API follow of no idea: %d", r.status)
+	}
+
 	// A supporter hears as a supporter: no follow button.
 	ana := a.signedIn("ana@example.lu", core.RoleCitizen)
 	other := lea.propose(url.Values{"title": {"Des bancs place Neuve"}, "body": {"Pour se reposer."}})
