@@ -32,13 +32,14 @@ type AccountContent struct {
 	Comments  []OwnText
 	Arguments []OwnText
 	Supports  []int64 // idea ids
-	// FollowedIdeas and FollowedProjects are ids too.
-	FollowedIdeas, FollowedProjects []int64
-	Responses                       []OwnResponse
-	Registrations                   []OwnText // event registrations: the meeting's id and title, the status as body
-	HomeAddress                     string    // label; empty when none
-	HomeVerified                    time.Time
-	Subscriptions                   Subscriptions
+	// FollowedIdeas, FollowedProjects and MutedIdeas (whose news they
+	// stopped) are ids too.
+	FollowedIdeas, FollowedProjects, MutedIdeas []int64
+	Responses                                   []OwnResponse
+	Registrations                               []OwnText // event registrations: the meeting's id and title, the status as body
+	HomeAddress                                 string    // label; empty when none
+	HomeVerified                                time.Time
+	Subscriptions                               Subscriptions
 }
 
 // OwnText is a text a participant wrote, with what it belongs to.
@@ -120,6 +121,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 			`DELETE FROM email_token WHERE participant_id = $1`,
 			`DELETE FROM api_token WHERE participant_id = $1`,
 			`DELETE FROM idea_follow WHERE participant_id = $1`,
+			`DELETE FROM idea_mute WHERE participant_id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {
 				return err
@@ -239,6 +241,9 @@ func (s *Store) accountContent(ctx context.Context, id int64) (AccountContent, e
 		return c, err
 	}
 	if c.FollowedProjects, err = ids(`SELECT project_id FROM project_follow WHERE participant_id = $1 ORDER BY project_id`); err != nil {
+		return c, err
+	}
+	if c.MutedIdeas, err = ids(`SELECT idea_id FROM idea_mute WHERE participant_id = $1 ORDER BY idea_id`); err != nil {
 		return c, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT r.id, r.consultation_id, k.title, r.updated_at FROM response r

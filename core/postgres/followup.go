@@ -224,8 +224,8 @@ func (s *Store) DueReminders(ctx context.Context, until time.Time) (map[int64][]
 }
 
 // notifyIdeaPeople queues a message, composed by notify, to an idea's author,
-// its supporters and its followers (live, confirmed accounts; one each),
-// inside tx.
+// its supporters and its followers (live, confirmed accounts; one each), but
+// not to those who asked to hear no more of it (MuteIdea), inside tx.
 func notifyIdeaPeople(ctx context.Context, tx pgx.Tx, ideaID int64, notify func(core.Participant, core.Idea) core.Mail) error {
 	idea, err := scanIdea(tx.QueryRow(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.id = $1`, ideaID))
 	if err != nil {
@@ -234,7 +234,8 @@ func notifyIdeaPeople(ctx context.Context, tx pgx.Tx, ideaID int64, notify func(
 	rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
 		WHERE pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL
 		  AND (pa.id = $1 OR pa.id IN (SELECT participant_id FROM support WHERE idea_id = $2)
-		       OR pa.id IN (SELECT participant_id FROM idea_follow WHERE idea_id = $2))`, idea.AuthorID, ideaID)
+		       OR pa.id IN (SELECT participant_id FROM idea_follow WHERE idea_id = $2))
+		  AND pa.id NOT IN (SELECT participant_id FROM idea_mute WHERE idea_id = $2)`, idea.AuthorID, ideaID)
 	if err != nil {
 		return err
 	}

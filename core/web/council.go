@@ -61,9 +61,9 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 	w.Flush()
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
 	id, err := s.store.SubmitToCouncil(ctx, actorID, first, ids, doc.bytes(), buf.Bytes(), func(p core.Participant, idea core.Idea) core.Mail {
-		return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.council.subject", "idea", idea.Title),
-			Body: s.catalog.T(p.Locale, "mail.council.body", "name", p.DisplayName, "idea", idea.Title,
-				"link", s.link("/ideas/"+strconv.FormatInt(idea.ID, 10)))}
+		return s.ideaNewsMail(p, idea, s.catalog.T(p.Locale, "mail.council.subject", "idea", idea.Title),
+			s.catalog.T(p.Locale, "mail.council.body", "name", p.DisplayName, "idea", idea.Title,
+				"link", s.link("/ideas/"+strconv.FormatInt(idea.ID, 10))))
 	})
 	if err != nil {
 		return 0, 0, err

@@ -32,6 +32,7 @@ type exportContent struct {
 	SupportedIdeas      []int64          `json:"supported_ideas"`
 	FollowedIdeas       []int64          `json:"followed_ideas"`
 	FollowedProjects    []int64          `json:"followed_projects"`
+	MutedIdeas          []int64          `json:"muted_ideas"` // ideas whose news they stopped
 	ConsultationAnswers []exportResponse `json:"consultation_answers"`
 	EventRegistrations  []exportText     `json:"event_registrations"` // id and title of the event, body: registered, waiting or cancelled
 }
@@ -107,6 +108,7 @@ func exportOf(d postgres.AccountData, now time.Time) exportFile {
 	f.Content = exportContent{HomeVerifiedAt: timeOrNil(c.HomeVerified), Newsletter: c.Subscriptions.Newsletter, Invitations: c.Subscriptions.Invitations,
 		Digest: c.Subscriptions.Digest, Replies: c.Subscriptions.Replies, Ideas: exportTexts(c.Ideas), Comments: exportTexts(c.Comments), Arguments: exportTexts(c.Arguments),
 		SupportedIdeas: nonNilIDs(c.Supports), FollowedIdeas: nonNilIDs(c.FollowedIdeas), FollowedProjects: nonNilIDs(c.FollowedProjects),
+		MutedIdeas:          nonNilIDs(c.MutedIdeas),
 		ConsultationAnswers: []exportResponse{},
 		EventRegistrations:  exportTexts(c.Registrations)}
 	if c.HomeAddress != "" {

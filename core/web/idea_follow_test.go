@@ -97,3 +97,56 @@ func TestFollowAnIdea(t *testing.T) {
 		t.Error("a supporter is offered to follow")
 	}
 }
+
+// Every step's mail carries a link that stops that idea's news: a supporter
+// of an answered idea, who can no longer withdraw their support, uses it and
+// hears no more of the idea, while its author still does; following the idea
+// again undoes it.
+func TestStopAnIdeasNewsFromItsMail(t *testing.T) {
+	a := newApp(t, nil)
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	idea := lea.propose(url.Values{"title": {"Un abri à vélos place Neuve"}, "body": {"Couvert et éclairé."}})
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
+	tom.get(idea)
+	tom.post(idea+"/support", nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	a.store.ClaimDueMail(ctx, 100, time.Hour)
+	decide := func(status, answer string) map[string]core.Mail {
+		t.Helper()
+		staff.get("/staff" + idea)
+		if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {status}, "answer": {answer}}); r.status != http.StatusSeeOther {
+			t.Fatalf("decision %s: %d", status, r.status)
+		}
+		mails, _ := a.store.ClaimDueMail(ctx, 100, time.Hour)
+		got := map[string]core.Mail{}
+		for _, m := range mails {
+			got[m.Mail.To] = m.Mail
+		}
+		return got
+	}
+	got := decide("feasible", "La commune en posera un au printemps.")
+	stop := got["tom@example.lu"].Unsubscribe
+	if stop == "" || !strings.Contains(got["tom@example.lu"].Body, "Ne plus recevoir les nouvelles de cette idée\u00a0:\n"+stop) || got["lea@example.lu"].To == "" {
+		t.Fatalf("mails: %+v", got)
+	}
+	u, _ := url.Parse(stop)
+	page := a.browser().get(u.RequestURI()) // what a mail client's link preview does: nothing
+	page.contains(t, "Ne plus recevoir les nouvelles de l'idée «\u00a0Un abri à vélos place Neuve\u00a0»")
+	if r := a.browser().post(u.RequestURI(), nil); r.status != http.StatusOK || !strings.Contains(r.body, "vous ne recevrez plus les nouvelles") {
+		t.Fatalf("stop: %d", r.status)
+	}
+	got = decide("submitted_to_council", "")
+	if _, ok := got["tom@example.lu"]; ok || got["lea@example.lu"].To == "" {
+		t.Fatalf("mails after stopping: %+v", got)
+	}
+	// A forged or altered link does nothing.
+	if r := a.browser().post("/unsubscribe?t="+url.QueryEscape(strings.Replace(u.Query().Get("t"), "idea-", "idea-9", 1)), nil); r.status != http.StatusNotFound {
+		t.Fatalf("altered link: %d", r.status)
+	}
+	// Following it again, from the idea's page, brings its news back.
+	tom.get(idea).contains(t, "Vous avez demandé à ne plus recevoir les nouvelles de cette idée.", "Recevoir à nouveau ses nouvelles")
+	tom.post(idea+"/follow", nil)
+	if got = decide("decided", "Le collège a voté l'abri."); got["tom@example.lu"].To == "" {
+		t.Fatalf("mails after following again: %+v", got)
+	}
+}

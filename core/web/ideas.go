@@ -170,17 +170,15 @@ func (s *Server) idea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	supported, following := false, false
+	supported, following, muted := false, false, false
 	if u := userOf(c); u != nil {
 		if supported, err = s.store.Supports(ctx, i.ID, u.ID); err != nil {
 			s.fail(c, err)
 			return
 		}
-		if !supported && u.ID != i.AuthorID { // both hear of every step anyway
-			if following, err = s.store.FollowsIdea(ctx, i.ID, u.ID); err != nil {
-				s.fail(c, err)
-				return
-			}
+		if following, muted, err = s.store.IdeaNewsOf(ctx, i.ID, u.ID); err != nil {
+			s.fail(c, err)
+			return
 		}
 	}
 	mergedInto, mergedHere, err := s.store.MergeLinks(ctx, i.ID)
@@ -195,7 +193,7 @@ func (s *Server) idea(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "idea", map[string]any{
 		"Idea": i, "Comments": comments, "Steps": steps, "Milestones": milestones, "SupportBlock": block, "Supported": supported,
-		"Following": following, "Photos": photos, "MaxPhotos": core.MaxIdeaPhotos,
+		"Following": following, "Muted": muted, "Photos": photos, "MaxPhotos": core.MaxIdeaPhotos,
 		"MergedInto": mergedInto, "MergedHere": mergedHere,
 		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 		"Meta": s.metaOf(i.Title, i.Body, "/ideas/"+strconv.FormatInt(i.ID, 10), ""),

@@ -225,9 +225,9 @@ func (s *Server) staffDecide(c *gin.Context) {
 		if answer == "" {
 			answer = "—"
 		}
-		return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.decision.subject", "idea", idea.Title),
-			Body: s.catalog.T(p.Locale, "mail.decision.body", "name", p.DisplayName, "idea", idea.Title,
-				"status", s.catalog.T(p.Locale, "status."+string(d.Status)), "answer", answer, "link", link)}
+		return s.ideaNewsMail(p, idea, s.catalog.T(p.Locale, "mail.decision.subject", "idea", idea.Title),
+			s.catalog.T(p.Locale, "mail.decision.body", "name", p.DisplayName, "idea", idea.Title,
+				"status", s.catalog.T(p.Locale, "status."+string(d.Status)), "answer", answer, "link", link))
 	})
 	if err != nil {
 		s.fail(c, err)
@@ -255,9 +255,9 @@ func (s *Server) staffMerge(c *gin.Context) {
 	if err == nil {
 		link := s.link("/ideas/" + strconv.FormatInt(into, 10))
 		err = s.store.MergeIdea(ctx, userOf(c).ID, i.ID, m, func(p core.Participant, idea core.Idea) core.Mail {
-			return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.merge.subject", "idea", idea.Title),
-				Body: s.catalog.T(p.Locale, "mail.merge.body", "name", p.DisplayName, "idea", idea.Title, "other", target.Title,
-					"answer", strings.TrimSpace(m.Answer), "link", link)}
+			return s.ideaNewsMail(p, idea, s.catalog.T(p.Locale, "mail.merge.subject", "idea", idea.Title),
+				s.catalog.T(p.Locale, "mail.merge.body", "name", p.DisplayName, "idea", idea.Title, "other", target.Title,
+					"answer", strings.TrimSpace(m.Answer), "link", link))
 		})
 	}
 	if core.CodeOf(err) == core.CodeInvalid {

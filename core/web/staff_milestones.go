@@ -45,9 +45,9 @@ func (s *Server) staffMilestoneDone(c *gin.Context) {
 		link := s.link("/ideas/" + strconv.FormatInt(idea, 10))
 		return s.store.SetMilestoneDone(c.Request.Context(), actor, idea, milestone, c.PostForm("done") == "yes",
 			func(p core.Participant, i core.Idea, title string) core.Mail {
-				return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.milestone.subject", "idea", i.Title),
-					Body: s.catalog.T(p.Locale, "mail.milestone.body", "name", p.DisplayName, "idea", i.Title, "milestone", title,
-						"progress", i.Progress, "link", link)}
+				return s.ideaNewsMail(p, i, s.catalog.T(p.Locale, "mail.milestone.subject", "idea", i.Title),
+					s.catalog.T(p.Locale, "mail.milestone.body", "name", p.DisplayName, "idea", i.Title, "milestone", title,
+						"progress", i.Progress, "link", link))
 			})
 	})
 }

@@ -48,7 +48,43 @@ func (s *Server) unsubscribeForm(c *gin.Context) {
 		s.fail(c, core.NotFound("error.unsubscribe_invalid"))
 		return
 	}
-	s.render(c, http.StatusOK, "unsubscribe", map[string]any{"Token": c.Query("t"), "Kind": kind})
+	data := map[string]any{"Token": c.Query("t"), "Kind": kind}
+	if !s.describeIdeaKind(c, data, kind) {
+		return
+	}
+	s.render(c, http.StatusOK, "unsubscribe", data)
+}
+
+// ideaKindPrefix starts the unsubscribe kind of one idea's news ("idea-12"):
+// the link in the mails of its steps.
+const ideaKindPrefix = "idea-"
+
+// ideaNewsKind is the unsubscribe kind of idea id's news.
+func ideaNewsKind(id int64) string { return ideaKindPrefix + strconv.FormatInt(id, 10) }
+
+// describeIdeaKind turns an idea's kind into what the page says ("Kind"
+// idea, "Idea" its title); false when it names no idea (the page has failed).
+func (s *Server) describeIdeaKind(c *gin.Context, data map[string]any, kind string) bool {
+	rest, ok := strings.CutPrefix(kind, ideaKindPrefix)
+	if !ok {
+		return true
+	}
+	id, _ := strconv.ParseInt(rest, 10, 64)
+	i, err := s.store.Idea(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, core.NotFound("error.unsubscribe_invalid"))
+		return false
+	}
+	data["Kind"], data["Idea"], data["IdeaID"] = "idea", i.Title, i.ID
+	return true
+}
+
+// ideaNewsMail is a mail about a step of idea i, with the link that stops
+// its news (footer and List-Unsubscribe).
+func (s *Server) ideaNewsMail(p core.Participant, i core.Idea, subject, body string) core.Mail {
+	stop := s.unsubscribeURL(p.ID, ideaNewsKind(i.ID))
+	return core.Mail{To: p.Email, Subject: subject, Unsubscribe: stop,
+		Body: body + "\n-- \n" + s.catalog.T(p.Locale, "mail.unsubscribe_idea") + "\n" + stop + "\n"}
 }
 
 // unsubscribe turns the token's kind off. It takes the token from the query
@@ -64,11 +100,21 @@ func (s *Server) unsubscribe(c *gin.Context) {
 		s.fail(c, core.NotFound("error.unsubscribe_invalid"))
 		return
 	}
-	if err := s.store.Unsubscribe(c.Request.Context(), id, kind); err != nil && core.CodeOf(err) != core.CodeNotFound {
+	var err error
+	data := map[string]any{"Done": true, "Kind": kind}
+	if !s.describeIdeaKind(c, data, kind) {
+		return
+	}
+	if ideaID, ok := data["IdeaID"].(int64); ok {
+		err = s.store.MuteIdea(c.Request.Context(), ideaID, id)
+	} else {
+		err = s.store.Unsubscribe(c.Request.Context(), id, kind)
+	}
+	if err != nil && core.CodeOf(err) != core.CodeNotFound {
 		s.fail(c, err)
 		return
 	}
-	s.render(c, http.StatusOK, "unsubscribe", map[string]any{"Done": true, "Kind": kind})
+	s.render(c, http.StatusOK, "unsubscribe", data)
 }
 
 // setSubscriptions saves the account page's choices.
