@@ -132,7 +132,8 @@ func TestStopAnIdeasNewsFromItsMail(t *testing.T) {
 	u, _ := url.Parse(stop)
 	page := a.browser().get(u.RequestURI()) // what a mail client's link preview does: nothing
 	page.contains(t, "Ne plus recevoir les nouvelles de l'idée «\u00a0Un abri à vélos place Neuve\u00a0»")
-	if r := a.browser().post(u.RequestURI(), nil); r.status != http.StatusOK || !strings.Contains(r.body, "vous ne recevrez plus les nouvelles") {
+	if r := a.browser().post(u.RequestURI(), nil); r.status != http.StatusOK || !strings.Contains(r.body, "vous ne recevrez plus les nouvelles") ||
+		!strings.Contains(r.body, `<a href="`+idea+`">`) {
 		t.Fatalf("stop: %d", r.status)
 	}
 	got = decide("submitted_to_council", "")
