@@ -43,19 +43,7 @@ func TestFollowAnIdea(t *testing.T) {
 	}
 	a.store.ClaimDueMail(ctx, 100, time.Hour) // sign-ups and the like
 
-	decide := func(status, answer string) map[string]core.Mail {
-		t.Helper()
-		staff.get("/staff" + idea)
-		if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {status}, "answer": {answer}}); r.status != http.StatusSeeOther {
-			t.Fatalf("decision %s: %d\n%s", status, r.status, r.body)
-		}
-		mails, _ := a.store.ClaimDueMail(ctx, 100, time.Hour)
-		got := map[string]core.Mail{}
-		for _, m := range mails {
-			got[m.Mail.To] = m.Mail
-		}
-		return got
-	}
+	decide := func(status, answer string) map[string]core.Mail { return decideAndRead(t, a, staff, idea, status, answer) }
 	got := decide("in_review", "")
 	if len(got) != 2 || !strings.Contains(got["tom@example.lu"].Subject, "L'idée « Un passage piéton rue Neuve »\u00a0: nouvelle étape") || got["lea@example.lu"].To == "" {
 		t.Fatalf("mails after the first step: %+v", got)
@@ -111,19 +99,7 @@ func TestStopAnIdeasNewsFromItsMail(t *testing.T) {
 	tom.post(idea+"/support", nil)
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	a.store.ClaimDueMail(ctx, 100, time.Hour)
-	decide := func(status, answer string) map[string]core.Mail {
-		t.Helper()
-		staff.get("/staff" + idea)
-		if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {status}, "answer": {answer}}); r.status != http.StatusSeeOther {
-			t.Fatalf("decision %s: %d", status, r.status)
-		}
-		mails, _ := a.store.ClaimDueMail(ctx, 100, time.Hour)
-		got := map[string]core.Mail{}
-		for _, m := range mails {
-			got[m.Mail.To] = m.Mail
-		}
-		return got
-	}
+	decide := func(status, answer string) map[string]core.Mail { return decideAndRead(t, a, staff, idea, status, answer) }
 	got := decide("feasible", "La commune en posera un au printemps.")
 	stop := got["tom@example.lu"].Unsubscribe
 	if stop == "" || !strings.Contains(got["tom@example.lu"].Body, "Ne plus recevoir les nouvelles de cette idée\u00a0:\n"+stop) || got["lea@example.lu"].To == "" {
@@ -150,4 +126,20 @@ func TestStopAnIdeasNewsFromItsMail(t *testing.T) {
 	if got = decide("decided", "Le collège a voté l'abri."); got["tom@example.lu"].To == "" {
 		t.Fatalf("mails after following again: %+v", got)
 	}
+}
+
+// decideAndRead records staff's decision on idea and returns the mails it
+// queued, by recipient (the queue is emptied).
+func decideAndRead(t *testing.T, a *app, staff *browser, idea, status, answer string) map[string]core.Mail {
+	t.Helper()
+	staff.get("/staff" + idea)
+	if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {status}, "answer": {answer}}); r.status != http.StatusSeeOther {
+		t.Fatalf("decision %s: %d\n%s", status, r.status, r.body)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 100, time.Hour)
+	got := map[string]core.Mail{}
+	for _, m := range mails {
+		got[m.Mail.To] = m.Mail
+	}
+	return got
 }
