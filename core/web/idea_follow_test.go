@@ -43,7 +43,9 @@ func TestFollowAnIdea(t *testing.T) {
 	}
 	a.store.ClaimDueMail(ctx, 100, time.Hour) // sign-ups and the like
 
-	decide := func(status, answer string) map[string]core.Mail { return decideAndRead(t, a, staff, idea, status, answer) }
+	decide := func(status, answer string) map[string]core.Mail {
+		return decideAndRead(t, a, staff, idea, status, answer)
+	}
 	got := decide("in_review", "")
 	if len(got) != 2 || !strings.Contains(got["tom@example.lu"].Subject, "L'idée « Un passage piéton rue Neuve »\u00a0: nouvelle étape") || got["lea@example.lu"].To == "" {
 		t.Fatalf("mails after the first step: %+v", got)
@@ -99,7 +101,9 @@ func TestStopAnIdeasNewsFromItsMail(t *testing.T) {
 	tom.post(idea+"/support", nil)
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	a.store.ClaimDueMail(ctx, 100, time.Hour)
-	decide := func(status, answer string) map[string]core.Mail { return decideAndRead(t, a, staff, idea, status, answer) }
+	decide := func(status, answer string) map[string]core.Mail {
+		return decideAndRead(t, a, staff, idea, status, answer)
+	}
 	got := decide("feasible", "La commune en posera un au printemps.")
 	stop := got["tom@example.lu"].Unsubscribe
 	if stop == "" || !strings.Contains(got["tom@example.lu"].Body, "Ne plus recevoir les nouvelles de cette idée\u00a0:\n"+stop) || got["lea@example.lu"].To == "" {
