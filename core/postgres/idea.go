@@ -666,9 +666,7 @@ func (s *Store) SupportGate(ctx context.Context, ideaID int64) (SupportGate, err
 }
 
 // LatestAnswers lists the ideas most recently given their official answer
-// (visible ones), newest answer first. No index serves it: the home page
-// reads it once per ten seconds, and an index on the answer's time would cost
-// every support's update of an answered idea.
+// (visible ones), newest answer first, read from idea_answered_idx.
 func (s *Store) LatestAnswers(ctx context.Context, limit int) ([]core.Idea, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+`
 		WHERE i.answered_at IS NOT NULL AND NOT i.hidden ORDER BY i.answered_at DESC, i.id DESC LIMIT $1`, limit)
