@@ -92,11 +92,8 @@ func (s *Server) SendWeeklyDigest(ctx context.Context) (int, error) {
 func nearAreas(around []core.Area) (near []core.Area, nearIDs, allIDs []int64) {
 	for _, a := range around {
 		allIDs = append(allIDs, a.ID)
-		if a.Kind != core.AreaCommune {
-			near = append(near, a)
-		}
 	}
-	if len(near) == 0 {
+	if near = withoutCommunes(around); len(near) == 0 {
 		near = around
 	}
 	for _, a := range near {

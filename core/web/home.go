@@ -52,13 +52,7 @@ func (s *Server) home(c *gin.Context) {
 		if err != nil {
 			s.log.Warn("home page quarters", "err", err)
 		}
-		var quarters []core.Area
-		for _, a := range areas {
-			if a.Kind != core.AreaCommune {
-				quarters = append(quarters, a)
-			}
-		}
-		data["Quarters"] = quarters
+		data["Quarters"] = withoutCommunes(areas)
 		data["HasAddress"] = addr != nil || err != nil // an error is no reason to ask for one
 	}
 	s.render(c, http.StatusOK, "home", data)

@@ -59,9 +59,12 @@ func (g *geography) filterByArea(c *gin.Context, f *postgres.IdeaFilter) {
 }
 
 // localAreas are the quarters and drawn areas, which the idea list filters by.
-func (g *geography) localAreas() []core.Area {
+func (g *geography) localAreas() []core.Area { return withoutCommunes(g.ordered) }
+
+// withoutCommunes keeps the quarters and drawn areas of areas, in order.
+func withoutCommunes(areas []core.Area) []core.Area {
 	var out []core.Area
-	for _, a := range g.ordered {
+	for _, a := range areas {
 		if a.Kind != core.AreaCommune {
 			out = append(out, a)
 		}
