@@ -323,12 +323,17 @@ func (s *Server) apiCreateIdea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.answerIdea(c, http.StatusCreated, id)
+}
+
+// answerIdea answers with idea id as it is now.
+func (s *Server) answerIdea(c *gin.Context, status int, id int64) {
 	i, err := s.store.Idea(c.Request.Context(), id)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, s.ideaJSON(i))
+	c.JSON(status, s.ideaJSON(i))
 }
 
 // apiEditIdea lets the author correct an idea's title and text, on the same
@@ -360,11 +365,7 @@ func (s *Server) apiEditIdea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if i, err = s.store.Idea(c.Request.Context(), i.ID); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, s.ideaJSON(i))
+	s.answerIdea(c, http.StatusOK, i.ID)
 }
 
 // apiEditComment lets the author correct a comment until someone replies
