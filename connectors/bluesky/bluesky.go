@@ -164,6 +164,9 @@ type Facet struct {
 	Features []map[string]string `json:"features"`
 }
 
+// maxImageBytes is app.bsky.embed.images' limit for one picture.
+const maxImageBytes = 1000000
+
 // Blob is an uploaded blob's reference, as records embed it.
 type Blob map[string]any
 
@@ -251,7 +254,10 @@ func (c *Client) Publish(ctx context.Context, p core.Publication) (core.Publishe
 		return core.Published{}, err
 	}
 	var picture Blob
-	if p.Image != nil { // a picture refused for good (too large, not one) is left out
+	// A picture the post could not hold (over app.bsky.embed.images' million
+	// bytes, which the PDS checks only when the record is written, refusing
+	// the whole post) or that the PDS refuses for good is left out.
+	if p.Image != nil && len(p.Image.Data) <= maxImageBytes {
 		var err error
 		picture, err = c.upload(ctx, *p.Image)
 		if re, ok := core.AsRemoteError(err); err != nil && !(ok && re.Permanent) {

@@ -3,9 +3,11 @@ package bluesky_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -110,5 +112,52 @@ func TestPictureEmbeddedInThePost(t *testing.T) {
 	got, err = c.Publish(ctx, pub)
 	if err != nil || len(pds.Images(got.RemoteID)) != 0 || len(pds.Posts()) != 2 {
 		t.Fatalf("post without its too large picture: %v %v", got, err)
+	}
+}
+
+// The fake PDS, like a real one, takes a large upload but refuses the post
+// that embeds it as an image (app.bsky.embed.images' million bytes): that is
+// why the connector leaves such a picture out before uploading it.
+func TestFakeRefusesAPostEmbeddingATooLargeImage(t *testing.T) {
+	pds := fake.New("commune.bsky.social", "app-pass")
+	srv := httptest.NewServer(pds)
+	defer srv.Close()
+	call := func(path, token, ctype string, body []byte) map[string]any {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/xrpc/"+path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", ctype)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		return out
+	}
+	session := call("com.atproto.server.createSession", "", "application/json", []byte(`{"identifier":"commune.bsky.social","password":"app-pass"}`))
+	token, _ := session["accessJwt"].(string)
+	img := image.NewRGBA(image.Rect(0, 0, 800, 800))
+	noise := uint32(2463534242)
+	for i := range img.Pix {
+		noise ^= noise << 13
+		noise ^= noise >> 17
+		noise ^= noise << 5
+		img.Pix[i] = uint8(noise)
+	}
+	var large bytes.Buffer
+	png.Encode(&large, img)
+	blob := call("com.atproto.repo.uploadBlob", token, "image/png", large.Bytes())["blob"]
+	if blob == nil {
+		t.Fatalf("a %d-byte upload was refused", large.Len())
+	}
+	record, _ := json.Marshal(map[string]any{"repo": "did:plc:commune", "collection": "app.bsky.feed.post", "rkey": bluesky.RecordKey("large"),
+		"record": map[string]any{"$type": "app.bsky.feed.post", "text": "Un plan", "createdAt": "2026-11-27T10:00:00.000Z",
+			"embed": map[string]any{"$type": "app.bsky.embed.images", "images": []any{map[string]any{"alt": "Plan", "image": blob}}}}})
+	got := call("com.atproto.repo.createRecord", token, "application/json", record)
+	if msg, _ := got["message"].(string); !strings.Contains(msg, "BlobTooLarge") || len(pds.Posts()) != 0 {
+		t.Fatalf("post embedding a %d-byte image: %v", large.Len(), got)
 	}
 }

@@ -1,10 +1,11 @@
 // Package fake is a stand-in for a Bluesky PDS (the XRPC calls Quartier
 // makes): createSession and refreshSession with access tokens that expire
-// (400 ExpiredToken), uploadBlob (an image of at most 1,000,000 bytes, as
-// app.bsky.embed.images takes), createRecord with a client-chosen record key
-// (a second write under the same key is refused; embedded images must name
-// uploaded blobs), getPostThread with counts and replies, {"error", "message"}
-// bodies and RateLimit-* headers.
+// (400 ExpiredToken), uploadBlob (any image up to the PDS's blob limit),
+// createRecord with a client-chosen record key (a second write under the same
+// key is refused; embedded images must name uploaded blobs of at most
+// 1,000,000 bytes, app.bsky.embed.images' limit, checked when the record is
+// written as a PDS does), getPostThread with counts and replies,
+// {"error", "message"} bodies and RateLimit-* headers.
 package fake
 
 import (
@@ -33,7 +34,7 @@ type Server struct {
 	order   []string
 	calls   int
 	creates int
-	blobs   map[string]string // cid: MIME type
+	blobs   map[string]int // cid: size in bytes
 }
 
 // Post is a stored post.
@@ -47,7 +48,7 @@ type Post struct {
 // New makes a PDS for the commune's account.
 func New(handle, password string) *Server {
 	return &Server{Handle: handle, Password: password, Did: "did:plc:commune", access: map[string]bool{}, refresh: map[string]bool{}, posts: map[string]*Post{},
-		blobs: map[string]string{}}
+		blobs: map[string]int{}}
 }
 
 // ExpireSessions makes every access token expired.
@@ -208,19 +209,23 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, map[string]string{"uri": uri, "cid": "bafyrei" + in.Rkey})
 }
 
-// maxImageBlob is app.bsky.embed.images' limit for one image.
-const maxImageBlob = 1000000
+// maxImageBlob is app.bsky.embed.images' limit for one image, maxBlob the
+// PDS's limit for any upload.
+const (
+	maxImageBlob = 1000000
+	maxBlob      = 50 << 20
+)
 
 // uploadBlob stores an image and answers its reference.
 func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) {
-	data, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+	data, _ := io.ReadAll(io.LimitReader(r.Body, maxBlob+1))
 	ctype := r.Header.Get("Content-Type")
 	switch {
 	case len(data) == 0:
 		xerr(w, http.StatusBadRequest, "InvalidRequest", "request body is empty")
 		return
-	case len(data) > maxImageBlob:
-		xerr(w, http.StatusBadRequest, "BlobTooLarge", "This file is too large. It is "+strconv.Itoa(len(data))+" bytes but the maximum size is 1000000 bytes.")
+	case len(data) > maxBlob:
+		xerr(w, http.StatusRequestEntityTooLarge, "PayloadTooLarge", "request entity too large")
 		return
 	case !strings.HasPrefix(ctype, "image/") || http.DetectContentType(data) != ctype:
 		xerr(w, http.StatusBadRequest, "InvalidMimeType", "Wrong type of file. It is "+http.DetectContentType(data)+" but it must match image/*.")
@@ -229,7 +234,7 @@ func (s *Server) uploadBlob(w http.ResponseWriter, r *http.Request) {
 	sum := sha256.Sum256(data)
 	cid := "bafkrei" + hex.EncodeToString(sum[:])[:52]
 	s.mu.Lock()
-	s.blobs[cid] = ctype
+	s.blobs[cid] = len(data)
 	s.mu.Unlock()
 	reply(w, http.StatusOK, map[string]any{"blob": map[string]any{"$type": "blob", "ref": map[string]string{"$link": cid}, "mimeType": ctype, "size": len(data)}})
 }
@@ -254,8 +259,12 @@ func (s *Server) checkImages(raw any) string {
 		blob, _ := img["image"].(map[string]any)
 		ref, _ := blob["ref"].(map[string]any)
 		link, _ := ref["$link"].(string)
-		if _, ok := s.blobs[link]; !ok || blob["$type"] != "blob" {
+		size, ok := s.blobs[link]
+		if !ok || blob["$type"] != "blob" {
 			return "Could not find blob: " + link
+		}
+		if size > maxImageBlob {
+			return "BlobTooLarge: This file is too large. It is " + strconv.Itoa(size) + " bytes but the maximum size is 1000000 bytes."
 		}
 	}
 	return ""
