@@ -416,13 +416,32 @@ func (m Merge) Check(id int64, from, into IdeaStatus) (Merge, error) {
 	return m, nil
 }
 
-// Debate is an open question staff ask inside a project.
+// Debate is an open question staff ask inside a project. Staff close it with
+// the commune's conclusion; a closed debate takes no more arguments or
+// ratings.
 type Debate struct {
-	ID        int64
-	ProjectID int64
-	Question  string
-	Open      bool
-	CreatedAt time.Time
+	ID         int64
+	ProjectID  int64
+	Question   string
+	Open       bool
+	Conclusion string    // set when closed
+	ClosedAt   time.Time // zero while open
+	CreatedAt  time.Time
+	Arguments  int // visible arguments and replies (in lists)
+}
+
+// MaxConclusionLen bounds a debate's conclusion.
+const MaxConclusionLen = 5000
+
+// NormalizeConclusion validates the conclusion staff write when closing a
+// debate: a few words at least, since it is what the debate's participants
+// receive.
+func NormalizeConclusion(text string) (string, error) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+	if l := utf8.RuneCountInString(text); l < 10 || l > MaxConclusionLen {
+		return "", Invalid("conclusion", "error.conclusion_length")
+	}
+	return text, nil
 }
 
 // Side is the position an argument takes.
@@ -444,6 +463,7 @@ type Argument struct {
 	AuthorName   string
 	Body         string
 	HelpfulCount int
+	Withdrawn    bool // by its author: kept without its words for its replies
 	CreatedAt    time.Time
 	Replies      []*Argument
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -28,42 +29,128 @@ func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, ques
 	return id, err
 }
 
-// Debates lists a project's debates.
+// debateColumns are the columns scanDebate reads.
+const debateColumns = `d.id, d.project_id, d.question, d.open, d.conclusion, d.closed_at, d.created_at`
+
+func scanDebate(row pgx.Row, extra ...any) (core.Debate, error) {
+	var d core.Debate
+	var closed *time.Time
+	err := row.Scan(append([]any{&d.ID, &d.ProjectID, &d.Question, &d.Open, &d.Conclusion, &closed, &d.CreatedAt}, extra...)...)
+	if closed != nil {
+		d.ClosedAt = *closed
+	}
+	return d, err
+}
+
+// Debates lists a project's debates with their visible arguments' counts.
 func (s *Store) Debates(ctx context.Context, projectID int64) ([]core.Debate, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, project_id, question, open, created_at FROM debate WHERE project_id = $1 ORDER BY id`, projectID)
+	rows, err := s.pool.Query(ctx, `SELECT `+debateColumns+`,
+		(SELECT count(*) FROM argument a WHERE a.debate_id = d.id AND NOT a.hidden AND a.withdrawn_at IS NULL)
+		FROM debate d WHERE d.project_id = $1 ORDER BY d.id`, projectID)
 	if err != nil {
 		return nil, wrapDB("list debates", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Debate, error) {
-		var d core.Debate
-		return d, row.Scan(&d.ID, &d.ProjectID, &d.Question, &d.Open, &d.CreatedAt)
+		var n int
+		d, err := scanDebate(row, &n)
+		d.Arguments = n
+		return d, err
 	})
 	return out, wrapDB("scan debates", err)
 }
 
 // Debate returns one debate.
 func (s *Store) Debate(ctx context.Context, id int64) (core.Debate, error) {
-	var d core.Debate
-	err := s.pool.QueryRow(ctx, `SELECT id, project_id, question, open, created_at FROM debate WHERE id = $1`, id).
-		Scan(&d.ID, &d.ProjectID, &d.Question, &d.Open, &d.CreatedAt)
+	d, err := scanDebate(s.pool.QueryRow(ctx, `SELECT `+debateColumns+` FROM debate d WHERE d.id = $1`, id))
 	return d, notFoundOr(err, "error.debate_not_found", "read debate")
+}
+
+// CloseDebate closes an open debate with the commune's conclusion and queues
+// compose's mail to everyone who argued in it (once each, accounts confirmed
+// and not deleted). On a closed debate it only corrects the conclusion, and
+// nobody is mailed again.
+func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclusion string, compose func(core.Participant) core.Mail) error {
+	return s.inTx(ctx, "close debate", func(tx pgx.Tx) error {
+		now := s.now()
+		var open bool
+		if err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1 FOR UPDATE`, debateID).Scan(&open); err != nil {
+			return notFoundOr(err, "error.debate_not_found", "lock debate")
+		}
+		action := "debate.conclusion"
+		if open {
+			action = "debate.close"
+			if _, err := tx.Exec(ctx, `UPDATE debate SET open = false, conclusion = $2, closed_at = $3, closed_by = $4 WHERE id = $1`,
+				debateID, conclusion, now, nullID(actorID)); err != nil {
+				return err
+			}
+			rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
+				WHERE pa.id IN (SELECT author_id FROM argument WHERE debate_id = $1 AND withdrawn_at IS NULL)
+				  AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL ORDER BY pa.id`, debateID)
+			if err != nil {
+				return err
+			}
+			authors, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
+			if err != nil {
+				return err
+			}
+			mails := make([]core.Mail, len(authors))
+			for i, a := range authors {
+				mails[i] = compose(a)
+			}
+			if err := queueMails(ctx, tx, mails); err != nil {
+				return err
+			}
+		} else if _, err := tx.Exec(ctx, `UPDATE debate SET conclusion = $2 WHERE id = $1`, debateID, conclusion); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, actorID, action, "debate", debateID, conclusion, now); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, "debate", debateID, 0, actorID))
+	})
+}
+
+// ReopenDebate opens a closed debate again; its conclusion is kept for the
+// next closing but no longer shown.
+func (s *Store) ReopenDebate(ctx context.Context, actorID, debateID int64) error {
+	return s.inTx(ctx, "reopen debate", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE debate SET open = true, closed_at = NULL, closed_by = NULL WHERE id = $1 AND NOT open`, debateID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			_, err := debateOpen(ctx, tx, debateID) // not found, or open already
+			return err
+		}
+		now := s.now()
+		if err := audit(ctx, tx, actorID, "debate.reopen", "debate", debateID, "", now); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, "debate", debateID, 0, actorID))
+	})
+}
+
+// debateOpen reads whether a debate takes arguments and ratings.
+func debateOpen(ctx context.Context, tx pgx.Tx, debateID int64) (bool, error) {
+	var open bool
+	err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1`, debateID).Scan(&open)
+	return open, notFoundOr(err, "error.debate_not_found", "read debate")
 }
 
 // AddArgument posts an argument (a reply takes its parent's side).
 func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID int64, side core.Side, body string) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "add argument", func(tx pgx.Tx) error {
-		var open bool
-		if err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1`, debateID).Scan(&open); err != nil {
-			return notFoundOr(err, "error.debate_not_found", "read debate")
-		}
-		if !open {
+		if open, err := debateOpen(ctx, tx, debateID); err != nil {
+			return err
+		} else if !open {
 			return core.Conflict("error.debate_closed")
 		}
 		var parent *int64
 		if parentID > 0 {
 			var parentSide string
-			if err := tx.QueryRow(ctx, `SELECT side FROM argument WHERE id = $1 AND debate_id = $2`, parentID, debateID).Scan(&parentSide); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT side FROM argument WHERE id = $1 AND debate_id = $2 AND NOT hidden AND withdrawn_at IS NULL`,
+				parentID, debateID).Scan(&parentSide); err != nil {
 				return notFoundOr(err, "error.argument_not_found", "read argument")
 			}
 			side, parent = core.Side(parentSide), &parentID
@@ -79,16 +166,20 @@ func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID in
 	return id, err
 }
 
-// RateHelpful marks an argument helpful, once per person (a second time
-// changes nothing); nobody rates their own.
+// RateHelpful marks an argument of an open debate helpful, once per person
+// (a second time changes nothing); nobody rates their own.
 func (s *Store) RateHelpful(ctx context.Context, argumentID, participantID int64) error {
 	return s.inTx(ctx, "rate argument", func(tx pgx.Tx) error {
 		var author int64
-		err := tx.QueryRow(ctx, `SELECT author_id FROM argument WHERE id = $1 AND NOT hidden`, argumentID).Scan(&author)
-		if err != nil {
+		var open bool
+		err := tx.QueryRow(ctx, `SELECT a.author_id, d.open FROM argument a JOIN debate d ON d.id = a.debate_id
+			WHERE a.id = $1 AND NOT a.hidden AND a.withdrawn_at IS NULL`, argumentID).Scan(&author, &open)
+		switch {
+		case err != nil:
 			return notFoundOr(err, "error.argument_not_found", "read argument")
-		}
-		if author == participantID {
+		case !open:
+			return core.Conflict("error.debate_closed")
+		case author == participantID:
 			return core.Conflict("error.rate_own_argument")
 		}
 		tag, err := tx.Exec(ctx, `INSERT INTO argument_rating (argument_id, participant_id, created_at)
@@ -120,7 +211,7 @@ func (s *Store) RatedHelpful(ctx context.Context, debateID, participantID int64)
 // the most helpful first.
 func (s *Store) Arguments(ctx context.Context, debateID int64) (pro, con []*core.Argument, err error) {
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.debate_id, coalesce(a.parent_id, 0), a.side, a.author_id, coalesce(p.display_name, ''),
-		a.body, a.helpful_count, a.created_at
+		a.body, a.helpful_count, a.withdrawn_at IS NOT NULL, a.created_at
 		FROM argument a LEFT JOIN participant p ON p.id = a.author_id AND p.deleted_at IS NULL
 		WHERE a.debate_id = $1 AND NOT a.hidden ORDER BY a.parent_id NULLS FIRST, a.helpful_count DESC, a.id`, debateID)
 	if err != nil {
@@ -129,7 +220,7 @@ func (s *Store) Arguments(ctx context.Context, debateID int64) (pro, con []*core
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*core.Argument, error) {
 		a := &core.Argument{}
 		var side string
-		err := row.Scan(&a.ID, &a.DebateID, &a.ParentID, &side, &a.AuthorID, &a.AuthorName, &a.Body, &a.HelpfulCount, &a.CreatedAt)
+		err := row.Scan(&a.ID, &a.DebateID, &a.ParentID, &side, &a.AuthorID, &a.AuthorName, &a.Body, &a.HelpfulCount, &a.Withdrawn, &a.CreatedAt)
 		a.Side = core.Side(side)
 		return a, err
 	})
@@ -147,5 +238,48 @@ func (s *Store) Arguments(ctx context.Context, debateID int64) (pro, con []*core
 			con = append(con, a)
 		}
 	}
-	return pro, con, nil
+	return withoutBareWithdrawnArguments(pro), withoutBareWithdrawnArguments(con), nil
+}
+
+// withoutBareWithdrawnArguments drops the withdrawn arguments that have no
+// reply left: they keep a place only for their replies.
+func withoutBareWithdrawnArguments(list []*core.Argument) []*core.Argument {
+	kept := list[:0]
+	for _, a := range list {
+		a.Replies = withoutBareWithdrawnArguments(a.Replies)
+		if !a.Withdrawn || len(a.Replies) > 0 {
+			kept = append(kept, a)
+		}
+	}
+	return kept
+}
+
+// WithdrawArgument removes the words of authorID's argument; the row stays for
+// its replies, its flags leave the moderators' queue. It returns the debate.
+// Withdrawing twice changes nothing.
+func (s *Store) WithdrawArgument(ctx context.Context, authorID, argumentID int64) (debateID int64, err error) {
+	err = s.inTx(ctx, "withdraw argument", func(tx pgx.Tx) error {
+		var author int64
+		var withdrawn bool
+		if err := tx.QueryRow(ctx, `SELECT debate_id, author_id, withdrawn_at IS NOT NULL FROM argument WHERE id = $1 FOR UPDATE`, argumentID).
+			Scan(&debateID, &author, &withdrawn); err != nil {
+			return notFoundOr(err, "error.argument_not_found", "lock argument")
+		}
+		switch {
+		case author != authorID:
+			return core.Forbidden("error.argument_not_yours")
+		case withdrawn:
+			return nil
+		}
+		now := s.now()
+		if _, err := tx.Exec(ctx, `UPDATE argument SET body = '', withdrawn_at = $2 WHERE id = $1`, argumentID, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE flag SET resolved_at = $2 WHERE entity = 'argument' AND entity_id = $1 AND resolved_at IS NULL`,
+			argumentID, now); err != nil {
+			return err
+		}
+		return appendEvent(ctx, tx, eventAt(now, core.EventDeleted, core.EntityArgument, argumentID, 0, authorID))
+	})
+	return debateID, err
 }

@@ -9,7 +9,8 @@ import (
 	"quartier/core"
 )
 
-// Flag records one person's flag on an idea or a comment (once per person) and
+// Flag records one person's flag on an idea, a comment or a debate's argument
+// (once per person) and
 // hides the content pending review when it reaches hideAt flags. It reports
 // whether the content is now hidden.
 func (s *Store) Flag(ctx context.Context, entity string, id, participantID int64, reason string, hideAt int) (bool, error) {
@@ -21,7 +22,7 @@ func (s *Store) Flag(ctx context.Context, entity string, id, participantID int64
 	err := s.inTx(ctx, "flag", func(tx pgx.Tx) error {
 		now := s.now()
 		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = $1)`, id).Scan(&exists); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = $1`+stillWritten[entity]+`)`, id).Scan(&exists); err != nil {
 			return err
 		}
 		if !exists {
@@ -45,13 +46,18 @@ func (s *Store) Flag(ctx context.Context, entity string, id, participantID int64
 	return hidden, err
 }
 
-var moderatedTables = map[string]string{core.EntityIdea: "idea", core.EntityComment: "comment"}
+var moderatedTables = map[string]string{core.EntityIdea: "idea", core.EntityComment: "comment", core.EntityArgument: "argument"}
+
+// stillWritten is the condition under which content can be flagged: words
+// their author withdrew are gone.
+var stillWritten = map[string]string{core.EntityComment: " AND withdrawn_at IS NULL", core.EntityArgument: " AND withdrawn_at IS NULL"}
 
 // Flagged is content waiting for a moderator.
 type Flagged struct {
 	Entity    string
 	ID        int64
-	IdeaID    int64 // the idea it belongs to (itself for an idea)
+	IdeaID    int64 // the idea it belongs to (itself for an idea; 0 for an argument)
+	DebateID  int64 // the debate of an argument
 	Title     string
 	Body      string
 	AuthorID  int64
@@ -62,21 +68,22 @@ type Flagged struct {
 
 // ModerationQueue lists flagged content with unresolved flags, hidden first.
 func (s *Store) ModerationQueue(ctx context.Context, limit int) ([]Flagged, error) {
-	rows, err := s.pool.Query(ctx, `SELECT f.entity, f.entity_id, coalesce(i.id, c.idea_id), coalesce(i.title, ''),
-			coalesce(i.body, c.body), coalesce(i.author_id, c.author_id), coalesce(i.hidden, c.hidden),
+	rows, err := s.pool.Query(ctx, `SELECT f.entity, f.entity_id, coalesce(i.id, c.idea_id, 0), coalesce(a.debate_id, 0), coalesce(i.title, ''),
+			coalesce(i.body, c.body, a.body), coalesce(i.author_id, c.author_id, a.author_id), coalesce(i.hidden, c.hidden, a.hidden),
 			count(*), array_agg(DISTINCT f.reason)
 		FROM flag f
 		LEFT JOIN idea i ON f.entity = 'idea' AND i.id = f.entity_id
 		LEFT JOIN comment c ON f.entity = 'comment' AND c.id = f.entity_id
+		LEFT JOIN argument a ON f.entity = 'argument' AND a.id = f.entity_id
 		WHERE f.resolved_at IS NULL
-		GROUP BY f.entity, f.entity_id, i.id, c.id
-		ORDER BY coalesce(i.hidden, c.hidden) DESC, count(*) DESC LIMIT $1`, limit)
+		GROUP BY f.entity, f.entity_id, i.id, c.id, a.id
+		ORDER BY coalesce(i.hidden, c.hidden, a.hidden) DESC, count(*) DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, wrapDB("moderation queue", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Flagged, error) {
 		var f Flagged
-		err := row.Scan(&f.Entity, &f.ID, &f.IdeaID, &f.Title, &f.Body, &f.AuthorID, &f.Hidden, &f.FlagCount, &f.Reasons)
+		err := row.Scan(&f.Entity, &f.ID, &f.IdeaID, &f.DebateID, &f.Title, &f.Body, &f.AuthorID, &f.Hidden, &f.FlagCount, &f.Reasons)
 		return f, err
 	})
 	return out, wrapDB("scan moderation queue", err)

@@ -18,6 +18,19 @@ type MyParticipation struct {
 	// FollowedIdeas are followed and still visible, the latest follow first.
 	FollowedIdeas []core.Idea
 	Comments      []MyComment // written and not withdrawn, on visible ideas, newest first
+	// Arguments are written and not withdrawn, in debates of published
+	// projects, newest first.
+	Arguments []MyArgument
+}
+
+// MyArgument is one of a participant's arguments, with its debate's question.
+type MyArgument struct {
+	ID, DebateID int64
+	Question     string
+	Side         core.Side
+	Body         string
+	Hidden       bool // by a moderator
+	CreatedAt    time.Time
 }
 
 // MyComment is one of a participant's comments, with the idea it is on.
@@ -69,5 +82,19 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 		err := row.Scan(&c.ID, &c.IdeaID, &c.IdeaTitle, &c.Body, &c.Hidden, &c.CreatedAt)
 		return c, err
 	})
-	return m, wrapDB("scan my comments", err)
+	if err != nil {
+		return m, wrapDB("scan my comments", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT a.id, a.debate_id, d.question, a.side, a.body, a.hidden, a.created_at
+		FROM argument a JOIN debate d ON d.id = a.debate_id JOIN project p ON p.id = d.project_id
+		WHERE a.author_id = $1 AND a.withdrawn_at IS NULL AND p.status <> 'draft' ORDER BY a.id DESC LIMIT $2`, participantID, limit)
+	if err != nil {
+		return m, wrapDB("my arguments", err)
+	}
+	m.Arguments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyArgument, error) {
+		var a MyArgument
+		err := row.Scan(&a.ID, &a.DebateID, &a.Question, &a.Side, &a.Body, &a.Hidden, &a.CreatedAt)
+		return a, err
+	})
+	return m, wrapDB("scan my arguments", err)
 }

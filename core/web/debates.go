@@ -120,3 +120,71 @@ func (s *Server) staffOpenDebate(c *gin.Context) {
 	}
 	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(id, 10), "flash.debate_opened")
 }
+
+// withdrawArgument lets an author take back their argument's words.
+func (s *Server) withdrawArgument(c *gin.Context) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.argument_not_found"))
+		return
+	}
+	debateID, err := s.store.WithdrawArgument(c.Request.Context(), userOf(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	back := "/debates/" + strconv.FormatInt(debateID, 10)
+	if next := c.PostForm("next"); next != "" {
+		back = safeNext(next) // the account page lists arguments too
+	}
+	s.redirectWithFlash(c, back, "flash.argument_withdrawn")
+}
+
+// staffCloseDebate closes a debate with the commune's conclusion, mailed to
+// everyone who argued; on a closed debate it corrects the conclusion.
+func (s *Server) staffCloseDebate(c *gin.Context) {
+	d, ok := s.loadDebate(c)
+	if !ok {
+		return
+	}
+	conclusion, err := core.NormalizeConclusion(c.PostForm("conclusion"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := s.store.Project(c.Request.Context(), d.ProjectID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page := "/debates/" + strconv.FormatInt(d.ID, 10)
+	link := s.link(page)
+	err = s.store.CloseDebate(c.Request.Context(), userOf(c).ID, d.ID, conclusion, func(to core.Participant) core.Mail {
+		return core.Mail{To: to.Email, Subject: s.catalog.T(to.Locale, "mail.debate_closed.subject", "question", d.Question),
+			Body: s.catalog.T(to.Locale, "mail.debate_closed.body", "name", to.DisplayName, "question", d.Question,
+				"project", p.Title, "conclusion", conclusion, "link", link)}
+	})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
+	flash := "flash.debate_closed"
+	if !d.Open {
+		flash = "flash.conclusion_saved"
+	}
+	s.redirectWithFlash(c, page+"#conclusion-h", flash)
+}
+
+// staffReopenDebate opens a closed debate again.
+func (s *Server) staffReopenDebate(c *gin.Context) {
+	d, ok := s.loadDebate(c)
+	if !ok {
+		return
+	}
+	if err := s.store.ReopenDebate(c.Request.Context(), userOf(c).ID, d.ID); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(d.ID, 10), "flash.debate_reopened")
+}

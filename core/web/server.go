@@ -313,6 +313,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/debates/:id", s.debate)
 	h.POST("/debates/:id/arguments", s.requireLogin, s.argue)
 	h.POST("/debates/:id/arguments/:arg/helpful", s.requireLogin, s.rateArgument)
+	h.POST("/arguments/:id/flag", s.requireLogin, s.flag(core.EntityArgument))
+	h.POST("/arguments/:id/withdraw", s.requireLogin, s.withdrawArgument)
 	h.GET("/map", s.publicMap)
 	h.GET("/consultations", s.consultations)
 	h.GET("/consultations/:id", s.consultation)
@@ -455,6 +457,8 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/projects/:id/status", s.staffProjectStatus)
 	geoStaff.POST("/projects/:id/updates", s.staffPostUpdate)
 	geoStaff.POST("/projects/:id/debates", s.staffOpenDebate)
+	geoStaff.POST("/debates/:id/close", s.staffCloseDebate)
+	geoStaff.POST("/debates/:id/reopen", s.staffReopenDebate)
 	// Uploads take a larger body; they are checked like every form (CSRF, role).
 	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	upload.POST("/areas", s.staffImportAreas)

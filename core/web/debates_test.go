@@ -1,0 +1,181 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/core"
+	"quartier/core/web"
+)
+
+// argumentID finds the id of the argument whose text starts with body.
+func argumentID(t *testing.T, page response, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<li id="argument-(\d+)">\s*<p class="meta">[^\n]*</p>\s*<div><p>` + regexp.QuoteMeta(body)).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatalf("argument %q not found:\n%s", body, page.body)
+	}
+	return m[1]
+}
+
+func TestArgumentsAreFlaggedModeratedAndWithdrawn(t *testing.T) {
+	a := newApp(t, func(c *web.Config) { c.HideAfterFlags = 2 })
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	mod := a.signedIn("mod@commune.lu", core.RoleModerator)
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
+	max := a.signedIn("max@example.lu", core.RoleCitizen)
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue le samedi ?"}}).header.Get("Location")
+
+	lea.get(debate)
+	lea.post(debate+"/arguments", url.Values{"side": {"for"}, "body": {"Achetez mes chaussures en ligne !"}})
+	tom.get(debate)
+	tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Les livraisons deviennent difficiles."}})
+	page := tom.get(debate)
+	spam, tomArg := argumentID(t, page, "Achetez mes"), argumentID(t, page, "Les livraisons")
+	lea.get(debate)
+	lea.post(debate+"/arguments", url.Values{"parent_id": {tomArg}, "body": {"Les livraisons peuvent passer avant 10 h."}})
+
+	// Flags: one keeps it visible, two hide it pending review.
+	flagArg := func(b *browser, id string) response {
+		b.get(debate)
+		return b.post("/arguments/"+id+"/flag", url.Values{"reason": {"spam"}, "next": {debate}})
+	}
+	if r := flagArg(tom, spam); r.status != http.StatusSeeOther || r.header.Get("Location") != debate {
+		t.Fatalf("flag an argument: %d %q", r.status, r.header.Get("Location"))
+	}
+	a.browser().get(debate).contains(t, "Achetez mes chaussures")
+	flagArg(max, spam)
+	if strings.Contains(a.browser().get(debate).body, "Achetez mes chaussures") {
+		t.Fatal("an argument flagged twice is still shown")
+	}
+	queue := mod.get("/staff/moderation")
+	queue.contains(t, "Argument d&#39;un débat", "2 signalements", "masqué en attente", `href="/debates/`+strings.TrimPrefix(debate, "/debates/")+`#argument-`+spam+`"`, "Achetez mes chaussures")
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+	if r := mod.post("/staff/moderation", url.Values{"entity": {"argument"}, "id": {spam}, "action": {"hide"}, "reason": {"Publicité sans rapport avec le débat."}}); r.status != http.StatusSeeOther {
+		t.Fatalf("hide an argument: %d", r.status)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "Publicité sans rapport") {
+		t.Fatalf("author of the hidden argument not told: %+v", mails)
+	}
+	mod.get("/staff/moderation").contains(t, "Argument n°\u00a0"+spam, "Publicité sans rapport")
+	if strings.Contains(a.browser().get(debate).body, "Achetez mes chaussures") {
+		t.Fatal("a hidden argument is shown")
+	}
+
+	// Only its author withdraws an argument; its reply keeps its place.
+	if r := lea.post("/arguments/"+tomArg+"/withdraw", nil); r.status != http.StatusForbidden {
+		t.Fatalf("withdrawing someone else's argument: %d, want 403", r.status)
+	}
+	flagArg(max, tomArg)
+	tom.get("/account").contains(t, "Mes arguments dans les débats", `href="`+debate+`#argument-`+tomArg+`">Faut-il fermer la Grand-Rue le samedi ?</a>`, "Contre")
+	if r := tom.post("/arguments/"+tomArg+"/withdraw", url.Values{"next": {"/account#mine-h"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/account#mine-h" {
+		t.Fatalf("withdraw from the account page: %d %q", r.status, r.header.Get("Location"))
+	}
+	if strings.Contains(tom.get("/account").body, "Mes arguments dans les débats") {
+		t.Error("the account page still lists a withdrawn argument")
+	}
+	page = a.browser().get(debate)
+	page.contains(t, "Argument retiré par son auteur.", "Les livraisons peuvent passer avant 10 h.")
+	if strings.Contains(page.body, "Les livraisons deviennent difficiles.") {
+		t.Fatal("a withdrawn argument's words are still shown")
+	}
+	if strings.Contains(mod.get("/staff/moderation").body, `#argument-`+tomArg+`"`) {
+		t.Error("a withdrawn argument's flags are still waiting for a moderator")
+	}
+	if r := flagArg(max, tomArg); r.status != http.StatusNotFound {
+		t.Errorf("flagging a withdrawn argument: %d, want 404", r.status)
+	}
+	if r := lea.post(debate+"/arguments", url.Values{"parent_id": {tomArg}, "body": {"Encore une réponse."}}); r.status != http.StatusNotFound {
+		t.Errorf("replying to a withdrawn argument: %d, want 404", r.status)
+	}
+}
+
+func TestStaffCloseADebateWithAConclusion(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue le samedi ?"}}).header.Get("Location")
+	id := strings.TrimPrefix(debate, "/debates/")
+	for _, b := range []*browser{lea, tom} {
+		b.get(debate)
+	}
+	lea.post(debate+"/arguments", url.Values{"side": {"for"}, "body": {"Plus calme pour les familles."}})
+	lea.post(debate+"/arguments", url.Values{"side": {"for"}, "body": {"Les terrasses pourront s'étendre."}})
+	tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Les livraisons deviennent difficiles."}})
+	leaArg := argumentID(t, tom.get(debate), "Plus calme")
+	a.browser().get(project).contains(t, "3 arguments")
+
+	// Residents cannot close it; a conclusion of a word is refused and changes nothing.
+	if r := tom.post("/staff/debates/"+id+"/close", url.Values{"conclusion": {"Fermé pour de bon."}}); r.status != http.StatusForbidden {
+		t.Fatalf("resident closing a debate: %d", r.status)
+	}
+	staff.get(debate).contains(t, "Clore le débat", "Clore et publier la conclusion")
+	if r := staff.post("/staff/debates/"+id+"/close", url.Values{"conclusion": {"Oui."}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "10 à 5") {
+		t.Fatalf("short conclusion: %d", r.status)
+	}
+	tom.get(debate).contains(t, "Ajouter un argument")
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+
+	conclusion := "Le conseil retient l'essai : la Grand-Rue sera piétonne le samedi de mai à septembre, livraisons avant 10 h."
+	if r := staff.post("/staff/debates/"+id+"/close", url.Values{"conclusion": {conclusion}}); r.status != http.StatusSeeOther || r.header.Get("Location") != debate+"#conclusion-h" {
+		t.Fatalf("close: %d %q", r.status, r.header.Get("Location"))
+	}
+	page := tom.get(debate)
+	page.contains(t, "La conclusion de la commune", "clos le ", "la Grand-Rue sera piétonne le samedi", "Ce débat est clos", "Les livraisons deviennent difficiles.")
+	for _, gone := range []string{`name="parent_id"`, "/helpful", "Ajouter un argument"} {
+		if strings.Contains(page.body, gone) {
+			t.Errorf("a closed debate still offers %q", gone)
+		}
+	}
+	if r := tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Trop tard ?"}}); r.status != http.StatusConflict {
+		t.Errorf("argument on a closed debate: %d, want 409", r.status)
+	}
+	if r := tom.post(debate+"/arguments/"+leaArg+"/helpful", nil); r.status != http.StatusConflict {
+		t.Errorf("rating on a closed debate: %d, want 409", r.status)
+	}
+	a.browser().get(project).contains(t, "3 arguments · clos le ")
+
+	// Everyone who argued gets the conclusion once.
+	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
+	var to []string
+	for _, m := range mails {
+		to = append(to, m.Mail.To)
+		if !strings.Contains(m.Mail.Subject, "Débat clos") || !strings.Contains(m.Mail.Body, conclusion) || !strings.Contains(m.Mail.Body, "http://localhost"+debate) {
+			t.Errorf("conclusion mail: %q\n%s", m.Mail.Subject, m.Mail.Body)
+		}
+	}
+	sort.Strings(to)
+	if strings.Join(to, ",") != "lea@example.lu,tom@example.lu" {
+		t.Fatalf("conclusion mailed to %v", to)
+	}
+
+	// A correction shows on the page and mails nobody again.
+	staff.get(debate).contains(t, "Corriger la conclusion", "Rouvrir le débat")
+	staff.post("/staff/debates/"+id+"/close", url.Values{"conclusion": {conclusion + " Bilan en octobre."}})
+	a.browser().get(debate).contains(t, "Bilan en octobre.")
+	if mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour); len(mails) != 0 {
+		t.Errorf("a corrected conclusion mailed again: %+v", mails)
+	}
+	staff.get("/staff/audit").contains(t, "Débat clos", "Conclusion d&#39;un débat corrigée")
+
+	// Reopened, it takes arguments again and no longer shows the conclusion.
+	staff.post("/staff/debates/"+id+"/reopen", nil)
+	if r := tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Et les riverains ?"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("argument after reopening: %d", r.status)
+	}
+	if page := a.browser().get(debate); strings.Contains(page.body, "Bilan en octobre.") || !strings.Contains(page.body, "Et les riverains ?") {
+		t.Error("a reopened debate still shows its conclusion, or refused an argument")
+	}
+}
