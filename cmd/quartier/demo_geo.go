@@ -68,6 +68,9 @@ func (e *commandEnv) loadDemoGeography(store *postgres.Store) error {
 	if err := e.loadDemoAnswerTemplates(store); err != nil {
 		return fmt.Errorf("demo answer templates: %w", err)
 	}
+	if err := e.loadDemoCouncil(store); err != nil {
+		return fmt.Errorf("demo neighbourhood council: %w", err)
+	}
 	return nil
 }
 

@@ -374,6 +374,11 @@ func TestAdminCreateAndDemo(t *testing.T) {
 		t.Fatal("demo events loaded twice")
 	}
 	visitor.expect("GET", "/budgets/1", nil, 200, "Toute la commune", "Vélos en libre-service à la gare")
+	// And the neighbourhood council, with its member, minutes, proposal and next meeting.
+	if councils := visitor.expect("GET", "/councils", nil, 200, "Conseil de quartier Warken et Alliés"); strings.Count(councils, `href="/councils/`) != 1 {
+		t.Fatal("demo council loaded twice")
+	}
+	visitor.expect("GET", "/councils/1", nil, 200, "Procès-verbal de la séance constitutive", "Zone 30 dans toute la rue de Warken", "Réunion du conseil de quartier Warken et Alliés")
 	for _, acct := range [][2]string{{"maire@commune.lu", "une phrase assez longue"}, {"mod@commune.lu", generated[1]}, {demoAdminEmail, demoAdminPassword}} {
 		p := s.person()
 		p.expect("GET", "/login", nil, 200)
