@@ -47,6 +47,16 @@ func (g *geography) areasAround(a core.Address) []core.Area {
 	return areas
 }
 
+// addressReturn is the page that sent the resident to give their address
+// (?next=, a path on this site), where saving it takes them back; "" when
+// they came from elsewhere.
+func addressReturn(next string) string {
+	if next == "" || safeNext(next) != next {
+		return ""
+	}
+	return next
+}
+
 // accountAddress shows the home address form, with matches for ?q=.
 func (s *Server) accountAddress(c *gin.Context) {
 	home, areas, err := s.homeAreas(c, userOf(c).ID)
@@ -64,6 +74,7 @@ func (s *Server) accountAddress(c *gin.Context) {
 	}
 	s.render(c, http.StatusOK, "account_address", map[string]any{
 		"Home": home, "HomeAreas": areas, "Query": q, "Matches": matches, "Searched": q != "",
+		"Next": addressReturn(c.Query("next")),
 	})
 }
 
@@ -83,5 +94,9 @@ func (s *Server) setAccountAddress(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.redirectWithFlash(c, "/account/address", "flash.address_saved")
+	back := "/account/address"
+	if next := addressReturn(c.PostForm("next")); next != "" && id > 0 {
+		back = next
+	}
+	s.redirectWithFlash(c, back, "flash.address_saved")
 }

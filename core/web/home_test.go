@@ -102,7 +102,7 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 	}
 	lea.get("/").contains(t, "Quartier Gare (votre adresse)", fmt.Sprintf(`<a href="/ideas?area=%d">ses idées</a>`, gare),
 		fmt.Sprintf(`<a href="/projects?area=%d">ses projets</a>`, gare))
-	staff.get("/").contains(t, `<a href="/account/address">Indiquez votre adresse`)
+	staff.get("/").contains(t, `<a href="/account/address?next=/">Indiquez votre adresse`)
 
 	// A commune with nothing open yet says so, and shows no figures.
 	empty := newApp(t, nil).browser().get("/")

@@ -147,12 +147,19 @@ func TestSupportLimitedToTargetAreas(t *testing.T) {
 	idea := resident.post("/ideas", url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")}, "title": {"Une aire de jeux"},
 		"body": {"Pour les enfants du quartier."}}).header.Get("Location")
 
-	// Without an address: the button says why it is disabled.
-	resident.get(idea).contains(t, "disabled", "indiquez votre adresse")
-	resident.get("/account/address?q=12+rue+de+warken")
-	addr := regexp.MustCompile(`name="address_id" value="(\d+)"`).FindStringSubmatch(resident.get("/account/address?q=12+rue+de+warken").body)[1]
-	resident.post("/account/address", url.Values{"address_id": {addr}})
-	resident.get(idea)
+	// Without an address: the button says why it is disabled, and the link
+	// to give one leads back to the idea once it is saved.
+	resident.get(idea).contains(t, "disabled", "indiquez votre adresse", `href="/account/address?next=`+idea+`"`)
+	form := resident.get("/account/address?next=" + idea + "&q=12+rue+de+warken")
+	form.contains(t, `<input type="hidden" name="next" value="`+idea+`">`, `<a href="`+idea+`">Retour à la page d&#39;où vous venez</a>`)
+	addr := regexp.MustCompile(`name="address_id" value="(\d+)"`).FindStringSubmatch(form.body)[1]
+	if r := resident.post("/account/address", url.Values{"address_id": {addr}, "next": {"//evil.example/x"}}); r.header.Get("Location") != "/account/address" {
+		t.Fatalf("saving with a foreign next went to %q", r.header.Get("Location"))
+	}
+	if r := resident.post("/account/address", url.Values{"address_id": {addr}, "next": {idea}}); r.header.Get("Location") != idea {
+		t.Fatalf("saving the address went to %q, want back to the idea", r.header.Get("Location"))
+	}
+	resident.get(idea).contains(t, "Adresse enregistrée")
 	if r := resident.post(idea+"/support", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("resident of Ettelbruck: %d", r.status)
 	}
