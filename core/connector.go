@@ -24,7 +24,7 @@ const (
 	PubPoll          PublicationKind = "poll"           // a one-question poll, answerable in the app
 	PubAnswer        PublicationKind = "answer"         // the commune's official answer to an idea
 	PubEvent         PublicationKind = "event"          // a meeting, workshop, site visit or council session
-	PubResults       PublicationKind = "results"        // a closed consultation's results, a budget's result
+	PubResults       PublicationKind = "results"        // a closed consultation's results, a budget's result, a debate's conclusion
 )
 
 // Publication is one change, rendered for channels: what a connector posts.

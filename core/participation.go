@@ -470,3 +470,7 @@ type Argument struct {
 
 // EntityArgument names arguments in the change log.
 const EntityArgument = "argument"
+
+// EntityDebateConclusion names, in the change log, the closing of a debate
+// with its conclusion (a debate's id): what the channels announce.
+const EntityDebateConclusion = "debate_conclusion"

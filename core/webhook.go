@@ -14,6 +14,7 @@ var WebhookKinds = []string{
 	"project.published", "project.updated", "project_update.created",
 	"idea.created", "idea.status_changed", "comment.created",
 	"consultation.published", "event.published", "newsletter.sent",
+	"debate.concluded",
 }
 
 // WebhookKind names a change-log row for webhooks; "" when none applies.
@@ -37,6 +38,8 @@ func WebhookKind(e Event) string {
 		return "event.published"
 	case e.Entity == "newsletter" && e.Kind == EventCreated:
 		return "newsletter.sent"
+	case e.Entity == EntityDebateConclusion:
+		return "debate.concluded"
 	}
 	return ""
 }

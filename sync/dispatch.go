@@ -132,7 +132,7 @@ func deliveryFor(accepts func(core.PublicationKind) bool, name string, ev core.E
 		return args, accepts(core.PubConsultation) || accepts(core.PubPoll)
 	case ev.Entity == core.EntityMeeting && ev.Data["published"] == true:
 		return args, accepts(core.PubEvent)
-	case ev.Entity == postgres.EntityConsultationResults || ev.Entity == postgres.EntityBudgetResult:
+	case ev.Entity == postgres.EntityConsultationResults || ev.Entity == postgres.EntityBudgetResult || ev.Entity == core.EntityDebateConclusion:
 		return args, accepts(core.PubResults)
 	case ev.Entity == core.EntityIdea && ev.Kind == core.EventUpdated:
 		status, _ := ev.Data["status"].(string)

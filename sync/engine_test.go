@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,9 +15,11 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"quartier/connectors/hoplr"
 	"quartier/connectors/hoplr/fake"
+	"quartier/connectors/webhook"
 	"quartier/core"
 	"quartier/core/geoimport"
 	"quartier/core/postgres"
@@ -591,5 +594,58 @@ func TestNewProjectIsAnnounced(t *testing.T) {
 	m := w.messagesTitled("Parc de Warken")[0]
 	if m.Title != "Parc de Warken" || !strings.Contains(m.Body, "Un parc") || !strings.Contains(m.Body, "/projects/") || len(m.NeighbourhoodIDs) != 2 {
 		t.Fatalf("message %+v", m)
+	}
+}
+
+// A debate's conclusion is announced once, to the neighbourhoods of its
+// project's area, with a link to it; correcting it or closing it again after
+// a reopening posts nothing more.
+func TestDebateConclusionIsAnnounced(t *testing.T) {
+	w := newWorld(t)
+	var mu sync.Mutex
+	var notified []string
+	w.webhookEngine(true, &notified, &mu)
+	hook := &receiver{t: t}
+	srv := httptest.NewServer(hook)
+	defer srv.Close()
+	hook.verifier, _ = standardwebhooks.NewWebhook(webhook.SecretText(w.endpoint(srv.URL, "debate.concluded").Secret))
+	project := w.project()
+	debate, err := w.store.CreateDebate(ctx, w.staff, project, "Faut-il éclairer le parc la nuit ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noMail := func(core.Participant) core.Mail { return core.Mail{} }
+	if err := w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à 23 h.", noMail); err != nil {
+		t.Fatal(err)
+	}
+	const title = "Le débat «\u00a0Faut-il éclairer le parc la nuit ?\u00a0» est clos\u00a0: la conclusion de la commune"
+	w.eventually("the conclusion reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled(title)) == 1 })
+	m := w.messagesTitled(title)[0]
+	if !strings.Contains(m.Body, "Un éclairage doux jusqu'à 23 h.") || !strings.Contains(m.Body, "/debates/") || len(m.NeighbourhoodIDs) != 2 {
+		t.Fatalf("message %+v", m)
+	}
+	if err := w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à minuit.", noMail); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.ReopenDebate(ctx, w.staff, debate); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.CloseDebate(ctx, w.staff, debate, "Finalement, pas d'éclairage.", noMail); err != nil {
+		t.Fatal(err)
+	}
+	w.update(project, "Fin du débat") // delivered after anything queued before it
+	w.eventually("the later update reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken : Fin du débat")) == 1 })
+	if got := w.messagesTitled(title); len(got) != 1 {
+		t.Fatalf("conclusion posted %d times", len(got))
+	}
+	// Webhooks hear of each closing (the change, not a post), with the page.
+	w.eventually("both closings reach the webhook", 30*time.Second, func() bool {
+		hook.mu.Lock()
+		defer hook.mu.Unlock()
+		return len(hook.got) == 2
+	})
+	data := hook.got[0]["data"].(map[string]any)
+	if hook.got[0]["type"] != "debate.concluded" || !strings.HasSuffix(data["url"].(string), "/debates/"+strconv.FormatInt(debate, 10)) {
+		t.Fatalf("webhook message %v", hook.got[0])
 	}
 }

@@ -138,6 +138,21 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 				where.areaIDs = pr.AreaIDs
 			}
 		}
+	case core.EntityDebateConclusion:
+		d, err := e.store.Debate(ctx, a.EntityID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		pr, err := e.store.Project(ctx, d.ProjectID)
+		if err != nil {
+			return p, false, notFoundIsNothing(err)
+		}
+		if d.Open || pr.Status == core.ProjectDraft { // reopened meanwhile
+			return p, false, nil
+		}
+		p.Kind, p.Title, p.Body = core.PubResults, e.words(c, "channels.debate_conclusion", "question", d.Question), d.Conclusion
+		p.URL = e.link("/debates/" + strconv.FormatInt(d.ID, 10) + "#conclusion-h")
+		where.areaIDs = pr.AreaIDs
 	case postgres.EntityBudgetResult:
 		b, env, err := e.store.EnvelopeBudget(ctx, a.EntityID)
 		if err != nil {

@@ -158,7 +158,7 @@ func (e *Engine) disableWebhook(ctx context.Context, ep core.WebhookEndpoint, re
 // entityURL is the public page of a changed item ("" when it has none).
 func (e *Engine) entityURL(entity string, id int64) string {
 	path := map[string]string{core.EntityProject: "/projects/", core.EntityIdea: "/ideas/", core.EntityConsultation: "/consultations/",
-		core.EntityMeeting: "/events/", "newsletter": "/newsletters/"}[entity]
+		core.EntityMeeting: "/events/", "newsletter": "/newsletters/", core.EntityDebateConclusion: "/debates/"}[entity]
 	if path == "" {
 		return ""
 	}

@@ -67,8 +67,9 @@ func (s *Store) Debate(ctx context.Context, id int64) (core.Debate, error) {
 
 // CloseDebate closes an open debate with the commune's conclusion and queues
 // compose's mail to everyone who argued in it (once each, accounts confirmed
-// and not deleted). On a closed debate it only corrects the conclusion, and
-// nobody is mailed again.
+// and not deleted); the change log records a core.EntityDebateConclusion for
+// the channels. On a closed debate it only corrects the conclusion: nobody is
+// mailed again and nothing is announced again.
 func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclusion string, compose func(core.Participant) core.Mail) error {
 	return s.inTx(ctx, "close debate", func(tx pgx.Tx) error {
 		now := s.now()
@@ -76,9 +77,9 @@ func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclu
 		if err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1 FOR UPDATE`, debateID).Scan(&open); err != nil {
 			return notFoundOr(err, "error.debate_not_found", "lock debate")
 		}
-		action := "debate.conclusion"
+		action, ev := "debate.conclusion", eventAt(now, core.EventUpdated, "debate", debateID, 0, actorID)
 		if open {
-			action = "debate.close"
+			action, ev = "debate.close", eventAt(now, core.EventCreated, core.EntityDebateConclusion, debateID, 1, actorID)
 			if _, err := tx.Exec(ctx, `UPDATE debate SET open = false, conclusion = $2, closed_at = $3, closed_by = $4 WHERE id = $1`,
 				debateID, conclusion, now, nullID(actorID)); err != nil {
 				return err
@@ -106,7 +107,7 @@ func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclu
 		if err := audit(ctx, tx, actorID, action, "debate", debateID, conclusion, now); err != nil {
 			return err
 		}
-		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, "debate", debateID, 0, actorID))
+		return appendEvent(ctx, tx, ev)
 	})
 }
 
