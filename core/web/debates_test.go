@@ -116,6 +116,7 @@ func TestStaffCloseADebateWithAConclusion(t *testing.T) {
 	tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Les livraisons deviennent difficiles."}})
 	leaArg := argumentID(t, tom.get(debate), "Plus calme")
 	a.browser().get(project).contains(t, "3 arguments")
+	staff.get("/staff"+project+"/edit").contains(t, `<a href="`+debate+`">Faut-il fermer la Grand-Rue le samedi ?</a> <span class="meta">(3 arguments · ouvert, à clore par une conclusion)`)
 
 	// Residents cannot close it; a conclusion of a word is refused and changes nothing.
 	if r := tom.post("/staff/debates/"+id+"/close", url.Values{"conclusion": {"Fermé pour de bon."}}); r.status != http.StatusForbidden {

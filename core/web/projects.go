@@ -240,6 +240,10 @@ func (s *Server) staffProjectEditor(c *gin.Context) {
 			return
 		}
 		data["Images"] = images
+		if data["Debates"], err = s.store.Debates(c.Request.Context(), p.ID); err != nil {
+			s.fail(c, err)
+			return
+		}
 	}
 	s.projectEditorPage(c, http.StatusOK, form, data, nil)
 }
