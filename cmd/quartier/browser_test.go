@@ -302,6 +302,19 @@ func TestBrowserStaffTargets(t *testing.T) {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 	}
+	// Staff tables scroll within their frame on a phone; the page itself fits
+	// (a visually hidden column title once widened it).
+	w.open(base + "/staff/answer-templates")
+	w.typeInto("#title", "Retenue pour étude")
+	w.typeInto("#body", "Bonjour {author}, votre idée {idea} est retenue pour étude.")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee("table.grid", "Retenue pour étude")
+	w.resize(390, 844)
+	for _, page := range []string{"/staff/answer-templates", "/staff/audit", "/staff/followup", "/staff/participants", "/staff/indicators"} {
+		w.open(base + page)
+		w.mustFitWidth()
+	}
+	w.resize(1280, 900)
 
 	// A consultation aimed at the even side of Rue de Warken, built in the
 	// browser; the manager lives at number 12, so may answer it.
