@@ -74,6 +74,11 @@ func (s *Server) meeting(c *gin.Context) {
 			data["Project"] = p
 		}
 	}
+	if m.CouncilID != 0 { // a neighbourhood council's meeting leads back to it
+		if nc, err := s.store.Council(ctx, m.CouncilID); err == nil {
+			data["Council"] = nc
+		}
+	}
 	s.render(c, http.StatusOK, "meeting", data)
 }
 

@@ -136,4 +136,6 @@ func TestNeighbourhoodCouncilDrawIsReproducible(t *testing.T) {
 	if strings.Contains(final.body, "<script>x") {
 		t.Fatal("script kept in a council document")
 	}
+	// The meeting's page leads back to its council.
+	a.browser().get("/events/"+meeting).contains(t, `<p><a href="`+page+`">`)
 }
