@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,18 +14,39 @@ type MonthIndicators struct {
 	Month      time.Time
 	Ideas      int // ideas proposed
 	Registered int // new accounts
-	Active     int // distinct participants who proposed, commented or supported
+	Active     int // distinct participants who took part (participationActs)
 	TakenUp    int // ideas answered feasible (or sent further) that month
 	Realised   int // ideas done that month
 	Answered   int // ideas given their official answer that month
 	OnTime     int // of those, answered by the date promised
 }
 
+// participationActs lists every act of taking part, on any channel (an app's
+// members included), as (who, at) rows from the time since on: proposing an
+// idea, commenting, supporting, arguing in a debate or rating an argument,
+// answering a consultation (and changing the answers), casting a budget
+// ballot, registering for an event, volunteering for a neighbourhood council.
+// Only what the tables keep a time for counts: a response changed twice
+// counts at its first and last change. since is an SQL expression.
+func participationActs(since string) string {
+	return strings.NewReplacer("$since", since).Replace(`
+	SELECT author_id AS who, created_at AS at FROM idea WHERE created_at >= $since
+	UNION ALL SELECT author_id, created_at FROM comment WHERE created_at >= $since
+	UNION ALL SELECT participant_id, created_at FROM support WHERE created_at >= $since
+	UNION ALL SELECT author_id, created_at FROM argument WHERE created_at >= $since
+	UNION ALL SELECT participant_id, created_at FROM argument_rating WHERE created_at >= $since
+	UNION ALL SELECT participant_id, created_at FROM response WHERE created_at >= $since
+	UNION ALL SELECT participant_id, updated_at FROM response WHERE updated_at > created_at AND updated_at >= $since
+	UNION ALL SELECT participant_id, cast_at FROM ballot WHERE cast_at >= $since
+	UNION ALL SELECT participant_id, created_at FROM meeting_registration WHERE created_at >= $since
+	UNION ALL SELECT participant_id, created_at FROM council_volunteer WHERE created_at >= $since`)
+}
+
 // Indicators are the figures the staff dashboard and its CSV show.
 type Indicators struct {
 	Months          []MonthIndicators // oldest first
 	RegisteredTotal int
-	Active90        int            // took part in the last 90 days, any channel
+	Active90        int            // took part in the last 90 days, any channel (participationActs)
 	IdeasByChannel  map[string]int // all time
 	IdeasTotal      int
 	TakenUpTotal    int
@@ -39,24 +61,28 @@ type Indicators struct {
 }
 
 // Indicators computes the figures for the months since from (first of month),
-// up to now.
+// up to now. Each table is read once for all the months (grouped by month),
+// not once per month.
 func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (Indicators, error) {
 	var ind Indicators
 	rows, err := s.pool.Query(ctx, `WITH months AS (
 			SELECT generate_series(date_trunc('month', $1::timestamptz), date_trunc('month', $2::timestamptz), interval '1 month') AS m),
-		actions AS (
-			SELECT author_id AS who, created_at AS at FROM idea
-			UNION ALL SELECT author_id, created_at FROM comment
-			UNION ALL SELECT participant_id, created_at FROM support)
-		SELECT m,
-			(SELECT count(*) FROM idea WHERE created_at >= m AND created_at < m + interval '1 month'),
-			(SELECT count(*) FROM participant WHERE NOT member AND created_at >= m AND created_at < m + interval '1 month'),
-			(SELECT count(DISTINCT who) FROM actions WHERE at >= m AND at < m + interval '1 month'),
-			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status IN ('feasible') AND created_at >= m AND created_at < m + interval '1 month'),
-			(SELECT count(DISTINCT idea_id) FROM idea_step WHERE status = 'done' AND created_at >= m AND created_at < m + interval '1 month'),
-			(SELECT count(*) FROM idea WHERE answered_at >= m AND answered_at < m + interval '1 month'),
-			(SELECT count(*) FROM idea WHERE answered_at >= m AND answered_at < m + interval '1 month' AND answered_at::date <= answer_due_on)
-		FROM months ORDER BY m`, from, now)
+		ideas AS (SELECT date_trunc('month', created_at) AS m, count(*) AS n FROM idea WHERE created_at >= (SELECT min(m) FROM months) GROUP BY 1),
+		registered AS (SELECT date_trunc('month', created_at) AS m, count(*) AS n FROM participant
+			WHERE NOT member AND created_at >= (SELECT min(m) FROM months) GROUP BY 1),
+		active AS (SELECT m, count(*) AS n FROM (SELECT DISTINCT date_trunc('month', at) AS m, who FROM (`+participationActs("(SELECT min(m) FROM months)")+`) acts) d GROUP BY m),
+		steps AS (SELECT date_trunc('month', created_at) AS m,
+				count(DISTINCT idea_id) FILTER (WHERE status = 'feasible') AS taken_up,
+				count(DISTINCT idea_id) FILTER (WHERE status = 'done') AS realised
+			FROM idea_step WHERE status IN ('feasible', 'done') AND created_at >= (SELECT min(m) FROM months) GROUP BY 1),
+		answers AS (SELECT date_trunc('month', answered_at) AS m, count(*) AS n,
+				count(*) FILTER (WHERE answered_at::date <= answer_due_on) AS on_time
+			FROM idea WHERE answered_at >= (SELECT min(m) FROM months) GROUP BY 1)
+		SELECT months.m, coalesce(ideas.n, 0), coalesce(registered.n, 0), coalesce(active.n, 0),
+			coalesce(steps.taken_up, 0), coalesce(steps.realised, 0), coalesce(answers.n, 0), coalesce(answers.on_time, 0)
+		FROM months LEFT JOIN ideas USING (m) LEFT JOIN registered USING (m) LEFT JOIN active USING (m)
+			LEFT JOIN steps USING (m) LEFT JOIN answers USING (m)
+		ORDER BY months.m`, from, now)
 	if err != nil {
 		return ind, wrapDB("monthly indicators", err)
 	}
@@ -69,10 +95,7 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 	}
 	err = s.pool.QueryRow(ctx, `SELECT
 		(SELECT count(*) FROM participant WHERE deleted_at IS NULL AND NOT member),
-		(SELECT count(DISTINCT who) FROM (
-			SELECT author_id AS who FROM idea WHERE created_at > $1
-			UNION SELECT author_id FROM comment WHERE created_at > $1
-			UNION SELECT participant_id FROM support WHERE created_at > $1) a),
+		(SELECT count(DISTINCT who) FROM (`+participationActs("$1")+`) acts),
 		(SELECT count(*) FROM idea),
 		(SELECT count(*) FROM idea WHERE status IN ('feasible', 'submitted_to_council', 'decided', 'in_progress', 'done')),
 		(SELECT count(*) FROM idea WHERE status = 'done'),

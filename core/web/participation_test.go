@@ -767,6 +767,22 @@ func TestIndicators(t *testing.T) {
 	if !strings.Contains(csvBody, month+";2;3;2;1;0;1;1") {
 		t.Fatalf("csv for %s:\n%s", month, csvBody)
 	}
+	// Taking part is more than ideas, comments and supports: registering for
+	// an event counts too (and answering a consultation, arguing, voting...).
+	max := a.signedIn("max@example.lu", core.RoleCitizen)
+	staff.get("/staff/events")
+	meeting := regexp.MustCompile(`(\d+)$`).FindString(staff.post("/staff/events", url.Values{"title": {"Visite de la gare"}, "kind": {"site_visit"},
+		"starts_at": {"2031-05-04T10:00"}, "ends_at": {"2031-05-04T12:00"}, "location": {"Parvis de la gare"}}).header.Get("Location"))
+	staff.get("/staff/events/" + meeting)
+	staff.post("/staff/events/"+meeting+"/publish", nil)
+	max.get("/events/" + meeting)
+	if r := max.post("/events/"+meeting+"/register", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("register for the event: %d", r.status)
+	}
+	staff.get("/staff/indicators").contains(t, "<dt>Actif·ve·s (90 derniers jours)</dt><dd>3</dd>")
+	if csvBody := staff.get("/staff/indicators.csv").body; !strings.Contains(csvBody, month+";2;4;3;1;0;1;1") {
+		t.Fatalf("csv for %s after the registration:\n%s", month, csvBody)
+	}
 	if r := lea.get("/staff/indicators"); r.status != http.StatusForbidden {
 		t.Fatalf("citizen on indicators: %d", r.status)
 	}
