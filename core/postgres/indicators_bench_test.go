@@ -9,7 +9,7 @@ import (
 
 // BenchmarkIndicators: the staff dashboard's figures for the last twelve
 // months, over a year of activity: 100,000 ideas by 20,000 people, a million
-// supports, 200,000 comments and 100,000 consultation responses, spread over
+// supports, 200,000 comments and 20,000 consultation responses, spread over
 // the year.
 func BenchmarkIndicators(b *testing.B) {
 	s := pgtest.Store(b)
