@@ -89,10 +89,10 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	if err != nil {
 		return err
 	}
-	if _, err := store.AddArgument(ctx, debate, 0, resident.ID, core.SideFor, "Le marché et les terrasses y gagneraient, et les enfants y joueraient en sécurité."); err != nil {
+	if _, err := store.AddArgument(ctx, debate, 0, resident.ID, core.SideFor, "Le marché et les terrasses y gagneraient, et les enfants y joueraient en sécurité.", nil); err != nil {
 		return err
 	}
-	if _, err := store.AddArgument(ctx, debate, 0, admin.ID, core.SideAgainst, "Les bus et les taxis de la gare doivent pouvoir passer."); err != nil {
+	if _, err := store.AddArgument(ctx, debate, 0, admin.ID, core.SideAgainst, "Les bus et les taxis de la gare doivent pouvoir passer.", nil); err != nil {
 		return err
 	}
 	c, err := store.AddComment(ctx, ideaIDs[1], 0, admin.ID, "Bonne idée : quelles essences d'arbres préférez-vous ?", core.ChannelWeb)

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -138,8 +139,21 @@ func debateOpen(ctx context.Context, tx pgx.Tx, debateID int64) (bool, error) {
 	return open, notFoundOr(err, "error.debate_not_found", "read debate")
 }
 
-// AddArgument posts an argument (a reply takes its parent's side).
-func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID int64, side core.Side, body string) (int64, error) {
+// ArgumentNotice is a reply to someone's argument, as told to them.
+type ArgumentNotice struct {
+	To         core.Participant
+	DebateID   int64
+	Question   string
+	ArgumentID int64  // the reply
+	AuthorName string // who replied
+	Body       string
+}
+
+// AddArgument posts an argument (a reply takes its parent's side). A reply
+// queues notify's mail to the parent's author: not to the replier, nor to
+// accounts deleted, unconfirmed or with notify_replies off, and at most once an
+// hour per person and debate (argument_notice). notify may be nil.
+func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID int64, side core.Side, body string, notify func(ArgumentNotice) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "add argument", func(tx pgx.Tx) error {
 		if open, err := debateOpen(ctx, tx, debateID); err != nil {
@@ -162,9 +176,45 @@ func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID in
 		}
 		ev := eventAt(s.now(), core.EventCreated, core.EntityArgument, id, 1, authorID)
 		ev.Data = map[string]any{"debate_id": debateID, "side": string(side)}
-		return appendEvent(ctx, tx, ev)
+		if err := appendEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		if parent == nil || notify == nil {
+			return nil
+		}
+		return queueArgumentNotice(ctx, tx, s.now(), ArgumentNotice{DebateID: debateID, ArgumentID: id, Body: body}, parentID, authorID, notify)
 	})
 	return id, err
+}
+
+// argumentNoticeEvery is how often at most one person hears of replies in
+// one debate.
+const argumentNoticeEvery = time.Hour
+
+// queueArgumentNotice tells the author of argument parentID of n, a reply by
+// authorID, as AddArgument says.
+func queueArgumentNotice(ctx context.Context, tx pgx.Tx, now time.Time, n ArgumentNotice, parentID, authorID int64, notify func(ArgumentNotice) core.Mail) error {
+	to, err := scanParticipant(tx.QueryRow(ctx, `SELECT `+participantCols("pa")+`, d.question, coalesce(au.display_name, '')
+		FROM argument parent JOIN participant pa ON pa.id = parent.author_id JOIN debate d ON d.id = parent.debate_id
+		LEFT JOIN participant au ON au.id = $2
+		WHERE parent.id = $1 AND pa.id <> $2 AND pa.deleted_at IS NULL AND pa.email IS NOT NULL AND pa.email_verified_at IS NOT NULL
+		  AND pa.notify_replies`, parentID, authorID), &n.Question, &n.AuthorName)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil // nobody to tell
+	}
+	if err != nil {
+		return err
+	}
+	n.To = to
+	// Claim this hour's notice for the person and debate; a younger claim
+	// wins, and this reply goes unannounced.
+	tag, err := tx.Exec(ctx, `INSERT INTO argument_notice (participant_id, debate_id, sent_at) VALUES ($1, $2, $3)
+		ON CONFLICT (participant_id, debate_id) DO UPDATE SET sent_at = excluded.sent_at
+		WHERE argument_notice.sent_at <= excluded.sent_at - $4::interval`, to.ID, n.DebateID, now, argumentNoticeEvery)
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	return queueMail(ctx, tx, notify(n))
 }
 
 // RateHelpful marks an argument of an open debate helpful, once per person

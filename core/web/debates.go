@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/core/postgres"
 )
 
 func (s *Server) loadDebate(c *gin.Context) (core.Debate, bool) {
@@ -73,10 +74,13 @@ func (s *Server) argue(c *gin.Context) {
 		s.fail(c, core.Invalid("side", "error.side"))
 		return
 	}
-	id, err := s.store.AddArgument(c.Request.Context(), d.ID, parent, u.ID, side, body)
+	id, err := s.store.AddArgument(c.Request.Context(), d.ID, parent, u.ID, side, body, s.argumentNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if parent > 0 {
+		s.mailPoke()
 	}
 	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(d.ID, 10)+"#argument-"+strconv.FormatInt(id, 10), "flash.argument_posted")
 }
@@ -187,4 +191,21 @@ func (s *Server) staffReopenDebate(c *gin.Context) {
 		return
 	}
 	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(d.ID, 10), "flash.debate_reopened")
+}
+
+// argumentNoticeMail tells someone, in their language, of a reply to their
+// argument, with a link to it and to stop such mails (the same choice as for
+// replies to comments).
+func (s *Server) argumentNoticeMail(n postgres.ArgumentNotice) core.Mail {
+	t := func(key string, args ...any) string { return s.catalog.T(n.To.Locale, key, args...) }
+	who := n.AuthorName
+	if who == "" {
+		who = t("participant.former")
+	}
+	unsubscribe := s.unsubscribeURL(n.To.ID, postgres.SubscriptionReplies)
+	return core.Mail{To: n.To.Email, Subject: t("mail.argument_reply.subject", "who", who, "question", n.Question), Unsubscribe: unsubscribe,
+		Body: t("mail.argument_reply.body", "name", n.To.DisplayName, "who", who, "question", n.Question,
+			"text", shortened(n.Body, commentNoticeExcerpt),
+			"link", s.link("/debates/"+strconv.FormatInt(n.DebateID, 10))+"#argument-"+strconv.FormatInt(n.ArgumentID, 10),
+			"unsubscribe", unsubscribe)}
 }

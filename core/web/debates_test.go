@@ -180,3 +180,63 @@ func TestStaffCloseADebateWithAConclusion(t *testing.T) {
 		t.Error("a reopened debate still shows its conclusion, or refused an argument")
 	}
 }
+
+// The author of an argument hears of replies to it, at most once an hour per
+// debate, not of their own, and not once they asked for no more.
+func TestArgumentReplyNotices(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	lea, tom := a.signedIn("lea@example.lu", core.RoleCitizen), a.signedIn("tom@example.lu", core.RoleCitizen)
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue le samedi ?"}}).header.Get("Location")
+	lea.get(debate)
+	lea.post(debate+"/arguments", url.Values{"side": {"for"}, "body": {"Plus calme pour les familles."}})
+	leaArg := argumentID(t, lea.get(debate), "Plus calme")
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+	sent := func() []core.Mail {
+		t.Helper()
+		mails, err := a.store.ClaimDueMail(ctx, 50, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []core.Mail
+		for _, m := range mails {
+			out = append(out, m.Mail)
+		}
+		return out
+	}
+	lea.post(debate+"/arguments", url.Values{"parent_id": {leaArg}, "body": {"Et moins de bruit le soir."}})
+	if got := sent(); len(got) != 0 {
+		t.Fatalf("a reply to one's own argument mailed: %+v", got)
+	}
+	tom.get(debate)
+	reply := tom.post(debate+"/arguments", url.Values{"parent_id": {leaArg}, "body": {"Mais les livraisons du samedi ?"}}).header.Get("Location")
+	got := sent()
+	if len(got) != 1 || got[0].To != "lea@example.lu" || got[0].Subject != "Léa citizen a répondu à votre argument dans le débat «\u00a0Faut-il fermer la Grand-Rue le samedi ?\u00a0» – Quartier" ||
+		!strings.Contains(got[0].Body, "Mais les livraisons du samedi ?") || !strings.Contains(got[0].Body, "http://localhost"+reply) ||
+		!strings.HasPrefix(got[0].Unsubscribe, "http://localhost/unsubscribe?t=") {
+		t.Fatalf("the notice: %+v", got)
+	}
+	tom.post(debate+"/arguments", url.Values{"parent_id": {leaArg}, "body": {"Et les artisans ?"}})
+	if got := sent(); len(got) != 0 {
+		t.Fatalf("a second reply within the hour: %+v", got)
+	}
+	anHourLater := func() {
+		if _, err := a.store.Pool().Exec(ctx, `UPDATE argument_notice SET sent_at = sent_at - interval '61 minutes'`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	anHourLater()
+	tom.post(debate+"/arguments", url.Values{"parent_id": {leaArg}, "body": {"Et les bus ?"}})
+	if got := sent(); len(got) != 1 {
+		t.Fatalf("a reply an hour later: %+v", got)
+	}
+	lea.get("/account")
+	lea.post("/account/subscriptions", url.Values{"invitations": {"on"}})
+	anHourLater()
+	tom.post(debate+"/arguments", url.Values{"parent_id": {leaArg}, "body": {"Et les taxis ?"}})
+	if got := sent(); len(got) != 0 {
+		t.Fatalf("after Léa said no: %+v", got)
+	}
+}
