@@ -428,6 +428,8 @@ type Debate struct {
 	ClosedAt   time.Time // zero while open
 	CreatedAt  time.Time
 	Arguments  int // visible arguments and replies (in lists)
+	// ProjectTitle is its project's title, in lists across projects.
+	ProjectTitle string
 }
 
 // MaxConclusionLen bounds a debate's conclusion.

@@ -60,6 +60,27 @@ func (s *Store) Debates(ctx context.Context, projectID int64) ([]core.Debate, er
 	return out, wrapDB("scan debates", err)
 }
 
+// OpenDebates lists up to limit open debates of published projects, the
+// newest first, with their visible arguments' counts and their projects'
+// titles.
+func (s *Store) OpenDebates(ctx context.Context, limit int) ([]core.Debate, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+debateColumns+`,
+		(SELECT count(*) FROM argument a WHERE a.debate_id = d.id AND NOT a.hidden AND a.withdrawn_at IS NULL), p.title
+		FROM debate d JOIN project p ON p.id = d.project_id
+		WHERE d.open AND p.status = 'published' ORDER BY d.created_at DESC, d.id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, wrapDB("list open debates", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Debate, error) {
+		var n int
+		var title string
+		d, err := scanDebate(row, &n, &title)
+		d.Arguments, d.ProjectTitle = n, title
+		return d, err
+	})
+	return out, wrapDB("scan open debates", err)
+}
+
 // Debate returns one debate.
 func (s *Store) Debate(ctx context.Context, id int64) (core.Debate, error) {
 	d, err := scanDebate(s.pool.QueryRow(ctx, `SELECT `+debateColumns+` FROM debate d WHERE d.id = $1`, id))

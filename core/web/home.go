@@ -18,6 +18,7 @@ import (
 type homeNews struct {
 	Consultations []core.Consultation // open now, closing soonest first
 	Budgets       []core.Budget       // taking proposals or votes
+	Debates       []core.Debate       // open, the newest first
 	Events        []core.Meeting      // the next few
 	Projects      []core.Project      // the newest
 	Ideas         []core.Idea         // the newest
@@ -30,7 +31,8 @@ const (
 	homeProjects = 3
 	homeIdeas    = 4
 	homeAnswers  = 3
-	// homeNewsTTL: the home page is the most visited; its seven reads are
+	homeDebates  = 3
+	// homeNewsTTL: the home page is the most visited; its eight reads are
 	// shared by every visitor for this long.
 	homeNewsTTL   = 10 * time.Second
 	homeNewsGrace = time.Minute
@@ -58,7 +60,7 @@ func (s *Server) home(c *gin.Context) {
 	s.render(c, http.StatusOK, "home", data)
 }
 
-// readHomeNews reads the home page's news (seven statements).
+// readHomeNews reads the home page's news (eight statements).
 func (s *Server) readHomeNews(ctx context.Context) (homeNews, error) {
 	var n homeNews
 	now := s.now()
@@ -80,6 +82,9 @@ func (s *Server) readHomeNews(ctx context.Context) (homeNews, error) {
 		if b.Phase == core.PhaseProposals || b.VotingOpen(now) {
 			n.Budgets = append(n.Budgets, b)
 		}
+	}
+	if n.Debates, err = s.store.OpenDebates(ctx, homeDebates); err != nil {
+		return n, fmt.Errorf("open debates: %w", err)
 	}
 	if n.Events, err = s.store.Meetings(ctx, postgres.MeetingFilter{EndsAfter: now, Limit: homeEvents}); err != nil {
 		return n, fmt.Errorf("next events: %w", err)

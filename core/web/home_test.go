@@ -31,7 +31,12 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 	gare := a.areaAt(6.1335, 49.60036, "Gare")
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	manager, _, _ := a.store.Credentials(ctx, "manager@commune.lu")
-	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", nil)
+	tram := staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", nil)
+	staff.get("/staff" + tram + "/edit")
+	staff.post("/staff"+tram+"/debates", url.Values{"question": {"Faut-il un arrêt de plus rue de la Gare ?"}})
+	closed := staff.post("/staff"+tram+"/debates", url.Values{"question": {"Des rails engazonnés ?"}}).header.Get("Location")
+	staff.get(closed)
+	staff.post("/staff"+closed+"/close", url.Values{"conclusion": {"Oui, sur tout le tracé hors carrefours."}})
 
 	now := time.Now()
 	for _, k := range []struct {
@@ -91,11 +96,12 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 	}
 	home.contains(t, "En ce moment", "Sondage sur les horaires du marché", "ouverte jusqu'au "+now.Add(10*24*time.Hour).Format("02.01.2006"),
 		"Budget participatif 2027", "proposez vos projets", "Prochains événements", "Atelier vélo à la gare",
+		"Faut-il un arrêt de plus rue de la Gare ?", "Débat · Un tram jusqu&#39;au Kirchberg · 0 argument",
 		"Projets récents", "Un tram jusqu'au Kirchberg", "Dernières idées", "Une fontaine à la gare",
 		"Dernières réponses de la commune", "réponse du "+now.Format("02.01.2006"), "Le service des eaux la posera au printemps.",
 		"Ce que deviennent les idées", "Réponses dans le délai promis</dt><dd>100 %</dd>", "Idées réalisées</dt><dd>0</dd>",
 		`<a class="button" href="/register">`)
-	for _, gone := range []string{"Sondage terminé", "Brouillon de sondage", "Réunion passée", "Aucune consultation"} {
+	for _, gone := range []string{"Sondage terminé", "Brouillon de sondage", "Réunion passée", "Aucune consultation", "Des rails engazonnés"} {
 		if strings.Contains(home.body, gone) {
 			t.Errorf("home page shows %q", gone)
 		}
