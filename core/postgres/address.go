@@ -203,10 +203,11 @@ func (s *Store) RegisterEntries(ctx context.Context) ([]core.RegisterEntry, erro
 
 const addressColumns = `id, street_id, street, number, postcode, locality, commune, lon, lat`
 
-func scanAddress(row rowScanner) (core.Address, error) {
+// scanAddress reads addressColumns, then extra columns into extra.
+func scanAddress(row rowScanner, extra ...any) (core.Address, error) {
 	var a core.Address
 	var lon, lat *float64
-	if err := row.Scan(&a.ID, &a.StreetID, &a.Street, &a.Number, &a.Postcode, &a.Locality, &a.Commune, &lon, &lat); err != nil {
+	if err := row.Scan(append([]any{&a.ID, &a.StreetID, &a.Street, &a.Number, &a.Postcode, &a.Locality, &a.Commune, &lon, &lat}, extra...)...); err != nil {
 		return core.Address{}, err
 	}
 	if lon != nil {

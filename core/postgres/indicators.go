@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
+
+	"quartier/core"
 )
 
 // MonthIndicators are the commune's evaluation figures for one month.
@@ -122,6 +124,34 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 		return struct{}{}, err
 	})
 	return ind, wrapDB("scan channels", err)
+}
+
+// ResidentHome is a registered resident's home address, and whether they took
+// part since the time asked (participationActs), for counting residents per
+// area in memory.
+type ResidentHome struct {
+	Address core.Address
+	Active  bool
+}
+
+// ResidentHomes lists the home addresses of the registered residents (accounts
+// neither deleted nor an app's members) and whether each took part since
+// since.
+func (s *Store) ResidentHomes(ctx context.Context, since time.Time) ([]ResidentHome, error) {
+	rows, err := s.pool.Query(ctx, `WITH active AS (SELECT DISTINCT who FROM (`+participationActs("$1")+`) acts)
+		SELECT `+prefixCols("a", addressColumns)+`, active.who IS NOT NULL
+		FROM participant p JOIN address a ON a.id = p.home_address_id LEFT JOIN active ON active.who = p.id
+		WHERE p.deleted_at IS NULL AND NOT p.member`, since)
+	if err != nil {
+		return nil, wrapDB("resident homes", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ResidentHome, error) {
+		var h ResidentHome
+		var err error
+		h.Address, err = scanAddress(row, &h.Active)
+		return h, err
+	})
+	return out, wrapDB("scan resident homes", err)
 }
 
 // IdeaPositions returns the position of every idea that has one, for counting

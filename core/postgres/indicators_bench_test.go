@@ -30,14 +30,30 @@ func BenchmarkIndicators(b *testing.B) {
 		VALUES ('Enquête', '', 'survey', 'anyone', now() - interval '1 year', now() + interval '1 day', now(), now());
 		INSERT INTO response (consultation_id, participant_id, created_at, updated_at)
 		SELECT (SELECT max(id) FROM consultation), id, created_at, created_at FROM participant WHERE email LIKE 'bench-%';
+		INSERT INTO address (id, street_id, street, number, number_int, number_suffix, postcode, locality, commune, lon, lat, source)
+		SELECT g, g % 400, 'Rue ' || g % 400, g::text, g, '', '1000', 'Luxembourg', 'Luxembourg', 6.1 + (g % 100) * 0.001, 49.6 + (g / 100) * 0.0001, 'bd-adresses'
+		FROM generate_series(1, 20000) g;
+		UPDATE participant SET home_address_id = substring(email from 'bench-(\d+)@')::bigint WHERE email LIKE 'bench-%';
 		ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
 	now := time.Now()
-	for b.Loop() {
-		ind, err := s.Indicators(ctx, now.AddDate(0, -11, 0), now)
-		if err != nil || len(ind.Months) != 12 || ind.IdeasTotal != 100000 || ind.Active90 == 0 {
-			b.Fatalf("indicators: %d months, %d ideas, %d active, %v", len(ind.Months), ind.IdeasTotal, ind.Active90, err)
+	b.Run("figures", func(b *testing.B) {
+		for b.Loop() {
+			ind, err := s.Indicators(ctx, now.AddDate(0, -11, 0), now)
+			if err != nil || len(ind.Months) != 12 || ind.IdeasTotal != 100000 || ind.Active90 == 0 {
+				b.Fatalf("indicators: %d months, %d ideas, %d active, %v", len(ind.Months), ind.IdeasTotal, ind.Active90, err)
+			}
 		}
-	}
+	})
+	// Where the residents live and whether they took part: counted per area
+	// in memory afterwards.
+	b.Run("resident_homes", func(b *testing.B) {
+		for b.Loop() {
+			homes, err := s.ResidentHomes(ctx, now.AddDate(0, 0, -90))
+			if err != nil || len(homes) != 20000 {
+				b.Fatalf("resident homes: %d, %v", len(homes), err)
+			}
+		}
+	})
 }

@@ -15,9 +15,14 @@ import (
 	"quartier/core/postgres"
 )
 
+// areaCount is what the indicators count in one area: the ideas placed in
+// it, the registered residents whose home address is in it, and how many of
+// them took part in the last 90 days.
 type areaCount struct {
-	Area  core.Area
-	Count int
+	Area      core.Area
+	Ideas     int
+	Residents int
+	Active    int
 }
 
 // barChart is a bar chart drawn as SVG on the server (the table next to it
@@ -102,21 +107,44 @@ func (s *Server) indicators(c *gin.Context) (postgres.Indicators, []areaCount, e
 	if err != nil {
 		return ind, nil, err
 	}
-	counts := map[int64]int{}
+	homes, err := s.store.ResidentHomes(ctx, now.AddDate(0, 0, -90))
+	if err != nil {
+		return ind, nil, err
+	}
+	counts := map[int64]*areaCount{}
+	count := func(a core.Area) *areaCount {
+		if counts[a.ID] == nil {
+			counts[a.ID] = &areaCount{Area: a}
+		}
+		return counts[a.ID]
+	}
 	for _, p := range pts {
 		for _, id := range g.index.Containing(p, nil) {
-			counts[id]++
+			count(g.areas[id]).Ideas++
 		}
 	}
-	var byArea []areaCount
-	for id, n := range counts {
-		byArea = append(byArea, areaCount{Area: g.areas[id], Count: n})
+	for _, h := range homes {
+		for _, a := range g.areasAround(h.Address) {
+			n := count(a)
+			n.Residents++
+			if h.Active {
+				n.Active++
+			}
+		}
+	}
+	byArea := make([]areaCount, 0, len(counts))
+	for _, n := range counts {
+		byArea = append(byArea, *n)
 	}
 	sort.Slice(byArea, func(i, j int) bool {
-		if byArea[i].Count != byArea[j].Count {
-			return byArea[i].Count > byArea[j].Count
+		a, b := byArea[i], byArea[j]
+		if a.Ideas != b.Ideas {
+			return a.Ideas > b.Ideas
 		}
-		return byArea[i].Area.Name < byArea[j].Area.Name
+		if a.Residents != b.Residents {
+			return a.Residents > b.Residents
+		}
+		return a.Area.Name < b.Area.Name
 	})
 	return ind, byArea, nil
 }
@@ -152,8 +180,11 @@ func (s *Server) staffIndicators(c *gin.Context) {
 	var areaLabels []string
 	var perArea []int
 	for _, a := range byArea[:min(len(byArea), 15)] { // the most ideas first
+		if a.Ideas == 0 {
+			break
+		}
 		areaLabels = append(areaLabels, s.catalog.T(lang, "kind."+string(a.Area.Kind))+" "+a.Area.Name)
-		perArea = append(perArea, a.Count)
+		perArea = append(perArea, a.Ideas)
 	}
 	s.render(c, http.StatusOK, "staff_indicators", map[string]any{
 		"Ind": ind, "ByArea": byArea, "IdeasChart": newBarChart(labels, ideas), "ActiveChart": newBarChart(labels, active),
@@ -195,9 +226,9 @@ func (s *Server) staffIndicatorsCSV(c *gin.Context) {
 		w.Write([]string{ch, strconv.Itoa(n)})
 	}
 	w.Write(nil)
-	w.Write([]string{t("indicators.area"), t("indicators.ideas")})
+	w.Write([]string{t("indicators.area"), t("indicators.area_ideas"), t("indicators.area_residents"), t("indicators.area_active")})
 	for _, a := range byArea {
-		w.Write([]string{fmt.Sprintf("%s %s", t("kind."+string(a.Area.Kind)), a.Area.Name), strconv.Itoa(a.Count)})
+		w.Write([]string{fmt.Sprintf("%s %s", t("kind."+string(a.Area.Kind)), a.Area.Name), strconv.Itoa(a.Ideas), strconv.Itoa(a.Residents), strconv.Itoa(a.Active)})
 	}
 	w.Flush()
 	c.Header("Content-Disposition", `attachment; filename="quartier-indicators-`+s.now().Format("2006-01-02")+`.csv"`)

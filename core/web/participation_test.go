@@ -780,6 +780,20 @@ func TestIndicators(t *testing.T) {
 		t.Fatalf("register for the event: %d", r.status)
 	}
 	staff.get("/staff/indicators").contains(t, "<dt>Actif·ve·s (90 derniers jours)</dt><dd>3</dd>")
+	// Per area: the ideas placed there, and the residents who live there
+	// (Tom, who supported: active).
+	found, err := a.store.SearchAddresses(ctx, "30 place de la gare", 1)
+	if err != nil || len(found) != 1 {
+		t.Fatalf("address: %v %v", found, err)
+	}
+	tomP, _, _ := a.store.Credentials(ctx, "tom@example.lu")
+	if err := a.store.SetHomeAddress(ctx, tomP.ID, found[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	staff.get("/staff/indicators").contains(t, "Quartier Gare</td><td>1</td><td>1</td><td>1</td>", "Commune Luxembourg</td><td>1</td><td>1</td><td>1</td>")
+	if csvBody := staff.get("/staff/indicators.csv").body; !strings.Contains(csvBody, "Quartier Gare;1;1;1") {
+		t.Fatalf("csv per area:\n%s", csvBody)
+	}
 	if csvBody := staff.get("/staff/indicators.csv").body; !strings.Contains(csvBody, month+";2;4;3;1;0;1;1") {
 		t.Fatalf("csv for %s after the registration:\n%s", month, csvBody)
 	}
