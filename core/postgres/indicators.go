@@ -48,8 +48,8 @@ func participationActs(since string) string {
 type Indicators struct {
 	Months          []MonthIndicators // oldest first
 	RegisteredTotal int
-	Active90        int            // took part in the last 90 days, any channel (participationActs)
-	IdeasByChannel  map[string]int // all time
+	Active90        int             // took part in the last 90 days, any channel (participationActs)
+	ByChannel       []ChannelCounts // all time, the most contributions first
 	IdeasTotal      int
 	TakenUpTotal    int
 	RealisedTotal   int
@@ -111,20 +111,31 @@ func (s *Store) Indicators(ctx context.Context, from time.Time, now time.Time) (
 	if err != nil {
 		return ind, wrapDB("indicator totals", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT channel, count(*) FROM idea GROUP BY channel ORDER BY channel`)
+	rows, err = s.pool.Query(ctx, `SELECT channel, sum(ideas)::int, sum(supports)::int, sum(comments)::int, sum(responses)::int FROM (
+			SELECT channel, count(*) AS ideas, 0 AS supports, 0 AS comments, 0 AS responses FROM idea GROUP BY channel
+			UNION ALL SELECT channel, 0, count(*), 0, 0 FROM support GROUP BY channel
+			UNION ALL SELECT channel, 0, 0, count(*), 0 FROM comment WHERE withdrawn_at IS NULL GROUP BY channel
+			UNION ALL SELECT channel, 0, 0, 0, count(*) FROM response GROUP BY channel) c
+		GROUP BY channel ORDER BY sum(ideas + supports + comments + responses) DESC, channel`)
 	if err != nil {
-		return ind, wrapDB("ideas by channel", err)
+		return ind, wrapDB("contributions by channel", err)
 	}
-	ind.IdeasByChannel = map[string]int{}
-	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
-		var ch string
-		var n int
-		err := row.Scan(&ch, &n)
-		ind.IdeasByChannel[ch] = n
-		return struct{}{}, err
+	ind.ByChannel, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (ChannelCounts, error) {
+		var c ChannelCounts
+		return c, row.Scan(&c.Channel, &c.Ideas, &c.Supports, &c.Comments, &c.Responses)
 	})
 	return ind, wrapDB("scan channels", err)
 }
+
+// ChannelCounts are the contributions that came through one channel (the
+// site, a neighbourhood app, a social network): what the connectors bring.
+type ChannelCounts struct {
+	Channel                              string
+	Ideas, Supports, Comments, Responses int
+}
+
+// Total is every contribution of the channel.
+func (c ChannelCounts) Total() int { return c.Ideas + c.Supports + c.Comments + c.Responses }
 
 // ResidentHome is a registered resident's home address, and whether they took
 // part since the time asked (participationActs), for counting residents per

@@ -163,19 +163,11 @@ func (s *Server) staffIndicators(c *gin.Context) {
 		active = append(active, m.Active)
 	}
 	lang := langOf(c)
-	channels := make([]string, 0, len(ind.IdeasByChannel))
-	for ch := range ind.IdeasByChannel {
-		channels = append(channels, ch)
-	}
-	sort.Slice(channels, func(i, j int) bool {
-		a, b := ind.IdeasByChannel[channels[i]], ind.IdeasByChannel[channels[j]]
-		return a > b || a == b && channels[i] < channels[j]
-	})
 	var channelLabels []string
 	var perChannel []int
-	for _, ch := range channels {
-		channelLabels = append(channelLabels, s.catalog.T(lang, "channel."+ch))
-		perChannel = append(perChannel, ind.IdeasByChannel[ch])
+	for _, ch := range ind.ByChannel { // the most contributions first
+		channelLabels = append(channelLabels, s.catalog.T(lang, "channel."+ch.Channel))
+		perChannel = append(perChannel, ch.Total())
 	}
 	var areaLabels []string
 	var perArea []int
@@ -221,9 +213,9 @@ func (s *Server) staffIndicatorsCSV(c *gin.Context) {
 			strconv.Itoa(m.Realised), strconv.Itoa(m.Answered), strconv.Itoa(m.OnTime)})
 	}
 	w.Write(nil)
-	w.Write([]string{t("indicators.channel"), t("indicators.ideas")})
-	for ch, n := range ind.IdeasByChannel {
-		w.Write([]string{ch, strconv.Itoa(n)})
+	w.Write([]string{t("indicators.channel"), t("indicators.ideas"), t("indicators.supports"), t("indicators.comments"), t("indicators.responses")})
+	for _, ch := range ind.ByChannel {
+		w.Write([]string{ch.Channel, strconv.Itoa(ch.Ideas), strconv.Itoa(ch.Supports), strconv.Itoa(ch.Comments), strconv.Itoa(ch.Responses)})
 	}
 	w.Write(nil)
 	w.Write([]string{t("indicators.area"), t("indicators.area_ideas"), t("indicators.area_residents"), t("indicators.area_active")})

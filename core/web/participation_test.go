@@ -753,7 +753,9 @@ func TestIndicators(t *testing.T) {
 		"<dt>Actif·ve·s (90 derniers jours)</dt><dd>2</dd>", "<dt>Idées prises en compte</dt><dd>1</dd>",
 		"Quartier Gare</td><td>1</td>", "Commune Luxembourg</td><td>1</td>", `class="chart"`,
 		// channels and areas drawn as rows too: a full bar for each (one idea each)
-		`class="bar-label">site web</text><rect x="230" y="0" width="420"`, `class="bar-label">Quartier Gare</text>`)
+		`class="bar-label">site web</text><rect x="230" y="0" width="420"`, `class="bar-label">Quartier Gare</text>`,
+		// what came through each channel: here the site, an idea and a support
+		"<td>site web</td><td>1</td><td>1</td><td>0</td><td>0</td>")
 	// The answer promise: one idea answered today, on time; a second one whose
 	// date has passed unanswered.
 	late := lea.propose(url.Values{"title": {"Un abri à vélos"}, "body": {"Devant la gare centrale."}})
