@@ -32,7 +32,18 @@ type apiProject struct {
 	FollowerCount int         `json:"follower_count"`
 	IdeaCount     int         `json:"idea_count"`
 	Phases        []apiPhase  `json:"phases,omitempty"`
-	URL           string      `json:"url"`
+	// Debates are a single project's (GET /projects/{id}) only.
+	Debates []apiDebateRef `json:"debates,omitempty"`
+	URL     string         `json:"url"`
+}
+
+// apiDebateRef is a debate as its project lists it.
+type apiDebateRef struct {
+	ID        int64  `json:"id"`
+	Question  string `json:"question"`
+	Open      bool   `json:"open"`
+	Arguments int    `json:"arguments"`
+	URL       string `json:"url"`
 }
 
 func (s *Server) projectJSON(p core.Project, full bool) apiProject {
@@ -165,7 +176,17 @@ func (s *Server) apiProject(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, s.projectJSON(p, true))
+	debates, err := s.store.Debates(c.Request.Context(), p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := s.projectJSON(p, true)
+	for _, d := range debates {
+		out.Debates = append(out.Debates, apiDebateRef{ID: d.ID, Question: d.Question, Open: d.Open, Arguments: d.Arguments,
+			URL: s.link("/debates/" + strconv.FormatInt(d.ID, 10))})
+	}
+	c.JSON(http.StatusOK, out)
 }
 
 func (s *Server) apiIdeas(c *gin.Context) {

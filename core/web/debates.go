@@ -11,32 +11,34 @@ import (
 	"quartier/core/postgres"
 )
 
-func (s *Server) loadDebate(c *gin.Context) (core.Debate, bool) {
+// loadDebate reads the debate of the path's :id and its project; the debate
+// of a draft project exists for managers only (the page, the arguments and
+// the ratings alike).
+func (s *Server) loadDebate(c *gin.Context) (core.Debate, core.Project, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		s.fail(c, core.NotFound("error.debate_not_found"))
-		return core.Debate{}, false
+		return core.Debate{}, core.Project{}, false
 	}
 	d, err := s.store.Debate(c.Request.Context(), id)
-	if err != nil {
-		s.fail(c, err)
-		return core.Debate{}, false
+	var p core.Project
+	if err == nil {
+		p, err = s.store.Project(c.Request.Context(), d.ProjectID)
 	}
-	return d, true
-}
-
-// debate shows both sides next to each other.
-func (s *Server) debate(c *gin.Context) {
-	d, ok := s.loadDebate(c)
-	if !ok {
-		return
-	}
-	p, err := s.store.Project(c.Request.Context(), d.ProjectID)
 	if err == nil && p.Status == core.ProjectDraft && (userOf(c) == nil || !userOf(c).Role.AtLeast(core.RoleManager)) {
 		err = core.NotFound("error.debate_not_found")
 	}
 	if err != nil {
 		s.fail(c, err)
+		return core.Debate{}, core.Project{}, false
+	}
+	return d, p, true
+}
+
+// debate shows both sides next to each other.
+func (s *Server) debate(c *gin.Context) {
+	d, p, ok := s.loadDebate(c)
+	if !ok {
 		return
 	}
 	pro, con, err := s.store.Arguments(c.Request.Context(), d.ID)
@@ -55,55 +57,76 @@ func (s *Server) debate(c *gin.Context) {
 }
 
 func (s *Server) argue(c *gin.Context) {
-	d, ok := s.loadDebate(c)
+	d, _, ok := s.loadDebate(c)
 	if !ok {
 		return
 	}
-	u, ok := s.contentAuthor(c)
-	if !ok {
-		return
-	}
-	body, err := core.NormalizeComment(c.PostForm("body"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	side := core.Side(c.PostForm("side"))
 	parent, _ := strconv.ParseInt(c.PostForm("parent_id"), 10, 64)
-	if parent == 0 && side != core.SideFor && side != core.SideAgainst {
-		s.fail(c, core.Invalid("side", "error.side"))
+	id, ok := s.postArgument(c, d, core.Side(c.PostForm("side")), parent, c.PostForm("body"))
+	if !ok {
 		return
-	}
-	id, err := s.store.AddArgument(c.Request.Context(), d.ID, parent, u.ID, side, body, s.argumentNoticeMail)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if parent > 0 {
-		s.mailPoke()
 	}
 	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(d.ID, 10)+"#argument-"+strconv.FormatInt(id, 10), "flash.argument_posted")
 }
 
+// postArgument posts the signed-in resident's argument (or reply, which takes
+// its parent's side) in d, for the page and the API; false: it failed and
+// the answer is written.
+func (s *Server) postArgument(c *gin.Context, d core.Debate, side core.Side, parent int64, text string) (int64, bool) {
+	u, ok := s.contentAuthor(c)
+	if !ok {
+		return 0, false
+	}
+	body, err := core.NormalizeComment(text)
+	if err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	if parent == 0 && side != core.SideFor && side != core.SideAgainst {
+		s.fail(c, core.Invalid("side", "error.side"))
+		return 0, false
+	}
+	id, err := s.store.AddArgument(c.Request.Context(), d.ID, parent, u.ID, side, body, s.argumentNoticeMail)
+	if err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	if parent > 0 {
+		s.mailPoke()
+	}
+	return id, true
+}
+
 func (s *Server) rateArgument(c *gin.Context) {
-	d, ok := s.loadDebate(c)
+	d, _, ok := s.loadDebate(c)
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseInt(c.Param("arg"), 10, 64)
-	if err != nil {
-		s.fail(c, core.NotFound("error.argument_not_found"))
-		return
-	}
-	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, userOf(c).Email); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if err := s.store.RateHelpful(c.Request.Context(), id, userOf(c).ID); err != nil {
-		s.fail(c, err)
+	id, ok := s.rateHelpful(c, c.Param("arg"))
+	if !ok {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/debates/"+strconv.FormatInt(d.ID, 10)+"#argument-"+strconv.FormatInt(id, 10))
+}
+
+// rateHelpful marks the argument of the given id helpful for the signed-in
+// resident (rate-limited), for the page and the API; false: it failed and
+// the answer is written.
+func (s *Server) rateHelpful(c *gin.Context, param string) (int64, bool) {
+	id, err := strconv.ParseInt(param, 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.argument_not_found"))
+		return 0, false
+	}
+	if err := s.allowFast(c, "support", s.cfg.Limits.APIWritePerUser, userOf(c).Email); err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	if err := s.store.RateHelpful(c.Request.Context(), id, userOf(c).ID); err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	return id, true
 }
 
 // staffOpenDebate asks an open question in a project.
@@ -127,14 +150,8 @@ func (s *Server) staffOpenDebate(c *gin.Context) {
 
 // withdrawArgument lets an author take back their argument's words.
 func (s *Server) withdrawArgument(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		s.fail(c, core.NotFound("error.argument_not_found"))
-		return
-	}
-	debateID, err := s.store.WithdrawArgument(c.Request.Context(), userOf(c).ID, id)
-	if err != nil {
-		s.fail(c, err)
+	debateID, ok := s.withdrawOwnArgument(c)
+	if !ok {
 		return
 	}
 	back := "/debates/" + strconv.FormatInt(debateID, 10)
@@ -144,19 +161,31 @@ func (s *Server) withdrawArgument(c *gin.Context) {
 	s.redirectWithFlash(c, back, "flash.argument_withdrawn")
 }
 
+// withdrawOwnArgument withdraws the signed-in author's argument of the path's
+// :id and returns its debate, for the page and the API; false: it failed and
+// the answer is written.
+func (s *Server) withdrawOwnArgument(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.argument_not_found"))
+		return 0, false
+	}
+	debateID, err := s.store.WithdrawArgument(c.Request.Context(), userOf(c).ID, id)
+	if err != nil {
+		s.fail(c, err)
+		return 0, false
+	}
+	return debateID, true
+}
+
 // staffCloseDebate closes a debate with the commune's conclusion, mailed to
 // everyone who argued; on a closed debate it corrects the conclusion.
 func (s *Server) staffCloseDebate(c *gin.Context) {
-	d, ok := s.loadDebate(c)
+	d, p, ok := s.loadDebate(c)
 	if !ok {
 		return
 	}
 	conclusion, err := core.NormalizeConclusion(c.PostForm("conclusion"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p, err := s.store.Project(c.Request.Context(), d.ProjectID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -182,7 +211,7 @@ func (s *Server) staffCloseDebate(c *gin.Context) {
 
 // staffReopenDebate opens a closed debate again.
 func (s *Server) staffReopenDebate(c *gin.Context) {
-	d, ok := s.loadDebate(c)
+	d, _, ok := s.loadDebate(c)
 	if !ok {
 		return
 	}

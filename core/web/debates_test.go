@@ -1,10 +1,12 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -238,5 +240,95 @@ func TestArgumentReplyNotices(t *testing.T) {
 	tom.post(debate+"/arguments", url.Values{"parent_id": {leaArg}, "body": {"Et les taxis ?"}})
 	if got := sent(); len(got) != 0 {
 		t.Fatalf("after Léa said no: %+v", got)
+	}
+}
+
+// The API reads debates and takes arguments, ratings and withdrawals as the
+// page does, with the same rules.
+func TestDebatesAPI(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	a.account("lea@example.lu", core.RoleCitizen)
+	a.account("tom@example.lu", core.RoleCitizen)
+	lea, tom := a.apiToken("lea@example.lu"), a.apiToken("tom@example.lu")
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue le samedi ?"}}).header.Get("Location")
+	id := strings.TrimPrefix(debate, "/debates/")
+	const js = "application/json"
+
+	if r := a.apiCall("POST", "/api/v1"+debate+"/arguments", "", js, `{"side":"for","body":"Sans compte ?"}`); r.status != http.StatusUnauthorized {
+		t.Fatalf("argue without a token: %d", r.status)
+	}
+	if r := a.apiCall("POST", "/api/v1"+debate+"/arguments", lea, js, `{"side":"maybe","body":"Peut-être."}`); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"field":"side"`) {
+		t.Fatalf("unknown side: %d %s", r.status, r.body)
+	}
+	r := a.apiCall("POST", "/api/v1"+debate+"/arguments", lea, js, `{"side":"for","body":"Plus calme pour les familles."}`)
+	var created struct{ ID int64 }
+	if r.status != http.StatusCreated || json.Unmarshal([]byte(r.body), &created) != nil {
+		t.Fatalf("argue: %d %s", r.status, r.body)
+	}
+	arg := strconv.FormatInt(created.ID, 10)
+	if r := a.apiCall("POST", "/api/v1"+debate+"/arguments", tom, js, `{"parent_id":`+arg+`,"body":"Et les livraisons ?"}`); r.status != http.StatusCreated {
+		t.Fatalf("reply: %d %s", r.status, r.body)
+	}
+	for range 2 { // a second time changes nothing
+		if r := a.apiCall("PUT", "/api/v1/arguments/"+arg+"/helpful", tom, "", ""); r.status != http.StatusNoContent {
+			t.Fatalf("helpful: %d %s", r.status, r.body)
+		}
+	}
+	if r := a.apiCall("PUT", "/api/v1/arguments/"+arg+"/helpful", lea, "", ""); r.status != http.StatusConflict {
+		t.Fatalf("rating one's own: %d", r.status)
+	}
+	var got struct {
+		Question string
+		Open     bool
+		For      []struct {
+			ID           int64
+			Author       string
+			HelpfulCount int `json:"helpful_count"`
+			Replies      []struct{ Body string }
+		}
+		Against []json.RawMessage
+	}
+	r = a.apiCall("GET", "/api/v1"+debate, "", "", "")
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || !got.Open || len(got.For) != 1 || got.For[0].HelpfulCount != 1 ||
+		got.For[0].Author != "Léa citizen" || len(got.For[0].Replies) != 1 || got.For[0].Replies[0].Body != "Et les livraisons ?" || len(got.Against) != 0 {
+		t.Fatalf("debate: %v %s", err, r.body)
+	}
+	a.apiCall("GET", "/api/v1"+project, "", "", "").contains(t, `"debates":[{"id":`+id+`,"question":"Faut-il fermer la Grand-Rue le samedi ?","open":true,"arguments":2,`)
+
+	// Withdrawn: only by its author; the reply stays under it.
+	if r := a.apiCall("DELETE", "/api/v1/arguments/"+arg, tom, "", ""); r.status != http.StatusForbidden {
+		t.Fatalf("withdrawing someone else's: %d", r.status)
+	}
+	if r := a.apiCall("DELETE", "/api/v1/arguments/"+arg, lea, "", ""); r.status != http.StatusNoContent {
+		t.Fatalf("withdraw: %d", r.status)
+	}
+	a.apiCall("GET", "/api/v1"+debate, "", "", "").contains(t, `"author":"","body":"","helpful_count":1,"withdrawn":true`, "Et les livraisons ?")
+
+	// Closed: the conclusion shows, and nothing more is taken.
+	staff.get(debate)
+	staff.post("/staff"+debate+"/close", url.Values{"conclusion": {"La Grand-Rue sera piétonne le samedi, à l'essai."}})
+	a.apiCall("GET", "/api/v1"+debate, "", "", "").contains(t, `"open":false,"conclusion":"La Grand-Rue sera piétonne le samedi, à l'essai.","closed_at":"`)
+	if r := a.apiCall("POST", "/api/v1"+debate+"/arguments", tom, js, `{"side":"against","body":"Trop tard ?"}`); r.status != http.StatusConflict {
+		t.Fatalf("argue on a closed debate: %d", r.status)
+	}
+
+	// A draft project's debate is the managers' alone.
+	draft := staff.post("/staff/projects", url.Values{"title": {"Projet en préparation"}, "summary": {"Brouillon"}, "body": {"<p>Brouillon</p>"}}).header.Get("Location")
+	draftID := regexp.MustCompile(`/projects/(\d+)`).FindStringSubmatch(draft)
+	if draftID == nil {
+		t.Fatalf("draft project: %q", draft)
+	}
+	staff.get("/staff/projects/" + draftID[1] + "/edit")
+	hidden := staff.post("/staff/projects/"+draftID[1]+"/debates", url.Values{"question": {"Une question en préparation ?"}}).header.Get("Location")
+	for _, path := range []string{"/api/v1" + hidden, hidden} {
+		if r := a.apiCall("GET", path, "", "", ""); r.status != http.StatusNotFound {
+			t.Errorf("%s of a draft project: %d", path, r.status)
+		}
+	}
+	if r := a.apiCall("POST", "/api/v1"+hidden+"/arguments", tom, js, `{"side":"for","body":"Je l'ai trouvé."}`); r.status != http.StatusNotFound {
+		t.Errorf("argue in a draft project's debate: %d", r.status)
 	}
 }
