@@ -153,11 +153,20 @@ func (s *Store) ReopenDebate(ctx context.Context, actorID, debateID int64) error
 	})
 }
 
-// debateOpen reads whether a debate takes arguments and ratings.
+// debateOpen reads whether a debate is open.
 func debateOpen(ctx context.Context, tx pgx.Tx, debateID int64) (bool, error) {
 	var open bool
 	err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1`, debateID).Scan(&open)
 	return open, notFoundOr(err, "error.debate_not_found", "read debate")
+}
+
+// debateTakes reads whether a debate takes arguments and ratings: open, in a
+// published project (not a draft, not archived).
+func debateTakes(ctx context.Context, tx pgx.Tx, debateID int64) (bool, error) {
+	var takes bool
+	err := tx.QueryRow(ctx, `SELECT d.open AND p.status = 'published' FROM debate d JOIN project p ON p.id = d.project_id WHERE d.id = $1`,
+		debateID).Scan(&takes)
+	return takes, notFoundOr(err, "error.debate_not_found", "read debate")
 }
 
 // ArgumentNotice is a reply to someone's argument, as told to them.
@@ -170,16 +179,17 @@ type ArgumentNotice struct {
 	Body       string
 }
 
-// AddArgument posts an argument (a reply takes its parent's side). A reply
+// AddArgument posts an argument (a reply takes its parent's side) in a debate
+// that takes them (debateTakes). A reply
 // queues notify's mail to the parent's author: not to the replier, nor to
 // accounts deleted, unconfirmed or with notify_replies off, and at most once an
 // hour per person and debate (argument_notice). notify may be nil.
 func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID int64, side core.Side, body string, notify func(ArgumentNotice) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "add argument", func(tx pgx.Tx) error {
-		if open, err := debateOpen(ctx, tx, debateID); err != nil {
+		if takes, err := debateTakes(ctx, tx, debateID); err != nil {
 			return err
-		} else if !open {
+		} else if !takes {
 			return core.Conflict("error.debate_closed")
 		}
 		var parent *int64
@@ -238,13 +248,15 @@ func queueArgumentNotice(ctx context.Context, tx pgx.Tx, now time.Time, n Argume
 	return queueMail(ctx, tx, notify(n))
 }
 
-// RateHelpful marks an argument of an open debate helpful, once per person
+// RateHelpful marks an argument of a debate that takes ratings (debateTakes)
+// helpful, once per person
 // (a second time changes nothing); nobody rates their own.
 func (s *Store) RateHelpful(ctx context.Context, argumentID, participantID int64) error {
 	return s.inTx(ctx, "rate argument", func(tx pgx.Tx) error {
 		var author int64
 		var open bool
-		err := tx.QueryRow(ctx, `SELECT a.author_id, d.open FROM argument a JOIN debate d ON d.id = a.debate_id
+		err := tx.QueryRow(ctx, `SELECT a.author_id, d.open AND p.status = 'published' FROM argument a
+			JOIN debate d ON d.id = a.debate_id JOIN project p ON p.id = d.project_id
 			WHERE a.id = $1 AND NOT a.hidden AND a.withdrawn_at IS NULL`, argumentID).Scan(&author, &open)
 		switch {
 		case err != nil:

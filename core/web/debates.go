@@ -53,7 +53,8 @@ func (s *Server) debate(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p, "For": pro, "Against": con, "Rated": rated})
+	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p, "For": pro, "Against": con, "Rated": rated,
+		"Takes": d.Open && p.Status == core.ProjectPublished}) // as the store decides: open, in a published project
 }
 
 func (s *Server) argue(c *gin.Context) {
@@ -203,7 +204,7 @@ func (s *Server) staffCloseDebate(c *gin.Context) {
 	}
 	s.mailPoke()
 	flash := "flash.debate_closed"
-	if !d.Open {
+	if !d.Open { // closed already: the conclusion corrected
 		flash = "flash.conclusion_saved"
 	}
 	s.redirectWithFlash(c, page+"#conclusion-h", flash)

@@ -181,6 +181,22 @@ func TestStaffCloseADebateWithAConclusion(t *testing.T) {
 	if page := a.browser().get(debate); strings.Contains(page.body, "Bilan en octobre.") || !strings.Contains(page.body, "Et les riverains ?") {
 		t.Error("a reopened debate still shows its conclusion, or refused an argument")
 	}
+
+	// An archived project's debates take nothing more, open or not.
+	if r := staff.post("/staff"+project+"/status", url.Values{"status": {"archived"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("archive: %d", r.status)
+	}
+	page = tom.get(debate)
+	page.contains(t, "Ce débat ne reçoit pas d&#39;arguments")
+	if strings.Contains(page.body, "Ajouter un argument") || strings.Contains(page.body, "/helpful") {
+		t.Error("an archived project's debate offers arguments or ratings")
+	}
+	if r := tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Encore ?"}}); r.status != http.StatusConflict {
+		t.Errorf("argument in an archived project's debate: %d, want 409", r.status)
+	}
+	if r := lea.post(debate+"/arguments/"+argumentID(t, page, "Et les riverains")+"/helpful", nil); r.status != http.StatusConflict {
+		t.Errorf("rating in an archived project's debate: %d, want 409", r.status)
+	}
 }
 
 // The author of an argument hears of replies to it, at most once an hour per
