@@ -180,10 +180,10 @@ type ArgumentNotice struct {
 }
 
 // AddArgument posts an argument (a reply takes its parent's side) in a debate
-// that takes them (debateTakes). A reply
-// queues notify's mail to the parent's author: not to the replier, nor to
-// accounts deleted, unconfirmed or with notify_replies off, and at most once an
-// hour per person and debate (argument_notice). notify may be nil.
+// that takes them (debateTakes). A reply queues notify's mail to the parent's
+// author: not to the replier, nor to accounts deleted, unconfirmed or with
+// notify_replies off, and at most once an hour per person and debate
+// (argument_notice). notify may be nil.
 func (s *Store) AddArgument(ctx context.Context, debateID, parentID, authorID int64, side core.Side, body string, notify func(ArgumentNotice) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "add argument", func(tx pgx.Tx) error {
@@ -248,9 +248,9 @@ func queueArgumentNotice(ctx context.Context, tx pgx.Tx, now time.Time, n Argume
 	return queueMail(ctx, tx, notify(n))
 }
 
-// RateHelpful marks an argument of a debate that takes ratings (debateTakes)
-// helpful, once per person
-// (a second time changes nothing); nobody rates their own.
+// RateHelpful marks an argument helpful, once per person (a second time
+// changes nothing), in a debate that takes ratings (as debateTakes says);
+// nobody rates their own.
 func (s *Store) RateHelpful(ctx context.Context, argumentID, participantID int64) error {
 	return s.inTx(ctx, "rate argument", func(tx pgx.Tx) error {
 		var author int64
