@@ -1,7 +1,7 @@
 # Quartier. `make run` starts the platform with demo data; `make test` runs every test.
 GO ?= go
 
-.PHONY: run test race assets build vet lint bench clean
+.PHONY: run test race assets build vet lint bench backup clean
 
 run:
 	./scripts/run.sh
@@ -28,6 +28,10 @@ lint: vet
 
 bench:
 	./scripts/test.sh -run '^$$' -bench . -benchmem ./...
+
+# a dump of DATABASE_URL (or of make run's database) into backups/; restore: scripts/backup.sh restore FILE
+backup:
+	./scripts/backup.sh dump
 
 clean:
 	rm -rf bin

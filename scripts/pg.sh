@@ -5,6 +5,8 @@
 #                             socket inside it; prints the connection URL.
 #   scripts/pg.sh stop DIR    stop that server (no-op when it is not running).
 #   scripts/pg.sh url DIR     print the connection URL for DIR.
+#   scripts/pg.sh bindir      print the folder of the PostgreSQL programs
+#                             (pg_dump, pg_restore, psql), installing them if need be.
 #
 # PG_FSYNC=off turns fsync off (tests); PG_OPTS adds server settings ("-c name=value ...").
 #
@@ -92,5 +94,6 @@ case "${1:-}" in
   start) [ $# = 2 ] || die "usage: pg.sh start DIR"; start "$2" ;;
   stop)  [ $# = 2 ] || die "usage: pg.sh stop DIR"; stop "$2" ;;
   url)   [ $# = 2 ] || die "usage: pg.sh url DIR"; url "$2" ;;
-  *) die "usage: pg.sh start|stop|url DIR" ;;
+  bindir) ensure_binaries; echo "$BINDIR" ;;
+  *) die "usage: pg.sh start|stop|url DIR, or pg.sh bindir" ;;
 esac
