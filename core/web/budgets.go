@@ -122,9 +122,10 @@ func (s *Server) budgetPage(c *gin.Context, status int, b core.Budget, errEnv in
 			return
 		}
 		published, hasResult := results[e.ID]
-		// Another quarter's envelope is none of the visitor's business until
-		// the results are out.
-		if e.TargetID != 0 && v.Block != "" && v.Block != "budget.block_login" && !hasResult {
+		// Another quarter's envelope is none of its residents' business until
+		// the results are out; a visitor who has not said where they live
+		// (signed in or not) sees it, with how to take part.
+		if e.TargetID != 0 && v.Block == "budget.block_outside" && !hasResult {
 			continue
 		}
 		for _, p := range projects {

@@ -109,6 +109,10 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 	if strings.Contains(benPage.body, "Warken — 40") {
 		t.Fatal("a resident of the centre sees Warken's envelope")
 	}
+	// Someone who has not said where they live sees it, and how to vote in it.
+	cleo := a.signedIn("cleo@example.lu", core.RoleCitizen)
+	cleo.get(page).contains(t, "Warken — 40", "Indiquez votre adresse pour participer à l&#39;enveloppe de votre quartier.",
+		`href="/account/address?next=`+page+`"`)
 
 	propose := func(br *browser, env int64, title string, cost string) response {
 		br.get(page)
