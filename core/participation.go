@@ -36,10 +36,15 @@ type Phase struct {
 
 // Project is what the commune informs about and asks residents to shape.
 type Project struct {
-	ID            int64
-	Title         string
-	Summary       string
-	BodyHTML      string // sanitised
+	ID       int64
+	Title    string
+	Summary  string
+	BodyHTML string   // sanitised
+	Language Language // the language staff wrote it in
+	// Translations are its words in other languages, as staff gave them.
+	Translations map[Language]ProjectText
+	// Shown says the language of each text as it stands (see In).
+	Shown         ProjectLangs
 	Topics        []string
 	AreaIDs       []int64 // target areas: only their residents may support its ideas
 	Status        ProjectStatus
@@ -51,6 +56,37 @@ type Project struct {
 	PublishedAt   time.Time
 	UpdatedAt     time.Time
 	Revision      int
+}
+
+// ProjectText is a project's words in one language.
+type ProjectText struct {
+	Title, Summary string
+	BodyHTML       string // sanitised
+}
+
+// ProjectLangs are the languages of a project's title, summary and body as
+// shown, for the pages' lang attributes.
+type ProjectLangs struct{ Title, Summary, Body Language }
+
+// In returns the project as a reader of l sees it: each of title, summary and
+// body from the translation into l where staff wrote it, from the original
+// otherwise; Shown says which language each is in.
+func (p Project) In(l Language) Project {
+	p.Shown = ProjectLangs{p.Language, p.Language, p.Language}
+	t, ok := p.Translations[l]
+	if !ok || l == p.Language {
+		return p
+	}
+	if t.Title != "" {
+		p.Title, p.Shown.Title = t.Title, l
+	}
+	if t.Summary != "" {
+		p.Summary, p.Shown.Summary = t.Summary, l
+	}
+	if HTMLText(t.BodyHTML) != "" {
+		p.BodyHTML, p.Shown.Body = t.BodyHTML, l
+	}
+	return p
 }
 
 // CurrentPhase returns the phase whose dates include day, if any.
@@ -86,11 +122,15 @@ const (
 // ProjectInput is a project as staff write it.
 type ProjectInput struct {
 	Title, Summary, Body string
-	Topics               []string
-	AreaIDs              []int64
-	Point                orb.Point
-	HasPoint             bool
-	Phases               []Phase
+	Language             Language // of the words above; DefaultLanguage when empty
+	// Translations: a language with no words at all is left out; one with
+	// any needs a title.
+	Translations map[Language]ProjectText
+	Topics       []string
+	AreaIDs      []int64
+	Point        orb.Point
+	HasPoint     bool
+	Phases       []Phase
 }
 
 // Normalize validates a project and sanitises its rich text.
@@ -109,6 +149,39 @@ func (in ProjectInput) Normalize() (ProjectInput, error) {
 	} else {
 		in.Body = SanitizeHTML(in.Body)
 	}
+	if in.Language == "" {
+		in.Language = DefaultLanguage
+	}
+	if _, ok := ParseLanguage(string(in.Language)); !ok {
+		errs = append(errs, Invalid("language", "error.language_unknown"))
+	}
+	translations := map[Language]ProjectText{}
+	for _, l := range Languages {
+		t, ok := in.Translations[l]
+		if !ok || l == in.Language {
+			continue
+		}
+		t.Title, t.Summary = oneLine(t.Title), oneLine(t.Summary)
+		if len(t.BodyHTML) > MaxRichTextBytes {
+			errs = append(errs, Invalid("body_"+string(l), "error.body_length"))
+			continue
+		}
+		t.BodyHTML = SanitizeHTML(t.BodyHTML)
+		if HTMLText(t.BodyHTML) == "" {
+			t.BodyHTML = ""
+		}
+		if t.Title == "" && t.Summary == "" && t.BodyHTML == "" {
+			continue // not translated
+		}
+		if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxTitleLen {
+			errs = append(errs, Invalid("title_"+string(l), "error.translation_title"))
+		}
+		if utf8.RuneCountInString(t.Summary) > MaxSummaryLen {
+			errs = append(errs, Invalid("summary_"+string(l), "error.summary_length"))
+		}
+		translations[l] = t
+	}
+	in.Translations = translations
 	var topics []string
 	seen := map[string]bool{}
 	for _, t := range in.Topics {

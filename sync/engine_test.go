@@ -649,3 +649,29 @@ func TestDebateConclusionIsAnnounced(t *testing.T) {
 		t.Fatalf("webhook message %v", hook.got[0])
 	}
 }
+
+// A connector that posts in German announces a project in the German words
+// staff gave it, where they gave them.
+func TestNewProjectIsAnnouncedInTheConnectorsLanguage(t *testing.T) {
+	w := newWorld(t)
+	if err := w.store.SaveConnectorSetting(ctx, w.staff, "hoplr", postgres.ConnectorSetting{}); err != nil { // every kind
+		t.Fatal(err)
+	}
+	w.engine(func(o *Options) { o.Connectors[0].Language = core.German })
+	in, err := core.ProjectInput{Title: "Parc de Warken", Summary: "Un parc", Body: "<p>Un parc pour le quartier.</p>", AreaIDs: []int64{w.ettelbrck},
+		Translations: map[core.Language]core.ProjectText{core.German: {Title: "Park in Warken", Summary: "Ein Park"}}}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := w.store.SaveProject(ctx, w.staff, 0, in)
+	if err == nil {
+		err = w.store.SetProjectStatus(ctx, w.staff, id, core.ProjectPublished)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the project reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Park in Warken")) == 1 })
+	if m := w.messagesTitled("Park in Warken")[0]; !strings.Contains(m.Body, "Ein Park") {
+		t.Fatalf("message %+v", m)
+	}
+}

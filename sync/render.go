@@ -57,6 +57,7 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if pr.Status == core.ProjectDraft {
 			return p, false, nil
 		}
+		pr = pr.In(c.language()) // the translation staff gave for the channel's readers, if any
 		body := pr.Summary
 		if body == "" {
 			body = core.HTMLText(pr.BodyHTML)
@@ -243,11 +244,15 @@ func eventLine(m core.Meeting, zone *time.Location) string {
 
 // words are Quartier's own words in a post, in the connector's language.
 func (e *Engine) words(c Connector, key string, args ...any) string {
-	lang := c.Language
-	if lang == "" {
-		lang = core.DefaultLanguage
+	return e.catalog.T(c.language(), key, args...)
+}
+
+// language is the language the connector posts in.
+func (c Connector) language() core.Language {
+	if c.Language == "" {
+		return core.DefaultLanguage
 	}
-	return e.catalog.T(lang, key, args...)
+	return c.Language
 }
 
 func (e *Engine) link(path string) string { return strings.TrimSuffix(e.opts.BaseURL, "/") + path }

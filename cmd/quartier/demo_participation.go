@@ -37,7 +37,11 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 		{Title: "Un parc à Warken", Summary: "Un nouveau parc de quartier entre Ettelbruck et Warken.",
 			Body:   "<p>Le terrain communal de la rue de Warken deviendra un parc. Jeux, jardins partagés, prairie : proposez vos idées.</p>",
 			Topics: []string{"espaces verts"}, Point: orb.Point{6.0930, 49.8530}, HasPoint: true,
-			Phases: []core.Phase{{Kind: "ideas", Start: today, End: today.AddDate(0, 3, 0)}}},
+			Phases: []core.Phase{{Kind: "ideas", Start: today, End: today.AddDate(0, 3, 0)}},
+			// Written in French and translated into German, as many communes here publish.
+			Translations: map[core.Language]core.ProjectText{core.German: {Title: "Ein Park in Warken",
+				Summary:  "Ein neuer Quartierspark zwischen Ettelbruck und Warken.",
+				BodyHTML: "<p>Das Gemeindegrundstück in der Rue de Warken wird ein Park. Spielplatz, Gemeinschaftsgärten, Wiese: Schlagen Sie Ihre Ideen vor.</p>"}}},
 	}
 	var ids []int64
 	for _, p := range projects {

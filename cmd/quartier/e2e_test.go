@@ -374,6 +374,10 @@ func TestAdminCreateAndDemo(t *testing.T) {
 		t.Fatal("demo events loaded twice")
 	}
 	visitor.expect("GET", "/budgets/1", nil, 200, "Toute la commune", "Vélos en libre-service à la gare")
+	// The Warken park is translated into German.
+	visitor.expect("POST", "/language", url.Values{"lang": {"de"}}, 303)
+	visitor.expect("GET", "/projects/2", nil, 200, `<h1 lang="de">Ein Park in Warken</h1>`)
+	visitor.expect("POST", "/language", url.Values{"lang": {"fr"}}, 303)
 	// And the neighbourhood council, with its member, minutes, proposal and next meeting.
 	if councils := visitor.expect("GET", "/councils", nil, 200, "Conseil de quartier Warken et Alliés"); strings.Count(councils, `href="/councils/`) != 1 {
 		t.Fatal("demo council loaded twice")

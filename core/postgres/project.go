@@ -11,20 +11,27 @@ import (
 	"quartier/core"
 )
 
+// projectColumns are what scanProject reads, translations included (one
+// aggregate per project).
 const projectColumns = `p.id, p.title, p.summary, p.body_html, p.topics, p.area_ids, p.status, p.lon, p.lat,
-	p.follower_count, p.idea_count, p.published_at, p.updated_at, p.revision`
+	p.follower_count, p.idea_count, p.published_at, p.updated_at, p.revision, p.language,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Summary', t.summary, 'BodyHTML', t.body_html)), '{}')
+		FROM project_translation t WHERE t.project_id = p.id)`
 
+// scanProject reads projectColumns; the project is shown in its own language
+// (Shown) until In is asked for another.
 func scanProject(row rowScanner) (core.Project, error) {
 	var p core.Project
-	var status string
+	var status, language string
 	var lon, lat *float64
 	var published *time.Time
 	err := row.Scan(&p.ID, &p.Title, &p.Summary, &p.BodyHTML, &p.Topics, &p.AreaIDs, &status, &lon, &lat,
-		&p.FollowerCount, &p.IdeaCount, &published, &p.UpdatedAt, &p.Revision)
+		&p.FollowerCount, &p.IdeaCount, &published, &p.UpdatedAt, &p.Revision, &language, &p.Translations)
 	if err != nil {
 		return core.Project{}, err
 	}
-	p.Status = core.ProjectStatus(status)
+	p.Status, p.Language = core.ProjectStatus(status), core.Language(language)
+	p = p.In(p.Language)
 	if lon != nil {
 		p.Point, p.HasPoint = orb.Point{*lon, *lat}, true
 	}
@@ -32,6 +39,14 @@ func scanProject(row rowScanner) (core.Project, error) {
 		p.PublishedAt = *published
 	}
 	return p, nil
+}
+
+// language is l, or the default language when the input left it out.
+func language(l core.Language) core.Language {
+	if l == "" {
+		return core.DefaultLanguage
+	}
+	return l
 }
 
 func pointArgs(p orb.Point, has bool) (any, any) {
@@ -58,13 +73,13 @@ func (s *Store) SaveProject(ctx context.Context, actorID, id int64, in core.Proj
 		var err error
 		if id == 0 {
 			kind = core.EventCreated
-			err = tx.QueryRow(ctx, `INSERT INTO project (title, summary, body_html, topics, area_ids, lon, lat, created_by, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id, revision`,
-				in.Title, in.Summary, in.Body, topics, areas, lon, lat, nullID(actorID), now).Scan(&id, &rev)
+			err = tx.QueryRow(ctx, `INSERT INTO project (title, summary, body_html, topics, area_ids, lon, lat, created_by, created_at, updated_at, language)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10) RETURNING id, revision`,
+				in.Title, in.Summary, in.Body, topics, areas, lon, lat, nullID(actorID), now, language(in.Language)).Scan(&id, &rev)
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE project SET title = $2, summary = $3, body_html = $4, topics = $5, area_ids = $6,
-				lon = $7, lat = $8, updated_at = $9, revision = revision + 1 WHERE id = $1 RETURNING revision`,
-				id, in.Title, in.Summary, in.Body, topics, areas, lon, lat, now).Scan(&rev)
+				lon = $7, lat = $8, updated_at = $9, revision = revision + 1, language = $10 WHERE id = $1 RETURNING revision`,
+				id, in.Title, in.Summary, in.Body, topics, areas, lon, lat, now, language(in.Language)).Scan(&rev)
 			if err == pgx.ErrNoRows {
 				return core.NotFound("error.project_not_found")
 			}
@@ -74,6 +89,15 @@ func (s *Store) SaveProject(ctx context.Context, actorID, id int64, in core.Proj
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM project_phase WHERE project_id = $1`, id); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM project_translation WHERE project_id = $1`, id); err != nil {
+			return err
+		}
+		for l, t := range in.Translations {
+			if _, err := tx.Exec(ctx, `INSERT INTO project_translation (project_id, language, title, summary, body_html) VALUES ($1, $2, $3, $4, $5)`,
+				id, l, t.Title, t.Summary, t.BodyHTML); err != nil {
+				return err
+			}
 		}
 		for _, ph := range in.Phases {
 			var end *time.Time

@@ -32,9 +32,21 @@ type apiProject struct {
 	FollowerCount int         `json:"follower_count"`
 	IdeaCount     int         `json:"idea_count"`
 	Phases        []apiPhase  `json:"phases,omitempty"`
+	// Language is that of title, summary and body; Translations (a single
+	// project's only) give them in other languages, as staff wrote them.
+	Language     string                    `json:"language"`
+	Translations map[string]apiProjectText `json:"translations,omitempty"`
 	// Debates are a single project's (GET /projects/{id}) only.
 	Debates []apiDebateRef `json:"debates,omitempty"`
 	URL     string         `json:"url"`
+}
+
+// apiProjectText is a project's words in one language; an empty field means
+// the original's.
+type apiProjectText struct {
+	Title    string `json:"title"`
+	Summary  string `json:"summary"`
+	BodyHTML string `json:"body_html"`
 }
 
 // apiDebateRef is a debate as its project lists it.
@@ -48,13 +60,19 @@ type apiDebateRef struct {
 
 func (s *Server) projectJSON(p core.Project, full bool) apiProject {
 	out := apiProject{ID: p.ID, Title: p.Title, Summary: p.Summary, Topics: nonNil(p.Topics), AreaIDs: nonNilIDs(p.AreaIDs),
-		Status: string(p.Status), FollowerCount: p.FollowerCount, IdeaCount: p.IdeaCount,
+		Status: string(p.Status), FollowerCount: p.FollowerCount, IdeaCount: p.IdeaCount, Language: string(p.Language),
 		URL: s.link("/projects/" + strconv.FormatInt(p.ID, 10))}
 	if p.HasPoint {
 		out.Position = &[2]float64{p.Point[0], p.Point[1]}
 	}
 	if full {
 		out.BodyHTML = p.BodyHTML
+		for l, t := range p.Translations {
+			if out.Translations == nil {
+				out.Translations = map[string]apiProjectText{}
+			}
+			out.Translations[string(l)] = apiProjectText{Title: t.Title, Summary: t.Summary, BodyHTML: t.BodyHTML}
+		}
 		for _, ph := range p.Phases {
 			ap := apiPhase{Kind: string(ph.Kind), Start: ph.Start.Format("2006-01-02")}
 			if !ph.End.IsZero() {

@@ -140,7 +140,7 @@ func (s *Server) consultationPage(c *gin.Context, status int, k core.Consultatio
 	}
 	if k.ProjectID != 0 {
 		if p, err := s.store.Project(ctx, k.ProjectID); err == nil {
-			data["Project"] = p
+			data["Project"] = p.In(langOf(c))
 		}
 	}
 	if k.TargetID != 0 {

@@ -53,7 +53,7 @@ func (s *Server) debate(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p, "For": pro, "Against": con, "Rated": rated,
+	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated,
 		"Takes": d.Open && p.Status == core.ProjectPublished}) // as the store decides: open, in a published project
 }
 

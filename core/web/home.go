@@ -121,6 +121,7 @@ func (s *Server) newsData(c *gin.Context) (homeNews, map[string]any) {
 	if err != nil {
 		s.log.Warn("home page news", "err", err)
 	}
+	news.Projects = projectsIn(news.Projects, langOf(c)) // a copy: news is the cache's
 	data := map[string]any{"News": news}
 	if f := news.Figures; f.Answered > 0 {
 		data["OnTimeShare"] = float64(f.OnTime) / float64(f.Answered)

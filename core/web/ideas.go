@@ -224,7 +224,7 @@ func (s *Server) newIdeaForm(c *gin.Context) {
 			s.fail(c, core.NotFound("error.project_not_found"))
 			return
 		}
-		s.ideaFormProject(data, p)
+		s.ideaFormProject(data, p.In(langOf(c)))
 	}
 	s.render(c, http.StatusOK, "idea_new", data)
 }
@@ -254,7 +254,7 @@ func (s *Server) createIdea(c *gin.Context) {
 			return
 		}
 		in.ProjectID = pid
-		s.ideaFormProject(data, p)
+		s.ideaFormProject(data, p.In(langOf(c)))
 	}
 	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
 	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)

@@ -71,7 +71,7 @@ func (s *Server) meeting(c *gin.Context) {
 	}
 	if m.ProjectID != 0 {
 		if p, err := s.store.Project(ctx, m.ProjectID); err == nil && p.Status != core.ProjectDraft {
-			data["Project"] = p
+			data["Project"] = p.In(langOf(c))
 		}
 	}
 	if m.CouncilID != 0 { // a neighbourhood council's meeting leads back to it

@@ -67,7 +67,7 @@ func (s *Server) projects(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "projects", map[string]any{
-		"Projects": list, "Topics": topics, "Filter": f, "Pager": newPager(c, page, total), "Archived": f.Status == core.ProjectArchived,
+		"Projects": projectsIn(list, langOf(c)), "Topics": topics, "Filter": f, "Pager": newPager(c, page, total), "Archived": f.Status == core.ProjectArchived,
 		"Areas": g.ordered,
 	})
 }
@@ -95,6 +95,7 @@ func (s *Server) project(c *gin.Context) {
 	if !ok {
 		return
 	}
+	p = p.In(langOf(c))
 	ctx := c.Request.Context()
 	page := pageNumber(c)
 	ideas, total, err := s.ideaPage(ctx, postgres.IdeaFilter{ProjectID: p.ID, Top: c.Query("sort") != "new", Limit: pageSize, Offset: (page - 1) * pageSize})
@@ -187,7 +188,14 @@ func projectForm(c *gin.Context) (core.ProjectInput, map[string]string) {
 	for _, k := range []string{"title", "summary", "body", "topics", "lon", "lat"} {
 		form[k] = c.PostForm(k)
 	}
-	in := core.ProjectInput{Title: form["title"], Summary: form["summary"], Body: form["body"], Topics: strings.Split(form["topics"], ",")}
+	form["language"] = c.PostForm("language")
+	in := core.ProjectInput{Title: form["title"], Summary: form["summary"], Body: form["body"], Topics: strings.Split(form["topics"], ","),
+		Language: core.Language(form["language"]), Translations: map[core.Language]core.ProjectText{}}
+	for _, l := range core.Languages {
+		t := core.ProjectText{Title: c.PostForm("title_" + string(l)), Summary: c.PostForm("summary_" + string(l)), BodyHTML: c.PostForm("body_" + string(l))}
+		form["title_"+string(l)], form["summary_"+string(l)], form["body_"+string(l)] = t.Title, t.Summary, t.BodyHTML
+		in.Translations[l] = t
+	}
 	for _, a := range c.PostFormArray("areas") {
 		if id, err := strconv.ParseInt(a, 10, 64); err == nil {
 			in.AreaIDs = append(in.AreaIDs, id)
@@ -223,6 +231,10 @@ func (s *Server) staffProjectEditor(c *gin.Context) {
 			return
 		}
 		form["title"], form["summary"], form["body"], form["topics"] = p.Title, p.Summary, p.BodyHTML, strings.Join(p.Topics, ", ")
+		form["language"] = string(p.Language)
+		for l, t := range p.Translations {
+			form["title_"+string(l)], form["summary_"+string(l)], form["body_"+string(l)] = t.Title, t.Summary, t.BodyHTML
+		}
 		if p.HasPoint {
 			form["lon"], form["lat"] = strconv.FormatFloat(p.Point[0], 'f', -1, 64), strconv.FormatFloat(p.Point[1], 'f', -1, 64)
 		}
@@ -248,6 +260,16 @@ func (s *Server) staffProjectEditor(c *gin.Context) {
 	s.projectEditorPage(c, http.StatusOK, form, data, nil)
 }
 
+// projectsIn is list as a reader of l sees it (see core.Project.In), in a
+// new slice: list may be shared (a cache's).
+func projectsIn(list []core.Project, l core.Language) []core.Project {
+	out := make([]core.Project, len(list))
+	for i, p := range list {
+		out[i] = p.In(l)
+	}
+	return out
+}
+
 func idSet(ids []int64) map[int64]bool {
 	m := map[int64]bool{}
 	for _, id := range ids {
@@ -262,7 +284,7 @@ func (s *Server) projectEditorPage(c *gin.Context, status int, form map[string]s
 		s.fail(c, gerr)
 		return
 	}
-	data["Areas"], data["PhaseKinds"] = g.ordered, core.PhaseKinds
+	data["Areas"], data["PhaseKinds"], data["Languages"] = g.ordered, core.PhaseKinds, core.Languages
 	if _, ok := data["Selected"]; !ok {
 		data["Selected"] = map[int64]bool{}
 	}

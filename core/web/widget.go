@@ -40,7 +40,7 @@ func (s *Server) widget(c *gin.Context) {
 	if l, ok := core.ParseLanguage(c.Query("lang")); ok {
 		c.Set(keyLang, l)
 	}
-	p := s.newPage(c, map[string]any{"Consultations": open, "Projects": projects, "Events": events, "Home": s.link("/")})
+	p := s.newPage(c, map[string]any{"Consultations": open, "Projects": projectsIn(projects, langOf(c)), "Events": events, "Home": s.link("/")})
 	var buf bytes.Buffer
 	if err := s.pages.byName["widget"].ExecuteTemplate(&buf, "widget", p); err != nil {
 		s.log.Error("render failed", "template", "widget", "err", err)

@@ -1,0 +1,70 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"quartier/core"
+)
+
+// Staff write a project in one language and translate it into others;
+// visitors read their language where there is a translation, field by field,
+// each text marked with its language.
+func TestProjectTranslations(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	project := staff.publish(t, "Place du Marché", "<p>Réaménager la place.</p>", url.Values{
+		"language": {"fr"},
+		"title_de": {"Marktplatz"}, "summary_de": {"Zusammenfassung"}, "body_de": {"<p>Den Platz neu gestalten.<script>x</script></p>"},
+		"title_en": {"Market square"},
+	})
+	editor := "/staff" + project + "/edit"
+
+	visitor := func(lang string) *browser {
+		b := a.browser()
+		b.header.Set("Accept-Language", lang)
+		return b
+	}
+	de := visitor("de").get(project)
+	de.contains(t, `<h1 lang="de">Marktplatz</h1>`, `<p class="lead" lang="de">Zusammenfassung</p>`, `<div class="rich" lang="de"><p>Den Platz neu gestalten.</p></div>`)
+	if strings.Contains(de.body, "<script>x") {
+		t.Fatal("a translation's body is not sanitised")
+	}
+	visitor("fr").get(project).contains(t, `<h1 lang="fr">Place du Marché</h1>`, `<div class="rich" lang="fr"><p>Réaménager la place.</p></div>`)
+	visitor("lb").get(project).contains(t, `<h1 lang="fr">Place du Marché</h1>`) // no translation: the original
+	// A translation of the title alone: the rest stays in the original, marked so.
+	visitor("en").get(project).contains(t, `<h1 lang="en">Market square</h1>`, `<p class="lead" lang="fr">Résumé</p>`, `<div class="rich" lang="fr">`)
+	visitor("de").get("/projects").contains(t, `<h2 lang="de"><a href="`+project+`">Marktplatz</a></h2>`)
+	visitor("de").get("/").contains(t, "Marktplatz")
+	a.apiCall("GET", "/api/v1"+project, "", "", "").contains(t, `"language":"fr"`, `"de":{"title":"Marktplatz","summary":"Zusammenfassung","body_html":"\u003cp\u003eDen Platz neu gestalten.\u003c/p\u003e"}`)
+
+	// The editor shows the translations, not one into the text's own language.
+	page := staff.get(editor)
+	page.contains(t, `id="title_de" name="title_de" type="text" maxlength="150" lang="de" value="Marktplatz"`, `<option value="fr" selected>`)
+	if strings.Contains(page.body, `id="title_fr"`) {
+		t.Error("the editor offers a translation into the text's own language")
+	}
+	// A translation without a title is refused with a message, and nothing changes.
+	form := url.Values{"title": {"Place du Marché"}, "summary": {"Résumé"}, "body": {"<p>Réaménager la place.</p>"}, "language": {"fr"},
+		"title_de": {"Marktplatz"}, "summary_lb": {"E Resumé ouni Titel"}}
+	r := staff.post("/staff"+project, form)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Une traduction demande un titre") || !strings.Contains(r.body, `value="E Resumé ouni Titel"`) {
+		t.Fatalf("a translation without a title: %d\n%s", r.status, r.body)
+	}
+	visitor("de").get(project).contains(t, "Zusammenfassung")
+	// Emptied, a translation is gone; an unknown language is refused.
+	staff.get(editor)
+	form.Del("summary_lb")
+	form.Del("title_de")
+	if r := staff.post("/staff"+project, form); r.status != http.StatusSeeOther {
+		t.Fatalf("save without translations: %d", r.status)
+	}
+	visitor("de").get(project).contains(t, `<h1 lang="fr">Place du Marché</h1>`)
+	staff.get(editor)
+	form.Set("language", "xx")
+	if r := staff.post("/staff"+project, form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Cette langue n&#39;est pas proposée.") {
+		t.Fatalf("unknown language: %d", r.status)
+	}
+}
