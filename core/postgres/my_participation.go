@@ -21,6 +21,39 @@ type MyParticipation struct {
 	// Arguments are written and not withdrawn, in debates of published
 	// projects, newest first.
 	Arguments []MyArgument
+	// Events are the coming published events they hold a place for or wait
+	// for, the soonest first.
+	Events []MyEvent
+	// Responses are the consultations they answered, the latest answer first.
+	Responses []MyResponse
+	// Ballots are their budget ballots, cast or draft, the latest first.
+	Ballots []MyBallot
+}
+
+// MyEvent is a coming event someone registered for.
+type MyEvent struct {
+	ID        int64
+	Title     string
+	StartsAt  time.Time
+	Waiting   bool // on the waiting list
+	Cancelled bool // called off by staff
+}
+
+// MyResponse is someone's answers to a consultation.
+type MyResponse struct {
+	ConsultationID int64
+	Title          string
+	ClosesAt       time.Time
+	AnsweredAt     time.Time // the latest change
+	Open           bool      // the answers may still change
+}
+
+// MyBallot is someone's ballot in one envelope of a budget.
+type MyBallot struct {
+	BudgetID     int64
+	BudgetTitle  string
+	EnvelopeName string
+	CastAt       time.Time // zero: a draft
 }
 
 // MyArgument is one of a participant's arguments, with its debate's question.
@@ -96,5 +129,47 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 		err := row.Scan(&a.ID, &a.DebateID, &a.Question, &a.Side, &a.Body, &a.Hidden, &a.CreatedAt)
 		return a, err
 	})
-	return m, wrapDB("scan my arguments", err)
+	if err != nil {
+		return m, wrapDB("scan my arguments", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT m.id, m.title, m.starts_at, r.status = 'waiting', m.cancelled_at IS NOT NULL
+		FROM meeting_registration r JOIN meeting m ON m.id = r.meeting_id
+		WHERE r.participant_id = $1 AND r.status IN ('registered', 'waiting') AND m.published AND m.ends_at > $3
+		ORDER BY m.starts_at, m.id LIMIT $2`, participantID, limit, s.now())
+	if err != nil {
+		return m, wrapDB("my events", err)
+	}
+	if m.Events, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyEvent, error) {
+		var e MyEvent
+		return e, row.Scan(&e.ID, &e.Title, &e.StartsAt, &e.Waiting, &e.Cancelled)
+	}); err != nil {
+		return m, wrapDB("scan my events", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT k.id, k.title, k.closes_at, r.updated_at, k.closes_at > $3 FROM response r JOIN consultation k ON k.id = r.consultation_id
+		WHERE r.participant_id = $1 AND k.published ORDER BY r.updated_at DESC, k.id DESC LIMIT $2`, participantID, limit, s.now())
+	if err != nil {
+		return m, wrapDB("my responses", err)
+	}
+	if m.Responses, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyResponse, error) {
+		var r MyResponse
+		return r, row.Scan(&r.ConsultationID, &r.Title, &r.ClosesAt, &r.AnsweredAt, &r.Open)
+	}); err != nil {
+		return m, wrapDB("scan my responses", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT b.id, b.title, e.name, bl.cast_at FROM ballot bl
+		JOIN budget_envelope e ON e.id = bl.envelope_id JOIN budget b ON b.id = e.budget_id
+		WHERE bl.participant_id = $1 ORDER BY bl.updated_at DESC, e.id DESC LIMIT $2`, participantID, limit)
+	if err != nil {
+		return m, wrapDB("my ballots", err)
+	}
+	m.Ballots, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyBallot, error) {
+		var b MyBallot
+		var cast *time.Time
+		err := row.Scan(&b.BudgetID, &b.BudgetTitle, &b.EnvelopeName, &cast)
+		if cast != nil {
+			b.CastAt = *cast
+		}
+		return b, err
+	})
+	return m, wrapDB("scan my ballots", err)
 }

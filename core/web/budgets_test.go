@@ -201,6 +201,8 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 		}
 	}
 	ben.get(page).contains(t, "Votre bulletin a été déposé")
+	// Their account lists their ballots.
+	ana.get("/account").contains(t, "Mes bulletins de budget participatif", `<a href="`+page+`">Budget participatif 2027 — Warken</a>`, "déposé le "+time.Now().Format("02.01.2006"))
 
 	// Anonymous visitors get no election file before the result.
 	if r := a.browser().get(page + "/envelopes/" + strconv.FormatInt(commune, 10) + "/election.pb"); r.status != http.StatusNotFound {
