@@ -57,6 +57,7 @@ func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, f
 		s.fail(c, err)
 		return
 	}
+	mine.Followed = projectsIn(mine.Followed, langOf(c))
 	data := map[string]any{"Tokens": tokens, "Subscriptions": subs, "Mine": mine}
 	for k, v := range extra {
 		data[k] = v
