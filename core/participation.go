@@ -106,6 +106,64 @@ type ProjectUpdate struct {
 	Title     string
 	BodyHTML  string
 	CreatedAt time.Time
+	Language  Language // its project's, when it was posted
+	// Translations are its words in other languages, as staff gave them.
+	Translations map[Language]UpdateText
+	// TitleLang and BodyLang say the language of each as it stands (see In).
+	TitleLang, BodyLang Language
+}
+
+// UpdateText is a project update's words in one language.
+type UpdateText struct {
+	Title    string
+	BodyHTML string // sanitised
+}
+
+// In returns the update as a reader of l sees it, field by field as
+// Project.In does.
+func (u ProjectUpdate) In(l Language) ProjectUpdate {
+	u.TitleLang, u.BodyLang = u.Language, u.Language
+	t, ok := u.Translations[l]
+	if !ok || l == u.Language {
+		return u
+	}
+	if t.Title != "" {
+		u.Title, u.TitleLang = t.Title, l
+	}
+	if HTMLText(t.BodyHTML) != "" {
+		u.BodyHTML, u.BodyLang = t.BodyHTML, l
+	}
+	return u
+}
+
+// NormalizeUpdateTranslations checks the translations staff give with an
+// update written in original: a language with no words is left out; one
+// with any needs a title. Bodies are sanitised.
+func NormalizeUpdateTranslations(in map[Language]UpdateText, original Language) (map[Language]UpdateText, error) {
+	out := map[Language]UpdateText{}
+	var errs []error
+	for _, l := range Languages {
+		t, ok := in[l]
+		if !ok || l == original {
+			continue
+		}
+		t.Title = oneLine(t.Title)
+		if len(t.BodyHTML) > MaxRichTextBytes {
+			errs = append(errs, Invalid("update_body_"+string(l), "error.body_length"))
+			continue
+		}
+		if t.BodyHTML = SanitizeHTML(t.BodyHTML); HTMLText(t.BodyHTML) == "" {
+			t.BodyHTML = ""
+		}
+		if t.Title == "" && t.BodyHTML == "" {
+			continue
+		}
+		if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxTitleLen {
+			errs = append(errs, Invalid("update_title_"+string(l), "error.translation_title"))
+		}
+		out[l] = t
+	}
+	return out, errors.Join(errs...)
 }
 
 // Limits of participation content.

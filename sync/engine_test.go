@@ -674,4 +674,14 @@ func TestNewProjectIsAnnouncedInTheConnectorsLanguage(t *testing.T) {
 	if m := w.messagesTitled("Park in Warken")[0]; !strings.Contains(m.Body, "Ein Park") {
 		t.Fatalf("message %+v", m)
 	}
+	// Its updates likewise.
+	if _, err := w.store.PostProjectUpdate(ctx, w.staff, core.ProjectUpdate{ProjectID: id, Title: "Début des travaux", BodyHTML: "<p>Lundi.</p>",
+		Translations: map[core.Language]core.UpdateText{core.German: {Title: "Baubeginn", BodyHTML: "<p>Montag.</p>"}}},
+		func(core.Participant) core.Mail { return core.Mail{} }); err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the update reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Park in Warken : Baubeginn")) == 1 })
+	if m := w.messagesTitled("Park in Warken : Baubeginn")[0]; !strings.Contains(m.Body, "Montag.") {
+		t.Fatalf("update message %+v", m)
+	}
 }

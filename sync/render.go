@@ -45,8 +45,8 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if r.ProjectStatus == core.ProjectDraft {
 			return p, false, nil
 		}
-		u := r.Update
-		p.Kind, p.Title, p.Body = core.PubProjectUpdate, r.ProjectTitle+" : "+u.Title, core.HTMLText(u.BodyHTML)
+		projectTitle, u := r.In(c.language()) // in the channel's language where staff translated them
+		p.Kind, p.Title, p.Body = core.PubProjectUpdate, projectTitle+" : "+u.Title, core.HTMLText(u.BodyHTML)
 		p.URL = e.link("/projects/" + strconv.FormatInt(u.ProjectID, 10) + "#update-" + strconv.FormatInt(u.ID, 10))
 		where.areaIDs = r.AreaIDs
 	case core.EntityProject:

@@ -67,7 +67,9 @@ func (s *Store) SaveRemoteRefs(ctx context.Context, refs []RemoteRef, then func(
 // ProjectUpdatesForChannels reads many project updates as channels post them,
 // in one statement; an update that no longer exists is absent.
 func (s *Store) ProjectUpdatesForChannels(ctx context.Context, ids []int64) (map[int64]UpdateForChannels, error) {
-	rows, err := s.pool.Query(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, p.title, p.status, p.area_ids
+	rows, err := s.pool.Query(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, u.language, `+updateTranslations+`,
+			p.title, p.status, p.area_ids, p.language,
+			(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title)), '{}') FROM project_translation t WHERE t.project_id = p.id)
 		FROM project_update u JOIN project p ON p.id = u.project_id WHERE u.id = ANY($1)`, ids)
 	if err != nil {
 		return nil, wrapDB("read project updates", err)
@@ -76,7 +78,8 @@ func (s *Store) ProjectUpdatesForChannels(ctx context.Context, ids []int64) (map
 	for rows.Next() {
 		var r UpdateForChannels
 		u := &r.Update
-		if err := rows.Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &r.ProjectTitle, &r.ProjectStatus, &r.AreaIDs); err != nil {
+		if err := rows.Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &u.Language, &u.Translations,
+			&r.ProjectTitle, &r.ProjectStatus, &r.AreaIDs, &r.projectLanguage, &r.projectTranslations); err != nil {
 			rows.Close()
 			return nil, wrapDB("scan project updates", err)
 		}

@@ -253,9 +253,16 @@ func (s *Store) Follows(ctx context.Context, projectID, participantID int64) (bo
 func (s *Store) PostProjectUpdate(ctx context.Context, actorID int64, u core.ProjectUpdate, compose func(core.Participant) core.Mail) (int64, error) {
 	err := s.inTx(ctx, "post project update", func(tx pgx.Tx) error {
 		now := s.now()
-		if err := tx.QueryRow(ctx, `INSERT INTO project_update (project_id, title, body_html, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, u.ProjectID, u.Title, u.BodyHTML, nullID(actorID), now).Scan(&u.ID); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO project_update (project_id, title, body_html, created_by, created_at, language)
+			VALUES ($1, $2, $3, $4, $5, (SELECT language FROM project WHERE id = $1)) RETURNING id`,
+			u.ProjectID, u.Title, u.BodyHTML, nullID(actorID), now).Scan(&u.ID); err != nil {
 			return fmt.Errorf("insert update: %w", err)
+		}
+		for l, t := range u.Translations {
+			if _, err := tx.Exec(ctx, `INSERT INTO project_update_translation (update_id, language, title, body_html) VALUES ($1, $2, $3, $4)`,
+				u.ID, l, t.Title, t.BodyHTML); err != nil {
+				return fmt.Errorf("insert update translation: %w", err)
+			}
 		}
 		rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM project_follow f JOIN participant pa ON pa.id = f.participant_id
 			WHERE f.project_id = $1 AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL`, u.ProjectID)
@@ -281,16 +288,22 @@ func (s *Store) PostProjectUpdate(ctx context.Context, actorID int64, u core.Pro
 	return u.ID, err
 }
 
-// ProjectUpdates returns a project's updates, newest first.
+// updateTranslations aggregates the translations of the update u.id.
+const updateTranslations = `(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'BodyHTML', t.body_html)), '{}')
+	FROM project_update_translation t WHERE t.update_id = u.id)`
+
+// ProjectUpdates returns a project's updates, newest first, with their
+// translations.
 func (s *Store) ProjectUpdates(ctx context.Context, projectID int64, limit int) ([]core.ProjectUpdate, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, project_id, title, body_html, created_at FROM project_update
-		WHERE project_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, projectID, limit)
+	rows, err := s.pool.Query(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, u.language, `+updateTranslations+`
+		FROM project_update u WHERE u.project_id = $1 ORDER BY u.created_at DESC, u.id DESC LIMIT $2`, projectID, limit)
 	if err != nil {
 		return nil, wrapDB("list updates", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.ProjectUpdate, error) {
 		var u core.ProjectUpdate
-		return u, row.Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt)
+		err := row.Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &u.Language, &u.Translations)
+		return u.In(u.Language), err
 	})
 	return out, wrapDB("scan updates", err)
 }

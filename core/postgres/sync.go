@@ -451,6 +451,15 @@ type UpdateForChannels struct {
 	ProjectTitle  string
 	ProjectStatus core.ProjectStatus
 	AreaIDs       []int64
+	// the project's language and its titles in the others, for In
+	projectLanguage     core.Language
+	projectTranslations map[core.Language]core.ProjectText
+}
+
+// In is the update and its project's title as a reader of l sees them.
+func (r UpdateForChannels) In(l core.Language) (projectTitle string, u core.ProjectUpdate) {
+	p := core.Project{Title: r.ProjectTitle, Language: r.projectLanguage, Translations: r.projectTranslations}.In(l)
+	return p.Title, r.Update.In(l)
 }
 
 // ProjectUpdateForChannels reads an update with what channels need of its

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"quartier/core"
 )
@@ -67,4 +68,57 @@ func TestProjectTranslations(t *testing.T) {
 	if r := staff.post("/staff"+project, form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Cette langue n&#39;est pas proposée.") {
 		t.Fatalf("unknown language: %d", r.status)
 	}
+}
+
+// A project's updates are translated as the project is: followers get them
+// by mail in their language, visitors on the page.
+func TestProjectUpdateTranslations(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	project := staff.publish(t, "Place du Marché", "<p>Réaménager la place.</p>", url.Values{"title_de": {"Marktplatz"}})
+	for _, who := range []struct{ email, lang string }{{"lea@example.lu", "fr"}, {"jonas@example.lu", "de"}} {
+		b := a.signedIn(who.email, core.RoleCitizen)
+		b.get(project)
+		b.post("/language", url.Values{"lang": {who.lang}, "next": {project}})
+		b.get(project)
+		if r := b.post(project+"/follow", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("follow: %d", r.status)
+		}
+	}
+	editor := "/staff" + project + "/edit"
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
+
+	// A translation's body without its title is refused: the editor comes
+	// back with the project as stored and the update as typed; nothing is posted.
+	staff.get(editor)
+	r := staff.post("/staff"+project+"/updates", url.Values{"update_title": {"Début des travaux"}, "update_body": {"<p>Les travaux commencent lundi.</p>"},
+		"update_body_de": {"<p>Die Arbeiten beginnen am Montag.</p>"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Une traduction demande un titre") ||
+		!strings.Contains(r.body, `id="title" name="title" type="text" maxlength="150" required value="Place du Marché"`) || !strings.Contains(r.body, `value="Début des travaux"`) {
+		t.Fatalf("a translation without a title: %d\n%s", r.status, r.body)
+	}
+	if mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour); len(mails) != 0 {
+		t.Fatalf("a refused update was mailed: %+v", mails)
+	}
+	staff.get(editor)
+	if r := staff.post("/staff"+project+"/updates", url.Values{"update_title": {"Début des travaux"}, "update_body": {"<p>Les travaux commencent lundi.</p>"},
+		"update_title_de": {"Baubeginn"}, "update_body_de": {"<p>Die Arbeiten beginnen am Montag.</p>"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("post update: %d", r.status)
+	}
+	mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour)
+	got := map[string]string{}
+	for _, m := range mails {
+		got[m.Mail.To] = m.Mail.Subject + "\n" + m.Mail.Body
+	}
+	if !strings.Contains(got["jonas@example.lu"], "Marktplatz") || !strings.Contains(got["jonas@example.lu"], "Baubeginn") ||
+		!strings.Contains(got["jonas@example.lu"], "Die Arbeiten beginnen am Montag.") {
+		t.Errorf("the German follower's mail:\n%s", got["jonas@example.lu"])
+	}
+	if !strings.Contains(got["lea@example.lu"], "Place du Marché") || !strings.Contains(got["lea@example.lu"], "Début des travaux") {
+		t.Errorf("the French follower's mail:\n%s", got["lea@example.lu"])
+	}
+	de := a.browser()
+	de.header.Set("Accept-Language", "de")
+	de.get(project).contains(t, `<h3 lang="de">Baubeginn</h3>`, `<div class="rich" lang="de"><p>Die Arbeiten beginnen am Montag.</p></div>`)
+	a.browser().get(project).contains(t, `<h3 lang="fr">Début des travaux</h3>`)
 }

@@ -108,6 +108,9 @@ func (s *Server) project(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	for i, u := range updates {
+		updates[i] = u.In(langOf(c))
+	}
 	following := false
 	if u := userOf(c); u != nil {
 		if following, err = s.store.Follows(ctx, p.ID, u.ID); err != nil {
@@ -230,34 +233,41 @@ func (s *Server) staffProjectEditor(c *gin.Context) {
 		if !ok {
 			return
 		}
-		form["title"], form["summary"], form["body"], form["topics"] = p.Title, p.Summary, p.BodyHTML, strings.Join(p.Topics, ", ")
-		form["language"] = string(p.Language)
-		for l, t := range p.Translations {
-			form["title_"+string(l)], form["summary_"+string(l)], form["body_"+string(l)] = t.Title, t.Summary, t.BodyHTML
-		}
-		if p.HasPoint {
-			form["lon"], form["lat"] = strconv.FormatFloat(p.Point[0], 'f', -1, 64), strconv.FormatFloat(p.Point[1], 'f', -1, 64)
-		}
-		for _, ph := range p.Phases {
-			form["phase_"+string(ph.Kind)+"_start"] = ph.Start.Format("2006-01-02")
-			if !ph.End.IsZero() {
-				form["phase_"+string(ph.Kind)+"_end"] = ph.End.Format("2006-01-02")
-			}
-		}
-		data["ID"], data["Project"] = p.ID, p
-		data["Selected"] = idSet(p.AreaIDs)
-		images, err := s.store.ProjectImages(c.Request.Context(), p.ID)
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		data["Images"] = images
-		if data["Debates"], err = s.store.Debates(c.Request.Context(), p.ID); err != nil {
+		var err error
+		if form, data, err = s.projectEditorState(c, p); err != nil {
 			s.fail(c, err)
 			return
 		}
 	}
 	s.projectEditorPage(c, http.StatusOK, form, data, nil)
+}
+
+// projectEditorState is the editor's form and data for p as stored.
+func (s *Server) projectEditorState(c *gin.Context, p core.Project) (map[string]string, map[string]any, error) {
+	form := map[string]string{"title": p.Title, "summary": p.Summary, "body": p.BodyHTML, "topics": strings.Join(p.Topics, ", "),
+		"language": string(p.Language)}
+	for l, t := range p.Translations {
+		form["title_"+string(l)], form["summary_"+string(l)], form["body_"+string(l)] = t.Title, t.Summary, t.BodyHTML
+	}
+	if p.HasPoint {
+		form["lon"], form["lat"] = strconv.FormatFloat(p.Point[0], 'f', -1, 64), strconv.FormatFloat(p.Point[1], 'f', -1, 64)
+	}
+	for _, ph := range p.Phases {
+		form["phase_"+string(ph.Kind)+"_start"] = ph.Start.Format("2006-01-02")
+		if !ph.End.IsZero() {
+			form["phase_"+string(ph.Kind)+"_end"] = ph.End.Format("2006-01-02")
+		}
+	}
+	data := map[string]any{"ID": p.ID, "Project": p, "Selected": idSet(p.AreaIDs)}
+	images, err := s.store.ProjectImages(c.Request.Context(), p.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	data["Images"] = images
+	if data["Debates"], err = s.store.Debates(c.Request.Context(), p.ID); err != nil {
+		return nil, nil, err
+	}
+	return form, data, nil
 }
 
 // projectsIn is list as a reader of l sees it (see core.Project.In), in a
@@ -339,18 +349,36 @@ func (s *Server) staffPostUpdate(c *gin.Context) {
 	}
 	title := strings.Join(strings.Fields(c.PostForm("update_title")), " ")
 	body := c.PostForm("update_body")
+	given := map[core.Language]core.UpdateText{}
+	for _, l := range core.Languages {
+		given[l] = core.UpdateText{Title: c.PostForm("update_title_" + string(l)), BodyHTML: c.PostForm("update_body_" + string(l))}
+	}
+	translations, terr := core.NormalizeUpdateTranslations(given, p.Language)
 	// An update whose text is only empty paragraphs says nothing either.
-	if title == "" || len([]rune(title)) > core.MaxTitleLen || core.HTMLText(core.SanitizeHTML(body)) == "" || len(body) > core.MaxRichTextBytes {
-		s.projectEditorPage(c, http.StatusUnprocessableEntity, map[string]string{"update_title": title, "update_body": body},
-			map[string]any{"ID": p.ID, "Project": p, "Selected": idSet(p.AreaIDs)}, core.Invalid("update_title", "error.update_invalid"))
+	if title == "" || len([]rune(title)) > core.MaxTitleLen || core.HTMLText(core.SanitizeHTML(body)) == "" || len(body) > core.MaxRichTextBytes || terr != nil {
+		form, data, err := s.projectEditorState(c, p) // the editor as stored, with the update as typed
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		form["update_title"], form["update_body"] = title, body
+		for l, t := range given {
+			form["update_title_"+string(l)], form["update_body_"+string(l)] = t.Title, t.BodyHTML
+		}
+		if terr == nil {
+			terr = core.Invalid("update_title", "error.update_invalid")
+		}
+		s.projectEditorPage(c, http.StatusUnprocessableEntity, form, data, terr)
 		return
 	}
-	u := core.ProjectUpdate{ProjectID: p.ID, Title: title, BodyHTML: core.SanitizeHTML(body)}
+	u := core.ProjectUpdate{ProjectID: p.ID, Title: title, BodyHTML: core.SanitizeHTML(body), Language: p.Language, Translations: translations}
 	link := s.link("/projects/" + strconv.FormatInt(p.ID, 10))
 	_, err := s.store.PostProjectUpdate(c.Request.Context(), userOf(c).ID, u, func(f core.Participant) core.Mail {
-		return core.Mail{To: f.Email, Subject: s.catalog.T(f.Locale, "mail.update.subject", "project", p.Title),
-			Body: s.catalog.T(f.Locale, "mail.update.body", "name", f.DisplayName, "project", p.Title, "title", title,
-				"text", core.HTMLText(u.BodyHTML), "link", link)}
+		// each follower reads it in their language where staff translated it
+		project, update := p.In(f.Locale).Title, u.In(f.Locale)
+		return core.Mail{To: f.Email, Subject: s.catalog.T(f.Locale, "mail.update.subject", "project", project),
+			Body: s.catalog.T(f.Locale, "mail.update.body", "name", f.DisplayName, "project", project, "title", update.Title,
+				"text", core.HTMLText(update.BodyHTML), "link", link)}
 	})
 	if err != nil {
 		s.fail(c, err)
