@@ -307,3 +307,27 @@ func (s *Store) ProjectUpdates(ctx context.Context, projectID int64, limit int) 
 	})
 	return out, wrapDB("scan updates", err)
 }
+
+// ProjectTitleTranslations returns every project's translated titles, by
+// project and language (the idea cards name their project).
+func (s *Store) ProjectTitleTranslations(ctx context.Context) (map[int64]map[core.Language]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT project_id, language, title FROM project_translation WHERE title <> ''`)
+	if err != nil {
+		return nil, wrapDB("read project titles", err)
+	}
+	out := map[int64]map[core.Language]string{}
+	_, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (struct{}, error) {
+		var id int64
+		var l core.Language
+		var title string
+		if err := row.Scan(&id, &l, &title); err != nil {
+			return struct{}{}, err
+		}
+		if out[id] == nil {
+			out[id] = map[core.Language]string{}
+		}
+		out[id][l] = title
+		return struct{}{}, nil
+	})
+	return out, wrapDB("scan project titles", err)
+}

@@ -38,6 +38,12 @@ func TestProjectTranslations(t *testing.T) {
 	// A translation of the title alone: the rest stays in the original, marked so.
 	visitor("en").get(project).contains(t, `<h1 lang="en">Market square</h1>`, `<p class="lead" lang="fr">Résumé</p>`, `<div class="rich" lang="fr">`)
 	visitor("de").get("/projects").contains(t, `<h2 lang="de"><a href="`+project+`">Marktplatz</a></h2>`)
+	// Ideas name their project in the reader's language too.
+	idea := a.signedIn("lea@example.lu", core.RoleCitizen).propose(url.Values{"project_id": {strings.TrimPrefix(project, "/projects/")},
+		"title": {"Des bancs à l'ombre"}, "body": {"Sous les platanes."}})
+	visitor("de").get("/ideas").contains(t, "Marktplatz</p>")
+	visitor("de").get(idea).contains(t, `<a href="`+project+`">Marktplatz</a>`)
+	visitor("fr").get("/ideas").contains(t, "Place du Marché</p>")
 	visitor("de").get("/").contains(t, "Marktplatz")
 	a.apiCall("GET", "/api/v1"+project, "", "", "").contains(t, `"language":"fr"`, `"de":{"title":"Marktplatz","summary":"Zusammenfassung","body_html":"\u003cp\u003eDen Platz neu gestalten.\u003c/p\u003e"}`)
 

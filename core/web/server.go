@@ -153,6 +153,8 @@ type Server struct {
 	ballots        ballotCache
 	sessions       *refreshCache[string, core.Participant] // by token hash
 	homeNews       *refreshCache[struct{}, homeNews]
+	// projectTitles are the projects' translated titles, for the idea cards.
+	projectTitles *refreshCache[struct{}, map[int64]map[core.Language]string]
 	photoWork      chan struct{} // slots for decoding photos (photosAtOnce)
 	members        targetMembers
 	sync           SyncControl
@@ -217,6 +219,7 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.gates = newGateCache()
 	s.sessions = newSessionCache()
 	s.homeNews = newHomeCache()
+	s.projectTitles = newRefreshCache[struct{}, map[int64]map[core.Language]string](homeNewsTTL, homeNewsGrace, 1, nil)
 	s.photoWork = make(chan struct{}, photosAtOnce)
 	tileOrigin := "" // " https://tiles.example" when maps load tiles: the CSP allows it
 	if cfg.Map.TileURL != "" {
