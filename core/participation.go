@@ -147,23 +147,38 @@ func NormalizeUpdateTranslations(in map[Language]UpdateText, original Language) 
 		if !ok || l == original {
 			continue
 		}
-		t.Title = oneLine(t.Title)
-		if len(t.BodyHTML) > MaxRichTextBytes {
-			errs = append(errs, Invalid("update_body_"+string(l), "error.body_length"))
-			continue
+		words, given, problems := normalizeTranslation("update_", l, ProjectText{Title: t.Title, BodyHTML: t.BodyHTML})
+		errs = append(errs, problems...)
+		if given {
+			out[l] = UpdateText{Title: words.Title, BodyHTML: words.BodyHTML}
 		}
-		if t.BodyHTML = SanitizeHTML(t.BodyHTML); HTMLText(t.BodyHTML) == "" {
-			t.BodyHTML = ""
-		}
-		if t.Title == "" && t.BodyHTML == "" {
-			continue
-		}
-		if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxTitleLen {
-			errs = append(errs, Invalid("update_title_"+string(l), "error.translation_title"))
-		}
-		out[l] = t
 	}
 	return out, errors.Join(errs...)
+}
+
+// normalizeTranslation checks the words of one translation into l: title and
+// summary on one line, the body sanitised (empty when it says nothing). given
+// is false when it has no words at all (no translation); otherwise it needs a
+// title. Problems name the form's fields: prefix, then title_, summary_ or
+// body_, then the language.
+func normalizeTranslation(prefix string, l Language, t ProjectText) (words ProjectText, given bool, problems []error) {
+	t.Title, t.Summary = oneLine(t.Title), oneLine(t.Summary)
+	if len(t.BodyHTML) > MaxRichTextBytes {
+		return t, false, []error{Invalid(prefix+"body_"+string(l), "error.body_length")}
+	}
+	if t.BodyHTML = SanitizeHTML(t.BodyHTML); HTMLText(t.BodyHTML) == "" {
+		t.BodyHTML = ""
+	}
+	if t.Title == "" && t.Summary == "" && t.BodyHTML == "" {
+		return t, false, nil
+	}
+	if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxTitleLen {
+		problems = append(problems, Invalid(prefix+"title_"+string(l), "error.translation_title"))
+	}
+	if utf8.RuneCountInString(t.Summary) > MaxSummaryLen {
+		problems = append(problems, Invalid(prefix+"summary_"+string(l), "error.summary_length"))
+	}
+	return t, true, problems
 }
 
 // Limits of participation content.
@@ -219,25 +234,11 @@ func (in ProjectInput) Normalize() (ProjectInput, error) {
 		if !ok || l == in.Language {
 			continue
 		}
-		t.Title, t.Summary = oneLine(t.Title), oneLine(t.Summary)
-		if len(t.BodyHTML) > MaxRichTextBytes {
-			errs = append(errs, Invalid("body_"+string(l), "error.body_length"))
-			continue
+		words, given, problems := normalizeTranslation("", l, t)
+		errs = append(errs, problems...)
+		if given {
+			translations[l] = words
 		}
-		t.BodyHTML = SanitizeHTML(t.BodyHTML)
-		if HTMLText(t.BodyHTML) == "" {
-			t.BodyHTML = ""
-		}
-		if t.Title == "" && t.Summary == "" && t.BodyHTML == "" {
-			continue // not translated
-		}
-		if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxTitleLen {
-			errs = append(errs, Invalid("title_"+string(l), "error.translation_title"))
-		}
-		if utf8.RuneCountInString(t.Summary) > MaxSummaryLen {
-			errs = append(errs, Invalid("summary_"+string(l), "error.summary_length"))
-		}
-		translations[l] = t
 	}
 	in.Translations = translations
 	var topics []string

@@ -155,10 +155,10 @@ type Server struct {
 	homeNews       *refreshCache[struct{}, homeNews]
 	// projectTitles are the projects' translated titles, for the idea cards.
 	projectTitles *refreshCache[struct{}, map[int64]map[core.Language]string]
-	photoWork      chan struct{} // slots for decoding photos (photosAtOnce)
-	members        targetMembers
-	sync           SyncControl
-	providers      []LoginProvider
+	photoWork     chan struct{} // slots for decoding photos (photosAtOnce)
+	members       targetMembers
+	sync          SyncControl
+	providers     []LoginProvider
 	// secretText writes a webhook secret for receivers.
 	secretText WebhookSecretText
 	// fixedHeaders go on every answer (securityHeaders).
