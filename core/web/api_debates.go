@@ -12,10 +12,13 @@ import (
 
 // apiDebate is a debate with both sides' arguments, as its page shows them.
 type apiDebate struct {
-	ID         int64          `json:"id"`
-	ProjectID  int64          `json:"project_id"`
-	Question   string         `json:"question"`
-	Open       bool           `json:"open"`
+	ID        int64  `json:"id"`
+	ProjectID int64  `json:"project_id"`
+	Question  string `json:"question"`
+	Open      bool   `json:"open"`
+	// Accepting says whether it takes arguments and ratings now: open, in a
+	// published project (an archived project's debates take none).
+	Accepting  bool           `json:"accepting"`
 	Conclusion string         `json:"conclusion,omitempty"`
 	ClosedAt   *time.Time     `json:"closed_at,omitempty"`
 	For        []*apiArgument `json:"for"`
@@ -49,7 +52,7 @@ func argumentsJSON(list []*core.Argument) []*apiArgument {
 }
 
 func (s *Server) apiDebate(c *gin.Context) {
-	d, _, ok := s.loadDebate(c)
+	d, p, ok := s.loadDebate(c)
 	if !ok {
 		return
 	}
@@ -58,7 +61,8 @@ func (s *Server) apiDebate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	out := apiDebate{ID: d.ID, ProjectID: d.ProjectID, Question: d.Question, Open: d.Open, For: argumentsJSON(pro), Against: argumentsJSON(con),
+	out := apiDebate{ID: d.ID, ProjectID: d.ProjectID, Question: d.Question, Open: d.Open, Accepting: debateAccepts(d, p),
+		For: argumentsJSON(pro), Against: argumentsJSON(con),
 		URL: s.link("/debates/" + strconv.FormatInt(d.ID, 10))}
 	if !d.Open {
 		closed := d.ClosedAt.UTC()

@@ -54,8 +54,12 @@ func (s *Server) debate(c *gin.Context) {
 		}
 	}
 	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated,
-		"Takes": d.Open && p.Status == core.ProjectPublished}) // as the store decides: open, in a published project
+		"Takes": debateAccepts(d, p)})
 }
+
+// debateAccepts says whether d takes arguments and ratings, as the store
+// decides: open, in a published project.
+func debateAccepts(d core.Debate, p core.Project) bool { return d.Open && p.Status == core.ProjectPublished }
 
 func (s *Server) argue(c *gin.Context) {
 	d, _, ok := s.loadDebate(c)

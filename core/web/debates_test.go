@@ -297,9 +297,10 @@ func TestDebatesAPI(t *testing.T) {
 		t.Fatalf("rating one's own: %d", r.status)
 	}
 	var got struct {
-		Question string
-		Open     bool
-		For      []struct {
+		Question  string
+		Open      bool
+		Accepting bool
+		For       []struct {
 			ID           int64
 			Author       string
 			HelpfulCount int `json:"helpful_count"`
@@ -308,7 +309,7 @@ func TestDebatesAPI(t *testing.T) {
 		Against []json.RawMessage
 	}
 	r = a.apiCall("GET", "/api/v1"+debate, "", "", "")
-	if err := json.Unmarshal([]byte(r.body), &got); err != nil || !got.Open || len(got.For) != 1 || got.For[0].HelpfulCount != 1 ||
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || !got.Open || !got.Accepting || len(got.For) != 1 || got.For[0].HelpfulCount != 1 ||
 		got.For[0].Author != "Léa citizen" || len(got.For[0].Replies) != 1 || got.For[0].Replies[0].Body != "Et les livraisons ?" || len(got.Against) != 0 {
 		t.Fatalf("debate: %v %s", err, r.body)
 	}
@@ -326,7 +327,7 @@ func TestDebatesAPI(t *testing.T) {
 	// Closed: the conclusion shows, and nothing more is taken.
 	staff.get(debate)
 	staff.post("/staff"+debate+"/close", url.Values{"conclusion": {"La Grand-Rue sera piétonne le samedi, à l'essai."}})
-	a.apiCall("GET", "/api/v1"+debate, "", "", "").contains(t, `"open":false,"conclusion":"La Grand-Rue sera piétonne le samedi, à l'essai.","closed_at":"`)
+	a.apiCall("GET", "/api/v1"+debate, "", "", "").contains(t, `"open":false,"accepting":false,"conclusion":"La Grand-Rue sera piétonne le samedi, à l'essai.","closed_at":"`)
 	if r := a.apiCall("POST", "/api/v1"+debate+"/arguments", tom, js, `{"side":"against","body":"Trop tard ?"}`); r.status != http.StatusConflict {
 		t.Fatalf("argue on a closed debate: %d", r.status)
 	}
