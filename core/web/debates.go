@@ -59,7 +59,9 @@ func (s *Server) debate(c *gin.Context) {
 
 // debateAccepts says whether d takes arguments and ratings, as the store
 // decides: open, in a published project.
-func debateAccepts(d core.Debate, p core.Project) bool { return d.Open && p.Status == core.ProjectPublished }
+func debateAccepts(d core.Debate, p core.Project) bool {
+	return d.Open && p.Status == core.ProjectPublished
+}
 
 func (s *Server) argue(c *gin.Context) {
 	d, _, ok := s.loadDebate(c)
