@@ -298,7 +298,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.checkAccessibility(axe)
 	w.mustBeReadable("#ideas-in-view li, #ideas-in-view button")
 	w.screenshot("map-idea")
-	for _, page := range []string{"/staff", "/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/audit", "/staff/indicators", "/staff/council", "/staff/projects"} {
+	for _, page := range []string{"/staff", "/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/audit", "/staff/indicators", "/staff/council", "/staff/projects", "/staff/debates"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 	}
@@ -310,7 +310,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.click("main form.stack button[type=submit]")
 	w.mustSee("table.grid", "Retenue pour étude")
 	w.resize(390, 844)
-	for _, page := range []string{"/staff/answer-templates", "/staff/audit", "/staff/followup", "/staff/participants", "/staff/indicators"} {
+	for _, page := range []string{"/staff/answer-templates", "/staff/audit", "/staff/followup", "/staff/participants", "/staff/indicators", "/staff/debates"} {
 		w.open(base + page)
 		w.mustFitWidth()
 	}

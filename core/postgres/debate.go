@@ -64,12 +64,25 @@ func (s *Store) Debates(ctx context.Context, projectID int64) ([]core.Debate, er
 // newest first, with their visible arguments' counts and their projects'
 // titles.
 func (s *Store) OpenDebates(ctx context.Context, limit int) ([]core.Debate, error) {
+	return s.debatesAcross(ctx, "list open debates", `WHERE d.open AND p.status = 'published' ORDER BY d.created_at DESC, d.id DESC`, limit)
+}
+
+// AllDebates lists up to limit debates of every project for staff: the open
+// ones first (the oldest first: they have waited longest for a conclusion),
+// then the closed ones, the latest closed first; with counts and project
+// titles.
+func (s *Store) AllDebates(ctx context.Context, limit int) ([]core.Debate, error) {
+	return s.debatesAcross(ctx, "list all debates", `ORDER BY d.open DESC, CASE WHEN d.open THEN d.created_at END, d.closed_at DESC, d.id`, limit)
+}
+
+// debatesAcross reads debates of any project, filtered and ordered by rest,
+// with their visible arguments' counts and their projects' titles.
+func (s *Store) debatesAcross(ctx context.Context, what, rest string, limit int) ([]core.Debate, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+debateColumns+`,
 		(SELECT count(*) FROM argument a WHERE a.debate_id = d.id AND NOT a.hidden AND a.withdrawn_at IS NULL), p.title
-		FROM debate d JOIN project p ON p.id = d.project_id
-		WHERE d.open AND p.status = 'published' ORDER BY d.created_at DESC, d.id DESC LIMIT $1`, limit)
+		FROM debate d JOIN project p ON p.id = d.project_id `+rest+` LIMIT $1`, limit)
 	if err != nil {
-		return nil, wrapDB("list open debates", err)
+		return nil, wrapDB(what, err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Debate, error) {
 		var n int
@@ -78,7 +91,7 @@ func (s *Store) OpenDebates(ctx context.Context, limit int) ([]core.Debate, erro
 		d.Arguments, d.ProjectTitle = n, title
 		return d, err
 	})
-	return out, wrapDB("scan open debates", err)
+	return out, wrapDB(what, err)
 }
 
 // Debate returns one debate.

@@ -245,3 +245,14 @@ func (s *Server) argumentNoticeMail(n postgres.ArgumentNotice) core.Mail {
 			"link", s.link("/debates/"+strconv.FormatInt(n.DebateID, 10))+"#argument-"+strconv.FormatInt(n.ArgumentID, 10),
 			"unsubscribe", unsubscribe)}
 }
+
+// staffDebates lists every project's debates, those awaiting a conclusion
+// first.
+func (s *Server) staffDebates(c *gin.Context) {
+	list, err := s.store.AllDebates(c.Request.Context(), 200)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "staff_debates", map[string]any{"Debates": list})
+}

@@ -149,6 +149,10 @@ func TestStaffCloseADebateWithAConclusion(t *testing.T) {
 		t.Errorf("rating on a closed debate: %d, want 409", r.status)
 	}
 	a.browser().get(project).contains(t, "3 arguments · clos le ")
+	staff.get("/staff/debates").contains(t, `<a href="`+debate+`">Faut-il fermer la Grand-Rue le samedi ?</a>`, "<td>3</td>", "clos le ")
+	if r := tom.get("/staff/debates"); r.status != http.StatusForbidden {
+		t.Errorf("a resident on the staff debates list: %d", r.status)
+	}
 
 	// Everyone who argued gets the conclusion once.
 	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)

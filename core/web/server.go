@@ -460,6 +460,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/projects/:id/status", s.staffProjectStatus)
 	geoStaff.POST("/projects/:id/updates", s.staffPostUpdate)
 	geoStaff.POST("/projects/:id/debates", s.staffOpenDebate)
+	geoStaff.GET("/debates", s.staffDebates)
 	geoStaff.POST("/debates/:id/close", s.staffCloseDebate)
 	geoStaff.POST("/debates/:id/reopen", s.staffReopenDebate)
 	// Uploads take a larger body; they are checked like every form (CSRF, role).
