@@ -610,7 +610,7 @@ func TestDebateConclusionIsAnnounced(t *testing.T) {
 	defer srv.Close()
 	hook.verifier, _ = standardwebhooks.NewWebhook(webhook.SecretText(w.endpoint(srv.URL, "debate.concluded").Secret))
 	project := w.project()
-	debate, err := w.store.CreateDebate(ctx, w.staff, project, "Faut-il éclairer le parc la nuit ?")
+	debate, err := w.store.CreateDebate(ctx, w.staff, project, "Faut-il éclairer le parc la nuit ?", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,10 @@ import (
 	"quartier/core"
 )
 
-// CreateDebate opens a debate in a project.
-func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, question string) (int64, error) {
+// CreateDebate opens a debate in a project and, when the project is
+// published, queues compose's mail (given the new debate's id) to its
+// followers, accounts confirmed and not deleted; compose may be nil.
+func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, question string, compose func(core.Participant, int64) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "create debate", func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO debate (project_id, question, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
@@ -21,6 +23,15 @@ func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, ques
 		}
 		if err != nil {
 			return err
+		}
+		var published bool
+		if err := tx.QueryRow(ctx, `SELECT status = 'published' FROM project WHERE id = $1`, projectID).Scan(&published); err != nil {
+			return err
+		}
+		if compose != nil && published {
+			if err := queueToFollowers(ctx, tx, projectID, func(f core.Participant) core.Mail { return compose(f, id) }); err != nil {
+				return err
+			}
 		}
 		if err := audit(ctx, tx, actorID, "debate.open", "debate", id, question, s.now()); err != nil {
 			return err

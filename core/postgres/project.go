@@ -264,19 +264,8 @@ func (s *Store) PostProjectUpdate(ctx context.Context, actorID int64, u core.Pro
 				return fmt.Errorf("insert update translation: %w", err)
 			}
 		}
-		rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM project_follow f JOIN participant pa ON pa.id = f.participant_id
-			WHERE f.project_id = $1 AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL`, u.ProjectID)
-		if err != nil {
+		if err := queueToFollowers(ctx, tx, u.ProjectID, compose); err != nil {
 			return err
-		}
-		followers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
-		if err != nil {
-			return err
-		}
-		for _, f := range followers {
-			if err := queueMail(ctx, tx, compose(f)); err != nil {
-				return err
-			}
 		}
 		if err := audit(ctx, tx, actorID, "project.update", core.EntityProject, u.ProjectID, u.Title, now); err != nil {
 			return err
@@ -330,4 +319,23 @@ func (s *Store) ProjectTitleTranslations(ctx context.Context) (map[int64]map[cor
 		return struct{}{}, nil
 	})
 	return out, wrapDB("scan project titles", err)
+}
+
+// queueToFollowers queues compose's mail to each follower of a project
+// (accounts confirmed and not deleted), in the caller's transaction.
+func queueToFollowers(ctx context.Context, tx pgx.Tx, projectID int64, compose func(core.Participant) core.Mail) error {
+	rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM project_follow f JOIN participant pa ON pa.id = f.participant_id
+		WHERE f.project_id = $1 AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL`, projectID)
+	if err != nil {
+		return err
+	}
+	followers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
+	if err != nil {
+		return err
+	}
+	mails := make([]core.Mail, len(followers))
+	for i, f := range followers {
+		mails[i] = compose(f)
+	}
+	return queueMails(ctx, tx, mails)
 }

@@ -147,11 +147,19 @@ func (s *Server) staffOpenDebate(c *gin.Context) {
 		s.fail(c, core.Invalid("question", "error.question_length"))
 		return
 	}
-	id, err := s.store.CreateDebate(c.Request.Context(), userOf(c).ID, p.ID, q)
+	// The project's followers hear of it, in their language where the project
+	// is translated.
+	id, err := s.store.CreateDebate(c.Request.Context(), userOf(c).ID, p.ID, q, func(f core.Participant, debateID int64) core.Mail {
+		project := p.In(f.Locale).Title
+		return core.Mail{To: f.Email, Subject: s.catalog.T(f.Locale, "mail.debate_opened.subject", "project", project),
+			Body: s.catalog.T(f.Locale, "mail.debate_opened.body", "name", f.DisplayName, "project", project, "question", q,
+				"link", s.link("/debates/"+strconv.FormatInt(debateID, 10)))}
+	})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.mailPoke()
 	s.redirectWithFlash(c, "/debates/"+strconv.FormatInt(id, 10), "flash.debate_opened")
 }
 

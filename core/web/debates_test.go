@@ -107,8 +107,17 @@ func TestStaffCloseADebateWithAConclusion(t *testing.T) {
 	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
 	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
 	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+	tom.get(project)
+	tom.post(project+"/follow", nil)
+	a.store.ClaimDueMail(ctx, 50, time.Hour)
 	staff.get("/staff" + project + "/edit")
 	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue le samedi ?"}}).header.Get("Location")
+	// The project's followers hear that a debate opens.
+	if mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour); len(mails) != 1 || mails[0].Mail.To != "tom@example.lu" ||
+		!strings.Contains(mails[0].Mail.Subject, "Un débat s'ouvre sur «\u00a0Zone piétonne\u00a0»") ||
+		!strings.Contains(mails[0].Mail.Body, "Faut-il fermer la Grand-Rue le samedi ?") || !strings.Contains(mails[0].Mail.Body, "http://localhost"+debate) {
+		t.Fatalf("followers told of the debate: %+v", mails)
+	}
 	id := strings.TrimPrefix(debate, "/debates/")
 	for _, b := range []*browser{lea, tom} {
 		b.get(debate)
