@@ -107,19 +107,36 @@ func (s *Store) Recipients(ctx context.Context, kind string, addresses []int64) 
 type Newsletter struct {
 	ID         int64
 	Subject    string
-	Body       string // plain text
-	TargetID   int64  // 0: every subscriber
+	Body       string        // plain text
+	Language   core.Language // of Subject and Body
+	TargetID   int64         // 0: every subscriber
 	CreatedAt  time.Time
 	SentAt     time.Time // zero while a draft
 	Recipients int
+	// Translations are whole translations (subject and text) by language.
+	Translations map[core.Language]NewsletterText
 }
 
-const newsletterColumns = `id, subject, body, coalesce(target_id, 0), created_at, sent_at, recipients`
+// NewsletterText is a newsletter in one language.
+type NewsletterText struct{ Subject, Body string }
+
+// In returns the newsletter as a reader of l gets it: its translation into
+// l where there is one (Language then says l), the original otherwise.
+func (n Newsletter) In(l core.Language) Newsletter {
+	if t, ok := n.Translations[l]; ok && l != n.Language {
+		n.Subject, n.Body, n.Language = t.Subject, t.Body, l
+	}
+	return n
+}
+
+const newsletterColumns = `n.id, n.subject, n.body, n.language, coalesce(n.target_id, 0), n.created_at, n.sent_at, n.recipients,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Subject', t.subject, 'Body', t.body)), '{}')
+		FROM newsletter_translation t WHERE t.newsletter_id = n.id)`
 
 func scanNewsletter(row rowScanner) (Newsletter, error) {
 	var n Newsletter
 	var sent *time.Time
-	err := row.Scan(&n.ID, &n.Subject, &n.Body, &n.TargetID, &n.CreatedAt, &sent, &n.Recipients)
+	err := row.Scan(&n.ID, &n.Subject, &n.Body, &n.Language, &n.TargetID, &n.CreatedAt, &sent, &n.Recipients, &n.Translations)
 	if sent != nil {
 		n.SentAt = *sent
 	}
@@ -132,23 +149,35 @@ func (s *Store) SaveNewsletter(ctx context.Context, actorID int64, n Newsletter)
 	err := s.inTx(ctx, "save newsletter", func(tx pgx.Tx) error {
 		now := s.now()
 		if id == 0 {
-			err := tx.QueryRow(ctx, `INSERT INTO newsletter (subject, body, target_id, created_by, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, n.Subject, n.Body, nullID(n.TargetID), nullID(actorID), now).Scan(&id)
+			err := tx.QueryRow(ctx, `INSERT INTO newsletter (subject, body, target_id, created_by, created_at, updated_at, language)
+				VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING id`, n.Subject, n.Body, nullID(n.TargetID), nullID(actorID), now, language(n.Language)).Scan(&id)
 			if isForeignKeyViolation(err) {
 				return core.Invalid("target_id", "error.consultation_reference")
 			}
+			if err != nil {
+				return err
+			}
+		} else {
+			tag, err := tx.Exec(ctx, `UPDATE newsletter SET subject = $2, body = $3, target_id = $4, updated_at = $5, language = $6
+				WHERE id = $1 AND sent_at IS NULL`, id, n.Subject, n.Body, nullID(n.TargetID), now, language(n.Language))
+			if isForeignKeyViolation(err) {
+				return core.Invalid("target_id", "error.consultation_reference")
+			}
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return core.Conflict("error.newsletter_sent")
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM newsletter_translation WHERE newsletter_id = $1`, id); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE newsletter SET subject = $2, body = $3, target_id = $4, updated_at = $5
-			WHERE id = $1 AND sent_at IS NULL`, id, n.Subject, n.Body, nullID(n.TargetID), now)
-		if isForeignKeyViolation(err) {
-			return core.Invalid("target_id", "error.consultation_reference")
-		}
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return core.Conflict("error.newsletter_sent")
+		for l, t := range n.Translations {
+			if _, err := tx.Exec(ctx, `INSERT INTO newsletter_translation (newsletter_id, language, subject, body) VALUES ($1, $2, $3, $4)`,
+				id, l, t.Subject, t.Body); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -157,14 +186,14 @@ func (s *Store) SaveNewsletter(ctx context.Context, actorID int64, n Newsletter)
 
 // Newsletter returns one newsletter.
 func (s *Store) Newsletter(ctx context.Context, id int64) (Newsletter, error) {
-	n, err := scanNewsletter(s.pool.QueryRow(ctx, `SELECT `+newsletterColumns+` FROM newsletter WHERE id = $1`, id))
+	n, err := scanNewsletter(s.pool.QueryRow(ctx, `SELECT `+newsletterColumns+` FROM newsletter n WHERE n.id = $1`, id))
 	return n, notFoundOr(err, "error.newsletter_not_found", "read newsletter")
 }
 
 // Newsletters lists newsletters, the newest first; only sent ones when sentOnly.
 func (s *Store) Newsletters(ctx context.Context, sentOnly bool) ([]Newsletter, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+newsletterColumns+` FROM newsletter WHERE sent_at IS NOT NULL OR NOT $1
-		ORDER BY coalesce(sent_at, created_at) DESC LIMIT 500`, sentOnly)
+	rows, err := s.pool.Query(ctx, `SELECT `+newsletterColumns+` FROM newsletter n WHERE n.sent_at IS NOT NULL OR NOT $1
+		ORDER BY coalesce(n.sent_at, n.created_at) DESC LIMIT 500`, sentOnly)
 	if err != nil {
 		return nil, wrapDB("list newsletters", err)
 	}

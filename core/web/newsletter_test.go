@@ -228,3 +228,52 @@ func TestStaffRegisterWebhooksAndSeeTheSecretOnce(t *testing.T) {
 		t.Fatalf("anonymous: %d", r.status)
 	}
 }
+
+// A newsletter written in French with a German translation reaches each
+// subscriber in their language, and the archive shows each visitor theirs.
+func TestNewsletterTranslations(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	for _, who := range []struct{ email, lang string }{{"lea@example.lu", "fr"}, {"jonas@example.lu", "de"}} {
+		b := a.signedIn(who.email, core.RoleCitizen)
+		b.get("/account")
+		b.post("/language", url.Values{"lang": {who.lang}, "next": {"/account"}})
+		b.get("/account")
+		if r := b.post("/account/subscriptions", url.Values{"newsletter": {"on"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("subscribe: %d", r.status)
+		}
+	}
+	deliverAll(t, a)
+	staff.get("/staff/newsletters")
+	form := url.Values{"subject": {"Travaux rue de Warken"}, "body": {"Les travaux commencent lundi."}, "target_id": {"0"}, "language": {"fr"},
+		"subject_de": {"Bauarbeiten"}, "body_de": {"Kurz."}}
+	if r := staff.post("/staff/newsletters", form); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Écrivez un texte de 10 à 20") ||
+		!strings.Contains(r.body, `value="Bauarbeiten"`) {
+		t.Fatalf("a translation with too short a text: %d", r.status)
+	}
+	form.Set("body_de", "Die Bauarbeiten beginnen am Montag.")
+	draft := staff.post("/staff/newsletters", form).header.Get("Location")
+	if !idInLocation.MatchString(draft) {
+		t.Fatalf("save: %q", draft)
+	}
+	staff.get(draft).contains(t, `id="subject_de" name="subject_de" type="text" maxlength="200" lang="de" value="Bauarbeiten"`)
+	if r := staff.post(draft+"/send", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("send: %d", r.status)
+	}
+	got := map[string]string{}
+	for _, m := range deliverAll(t, a) {
+		got[m.To[0]] = m.Subject + "\n" + m.Body
+	}
+	if !strings.HasPrefix(got["jonas@example.lu"], "Bauarbeiten\n") || !strings.Contains(got["jonas@example.lu"], "Die Bauarbeiten beginnen am Montag.") {
+		t.Errorf("the German subscriber got:\n%s", got["jonas@example.lu"])
+	}
+	if !strings.HasPrefix(got["lea@example.lu"], "Travaux rue de Warken\n") {
+		t.Errorf("the French subscriber got:\n%s", got["lea@example.lu"])
+	}
+	id := idInLocation.FindStringSubmatch(draft)[1]
+	de := a.browser()
+	de.header.Set("Accept-Language", "de")
+	de.get("/newsletters/"+id).contains(t, `<h1 lang="de">Bauarbeiten</h1>`)
+	de.get("/newsletters").contains(t, `<h2 lang="de"><a href="/newsletters/`+id+`">Bauarbeiten</a></h2>`)
+	a.browser().get("/newsletters/"+id).contains(t, `<h1 lang="fr">Travaux rue de Warken</h1>`)
+}

@@ -20,18 +20,49 @@ const (
 	maxNewsletterBody    = 20000
 )
 
+// newsletterFromForm reads the editor: subject, text, audience, language, and
+// a whole translation (subject and text) per other language, left out when
+// both are empty.
 func newsletterFromForm(c *gin.Context) (postgres.Newsletter, map[string]string, error) {
-	form := map[string]string{"subject": c.PostForm("subject"), "body": c.PostForm("body"), "target_id": c.PostForm("target_id")}
-	n := postgres.Newsletter{Subject: strings.TrimSpace(form["subject"]), Body: strings.TrimSpace(strings.ReplaceAll(form["body"], "\r\n", "\n"))}
+	form := map[string]string{"subject": c.PostForm("subject"), "body": c.PostForm("body"), "target_id": c.PostForm("target_id"),
+		"language": c.PostForm("language")}
+	n := postgres.Newsletter{Subject: strings.TrimSpace(form["subject"]), Body: newsletterText(form["body"]),
+		Language: core.Language(form["language"]), Translations: map[core.Language]postgres.NewsletterText{}}
 	n.TargetID, _ = strconv.ParseInt(form["target_id"], 10, 64)
 	var problems []error
-	if l := utf8.RuneCountInString(n.Subject); l < 3 || l > maxNewsletterSubject {
-		problems = append(problems, core.Invalid("subject", "error.newsletter_subject"))
+	if n.Language == "" {
+		n.Language = core.DefaultLanguage
 	}
-	if l := utf8.RuneCountInString(n.Body); l < 10 || l > maxNewsletterBody {
-		problems = append(problems, core.Invalid("body", "error.newsletter_body"))
+	if _, ok := core.ParseLanguage(string(n.Language)); !ok {
+		problems = append(problems, core.Invalid("language", "error.language_unknown"))
+	}
+	problems = append(problems, checkNewsletterText("", n.Subject, n.Body)...)
+	for _, l := range core.Languages {
+		subject, body := c.PostForm("subject_"+string(l)), c.PostForm("body_"+string(l))
+		form["subject_"+string(l)], form["body_"+string(l)] = subject, body
+		t := postgres.NewsletterText{Subject: strings.TrimSpace(subject), Body: newsletterText(body)}
+		if l == n.Language || t.Subject == "" && t.Body == "" {
+			continue
+		}
+		problems = append(problems, checkNewsletterText("_"+string(l), t.Subject, t.Body)...)
+		n.Translations[l] = t
 	}
 	return n, form, errors.Join(problems...)
+}
+
+func newsletterText(s string) string { return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n")) }
+
+// checkNewsletterText checks a subject and text (suffix names a translation's
+// fields: "_de").
+func checkNewsletterText(suffix, subject, body string) []error {
+	var problems []error
+	if l := utf8.RuneCountInString(subject); l < 3 || l > maxNewsletterSubject {
+		problems = append(problems, core.Invalid("subject"+suffix, "error.newsletter_subject"))
+	}
+	if l := utf8.RuneCountInString(body); l < 10 || l > maxNewsletterBody {
+		problems = append(problems, core.Invalid("body"+suffix, "error.newsletter_body"))
+	}
+	return problems
 }
 
 // newsletterRecipients are the subscribers a newsletter goes to: all, or those
@@ -51,6 +82,7 @@ func (s *Server) newsletterRecipients(ctx context.Context, n postgres.Newsletter
 // newsletterMail is the newsletter as one recipient gets it.
 func (s *Server) newsletterMail(n postgres.Newsletter, r postgres.Recipient) core.Mail {
 	lang := r.Locale
+	n = n.In(lang) // their language where the newsletter is translated
 	body := n.Body + "\n\n" + s.catalog.T(lang, "newsletter.online") + " " + s.link("/newsletters/"+strconv.FormatInt(n.ID, 10)) +
 		s.mailFooter(lang, r.ID, postgres.SubscriptionNewsletter)
 	return core.Mail{To: r.Email, Subject: n.Subject, Body: body, Unsubscribe: s.unsubscribeURL(r.ID, postgres.SubscriptionNewsletter)}
@@ -96,8 +128,12 @@ func (s *Server) newsletterEditor(c *gin.Context, status int, n postgres.Newslet
 		data["Preview"] = s.newsletterMail(n, postgres.Recipient{ID: userOf(c).ID, Email: userOf(c).Email, Locale: langOf(c)}).Body
 	}
 	if form == nil {
-		form = map[string]string{"subject": n.Subject, "body": n.Body, "target_id": strconv.FormatInt(n.TargetID, 10)}
+		form = map[string]string{"subject": n.Subject, "body": n.Body, "target_id": strconv.FormatInt(n.TargetID, 10), "language": string(n.Language)}
+		for l, t := range n.Translations {
+			form["subject_"+string(l)], form["body_"+string(l)] = t.Subject, t.Body
+		}
 	}
+	data["Languages"] = core.Languages
 	s.renderForm(c, status, name, form, data, err)
 }
 
@@ -200,6 +236,9 @@ func (s *Server) newsletters(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	for i, n := range all {
+		all[i] = n.In(langOf(c))
+	}
 	s.render(c, http.StatusOK, "newsletters", map[string]any{"All": all})
 }
 
@@ -213,5 +252,5 @@ func (s *Server) newsletter(c *gin.Context) {
 		s.fail(c, core.NotFound("error.newsletter_not_found"))
 		return
 	}
-	s.render(c, http.StatusOK, "newsletter", map[string]any{"N": n})
+	s.render(c, http.StatusOK, "newsletter", map[string]any{"N": n.In(langOf(c))})
 }
