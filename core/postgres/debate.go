@@ -130,21 +130,9 @@ func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclu
 				debateID, conclusion, now, nullID(actorID)); err != nil {
 				return err
 			}
-			rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM participant pa
+			if err := queueToEach(ctx, tx, compose, `SELECT `+participantCols("pa")+` FROM participant pa
 				WHERE pa.id IN (SELECT author_id FROM argument WHERE debate_id = $1 AND withdrawn_at IS NULL)
-				  AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL ORDER BY pa.id`, debateID)
-			if err != nil {
-				return err
-			}
-			authors, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
-			if err != nil {
-				return err
-			}
-			mails := make([]core.Mail, len(authors))
-			for i, a := range authors {
-				mails[i] = compose(a)
-			}
-			if err := queueMails(ctx, tx, mails); err != nil {
+				  AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL ORDER BY pa.id`, debateID); err != nil {
 				return err
 			}
 		} else if _, err := tx.Exec(ctx, `UPDATE debate SET conclusion = $2 WHERE id = $1`, debateID, conclusion); err != nil {

@@ -324,18 +324,24 @@ func (s *Store) ProjectTitleTranslations(ctx context.Context) (map[int64]map[cor
 // queueToFollowers queues compose's mail to each follower of a project
 // (accounts confirmed and not deleted), in the caller's transaction.
 func queueToFollowers(ctx context.Context, tx pgx.Tx, projectID int64, compose func(core.Participant) core.Mail) error {
-	rows, err := tx.Query(ctx, `SELECT `+participantCols("pa")+` FROM project_follow f JOIN participant pa ON pa.id = f.participant_id
+	return queueToEach(ctx, tx, compose, `SELECT `+participantCols("pa")+` FROM project_follow f JOIN participant pa ON pa.id = f.participant_id
 		WHERE f.project_id = $1 AND pa.deleted_at IS NULL AND pa.email_verified_at IS NOT NULL`, projectID)
+}
+
+// queueToEach queues compose's mail to each participant query returns (it
+// selects participantCols), in one COPY within the caller's transaction.
+func queueToEach(ctx context.Context, tx pgx.Tx, compose func(core.Participant) core.Mail, query string, args ...any) error {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
-	followers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
+	people, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) { return scanParticipant(row) })
 	if err != nil {
 		return err
 	}
-	mails := make([]core.Mail, len(followers))
-	for i, f := range followers {
-		mails[i] = compose(f)
+	mails := make([]core.Mail, len(people))
+	for i, p := range people {
+		mails[i] = compose(p)
 	}
 	return queueMails(ctx, tx, mails)
 }
