@@ -173,18 +173,20 @@ type Page struct {
 	nonce          int
 	csrf           func() string
 	cat            *i18n.Catalog
-	// projectTitles reads the projects' translated titles (cached by the
-	// server), only when a page asks for one.
-	projectTitles func() map[int64]map[core.Language]string
+	// readProjectTitles reads the projects' translated titles (cached by the
+	// server); ProjectTitle calls it once per page, when a page asks.
+	readProjectTitles func() map[int64]map[core.Language]string
+	projectTitles     map[int64]map[core.Language]string
 }
 
 // ProjectTitle is the title of project id in the page's language where staff
 // translated it, original (as the idea or debate carries it) otherwise.
 func (p *Page) ProjectTitle(id int64, original string) string {
-	if p.projectTitles != nil {
-		if t, ok := p.projectTitles()[id][p.Lang]; ok {
-			return t
-		}
+	if p.projectTitles == nil && p.readProjectTitles != nil {
+		p.projectTitles, p.readProjectTitles = p.readProjectTitles(), nil
+	}
+	if t, ok := p.projectTitles[id][p.Lang]; ok {
+		return t
 	}
 	return original
 }
@@ -231,7 +233,7 @@ func (s *Server) newPage(c *gin.Context, data map[string]any) *Page {
 		DevMode: s.mailbox != nil, cat: s.catalog,
 		MapTiles: s.cfg.Map.TileURL, MapAttribution: s.cfg.Map.TileAttribution,
 		csrf: func() string { return s.csrfToken(c) },
-		projectTitles: func() map[int64]map[core.Language]string {
+		readProjectTitles: func() map[int64]map[core.Language]string {
 			titles, err := s.projectTitles.get(c.Request.Context(), struct{}{}, time.Now(), s.store.ProjectTitleTranslations)
 			if err != nil {
 				s.log.Warn("project titles", "err", err) // the originals then
