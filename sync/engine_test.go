@@ -633,8 +633,14 @@ func TestDebateConclusionIsAnnounced(t *testing.T) {
 	if err := w.store.CloseDebate(ctx, w.staff, debate, "Finalement, pas d'éclairage.", noMail); err != nil {
 		t.Fatal(err)
 	}
-	w.update(project, "Fin du débat") // delivered after anything queued before it
+	w.update(project, "Fin du débat")
 	w.eventually("the later update reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Parc de Warken : Fin du débat")) == 1 })
+	// Every delivery job has run (none left to post a second conclusion later).
+	w.eventually("every delivery is done", 30*time.Second, func() bool {
+		var left int
+		err := w.store.Pool().QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind LIKE 'deliver%' AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&left)
+		return err == nil && left == 0
+	})
 	if got := w.messagesTitled(title); len(got) != 1 {
 		t.Fatalf("conclusion posted %d times", len(got))
 	}

@@ -355,27 +355,9 @@ func withoutBareWithdrawnArguments(list []*core.Argument) []*core.Argument {
 // Withdrawing twice changes nothing.
 func (s *Store) WithdrawArgument(ctx context.Context, authorID, argumentID int64) (debateID int64, err error) {
 	err = s.inTx(ctx, "withdraw argument", func(tx pgx.Tx) error {
-		var author int64
-		var withdrawn bool
-		if err := tx.QueryRow(ctx, `SELECT debate_id, author_id, withdrawn_at IS NOT NULL FROM argument WHERE id = $1 FOR UPDATE`, argumentID).
-			Scan(&debateID, &author, &withdrawn); err != nil {
-			return notFoundOr(err, "error.argument_not_found", "lock argument")
-		}
-		switch {
-		case author != authorID:
-			return core.Forbidden("error.argument_not_yours")
-		case withdrawn:
-			return nil
-		}
-		now := s.now()
-		if _, err := tx.Exec(ctx, `UPDATE argument SET body = '', withdrawn_at = $2 WHERE id = $1`, argumentID, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE flag SET resolved_at = $2 WHERE entity = 'argument' AND entity_id = $1 AND resolved_at IS NULL`,
-			argumentID, now); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, eventAt(now, core.EventDeleted, core.EntityArgument, argumentID, 0, authorID))
+		parent, _, err := withdrawWords(ctx, tx, argumentWords, argumentID, authorID, s.now())
+		debateID = parent
+		return err
 	})
 	return debateID, err
 }

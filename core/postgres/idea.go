@@ -614,33 +614,54 @@ func (s *Store) EditComment(ctx context.Context, authorID, commentID int64, body
 // change-log row.
 func (s *Store) WithdrawComment(ctx context.Context, authorID, commentID int64) (ideaID int64, err error) {
 	err = s.inTx(ctx, "withdraw comment", func(tx pgx.Tx) error {
-		var author int64
-		var withdrawn bool
-		if err := tx.QueryRow(ctx, `SELECT idea_id, author_id, withdrawn_at IS NOT NULL FROM comment WHERE id = $1 FOR UPDATE`, commentID).
-			Scan(&ideaID, &author, &withdrawn); err != nil {
-			return notFoundOr(err, "error.comment_not_found", "lock comment")
-		}
-		switch {
-		case author != authorID:
-			return core.Forbidden("error.comment_not_yours")
-		case withdrawn:
-			return nil
-		}
-		now := s.now()
-		if _, err := tx.Exec(ctx, `UPDATE comment SET body = '', withdrawn_at = $2, updated_at = $2 WHERE id = $1`, commentID, now); err != nil {
+		parent, withdrawn, err := withdrawWords(ctx, tx, commentWords, commentID, authorID, s.now())
+		if ideaID = parent; err != nil || !withdrawn {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE idea SET comment_count = comment_count - 1 WHERE id = $1`, ideaID); err != nil {
-			return err
-		}
-		// Flags on words that are gone leave the moderators' queue.
-		if _, err := tx.Exec(ctx, `UPDATE flag SET resolved_at = $2 WHERE entity = 'comment' AND entity_id = $1 AND resolved_at IS NULL`,
-			commentID, now); err != nil {
-			return err
-		}
-		return appendEvent(ctx, tx, eventAt(now, core.EventDeleted, core.EntityComment, commentID, 0, authorID))
+		_, err = tx.Exec(ctx, `UPDATE idea SET comment_count = comment_count - 1 WHERE id = $1`, ideaID)
+		return err
 	})
 	return ideaID, err
+}
+
+// words names the table of contributions whose words their authors withdraw
+// (comments, arguments) and how to speak of them.
+type words struct {
+	table, parent, entity string // the table, its parent's column, the change log's entity
+	set                   string // more to set when withdrawn
+	notFound, notYours    string // error keys
+}
+
+var (
+	commentWords  = words{table: "comment", parent: "idea_id", entity: core.EntityComment, set: ", updated_at = $2", notFound: "error.comment_not_found", notYours: "error.comment_not_yours"}
+	argumentWords = words{table: "argument", parent: "debate_id", entity: core.EntityArgument, notFound: "error.argument_not_found", notYours: "error.argument_not_yours"}
+)
+
+// withdrawWords empties the words of authorID's contribution id (its row
+// stays for its replies), resolves the open flags on it (words that are gone
+// leave the moderators' queue) and writes the change-log row, in tx. It
+// returns the row's parent (idea, debate) and whether it was withdrawn now:
+// a second time changes nothing. Someone else's is forbidden.
+func withdrawWords(ctx context.Context, tx pgx.Tx, w words, id, authorID int64, now time.Time) (parent int64, withdrawn bool, err error) {
+	var author int64
+	var already bool
+	if err := tx.QueryRow(ctx, `SELECT `+w.parent+`, author_id, withdrawn_at IS NOT NULL FROM `+w.table+` WHERE id = $1 FOR UPDATE`, id).
+		Scan(&parent, &author, &already); err != nil {
+		return 0, false, notFoundOr(err, w.notFound, "lock "+w.table)
+	}
+	switch {
+	case author != authorID:
+		return parent, false, core.Forbidden(w.notYours)
+	case already:
+		return parent, false, nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE `+w.table+` SET body = '', withdrawn_at = $2`+w.set+` WHERE id = $1`, id, now); err != nil {
+		return parent, false, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE flag SET resolved_at = $3 WHERE entity = $1 AND entity_id = $2 AND resolved_at IS NULL`, w.entity, id, now); err != nil {
+		return parent, false, err
+	}
+	return parent, true, appendEvent(ctx, tx, eventAt(now, core.EventDeleted, w.entity, id, 0, authorID))
 }
 
 // SupportGate is what deciding on a support needs to know about an idea.
