@@ -116,14 +116,18 @@ func TestBrowserStaffTargets(t *testing.T) {
 
 	w.upload("#area-file", demoLU+"communes4326.geojson")
 	w.click("form[action='/staff/import/areas'] button")
-	w.mustSee("main", "Terminé")
+	// The geography page lists earlier runs as "Terminé" too: wait for this
+	// run's own page.
+	w.mustSee("h1", "communes4326.geojson")
+	w.mustSee("main [role=status]", "Terminé")
 	w.mustSee(".figures", "100")
 	w.checkAccessibility(axe)
 
 	w.open(base + "/staff/geography")
 	w.upload("#address-file", demoLU+"caclr_addresses_ettelbruck.csv")
 	w.click("form[action='/staff/import/addresses'] button")
-	w.mustSee("main", "Terminé")
+	w.mustSee("h1", "caclr_addresses_ettelbruck.csv")
+	w.mustSee("main [role=status]", "Terminé")
 	w.mustSee(".figures", "2557")
 	w.screenshot("import-done")
 
@@ -150,7 +154,8 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.click("#kind option[value=quarter]")
 	w.typeInto("#attribution", "© OpenStreetMap contributors (ODbL)")
 	w.click("form[action='/staff/import/areas'] button")
-	w.mustSee("main", "Terminé")
+	w.mustSee("h1", "Quartiers_de_Luxembourg.wgs84.geojson")
+	w.mustSee("main [role=status]", "Terminé")
 	w.open(base + "/staff/targets/1")
 	w.click("#area_id option:nth-child(101)") // communes come first, then quarters by name: Beggen
 	w.click("form:has(#area_id) button[type=submit]")
