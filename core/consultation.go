@@ -45,11 +45,17 @@ func (e Eligibility) Valid() bool {
 
 // Consultation is a survey or a poll.
 type Consultation struct {
-	ID            int64
-	ProjectID     int64 // 0: not tied to a project
-	Kind          ConsultationKind
-	Title         string
-	Description   string // sanitised HTML
+	ID          int64
+	ProjectID   int64 // 0: not tied to a project
+	Kind        ConsultationKind
+	Title       string
+	Description string   // sanitised HTML
+	Language    Language // the language staff wrote it in
+	// Translations are its title and description in other languages, as
+	// staff gave them (each question carries its own).
+	Translations map[Language]ConsultationText
+	// Shown says the language of the title and description as they stand (see In).
+	Shown         ConsultationLangs
 	Eligibility   Eligibility
 	TargetID      int64 // 0: the whole commune
 	OpensAt       time.Time
@@ -103,7 +109,8 @@ const (
 	MaxTextAnswer        = 5000
 )
 
-// NormalizeConsultation checks what staff typed for a consultation's frame.
+// NormalizeConsultation checks what staff typed for a consultation's frame,
+// its translations included.
 func NormalizeConsultation(c Consultation) (Consultation, error) {
 	var errs []error
 	c.Title = strings.TrimSpace(c.Title)
@@ -111,6 +118,15 @@ func NormalizeConsultation(c Consultation) (Consultation, error) {
 		errs = append(errs, Invalid("title", "error.consultation_title"))
 	}
 	c.Description = SanitizeHTML(c.Description)
+	if c.Language == "" {
+		c.Language = DefaultLanguage
+	}
+	if _, ok := ParseLanguage(string(c.Language)); !ok {
+		errs = append(errs, Invalid("language", "error.language_unknown"))
+	}
+	translations, err := NormalizeConsultationTranslations(c.Translations, c.Language)
+	errs = append(errs, err)
+	c.Translations = translations
 	if c.Kind != KindSurvey && c.Kind != KindPoll {
 		errs = append(errs, Invalid("kind", "error.consultation_kind"))
 	}
@@ -164,6 +180,10 @@ type Question struct {
 	MaxChoices int // multiple choice; 0: no limit
 	ScaleMax   int // 5 or 10
 	Options    []Option
+	// Translations are its words in other languages, as staff gave them.
+	Translations map[Language]QuestionText
+	// Shown says the language of its section, prompt and help as they stand.
+	Shown QuestionLangs
 }
 
 // Option is a choice of a question; scenarios carry a description, an image and
@@ -175,6 +195,7 @@ type Option struct {
 	Description string
 	ImageID     int64
 	CostCents   int64
+	Lang        Language // of the label and description as they stand
 }
 
 // NormalizeQuestion checks a question as staff define it.

@@ -691,3 +691,47 @@ func TestNewProjectIsAnnouncedInTheConnectorsLanguage(t *testing.T) {
 		t.Fatalf("update message %+v", m)
 	}
 }
+
+// A connector that posts in German sends a poll in the German words staff
+// gave it: the question and each option, still naming the stored options.
+func TestPollIsPostedInTheConnectorsLanguage(t *testing.T) {
+	w := newWorld(t)
+	w.engine(func(o *Options) { o.Connectors[0].Language = core.German })
+	now := time.Now()
+	poll, err := core.NormalizeConsultation(core.Consultation{Kind: core.KindPoll, ProjectID: w.project(), Title: "Le marché", Eligibility: core.EligibleAnyone,
+		OpensAt: now.Add(-time.Hour), ClosesAt: now.Add(24 * time.Hour), Translations: map[core.Language]core.ConsultationText{core.German: {Title: "Der Markt"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := w.store.SaveConsultation(ctx, w.staff, poll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := core.NormalizeQuestion(core.Question{Kind: core.QSingle, Prompt: "Quel jour pour le marché ?", Options: []core.Option{{Label: "Samedi"}, {Label: "Dimanche"}}})
+	qid, err := w.store.SaveQuestion(ctx, w.staff, id, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	german, err := core.NormalizeQuestionTranslations(q, map[core.Language]core.QuestionText{core.German: {Prompt: "Welcher Tag für den Markt?",
+		Options: []core.OptionText{{Label: "Samstag"}, {Label: "Sonntag"}}}}, poll.Language)
+	if err == nil {
+		err = w.store.SaveQuestionTranslations(ctx, w.staff, id, qid, german)
+	}
+	if err == nil {
+		err = w.store.PublishConsultation(ctx, w.staff, id, true)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the poll reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Welcher Tag für den Markt?")) == 1 })
+	m := w.messagesTitled("Welcher Tag für den Markt?")[0]
+	stored, err := w.store.Consultation(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	options := stored.Questions[0].Options
+	if m.Type != "poll" || len(m.PollOptions) != 2 || m.PollOptions[0].Label != "Samstag" || m.PollOptions[1].Label != "Sonntag" ||
+		m.PollOptions[1].ExternalID != strconv.FormatInt(options[1].ID, 10) {
+		t.Fatalf("poll sent as %+v (options %+v)", m, options)
+	}
+}

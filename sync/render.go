@@ -88,6 +88,7 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if !k.Published {
 			return p, false, nil
 		}
+		k = k.In(c.language()) // questions and options too: a poll's answers still name the options
 		p.Kind, p.Title, p.Body = core.PubConsultation, k.Title, core.HTMLText(k.Description)
 		p.URL = e.link("/consultations/" + strconv.FormatInt(k.ID, 10))
 		if spec, ok := pollSpec(k); ok && e.accepts(ctx, c.Name(), c, core.PubPoll) {
@@ -131,6 +132,7 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if !k.Published {
 			return p, false, nil
 		}
+		k = k.In(c.language())
 		p.Kind, p.Title, p.Body = core.PubResults, e.words(c, "channels.results", "title", k.Title), core.HTMLText(k.Description)
 		p.URL = e.link("/consultations/" + strconv.FormatInt(k.ID, 10) + "/results")
 		where.targetID = k.TargetID

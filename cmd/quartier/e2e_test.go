@@ -377,6 +377,9 @@ func TestAdminCreateAndDemo(t *testing.T) {
 	// The Warken park is translated into German.
 	visitor.expect("POST", "/language", url.Values{"lang": {"de"}}, 303)
 	visitor.expect("GET", "/projects/2", nil, 200, `<h1 lang="de">Ein Park in Warken</h1>`)
+	// So are its survey and the station square's poll.
+	visitor.expect("GET", "/consultations", nil, 200, `lang="de">Der Park in Warken: Ihre Prioritäten</a>`, `lang="de">Den Platz samstags für Autos sperren?</a>`)
+	visitor.expect("GET", "/projects/1", nil, 200, `<span lang="de">Soll der Platz samstags den Fußgängern vorbehalten sein?</span>`)
 	visitor.expect("POST", "/language", url.Values{"lang": {"fr"}}, 303)
 	// And the neighbourhood council, with its member, minutes, proposal and next meeting.
 	if councils := visitor.expect("GET", "/councils", nil, 200, "Conseil de quartier Warken et Alliés"); strings.Count(councils, `href="/councils/`) != 1 {

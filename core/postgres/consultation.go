@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,36 +10,46 @@ import (
 	"quartier/core"
 )
 
+// consultationColumns are what scanConsultation reads from consultation, the
+// translations of its title and description included (one statement).
 const consultationColumns = `id, coalesce(project_id, 0), kind, title, description, eligibility, coalesce(target_id, 0),
-	opens_at, closes_at, live_results, published, response_count, revision, created_at`
+	opens_at, closes_at, live_results, published, response_count, revision, created_at, language,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description)), '{}')
+		FROM consultation_translation t WHERE t.consultation_id = consultation.id)`
 
 func scanConsultation(row rowScanner) (core.Consultation, error) {
 	var c core.Consultation
-	var kind, elig string
+	var kind, elig, language string
 	err := row.Scan(&c.ID, &c.ProjectID, &kind, &c.Title, &c.Description, &elig, &c.TargetID,
-		&c.OpensAt, &c.ClosesAt, &c.LiveResults, &c.Published, &c.ResponseCount, &c.Revision, &c.CreatedAt)
-	c.Kind, c.Eligibility = core.ConsultationKind(kind), core.Eligibility(elig)
+		&c.OpensAt, &c.ClosesAt, &c.LiveResults, &c.Published, &c.ResponseCount, &c.Revision, &c.CreatedAt, &language, &c.Translations)
+	c.Kind, c.Eligibility, c.Language = core.ConsultationKind(kind), core.Eligibility(elig), core.Language(language)
 	return c, err
 }
 
 // SaveConsultation creates (ID 0) or updates a consultation's frame from a
-// normalised value. Once responses exist, its kind, eligibility and target are
+// normalised value, replacing its translations with c.Translations. Once responses exist, its kind, eligibility and target are
 // frozen: changing who may answer would make earlier answers incomparable.
 func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Consultation) (int64, error) {
 	id := c.ID
+	if c.Language == "" {
+		c.Language = core.DefaultLanguage
+	}
 	err := s.inTx(ctx, "save consultation", func(tx pgx.Tx) error {
 		now := s.now()
 		rev := 1
 		if id == 0 {
 			err := tx.QueryRow(ctx, `INSERT INTO consultation (project_id, kind, title, description, eligibility, target_id,
-				opens_at, closes_at, live_results, created_by, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
+				opens_at, closes_at, live_results, created_by, created_at, updated_at, language)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id`,
 				nullID(c.ProjectID), c.Kind, c.Title, c.Description, c.Eligibility, nullID(c.TargetID),
-				c.OpensAt, c.ClosesAt, c.LiveResults, nullID(actorID), now).Scan(&id)
+				c.OpensAt, c.ClosesAt, c.LiveResults, nullID(actorID), now, c.Language).Scan(&id)
 			if isForeignKeyViolation(err) {
 				return core.Invalid("project_id", "error.consultation_reference")
 			}
 			if err != nil {
+				return err
+			}
+			if err := saveConsultationTranslations(ctx, tx, id, c.Translations); err != nil {
 				return err
 			}
 			if err := audit(ctx, tx, actorID, "consultation.create", core.EntityConsultation, id, "", now); err != nil {
@@ -63,14 +74,17 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 			}
 		}
 		err = tx.QueryRow(ctx, `UPDATE consultation SET project_id = $2, kind = $3, title = $4, description = $5, eligibility = $6,
-			target_id = $7, opens_at = $8, closes_at = $9, live_results = $10, updated_at = $11, revision = revision + 1
+			target_id = $7, opens_at = $8, closes_at = $9, live_results = $10, updated_at = $11, language = $12, revision = revision + 1
 			WHERE id = $1 RETURNING revision`,
 			id, nullID(c.ProjectID), c.Kind, c.Title, c.Description, c.Eligibility, nullID(c.TargetID),
-			c.OpensAt, c.ClosesAt, c.LiveResults, now).Scan(&rev)
+			c.OpensAt, c.ClosesAt, c.LiveResults, now, c.Language).Scan(&rev)
 		if isForeignKeyViolation(err) {
 			return core.Invalid("project_id", "error.consultation_reference")
 		}
 		if err != nil {
+			return err
+		}
+		if err := saveConsultationTranslations(ctx, tx, id, c.Translations); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actorID, "consultation.save", core.EntityConsultation, id, "", now); err != nil {
@@ -79,6 +93,20 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityConsultation, id, rev, actorID))
 	})
 	return id, err
+}
+
+// saveConsultationTranslations replaces the translations of consultation id.
+func saveConsultationTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]core.ConsultationText) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM consultation_translation WHERE consultation_id = $1`, id); err != nil {
+		return fmt.Errorf("delete consultation translations: %w", err)
+	}
+	for l, t := range translations {
+		if _, err := tx.Exec(ctx, `INSERT INTO consultation_translation (consultation_id, language, title, description) VALUES ($1, $2, $3, $4)`,
+			id, l, t.Title, t.Description); err != nil {
+			return fmt.Errorf("insert consultation translation: %w", err)
+		}
+	}
+	return nil
 }
 
 // PublishConsultation publishes or withdraws a consultation. A survey needs at
@@ -111,7 +139,16 @@ func (s *Store) PublishConsultation(ctx context.Context, actorID, id int64, publ
 	})
 }
 
-// Consultation returns a consultation with its questions and options.
+// questionTranslations aggregates the translations of the question q.id, its
+// options' texts paired by position.
+const questionTranslations = `(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Section', t.section, 'Prompt', t.prompt,
+		'Help', t.help, 'Options', (SELECT coalesce(jsonb_agg(jsonb_build_object('Label', l.label, 'Description', coalesce(d.description, ''))
+			ORDER BY l.n), '[]') FROM unnest(t.option_labels) WITH ORDINALITY AS l (label, n)
+			LEFT JOIN unnest(t.option_descriptions) WITH ORDINALITY AS d (description, n) ON d.n = l.n))), '{}')
+	FROM question_translation t WHERE t.question_id = q.id)`
+
+// Consultation returns a consultation with its questions, options and
+// translations.
 func (s *Store) Consultation(ctx context.Context, id int64) (core.Consultation, error) {
 	c, err := scanConsultation(s.pool.QueryRow(ctx, `SELECT `+consultationColumns+` FROM consultation WHERE id = $1`, id))
 	if err != nil {
@@ -119,7 +156,7 @@ func (s *Store) Consultation(ctx context.Context, id int64) (core.Consultation, 
 	}
 	rows, err := s.pool.Query(ctx, `SELECT q.id, q.position, q.section, q.kind, q.prompt, q.help, q.required, q.min_choices,
 		q.max_choices, q.scale_max, coalesce(o.id, 0), coalesce(o.position, 0), coalesce(o.label, ''), coalesce(o.description, ''),
-		coalesce(o.image_id, 0), coalesce(o.cost_cents, 0)
+		coalesce(o.image_id, 0), coalesce(o.cost_cents, 0), `+questionTranslations+`
 		FROM question q LEFT JOIN question_option o ON o.question_id = q.id
 		WHERE q.consultation_id = $1 ORDER BY q.position, o.position`, id)
 	if err != nil {
@@ -131,7 +168,7 @@ func (s *Store) Consultation(ctx context.Context, id int64) (core.Consultation, 
 		var o core.Option
 		var kind string
 		if err := rows.Scan(&q.ID, &q.Position, &q.Section, &kind, &q.Prompt, &q.Help, &q.Required, &q.MinChoices,
-			&q.MaxChoices, &q.ScaleMax, &o.ID, &o.Position, &o.Label, &o.Description, &o.ImageID, &o.CostCents); err != nil {
+			&q.MaxChoices, &q.ScaleMax, &o.ID, &o.Position, &o.Label, &o.Description, &o.ImageID, &o.CostCents, &q.Translations); err != nil {
 			return c, wrapDB("scan question", err)
 		}
 		q.Kind = core.QuestionKind(kind)
@@ -232,6 +269,40 @@ func (s *Store) SaveQuestion(ctx context.Context, actorID, consultationID int64,
 		return touchConsultation(ctx, tx, s.now(), consultationID, actorID, map[string]any{"question": id})
 	})
 	return id, err
+}
+
+// SaveQuestionTranslations replaces the translations of a question with
+// normalised ones. Unlike the question itself, they may change after the
+// first response: answers name options, not words.
+func (s *Store) SaveQuestionTranslations(ctx context.Context, actorID, consultationID, questionID int64, translations map[core.Language]core.QuestionText) error {
+	return s.inTx(ctx, "save question translations", func(tx pgx.Tx) error {
+		var found bool
+		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM question WHERE id = $1 AND consultation_id = $2)`,
+			questionID, consultationID).Scan(&found)
+		if err != nil {
+			return err
+		}
+		if !found {
+			return core.NotFound("error.question_not_found")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM question_translation WHERE question_id = $1`, questionID); err != nil {
+			return err
+		}
+		for l, t := range translations {
+			labels, descriptions := make([]string, len(t.Options)), make([]string, len(t.Options))
+			for i, o := range t.Options {
+				labels[i], descriptions[i] = o.Label, o.Description
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO question_translation (question_id, language, section, prompt, help, option_labels, option_descriptions)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, questionID, l, t.Section, t.Prompt, t.Help, labels, descriptions); err != nil {
+				return fmt.Errorf("insert question translation: %w", err)
+			}
+		}
+		if err := audit(ctx, tx, actorID, "consultation.translate", core.EntityConsultation, consultationID, "", s.now()); err != nil {
+			return err
+		}
+		return touchConsultation(ctx, tx, s.now(), consultationID, actorID, map[string]any{"question_translated": questionID})
+	})
 }
 
 // DeleteQuestion removes a question and renumbers the rest. Refused once the

@@ -43,9 +43,28 @@ type MyEvent struct {
 type MyResponse struct {
 	ConsultationID int64
 	Title          string
+	Language       core.Language            // of Title
+	Titles         map[core.Language]string // translated titles
 	ClosesAt       time.Time
 	AnsweredAt     time.Time // the latest change
 	Open           bool      // the answers may still change
+}
+
+// TitleIn is the consultation's title for a reader of l: translated where
+// staff translated it.
+func (r MyResponse) TitleIn(l core.Language) string {
+	if t := r.Titles[l]; t != "" {
+		return t
+	}
+	return r.Title
+}
+
+// TitleLang is the language of TitleIn(l).
+func (r MyResponse) TitleLang(l core.Language) core.Language {
+	if r.Titles[l] != "" {
+		return l
+	}
+	return r.Language
 }
 
 // MyBallot is someone's ballot in one envelope of a budget.
@@ -145,14 +164,16 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	}); err != nil {
 		return m, wrapDB("scan my events", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT k.id, k.title, k.closes_at, r.updated_at, k.closes_at > $3 FROM response r JOIN consultation k ON k.id = r.consultation_id
+	rows, err = s.pool.Query(ctx, `SELECT k.id, k.title, k.language, (SELECT coalesce(jsonb_object_agg(t.language, t.title), '{}')
+		FROM consultation_translation t WHERE t.consultation_id = k.id), k.closes_at, r.updated_at, k.closes_at > $3
+		FROM response r JOIN consultation k ON k.id = r.consultation_id
 		WHERE r.participant_id = $1 AND k.published ORDER BY r.updated_at DESC, k.id DESC LIMIT $2`, participantID, limit, s.now())
 	if err != nil {
 		return m, wrapDB("my responses", err)
 	}
 	if m.Responses, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyResponse, error) {
 		var r MyResponse
-		return r, row.Scan(&r.ConsultationID, &r.Title, &r.ClosesAt, &r.AnsweredAt, &r.Open)
+		return r, row.Scan(&r.ConsultationID, &r.Title, &r.Language, &r.Titles, &r.ClosesAt, &r.AnsweredAt, &r.Open)
 	}); err != nil {
 		return m, wrapDB("scan my responses", err)
 	}

@@ -32,6 +32,31 @@ type apiQuestion struct {
 	MaxChoices int         `json:"max_choices"`
 	ScaleMax   int         `json:"scale_max"`
 	Options    []apiOption `json:"options"`
+	// Translations give the question's words in other languages, as staff
+	// wrote them; an empty field means the original's.
+	Translations map[string]apiQuestionText `json:"translations,omitempty"`
+}
+
+// apiQuestionText is a question's words in one language. Options name the
+// options they translate; they are left out when staff changed the options
+// after translating them.
+type apiQuestionText struct {
+	Section string          `json:"section"`
+	Prompt  string          `json:"prompt"`
+	Help    string          `json:"help"`
+	Options []apiOptionText `json:"options"`
+}
+
+type apiOptionText struct {
+	ID          int64  `json:"id"`
+	Label       string `json:"label"`
+	Description string `json:"description"`
+}
+
+// apiConsultationText is a consultation's title and description in one language.
+type apiConsultationText struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
 }
 
 type apiResultRow struct {
@@ -49,22 +74,26 @@ type apiResult struct {
 }
 
 type apiConsultation struct {
-	ID            int64         `json:"id"`
-	ProjectID     *int64        `json:"project_id"`
-	Kind          string        `json:"kind"`
-	Title         string        `json:"title"`
-	Description   string        `json:"description"`
-	Eligibility   string        `json:"eligibility"`
-	TargetID      *int64        `json:"target_id"`
-	OpensAt       time.Time     `json:"opens_at"`
-	ClosesAt      time.Time     `json:"closes_at"`
-	Phase         string        `json:"phase"`
-	LiveResults   bool          `json:"live_results"`
-	ResponseCount int           `json:"response_count"`
-	URL           string        `json:"url"`
-	Questions     []apiQuestion `json:"questions,omitempty"`
-	Results       *[]apiResult  `json:"results,omitempty"`
-	Eligible      *apiEligible  `json:"eligible,omitempty"`
+	ID          int64  `json:"id"`
+	ProjectID   *int64 `json:"project_id"`
+	Kind        string `json:"kind"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// Language is that of title, description and the questions; Translations
+	// (a single consultation's only) give title and description in others.
+	Language      string                         `json:"language"`
+	Translations  map[string]apiConsultationText `json:"translations,omitempty"`
+	Eligibility   string                         `json:"eligibility"`
+	TargetID      *int64                         `json:"target_id"`
+	OpensAt       time.Time                      `json:"opens_at"`
+	ClosesAt      time.Time                      `json:"closes_at"`
+	Phase         string                         `json:"phase"`
+	LiveResults   bool                           `json:"live_results"`
+	ResponseCount int                            `json:"response_count"`
+	URL           string                         `json:"url"`
+	Questions     []apiQuestion                  `json:"questions,omitempty"`
+	Results       *[]apiResult                   `json:"results,omitempty"`
+	Eligible      *apiEligible                   `json:"eligible,omitempty"`
 }
 
 type apiEligible struct {
@@ -81,9 +110,28 @@ func optionalID(id int64) *int64 {
 
 func (s *Server) consultationJSON(k core.Consultation) apiConsultation {
 	return apiConsultation{ID: k.ID, ProjectID: optionalID(k.ProjectID), Kind: string(k.Kind), Title: k.Title, Description: k.Description,
-		Eligibility: string(k.Eligibility), TargetID: optionalID(k.TargetID), OpensAt: k.OpensAt.UTC(), ClosesAt: k.ClosesAt.UTC(),
+		Language: string(k.Language), Eligibility: string(k.Eligibility), TargetID: optionalID(k.TargetID), OpensAt: k.OpensAt.UTC(), ClosesAt: k.ClosesAt.UTC(),
 		Phase: string(k.PhaseAt(s.now())), LiveResults: k.LiveResults, ResponseCount: k.ResponseCount,
 		URL: s.link("/consultations/" + strconv.FormatInt(k.ID, 10))}
+}
+
+// questionTextsJSON gives q's translations, each translated option named by
+// the option it translates; nil when q has none.
+func questionTextsJSON(q core.Question) map[string]apiQuestionText {
+	if len(q.Translations) == 0 {
+		return nil
+	}
+	out := make(map[string]apiQuestionText, len(q.Translations))
+	for l, t := range q.Translations {
+		at := apiQuestionText{Section: t.Section, Prompt: t.Prompt, Help: t.Help, Options: []apiOptionText{}}
+		if t.OptionsMatch(q) {
+			for i, o := range t.Options {
+				at.Options = append(at.Options, apiOptionText{ID: q.Options[i].ID, Label: o.Label, Description: o.Description})
+			}
+		}
+		out[string(l)] = at
+	}
+	return out
 }
 
 // apiConsultations lists the published consultations.
@@ -109,6 +157,12 @@ func (s *Server) apiConsultation(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	out := s.consultationJSON(k)
+	for l, t := range k.Translations {
+		if out.Translations == nil {
+			out.Translations = map[string]apiConsultationText{}
+		}
+		out.Translations[string(l)] = apiConsultationText{Title: t.Title, Description: t.Description}
+	}
 	out.Questions = make([]apiQuestion, len(k.Questions))
 	for i, q := range k.Questions {
 		aq := apiQuestion{ID: q.ID, Position: q.Position, Section: q.Section, Kind: string(q.Kind), Prompt: q.Prompt, Help: q.Help,
@@ -121,6 +175,7 @@ func (s *Server) apiConsultation(c *gin.Context) {
 			}
 			aq.Options = append(aq.Options, ao)
 		}
+		aq.Translations = questionTextsJSON(q)
 		out.Questions[i] = aq
 	}
 	if k.ResultsVisibleAt(s.now()) {

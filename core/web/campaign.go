@@ -122,9 +122,11 @@ func (s *Server) communeName() string {
 	return s.cfg.PublicURL.Host
 }
 
-// flyerText fills the shared text of a consultation's flyers in lang.
+// flyerText fills the shared text of a consultation's flyers in lang, the
+// consultation's own words in lang where staff translated them.
 func (s *Server) flyerText(lang core.Language, k core.Consultation, paper string) flyerDoc {
 	t := func(key string, args ...any) string { return s.catalog.T(lang, key, args...) }
+	k = k.In(lang)
 	name := s.communeName()
 	summary := core.HTMLText(k.Description)
 	if r := []rune(summary); len(r) > 700 {
@@ -370,11 +372,19 @@ func (s *Server) staffInvite(c *gin.Context) {
 		return
 	}
 	link := s.link("/consultations/" + strconv.FormatInt(k.ID, 10))
+	titles := map[core.Language]string{} // each invitation names the consultation in its reader's language
+	for _, l := range core.Languages {
+		titles[l] = k.In(l).Title
+	}
 	_, err = s.store.InviteToConsultation(ctx, userOf(c).ID, k.ID, audience, func(r postgres.Recipient) core.Mail {
 		t := func(key string, args ...any) string { return s.catalog.T(r.Locale, key, args...) }
-		body := t("invite.body", "title", k.Title, "from", k.OpensAt.In(communeZone).Format("02.01.2006"),
+		title, ok := titles[r.Locale]
+		if !ok {
+			title = k.Title
+		}
+		body := t("invite.body", "title", title, "from", k.OpensAt.In(communeZone).Format("02.01.2006"),
 			"to", k.ClosesAt.In(communeZone).Format("02.01.2006"), "link", link) + s.mailFooter(r.Locale, r.ID, postgres.SubscriptionInvitations)
-		return core.Mail{To: r.Email, Subject: t("invite.subject", "title", k.Title), Body: body,
+		return core.Mail{To: r.Email, Subject: t("invite.subject", "title", title), Body: body,
 			Unsubscribe: s.unsubscribeURL(r.ID, postgres.SubscriptionInvitations)}
 	})
 	if err != nil {

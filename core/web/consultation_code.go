@@ -34,7 +34,7 @@ func (s *Server) codeForm(c *gin.Context) {
 }
 
 func (s *Server) codePage(c *gin.Context, status int, k core.Consultation, code string, err error) {
-	data := map[string]any{"C": k, "Next": c.Request.URL.RequestURI()}
+	data := map[string]any{"C": k.In(langOf(c)), "Next": c.Request.URL.RequestURI()}
 	s.renderForm(c, status, "consultation_code", map[string]string{"code": code}, data, err)
 }
 

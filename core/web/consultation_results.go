@@ -19,6 +19,7 @@ import (
 // resultRow is one bar of a question's results.
 type resultRow struct {
 	Label   string
+	Lang    core.Language // of the label
 	Count   int64
 	Percent int   // of the people who answered the question
 	Points  int64 // rankings: Borda points
@@ -38,9 +39,10 @@ type resultView struct {
 	Height   int // of the bar chart
 }
 
-// results builds every question's results from the live tallies (one query),
-// plus the free-text answers and the map points.
+// results builds every question's results in lang from the live tallies (one
+// query), plus the free-text answers and the map points.
 func (s *Server) results(ctx context.Context, lang core.Language, k core.Consultation, withHidden bool) ([]resultView, error) {
+	k = k.In(lang)
 	tallies, err := s.store.Tallies(ctx, k.ID)
 	if err != nil {
 		return nil, err
@@ -52,14 +54,14 @@ func (s *Server) results(ctx context.Context, lang core.Language, k core.Consult
 			byKey[t.Key] = t
 		}
 		v := resultView{Question: q, Answered: byKey[""].Count}
-		add := func(label, key string) {
+		add := func(label string, labelLang core.Language, key string) {
 			t := byKey[key]
-			v.Rows = append(v.Rows, resultRow{Label: label, Count: t.Count, Points: t.Points})
+			v.Rows = append(v.Rows, resultRow{Label: label, Lang: labelLang, Count: t.Count, Points: t.Points})
 		}
 		switch q.Kind {
 		case core.QSingle, core.QMultiple, core.QScenario, core.QRanking:
 			for _, o := range q.Options {
-				add(o.Label, strconv.FormatInt(o.ID, 10))
+				add(o.Label, o.Lang, strconv.FormatInt(o.ID, 10))
 			}
 			if q.Kind == core.QRanking {
 				sort.SliceStable(v.Rows, func(i, j int) bool { return v.Rows[i].Points > v.Rows[j].Points })
@@ -67,15 +69,15 @@ func (s *Server) results(ctx context.Context, lang core.Language, k core.Consult
 		case core.QScale:
 			var sum int64
 			for n := 1; n <= q.ScaleMax; n++ {
-				add(strconv.Itoa(n), strconv.Itoa(n))
+				add(strconv.Itoa(n), lang, strconv.Itoa(n))
 				sum += byKey[strconv.Itoa(n)].Points
 			}
 			if v.Answered > 0 {
 				v.Mean = strconv.FormatFloat(float64(sum)/float64(v.Answered), 'f', 1, 64)
 			}
 		case core.QYesNo:
-			add(s.catalog.T(lang, "consult.yes"), "yes")
-			add(s.catalog.T(lang, "consult.no"), "no")
+			add(s.catalog.T(lang, "consult.yes"), lang, "yes")
+			add(s.catalog.T(lang, "consult.no"), lang, "no")
 		case core.QText:
 			if v.Texts, err = s.store.TextAnswers(ctx, q.ID, withHidden, 500); err != nil {
 				return nil, err
@@ -124,6 +126,7 @@ func (s *Server) consultationResults(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	k = k.In(langOf(c))
 	views, err := s.results(ctx, langOf(c), k, staff)
 	if err != nil {
 		s.fail(c, err)

@@ -153,7 +153,7 @@ func TestSurveyIsBuiltAnsweredOnceAndCounted(t *testing.T) {
 	lea.post(public+"/answers", good)
 	page = lea.get(public)
 	page.contains(t, "Vous avez répondu le")
-	lea.get("/account").contains(t, "Consultations auxquelles j&#39;ai répondu", `<a href="`+public+`">`, "vous pouvez modifier vos réponses jusqu&#39;au")
+	lea.get("/account").contains(t, "Consultations auxquelles j&#39;ai répondu", `<a href="`+public+`" lang="fr">`, "vous pouvez modifier vos réponses jusqu&#39;au")
 	if !strings.Contains(page.body, `value="`+choices[1]+`" checked`) {
 		t.Fatal("the form does not show the saved answer")
 	}

@@ -115,6 +115,7 @@ func (s *Server) consultation(c *gin.Context) {
 
 func (s *Server) consultationPage(c *gin.Context, status int, k core.Consultation, answers map[int64]core.Answer, formErr error) {
 	ctx := c.Request.Context()
+	k = k.In(langOf(c))
 	u := userOf(c)
 	elig, err := s.eligibilityOf(ctx, u, k)
 	if err != nil {
@@ -326,13 +327,14 @@ func (s *Server) projectConsultations(c *gin.Context, projectID int64) ([]core.C
 	u := userOf(c)
 	for _, k := range all {
 		if k.Kind != core.KindPoll {
-			surveys = append(surveys, k)
+			surveys = append(surveys, k.In(langOf(c)))
 			continue
 		}
 		full, err := s.store.Consultation(ctx, k.ID)
 		if err != nil {
 			return nil, nil, err
 		}
+		full = full.In(langOf(c))
 		v := pollView{C: full, Phase: string(full.PhaseAt(s.now())), Next: "/projects/" + strconv.FormatInt(projectID, 10) + "#poll-" + strconv.FormatInt(k.ID, 10)}
 		if v.Eligibility, err = s.eligibilityOf(ctx, u, full); err != nil {
 			return nil, nil, err

@@ -100,6 +100,22 @@ func parsePages(fsys fs.FS) (*pages, error) {
 			return s
 		},
 		"list": func(items ...string) []string { return items },
+		// dict makes a map of key, value pairs, to hand several values to a
+		// template.
+		"dict": func(pairs ...any) (map[string]any, error) {
+			if len(pairs)%2 != 0 {
+				return nil, fmt.Errorf("dict: %d arguments, want pairs", len(pairs))
+			}
+			m := make(map[string]any, len(pairs)/2)
+			for i := 0; i < len(pairs); i += 2 {
+				key, ok := pairs[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", pairs[i])
+				}
+				m[key] = pairs[i+1]
+			}
+			return m, nil
+		},
 		// qfData feeds the question fields: the add form (prefix "", the page's
 		// form and errors) or a question's edit form (its own prefix and values).
 		"qfData": func(page *Page, prefix string, values map[string]string) map[string]any {

@@ -50,18 +50,24 @@ func (s *Server) consultationFormPage(c *gin.Context, name string, status int, f
 		s.fail(c, core.Internalf("read projects and targets: %v %v", perr, terr))
 		return
 	}
-	data["Projects"], data["Targets"] = projects, targets
+	data["Projects"], data["Targets"], data["Languages"] = projects, targets, core.Languages
 	s.renderForm(c, status, name, form, data, err)
 }
 
 // consultationFromForm reads the frame form.
 func consultationFromForm(c *gin.Context) (core.Consultation, map[string]string, error) {
 	form := map[string]string{}
-	for _, k := range []string{"title", "description", "kind", "eligibility", "project_id", "target_id", "opens_at", "closes_at", "live_results"} {
+	for _, k := range []string{"title", "description", "language", "kind", "eligibility", "project_id", "target_id", "opens_at", "closes_at", "live_results"} {
 		form[k] = c.PostForm(k)
 	}
-	k := core.Consultation{Title: form["title"], Description: form["description"], Kind: core.ConsultationKind(form["kind"]),
-		Eligibility: core.Eligibility(form["eligibility"]), LiveResults: form["live_results"] == "on"}
+	k := core.Consultation{Title: form["title"], Description: form["description"], Language: core.Language(form["language"]),
+		Kind: core.ConsultationKind(form["kind"]), Eligibility: core.Eligibility(form["eligibility"]), LiveResults: form["live_results"] == "on",
+		Translations: map[core.Language]core.ConsultationText{}}
+	for _, l := range core.Languages {
+		title, description := "title_"+string(l), "description_"+string(l)
+		form[title], form[description] = c.PostForm(title), c.PostForm(description)
+		k.Translations[l] = core.ConsultationText{Title: form[title], Description: form[description]}
+	}
 	k.ProjectID, _ = strconv.ParseInt(form["project_id"], 10, 64)
 	k.TargetID, _ = strconv.ParseInt(form["target_id"], 10, 64)
 	var err error
@@ -102,9 +108,13 @@ func frameForm(k core.Consultation) map[string]string {
 	if k.LiveResults {
 		live = "on"
 	}
-	return map[string]string{"title": k.Title, "description": k.Description, "kind": string(k.Kind), "eligibility": string(k.Eligibility),
-		"project_id": strconv.FormatInt(k.ProjectID, 10), "target_id": strconv.FormatInt(k.TargetID, 10),
+	form := map[string]string{"title": k.Title, "description": k.Description, "language": string(k.Language), "kind": string(k.Kind),
+		"eligibility": string(k.Eligibility), "project_id": strconv.FormatInt(k.ProjectID, 10), "target_id": strconv.FormatInt(k.TargetID, 10),
 		"opens_at": k.OpensAt.In(communeZone).Format(dateTimeLocal), "closes_at": k.ClosesAt.In(communeZone).Format(dateTimeLocal), "live_results": live}
+	for l, t := range k.Translations {
+		form["title_"+string(l)], form["description_"+string(l)] = t.Title, t.Description
+	}
+	return form
 }
 
 // staffConsultation is the builder: the frame, the questions, publication and
@@ -168,7 +178,7 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 	for _, q := range k.Questions {
 		edit[q.ID] = questionForm(q)
 	}
-	data["EditForms"] = edit
+	data["EditForms"], data["Translations"] = edit, translationForms(c, k)
 	if k.ProjectID != 0 {
 		if images, ierr := s.store.ProjectImages(ctx, k.ProjectID); ierr == nil {
 			data["Images"] = images
@@ -301,7 +311,8 @@ func (s *Server) staffAddQuestion(c *gin.Context) {
 	s.redirectWithFlash(c, staffConsultationPath(k.ID)+"#questions", "flash.question_added")
 }
 
-// staffQuestionAction deletes a question or moves it up or down.
+// staffQuestionAction saves, translates or deletes a question, or moves it up
+// or down.
 func (s *Server) staffQuestionAction(c *gin.Context) {
 	k, ok := s.loadConsultation(c)
 	if !ok {
@@ -314,6 +325,9 @@ func (s *Server) staffQuestionAction(c *gin.Context) {
 	}
 	ctx, actor := c.Request.Context(), userOf(c).ID
 	switch c.PostForm("action") {
+	case "translate":
+		s.staffTranslateQuestion(c, k, qid)
+		return
 	case "save":
 		q, _ := questionFromForm(c)
 		q.ID = qid
