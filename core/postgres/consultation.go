@@ -139,12 +139,12 @@ func (s *Store) PublishConsultation(ctx context.Context, actorID, id int64, publ
 	})
 }
 
-// questionTranslations aggregates the translations of the question q.id, its
-// options' texts paired by position.
+// questionTranslations aggregates the translations of the question q.id (once
+// per question, not per option row), its options' texts paired by position.
 const questionTranslations = `(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Section', t.section, 'Prompt', t.prompt,
 		'Help', t.help, 'Options', (SELECT coalesce(jsonb_agg(jsonb_build_object('Label', l.label, 'Description', coalesce(d.description, ''))
 			ORDER BY l.n), '[]') FROM unnest(t.option_labels) WITH ORDINALITY AS l (label, n)
-			LEFT JOIN unnest(t.option_descriptions) WITH ORDINALITY AS d (description, n) ON d.n = l.n))), '{}')
+			LEFT JOIN unnest(t.option_descriptions) WITH ORDINALITY AS d (description, n) ON d.n = l.n))), '{}') AS translations
 	FROM question_translation t WHERE t.question_id = q.id)`
 
 // Consultation returns a consultation with its questions, options and
@@ -156,8 +156,9 @@ func (s *Store) Consultation(ctx context.Context, id int64) (core.Consultation, 
 	}
 	rows, err := s.pool.Query(ctx, `SELECT q.id, q.position, q.section, q.kind, q.prompt, q.help, q.required, q.min_choices,
 		q.max_choices, q.scale_max, coalesce(o.id, 0), coalesce(o.position, 0), coalesce(o.label, ''), coalesce(o.description, ''),
-		coalesce(o.image_id, 0), coalesce(o.cost_cents, 0), `+questionTranslations+`
-		FROM question q LEFT JOIN question_option o ON o.question_id = q.id
+		coalesce(o.image_id, 0), coalesce(o.cost_cents, 0), qt.translations
+		FROM question q CROSS JOIN LATERAL `+questionTranslations+` qt
+		LEFT JOIN question_option o ON o.question_id = q.id
 		WHERE q.consultation_id = $1 ORDER BY q.position, o.position`, id)
 	if err != nil {
 		return c, wrapDB("read questions", err)

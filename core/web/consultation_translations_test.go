@@ -45,7 +45,7 @@ func TestConsultationTranslations(t *testing.T) {
 		t.Fatalf("two options for three: %d", r.status)
 	}
 	r.contains(t, "Donnez autant de choix traduits que la question en a", `href="#q`+questions[0][1]+`-t_options_de"`,
-		`name="t_options_de" rows="3" lang="de" aria-describedby="q`+questions[0][1]+`-t_options_de-hint q`+questions[0][1]+`-t_options_de-error" aria-invalid="true">Markt
+		`name="t_options_de" rows="4" lang="de" aria-describedby="q`+questions[0][1]+`-t_options_de-hint q`+questions[0][1]+`-t_options_de-error" aria-invalid="true">Markt
 Parkplatz</textarea>`)
 	staff.get(builder)
 	if r := staff.post(builder+"/publish", url.Values{"action": {"publish"}}); r.status != http.StatusSeeOther {
