@@ -129,7 +129,7 @@ func NormalizeConsultationTranslations(in map[Language]ConsultationText, origina
 			continue
 		}
 		if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxConsultationTitle {
-			errs = append(errs, Invalid("title_"+string(l), "error.consultation_translation_title"))
+			errs = append(errs, Invalid("title_"+string(l), "error.translation_title_200"))
 		}
 		out[l] = t
 	}

@@ -50,7 +50,7 @@ func TestConsultationFrameTranslationsAreChecked(t *testing.T) {
 	}
 	_, err = NormalizeConsultationTranslations(map[Language]ConsultationText{German: {Description: "<p>Ohne Titel</p>"}}, French)
 	var e *Error
-	if !errors.As(err, &e) || e.Field != "title_de" || e.Key != "error.consultation_translation_title" {
+	if !errors.As(err, &e) || e.Field != "title_de" || e.Key != "error.translation_title_200" {
 		t.Fatalf("a translation without a title: %v", err)
 	}
 }

@@ -29,12 +29,17 @@ var MeetingKinds = []MeetingKind{MeetingPublic, MeetingWork, MeetingVisit, Meeti
 // Meeting is an event of the commune: a place (or an online link), a time,
 // registration with a capacity and a waiting list, and its outcome afterwards.
 type Meeting struct {
-	ID              int64
-	ProjectID       int64
-	CouncilID       int64 // a neighbourhood council's meeting, 0 otherwise
-	Kind            MeetingKind
-	Title           string
-	Description     string // sanitised HTML
+	ID          int64
+	ProjectID   int64
+	CouncilID   int64 // a neighbourhood council's meeting, 0 otherwise
+	Kind        MeetingKind
+	Title       string
+	Description string   // sanitised HTML
+	Language    Language // of title, description and outcome
+	// Translations are its words in other languages, as staff gave them.
+	Translations map[Language]MeetingText
+	// Shown says the language of each text as it stands (see In).
+	Shown           MeetingLangs
 	StartsAt        time.Time
 	EndsAt          time.Time
 	Location        string
@@ -65,7 +70,8 @@ func (m Meeting) Full() bool { return m.Capacity > 0 && m.RegisteredCount >= m.C
 // EntityMeeting names meetings in the change log.
 const EntityMeeting = "meeting"
 
-// NormalizeMeeting checks a meeting as staff describe it.
+// NormalizeMeeting checks a meeting as staff describe it, the translations
+// of its title and description included.
 func NormalizeMeeting(m Meeting) (Meeting, error) {
 	var errs []error
 	m.Title = strings.TrimSpace(m.Title)
@@ -80,6 +86,15 @@ func NormalizeMeeting(m Meeting) (Meeting, error) {
 		errs = append(errs, Invalid("kind", "error.meeting_kind"))
 	}
 	m.Description, m.Outcome = SanitizeHTML(m.Description), SanitizeHTML(m.Outcome)
+	if m.Language == "" {
+		m.Language = DefaultLanguage
+	}
+	if _, ok := ParseLanguage(string(m.Language)); !ok {
+		errs = append(errs, Invalid("language", "error.language_unknown"))
+	}
+	translations, err := normalizeMeetingTranslations(m.Translations, m.Language)
+	errs = append(errs, err)
+	m.Translations = translations
 	if m.StartsAt.IsZero() || !m.EndsAt.After(m.StartsAt) {
 		errs = append(errs, Invalid("ends_at", "error.meeting_times"))
 	}

@@ -735,3 +735,27 @@ func TestPollIsPostedInTheConnectorsLanguage(t *testing.T) {
 		t.Fatalf("poll sent as %+v (options %+v)", m, options)
 	}
 }
+
+// A connector that posts in German announces an event in the German words
+// staff gave it.
+func TestEventIsAnnouncedInTheConnectorsLanguage(t *testing.T) {
+	w := newWorld(t)
+	w.engine(func(o *Options) { o.Connectors[0].Language = core.German })
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	m, err := core.NormalizeMeeting(core.Meeting{Kind: core.MeetingWork, Title: "Atelier du parc", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		Location: "École de Warken", Point: orb.Point{6.1040, 49.8470}, HasPoint: true, Description: "<p>Venez dessiner le parc.</p>",
+		Translations: map[core.Language]core.MeetingText{core.German: {Title: "Parkwerkstatt", Description: "<p>Zeichnen Sie den Park.</p>"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID, err = w.store.SaveMeeting(ctx, w.staff, m, nil); err == nil {
+		err = w.store.PublishMeeting(ctx, w.staff, m.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the event reaches the app", 30*time.Second, func() bool { return len(w.messagesTitled("Parkwerkstatt")) == 1 })
+	if msg := w.messagesTitled("Parkwerkstatt")[0]; msg.Type != "event" || !strings.Contains(msg.Body, "Zeichnen Sie den Park.") {
+		t.Fatalf("message %+v", msg)
+	}
+}

@@ -112,6 +112,7 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if !m.Published || m.Cancelled() || !m.EndsAt.After(e.now()) {
 			return p, false, nil
 		}
+		m = m.In(c.language())
 		p.Kind, p.Title = core.PubEvent, m.Title
 		p.Body = strings.TrimSpace(eventLine(m, e.opts.Zone) + "\n\n" + core.HTMLText(m.Description))
 		p.URL = e.link("/events/" + strconv.FormatInt(m.ID, 10))

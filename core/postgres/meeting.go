@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -11,15 +12,21 @@ import (
 	"quartier/core"
 )
 
+// meetingColumns are what scanMeeting reads, translations included (one statement).
 const meetingColumns = `id, coalesce(project_id, 0), coalesce(council_id, 0), kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
-	capacity, registered_count, waiting_count, published, outcome, cancelled_at, revision, updated_at`
+	capacity, registered_count, waiting_count, published, outcome, cancelled_at, revision, updated_at, language,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description, 'Outcome', t.outcome)), '{}')
+		FROM meeting_translation t WHERE t.meeting_id = meeting.id)`
 
 func scanMeeting(row rowScanner) (core.Meeting, error) {
 	var m core.Meeting
 	var lon, lat *float64
 	var cancelled *time.Time
+	var language string
 	err := row.Scan(&m.ID, &m.ProjectID, &m.CouncilID, &m.Kind, &m.Title, &m.Description, &m.StartsAt, &m.EndsAt, &m.Location, &lon, &lat,
-		&m.OnlineURL, &m.Capacity, &m.RegisteredCount, &m.WaitingCount, &m.Published, &m.Outcome, &cancelled, &m.Revision, &m.UpdatedAt)
+		&m.OnlineURL, &m.Capacity, &m.RegisteredCount, &m.WaitingCount, &m.Published, &m.Outcome, &cancelled, &m.Revision, &m.UpdatedAt,
+		&language, &m.Translations)
+	m.Language = core.Language(language)
 	if lon != nil {
 		m.Point, m.HasPoint = orb.Point{*lon, *lat}, true
 	}
@@ -81,9 +88,13 @@ func (s *Store) Meetings(ctx context.Context, f MeetingFilter) ([]core.Meeting, 
 }
 
 // SaveMeeting creates (m.ID 0) or updates a meeting as staff describe it
-// (already normalised). A larger capacity lets waiting participants in, in the
+// (already normalised), replacing the translations of its title and
+// description with m.Translations (those of its outcome stay). A larger capacity lets waiting participants in, in the
 // order they registered; promoted gets each of them a mail.
 func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, promoted func(core.Participant, core.Meeting) core.Mail) (int64, error) {
+	if m.Language == "" {
+		m.Language = core.DefaultLanguage
+	}
 	err := s.inTx(ctx, "save meeting", func(tx pgx.Tx) error {
 		now := s.now()
 		lon, lat := pointArgs(m.Point, m.HasPoint)
@@ -92,15 +103,16 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 		if m.ID == 0 {
 			kind = core.EventCreated
 			err = tx.QueryRow(ctx, `INSERT INTO meeting (project_id, kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
-				capacity, created_by, created_at, updated_at, council_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id, revision`,
+				capacity, created_by, created_at, updated_at, council_id, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15)
+				RETURNING id, revision`,
 				nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt, m.Location, lon, lat, m.OnlineURL,
-				m.Capacity, nullID(actorID), now, nullID(m.CouncilID)).Scan(&m.ID, &rev)
+				m.Capacity, nullID(actorID), now, nullID(m.CouncilID), m.Language).Scan(&m.ID, &rev)
 			m.Published = false
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE meeting SET project_id = $2, kind = $3, title = $4, description = $5, starts_at = $6, ends_at = $7,
-				location = $8, lon = $9, lat = $10, online_url = $11, capacity = $12, updated_at = $13, revision = revision + 1, council_id = $14
-				WHERE id = $1 RETURNING revision, published`, m.ID, nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt,
-				m.Location, lon, lat, m.OnlineURL, m.Capacity, now, nullID(m.CouncilID)).Scan(&rev, &m.Published)
+				location = $8, lon = $9, lat = $10, online_url = $11, capacity = $12, updated_at = $13, revision = revision + 1, council_id = $14,
+				language = $15 WHERE id = $1 RETURNING revision, published`, m.ID, nullID(m.ProjectID), m.Kind, m.Title, m.Description, m.StartsAt, m.EndsAt,
+				m.Location, lon, lat, m.OnlineURL, m.Capacity, now, nullID(m.CouncilID), m.Language).Scan(&rev, &m.Published)
 			if err == nil {
 				err = promoteWaiting(ctx, tx, m.ID, now, promoted)
 			}
@@ -111,6 +123,9 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 		if err != nil {
 			return notFoundOr(err, "error.meeting_not_found", "write meeting")
 		}
+		if err := saveMeetingTranslations(ctx, tx, m.ID, m.Translations); err != nil {
+			return err
+		}
 		if err := audit(ctx, tx, actorID, "meeting.save", core.EntityMeeting, m.ID, "", now); err != nil {
 			return err
 		}
@@ -119,20 +134,62 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 	return m.ID, err
 }
 
+// saveMeetingTranslations replaces the translated titles and descriptions of
+// meeting id, keeping the translated outcomes.
+func saveMeetingTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]core.MeetingText) error {
+	if _, err := tx.Exec(ctx, `UPDATE meeting_translation SET title = '', description = '' WHERE meeting_id = $1`, id); err != nil {
+		return fmt.Errorf("clear meeting translations: %w", err)
+	}
+	for l, t := range translations {
+		if _, err := tx.Exec(ctx, `INSERT INTO meeting_translation (meeting_id, language, title, description) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (meeting_id, language) DO UPDATE SET title = excluded.title, description = excluded.description`,
+			id, l, t.Title, t.Description); err != nil {
+			return fmt.Errorf("write meeting translation: %w", err)
+		}
+	}
+	return dropEmptyMeetingTranslations(ctx, tx, id)
+}
+
+// dropEmptyMeetingTranslations deletes the translations of meeting id left
+// without words.
+func dropEmptyMeetingTranslations(ctx context.Context, tx pgx.Tx, id int64) error {
+	_, err := tx.Exec(ctx, `DELETE FROM meeting_translation WHERE meeting_id = $1 AND title = '' AND description = '' AND outcome = ''`, id)
+	return wrapDB("drop empty meeting translations", err)
+}
+
 // PublishMeeting makes a meeting public (and announced on the channels).
 func (s *Store) PublishMeeting(ctx context.Context, actorID, id int64) error {
 	return s.changeMeeting(ctx, actorID, id, "meeting.publish", `published = true`, nil)
 }
 
 // SetMeetingOutcome publishes the minutes or outcome (sanitised HTML) after a
-// meeting; registered participants get notify's mail the first time.
-func (s *Store) SetMeetingOutcome(ctx context.Context, actorID, id int64, outcome string, notify func(core.Participant, core.Meeting) core.Mail) error {
+// meeting, with its translations (normalised; they replace the earlier ones);
+// registered participants get notify's mail the first time.
+func (s *Store) SetMeetingOutcome(ctx context.Context, actorID, id int64, outcome string, translations map[core.Language]string,
+	notify func(core.Participant, core.Meeting) core.Mail) error {
 	return s.changeMeeting(ctx, actorID, id, "meeting.outcome", `outcome = $3`, func(tx pgx.Tx, before, after core.Meeting) error {
+		if err := saveOutcomeTranslations(ctx, tx, id, translations); err != nil {
+			return err
+		}
 		if before.Outcome != "" || after.Outcome == "" {
 			return nil
 		}
 		return mailRegistered(ctx, tx, id, core.Registered, after, notify)
 	}, outcome)
+}
+
+// saveOutcomeTranslations replaces the translated outcomes of meeting id.
+func saveOutcomeTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]string) error {
+	if _, err := tx.Exec(ctx, `UPDATE meeting_translation SET outcome = '' WHERE meeting_id = $1`, id); err != nil {
+		return fmt.Errorf("clear outcome translations: %w", err)
+	}
+	for l, html := range translations {
+		if _, err := tx.Exec(ctx, `INSERT INTO meeting_translation (meeting_id, language, outcome) VALUES ($1, $2, $3)
+			ON CONFLICT (meeting_id, language) DO UPDATE SET outcome = excluded.outcome`, id, l, html); err != nil {
+			return fmt.Errorf("write outcome translation: %w", err)
+		}
+	}
+	return dropEmptyMeetingTranslations(ctx, tx, id)
 }
 
 // CancelMeeting calls a meeting off; everyone registered or waiting gets

@@ -30,10 +30,34 @@ type MyParticipation struct {
 	Ballots []MyBallot
 }
 
+// TranslatedTitle is a title with its translations, for lists that show only
+// the title of what they name.
+type TranslatedTitle struct {
+	Title    string
+	Language core.Language            // of Title
+	Titles   map[core.Language]string // translated titles
+}
+
+// TitleIn is the title for a reader of l: translated where staff translated it.
+func (t TranslatedTitle) TitleIn(l core.Language) string {
+	if title := t.Titles[l]; title != "" {
+		return title
+	}
+	return t.Title
+}
+
+// TitleLang is the language of TitleIn(l).
+func (t TranslatedTitle) TitleLang(l core.Language) core.Language {
+	if t.Titles[l] != "" {
+		return l
+	}
+	return t.Language
+}
+
 // MyEvent is a coming event someone registered for.
 type MyEvent struct {
-	ID        int64
-	Title     string
+	ID int64
+	TranslatedTitle
 	StartsAt  time.Time
 	Waiting   bool // on the waiting list
 	Cancelled bool // called off by staff
@@ -42,29 +66,10 @@ type MyEvent struct {
 // MyResponse is someone's answers to a consultation.
 type MyResponse struct {
 	ConsultationID int64
-	Title          string
-	Language       core.Language            // of Title
-	Titles         map[core.Language]string // translated titles
-	ClosesAt       time.Time
-	AnsweredAt     time.Time // the latest change
-	Open           bool      // the answers may still change
-}
-
-// TitleIn is the consultation's title for a reader of l: translated where
-// staff translated it.
-func (r MyResponse) TitleIn(l core.Language) string {
-	if t := r.Titles[l]; t != "" {
-		return t
-	}
-	return r.Title
-}
-
-// TitleLang is the language of TitleIn(l).
-func (r MyResponse) TitleLang(l core.Language) core.Language {
-	if r.Titles[l] != "" {
-		return l
-	}
-	return r.Language
+	TranslatedTitle
+	ClosesAt   time.Time
+	AnsweredAt time.Time // the latest change
+	Open       bool      // the answers may still change
 }
 
 // MyBallot is someone's ballot in one envelope of a budget.
@@ -151,7 +156,8 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	if err != nil {
 		return m, wrapDB("scan my arguments", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT m.id, m.title, m.starts_at, r.status = 'waiting', m.cancelled_at IS NOT NULL
+	rows, err = s.pool.Query(ctx, `SELECT m.id, m.title, m.language, (SELECT coalesce(jsonb_object_agg(t.language, t.title), '{}')
+		FROM meeting_translation t WHERE t.meeting_id = m.id AND t.title <> ''), m.starts_at, r.status = 'waiting', m.cancelled_at IS NOT NULL
 		FROM meeting_registration r JOIN meeting m ON m.id = r.meeting_id
 		WHERE r.participant_id = $1 AND r.status IN ('registered', 'waiting') AND m.published AND m.ends_at > $3
 		ORDER BY m.starts_at, m.id LIMIT $2`, participantID, limit, s.now())
@@ -160,7 +166,7 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	}
 	if m.Events, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyEvent, error) {
 		var e MyEvent
-		return e, row.Scan(&e.ID, &e.Title, &e.StartsAt, &e.Waiting, &e.Cancelled)
+		return e, row.Scan(&e.ID, &e.Title, &e.Language, &e.Titles, &e.StartsAt, &e.Waiting, &e.Cancelled)
 	}); err != nil {
 		return m, wrapDB("scan my events", err)
 	}

@@ -60,6 +60,7 @@ func (s *Server) meeting(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	m = m.In(langOf(c))
 	data := map[string]any{"M": m, "Open": m.OpenForRegistration(s.now()), "Meta": s.metaOf(m.Title, m.Description, meetingPath(m.ID), "")}
 	if u := userOf(c); u != nil {
 		st, err := s.store.MeetingRegistrationOf(ctx, m.ID, u.ID)
@@ -124,9 +125,11 @@ func (s *Server) cancelMeetingRegistration(c *gin.Context) {
 	s.redirectWithFlash(c, meetingPath(m.ID)+"#registration", "flash.meeting_cancelled")
 }
 
-// meetingMail is a mail about a meeting in the participant's language: key
-// names its subject (key.subject) and body (key.body).
+// meetingMail is a mail about a meeting in the participant's language (the
+// meeting's title too where staff translated it): key names its subject
+// (key.subject) and body (key.body).
 func (s *Server) meetingMail(p core.Participant, m core.Meeting, key, link string) core.Mail {
+	m = m.In(p.Locale)
 	when := m.StartsAt.In(communeZone).Format("02.01.2006 15:04")
 	where := m.Location
 	if where == "" {
@@ -165,9 +168,11 @@ func (s *Server) meetingCalendar(c *gin.Context) {
 	if !ok {
 		return
 	}
-	s.writeCalendar(c, m.Title, "event-"+strconv.FormatInt(m.ID, 10)+".ics", []core.Meeting{m})
+	s.writeCalendar(c, m.In(langOf(c)).Title, "event-"+strconv.FormatInt(m.ID, 10)+".ics", []core.Meeting{m})
 }
 
+// writeCalendar answers list as an iCalendar file named name, each meeting in
+// the caller's language where staff translated it.
 func (s *Server) writeCalendar(c *gin.Context, name, file string, list []core.Meeting) {
 	host := "quartier"
 	if u, err := url.Parse(s.link("/")); err == nil && u.Hostname() != "" {
@@ -176,7 +181,7 @@ func (s *Server) writeCalendar(c *gin.Context, name, file string, list []core.Me
 	var cal calendar
 	cal.begin(name, string(langOf(c)))
 	for _, m := range list {
-		cal.event(m, host, s.link(meetingPath(m.ID)))
+		cal.event(m.In(langOf(c)), host, s.link(meetingPath(m.ID)))
 	}
 	c.Header("Content-Disposition", `inline; filename="`+file+`"`)
 	c.Header("Cache-Control", "public, max-age=300")

@@ -94,7 +94,7 @@ func TestEventsRegistrationWaitingListAndCalendars(t *testing.T) {
 	r := people[2].get("/events/" + id)
 	r.contains(t, "Vous êtes en liste d'attente", "2 places prises sur 2", "1 en liste d'attente")
 	// Their account lists the coming events they hold or wait for a place at.
-	people[2].get("/account").contains(t, "Mes événements", `<a href="/events/`+id+`">Atelier : la place, les bancs; et les arbres</a>`, "sur liste d&#39;attente")
+	people[2].get("/account").contains(t, "Mes événements", `<a href="/events/`+id+`" lang="fr">Atelier : la place, les bancs; et les arbres</a>`, "sur liste d&#39;attente")
 	people[0].get("/events/" + id)
 	if r := people[0].post("/events/"+id+"/cancel", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("cancel: %d", r.status)

@@ -14,7 +14,7 @@ import (
 )
 
 // meetingFields are the form fields of a meeting.
-var meetingFields = []string{"title", "description", "kind", "project_id", "council_id", "starts_at", "ends_at", "location", "address", "lat", "lon", "online_url", "capacity"}
+var meetingFields = []string{"title", "description", "language", "kind", "project_id", "council_id", "starts_at", "ends_at", "location", "address", "lat", "lon", "online_url", "capacity"}
 
 // staffMeetings lists every meeting, drafts included, with the form to plan one.
 func (s *Server) staffMeetings(c *gin.Context) {
@@ -43,7 +43,7 @@ func (s *Server) meetingFormPage(c *gin.Context, name string, status int, form m
 		s.fail(c, core.Internalf("read projects and councils: %v %v", perr, cerr))
 		return
 	}
-	data["Projects"], data["Councils"], data["Kinds"] = projects, councils, core.MeetingKinds
+	data["Projects"], data["Councils"], data["Kinds"], data["Languages"] = projects, councils, core.MeetingKinds, core.Languages
 	s.renderForm(c, status, name, form, data, err)
 }
 
@@ -54,8 +54,13 @@ func (s *Server) meetingFromForm(c *gin.Context) (core.Meeting, map[string]strin
 	for _, k := range meetingFields {
 		form[k] = c.PostForm(k)
 	}
-	m := core.Meeting{Title: form["title"], Description: form["description"], Kind: core.MeetingKind(form["kind"]),
-		Location: form["location"], OnlineURL: form["online_url"]}
+	m := core.Meeting{Title: form["title"], Description: form["description"], Language: core.Language(form["language"]),
+		Kind: core.MeetingKind(form["kind"]), Location: form["location"], OnlineURL: form["online_url"], Translations: map[core.Language]core.MeetingText{}}
+	for _, l := range core.Languages {
+		title, description := "title_"+string(l), "description_"+string(l)
+		form[title], form[description] = c.PostForm(title), c.PostForm(description)
+		m.Translations[l] = core.MeetingText{Title: form[title], Description: form[description]}
+	}
 	m.ProjectID, _ = strconv.ParseInt(form["project_id"], 10, 64)
 	m.CouncilID, _ = strconv.ParseInt(form["council_id"], 10, 64)
 	var err error
@@ -92,12 +97,24 @@ func (s *Server) meetingFromForm(c *gin.Context) (core.Meeting, map[string]strin
 	return m, form, err
 }
 
+// outcomeFields are the outcome form's fields: the outcome and its translations.
+func outcomeFields() []string {
+	fields := []string{"outcome"}
+	for _, l := range core.Languages {
+		fields = append(fields, "outcome_"+string(l))
+	}
+	return fields
+}
+
 // meetingForm fills the form from a stored meeting.
 func meetingForm(m core.Meeting) map[string]string {
-	f := map[string]string{"title": m.Title, "description": m.Description, "kind": string(m.Kind),
+	f := map[string]string{"title": m.Title, "description": m.Description, "language": string(m.Language), "kind": string(m.Kind),
 		"project_id": strconv.FormatInt(m.ProjectID, 10), "council_id": strconv.FormatInt(m.CouncilID, 10), "starts_at": m.StartsAt.In(communeZone).Format(dateTimeLocal),
 		"ends_at": m.EndsAt.In(communeZone).Format(dateTimeLocal), "location": m.Location, "online_url": m.OnlineURL,
 		"capacity": strconv.Itoa(m.Capacity), "outcome": m.Outcome}
+	for l, t := range m.Translations {
+		f["title_"+string(l)], f["description_"+string(l)], f["outcome_"+string(l)] = t.Title, t.Description, t.Outcome
+	}
 	if m.HasPoint {
 		f["lat"], f["lon"] = strconv.FormatFloat(m.Point.Lat(), 'f', 6, 64), strconv.FormatFloat(m.Point.Lon(), 'f', 6, 64)
 	}
@@ -169,7 +186,10 @@ func (s *Server) staffSaveMeeting(c *gin.Context) {
 		})
 	}
 	if code := core.CodeOf(err); code == core.CodeInvalid || code == core.CodeNotFound {
-		form["outcome"] = old.Outcome
+		stored := meetingForm(old)
+		for _, key := range outcomeFields() {
+			form[key] = stored[key]
+		}
 		s.staffMeetingPage(c, http.StatusUnprocessableEntity, old, form, err)
 		return
 	}
@@ -200,20 +220,30 @@ func (s *Server) staffMeetingAction(c *gin.Context) {
 		flash = "flash.meeting_called_off"
 	case "outcome":
 		outcome := core.SanitizeHTML(c.PostForm("outcome"))
-		if len(outcome) > 100_000 {
-			err = core.Invalid("outcome", "error.meeting_outcome")
-			break
+		given := map[core.Language]string{}
+		for _, l := range core.Languages {
+			given[l] = c.PostForm("outcome_" + string(l))
 		}
-		err = s.store.SetMeetingOutcome(ctx, actor, m.ID, outcome, func(p core.Participant, m core.Meeting) core.Mail {
-			return s.meetingMail(p, m, "mail.meeting.outcome", link)
-		})
+		translations, terr := core.NormalizeOutcomeTranslations(given, m.Language)
+		switch {
+		case len(outcome) > core.MaxRichTextBytes:
+			err = core.Invalid("outcome", "error.meeting_outcome")
+		case terr != nil:
+			err = terr
+		default:
+			err = s.store.SetMeetingOutcome(ctx, actor, m.ID, outcome, translations, func(p core.Participant, m core.Meeting) core.Mail {
+				return s.meetingMail(p, m, "mail.meeting.outcome", link)
+			})
+		}
 		flash = "flash.meeting_outcome"
 	default:
 		err = core.NotFound("error.page_not_found")
 	}
 	if core.CodeOf(err) == core.CodeInvalid {
 		form := meetingForm(m)
-		form["outcome"] = c.PostForm("outcome")
+		for _, key := range outcomeFields() {
+			form[key] = c.PostForm(key)
+		}
 		s.staffMeetingPage(c, http.StatusUnprocessableEntity, m, form, err)
 		return
 	}

@@ -1,0 +1,91 @@
+package core
+
+import (
+	"errors"
+	"unicode/utf8"
+)
+
+// MeetingText is a meeting's words in one language: its title and
+// description (given with the meeting) and its outcome (given afterwards).
+type MeetingText struct {
+	Title       string
+	Description string // sanitised HTML
+	Outcome     string // sanitised HTML
+}
+
+// MeetingLangs are the languages of a meeting's texts as shown, for the
+// pages' lang attributes.
+type MeetingLangs struct{ Title, Description, Outcome Language }
+
+// In returns the meeting as a reader of l sees it: each text from the
+// translation into l where staff wrote it, from the original otherwise; Shown
+// says which language each is in.
+func (m Meeting) In(l Language) Meeting {
+	m.Shown = MeetingLangs{m.Language, m.Language, m.Language}
+	t, ok := m.Translations[l]
+	if !ok || l == m.Language {
+		return m
+	}
+	if t.Title != "" {
+		m.Title, m.Shown.Title = t.Title, l
+	}
+	if HTMLText(t.Description) != "" {
+		m.Description, m.Shown.Description = t.Description, l
+	}
+	if HTMLText(t.Outcome) != "" {
+		m.Outcome, m.Shown.Outcome = t.Outcome, l
+	}
+	return m
+}
+
+// normalizeMeetingTranslations checks the translated titles and descriptions
+// staff give with a meeting written in original: a language with neither is
+// left out (its outcome, if any, is kept by the store), one with a
+// description needs a title. Problems name the form's fields (title_de, ...).
+func normalizeMeetingTranslations(in map[Language]MeetingText, original Language) (map[Language]MeetingText, error) {
+	var errs []error
+	out := map[Language]MeetingText{}
+	for _, l := range Languages {
+		t, ok := in[l]
+		if !ok || l == original {
+			continue
+		}
+		t.Title = oneLine(t.Title)
+		if len(t.Description) > MaxRichTextBytes {
+			errs = append(errs, Invalid("description_"+string(l), "error.body_length"))
+			continue
+		}
+		if t.Description = SanitizeHTML(t.Description); HTMLText(t.Description) == "" {
+			t.Description = ""
+		}
+		if t.Title == "" && t.Description == "" {
+			continue
+		}
+		if n := utf8.RuneCountInString(t.Title); n < 3 || n > 200 {
+			errs = append(errs, Invalid("title_"+string(l), "error.translation_title_200"))
+		}
+		out[l] = MeetingText{Title: t.Title, Description: t.Description}
+	}
+	return out, errors.Join(errs...)
+}
+
+// NormalizeOutcomeTranslations checks the translated outcomes staff give after
+// a meeting written in original: sanitised, empty ones left out.
+func NormalizeOutcomeTranslations(in map[Language]string, original Language) (map[Language]string, error) {
+	var errs []error
+	out := map[Language]string{}
+	for _, l := range Languages {
+		html, ok := in[l]
+		if !ok || l == original {
+			continue
+		}
+		if len(html) > MaxRichTextBytes {
+			errs = append(errs, Invalid("outcome_"+string(l), "error.meeting_outcome"))
+			continue
+		}
+		if html = SanitizeHTML(html); HTMLText(html) != "" {
+			out[l] = html
+		}
+	}
+	return out, errors.Join(errs...)
+}
