@@ -618,21 +618,25 @@ func (s *Store) ExternalAreas(ctx context.Context, participantID int64) (map[str
 	return out, wrapDB("read external areas", rows.Err())
 }
 
-// RecentProjectUpdates returns the newest updates of published projects, with
-// their project's title.
-func (s *Store) RecentProjectUpdates(ctx context.Context, limit int) ([]core.ProjectUpdate, []string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, p.title FROM project_update u
-		JOIN project p ON p.id = u.project_id WHERE p.status = 'published' ORDER BY u.created_at DESC, u.id DESC LIMIT $1`, limit)
+// RecentProjectUpdates returns the newest updates of published projects with
+// their translations, and their project's title with its translations.
+func (s *Store) RecentProjectUpdates(ctx context.Context, limit int) ([]core.ProjectUpdate, []TranslatedTitle, error) {
+	rows, err := s.pool.Query(ctx, `SELECT u.id, u.project_id, u.title, u.body_html, u.created_at, u.language, `+updateTranslations+`,
+		p.title, p.language, (SELECT coalesce(jsonb_object_agg(t.language, t.title), '{}') FROM project_translation t
+			WHERE t.project_id = p.id AND t.title <> '')
+		FROM project_update u JOIN project p ON p.id = u.project_id WHERE p.status = 'published'
+		ORDER BY u.created_at DESC, u.id DESC LIMIT $1`, limit)
 	if err != nil {
 		return nil, nil, wrapDB("read recent updates", err)
 	}
 	defer rows.Close()
 	var updates []core.ProjectUpdate
-	var titles []string
+	var titles []TranslatedTitle
 	for rows.Next() {
 		var u core.ProjectUpdate
-		var title string
-		if err := rows.Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &title); err != nil {
+		var title TranslatedTitle
+		if err := rows.Scan(&u.ID, &u.ProjectID, &u.Title, &u.BodyHTML, &u.CreatedAt, &u.Language, &u.Translations,
+			&title.Title, &title.Language, &title.Titles); err != nil {
 			return nil, nil, wrapDB("scan recent updates", err)
 		}
 		updates, titles = append(updates, u), append(titles, title)

@@ -21,6 +21,7 @@ type feedItem struct {
 // Atom 1.0 (RFC 4287).
 type atomFeed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
 	Title   string      `xml:"title"`
 	ID      string      `xml:"id"`
 	Updated string      `xml:"updated"`
@@ -56,6 +57,7 @@ type rssFeed struct {
 
 type rssChannel struct {
 	Title       string    `xml:"title"`
+	Language    string    `xml:"language"`
 	Link        string    `xml:"link"`
 	Description string    `xml:"description"`
 	Items       []rssItem `xml:"item"`
@@ -73,7 +75,7 @@ type rssItem struct {
 func (s *Server) writeFeed(c *gin.Context, title, selfPath, pagePath string, items []feedItem) {
 	switch c.Param("format") {
 	case "feed.atom":
-		f := atomFeed{Title: title, ID: s.link(selfPath), Updated: s.now().UTC().Format(time.RFC3339),
+		f := atomFeed{Lang: string(feedLang(c)), Title: title, ID: s.link(selfPath), Updated: s.now().UTC().Format(time.RFC3339),
 			Links: []atomLink{{Href: s.link(selfPath), Rel: "self", Type: "application/atom+xml"}, {Href: s.link(pagePath), Rel: "alternate", Type: "text/html"}}}
 		if len(items) > 0 {
 			f.Updated = items[0].Updated.UTC().Format(time.RFC3339)
@@ -84,7 +86,7 @@ func (s *Server) writeFeed(c *gin.Context, title, selfPath, pagePath string, ite
 		}
 		s.writeXML(c, "application/atom+xml; charset=utf-8", f)
 	case "feed.rss":
-		f := rssFeed{Version: "2.0", Channel: rssChannel{Title: title, Link: s.link(pagePath), Description: title}}
+		f := rssFeed{Version: "2.0", Channel: rssChannel{Title: title, Language: string(feedLang(c)), Link: s.link(pagePath), Description: title}}
 		for _, it := range items {
 			f.Channel.Items = append(f.Channel.Items, rssItem{Title: it.Title, Link: it.Link, GUID: it.ID,
 				PubDate: it.Updated.UTC().Format(time.RFC1123Z), Description: it.HTML})
@@ -105,12 +107,24 @@ func (s *Server) writeXML(c *gin.Context, ctype string, v any) {
 	c.Data(http.StatusOK, ctype, append([]byte(xml.Header), body...))
 }
 
-// projectFeed: a project's updates.
+// feedLang is the language a feed is written in: ?lang= (feed readers seldom
+// say which they read), else the caller's.
+func feedLang(c *gin.Context) core.Language {
+	if l, ok := core.ParseLanguage(c.Query("lang")); ok {
+		return l
+	}
+	return langOf(c)
+}
+
+// projectFeed: a project's updates, in the feed's language where staff
+// translated them.
 func (s *Server) projectFeed(c *gin.Context) {
 	p, ok := s.loadProject(c)
 	if !ok {
 		return
 	}
+	lang := feedLang(c)
+	p = p.In(lang)
 	updates, err := s.store.ProjectUpdates(c.Request.Context(), p.ID, 50)
 	if err != nil {
 		s.fail(c, err)
@@ -119,6 +133,7 @@ func (s *Server) projectFeed(c *gin.Context) {
 	page := "/projects/" + strconv.FormatInt(p.ID, 10)
 	var items []feedItem
 	for _, u := range updates {
+		u = u.In(lang)
 		items = append(items, feedItem{ID: s.link(page + "#update-" + strconv.FormatInt(u.ID, 10)), Title: u.Title,
 			Link: s.link(page), HTML: u.BodyHTML, Updated: u.CreatedAt})
 	}

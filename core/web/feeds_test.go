@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestOpenFeedsParseAndPagesPreview(t *testing.T) {
 		for _, it := range f.Items {
 			titles = append(titles, it.Title)
 		}
-		if len(f.Items) != 2 || !strings.Contains(strings.Join(titles, "|"), "Parc de Warken : Chantier ouvert") || !strings.Contains(strings.Join(titles, "|"), "Un banc à Ettelbruck") {
+		if len(f.Items) != 2 || !strings.Contains(strings.Join(titles, "|"), "Parc de Warken\u00a0: Chantier ouvert") || !strings.Contains(strings.Join(titles, "|"), "Un banc à Ettelbruck") {
 			t.Fatalf("%s items %v", path, titles)
 		}
 	}
@@ -88,6 +89,50 @@ func TestOpenFeedsParseAndPagesPreview(t *testing.T) {
 	page := a.browser().get("/projects/" + project)
 	page.contains(t, `<meta property="og:title" content="Parc de Warken">`, `content="Un parc pour le quartier &amp; ses enfants"`,
 		`<meta name="twitter:card" content="summary">`, "https://www.facebook.com/sharer/sharer.php?u=http%3A%2F%2Flocalhost%2Fprojects%2F"+project)
+}
+
+// Feeds are written in the language they are asked for (?lang=, which the
+// pages' links carry), where staff translated what they carry.
+func TestFeedsInTheReadersLanguage(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	project := staff.publish(t, "Place du Marché", "<p>Réaménager la place.</p>", url.Values{"language": {"fr"}, "title_de": {"Marktplatz"}})
+	staff.get(project)
+	if r := staff.post("/staff"+project+"/updates", url.Values{"update_title": {"Chantier ouvert"}, "update_body": {"<p>Les travaux commencent.</p>"},
+		"update_title_de": {"Baustelle eröffnet"}, "update_body_de": {"<p>Die Arbeiten beginnen.</p>"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d\n%.2000s", r.status, r.body)
+	}
+	createConsultation(t, staff, url.Values{"title_de": {"Umfrage zum Markt"}})
+
+	parser := gofeed.NewParser()
+	parse := func(path string) (*gofeed.Feed, string) {
+		t.Helper()
+		res := a.browser().get(path)
+		f, err := parser.ParseString(res.body)
+		if res.status != http.StatusOK || err != nil {
+			t.Fatalf("%s: %d %v\n%.500s", path, res.status, err, res.body)
+		}
+		return f, res.body
+	}
+	f, body := parse("/feed.atom?lang=de")
+	var titles []string
+	for _, it := range f.Items {
+		titles = append(titles, it.Title)
+	}
+	if !slices.Contains(titles, "Marktplatz: Baustelle eröffnet") || !strings.Contains(body, `xml:lang="de"`) {
+		t.Fatalf("German platform feed: %v\n%.600s", titles, body)
+	}
+	if f, _ := parse("/feed.rss?lang=fr"); f.Items[0].Title != "Place du Marché\u00a0: Chantier ouvert" || f.Language != "fr" {
+		t.Fatalf("French platform feed: %q (%s)", f.Items[0].Title, f.Language)
+	}
+	if f, _ := parse(project + "/feed.rss?lang=de"); f.Title != "Marktplatz" || f.Items[0].Title != "Baustelle eröffnet" ||
+		!strings.Contains(f.Items[0].Description, "Die Arbeiten beginnen.") || f.Language != "de" {
+		t.Fatalf("German project feed: %q %q %q", f.Title, f.Items[0].Title, f.Language)
+	}
+	// The pages link to the feed in their own language.
+	b := a.browser()
+	b.header.Set("Accept-Language", "de")
+	b.get(project).contains(t, `href="`+project+`/feed.atom?lang=de"`, `href="/feed.rss?lang=de"`)
 }
 
 // The widget may be framed by the commune's site and is small; the rest of the

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"quartier/core"
+	"quartier/core/i18n"
 	"quartier/core/postgres"
 )
 
@@ -17,9 +18,11 @@ import (
 const feedSize = 50
 
 // platformFeed (/feed.atom, /feed.rss) is what is new on the platform: project
-// updates, consultations opened and new ideas, the newest first.
+// updates, consultations opened and new ideas, the newest first, in the feed's
+// language where staff translated them (residents' ideas as written).
 func (s *Server) platformFeed(c *gin.Context) {
 	ctx := c.Request.Context()
+	lang := feedLang(c)
 	updates, titles, err := s.store.RecentProjectUpdates(ctx, feedSize)
 	if err != nil {
 		s.fail(c, err)
@@ -27,9 +30,10 @@ func (s *Server) platformFeed(c *gin.Context) {
 	}
 	var items []feedItem
 	for i, u := range updates {
+		u = u.In(lang)
 		page := "/projects/" + strconv.FormatInt(u.ProjectID, 10)
-		items = append(items, feedItem{ID: s.link(page + "#update-" + strconv.FormatInt(u.ID, 10)), Title: titles[i] + " : " + u.Title,
-			Link: s.link(page), HTML: u.BodyHTML, Updated: u.CreatedAt})
+		items = append(items, feedItem{ID: s.link(page + "#update-" + strconv.FormatInt(u.ID, 10)),
+			Title: titles[i].TitleIn(lang) + i18n.Colon(lang) + " " + u.Title, Link: s.link(page), HTML: u.BodyHTML, Updated: u.CreatedAt})
 	}
 	consultations, err := s.store.Consultations(ctx, postgres.ConsultationFilter{PublishedOnly: true, Limit: feedSize})
 	if err != nil {
@@ -37,6 +41,7 @@ func (s *Server) platformFeed(c *gin.Context) {
 		return
 	}
 	for _, k := range consultations {
+		k = k.In(lang)
 		link := s.link("/consultations/" + strconv.FormatInt(k.ID, 10))
 		items = append(items, feedItem{ID: link, Title: k.Title, Link: link, HTML: k.Description, Updated: k.OpensAt})
 	}

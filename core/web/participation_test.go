@@ -698,7 +698,7 @@ func TestFeeds(t *testing.T) {
 	if strings.Contains(r.body, "<title>Vide</title>") {
 		t.Error("the empty update was published")
 	}
-	for _, want := range []string{`<feed xmlns="http://www.w3.org/2005/Atom">`, "<title>Permis accordé &amp; travaux</title>", `<content type="html">&lt;p&gt;Les travaux &lt;em&gt;commencent&lt;/em&gt;&lt;/p&gt;</content>`} {
+	for _, want := range []string{`<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">`, "<title>Permis accordé &amp; travaux</title>", `<content type="html">&lt;p&gt;Les travaux &lt;em&gt;commencent&lt;/em&gt;&lt;/p&gt;</content>`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("atom lacks %q:\n%s", want, r.body)
 		}

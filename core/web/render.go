@@ -84,10 +84,12 @@ func parsePages(fsys fs.FS) (*pages, error) {
 			return map[string]any{"Page": page, "C": k, "Questions": questions, "Next": next, "HasPoint": hasPoint,
 				"Center": struct{ Lat, Lon float64 }{center[1], center[0]}}
 		},
-		"meetingData": func(page *Page, m core.Meeting) map[string]any { return map[string]any{"Page": page, "M": m.In(page.Lang)} },
-		"placesLeft":  func(m core.Meeting) int { return max(0, m.Capacity-m.RegisteredCount) },
-		"euros":       euros,
-		"eur":         func(amount int64) string { return euros(amount * 100) },
+		"meetingData": func(page *Page, m core.Meeting) map[string]any {
+			return map[string]any{"Page": page, "M": m.In(page.Lang)}
+		},
+		"placesLeft": func(m core.Meeting) int { return max(0, m.Capacity-m.RegisteredCount) },
+		"euros":      euros,
+		"eur":        func(amount int64) string { return euros(amount * 100) },
 		"envData": func(page *Page, b core.Budget, e envelopeView, open bool) map[string]any {
 			return map[string]any{"Page": page, "B": b, "E": e, "Open": open}
 		},
