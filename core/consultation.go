@@ -118,12 +118,9 @@ func NormalizeConsultation(c Consultation) (Consultation, error) {
 		errs = append(errs, Invalid("title", "error.consultation_title"))
 	}
 	c.Description = SanitizeHTML(c.Description)
-	if c.Language == "" {
-		c.Language = DefaultLanguage
-	}
-	if _, ok := ParseLanguage(string(c.Language)); !ok {
-		errs = append(errs, Invalid("language", "error.language_unknown"))
-	}
+	var err error
+	c.Language, err = writtenIn(c.Language)
+	errs = append(errs, err)
 	translations, err := NormalizeConsultationTranslations(c.Translations, c.Language)
 	errs = append(errs, err)
 	c.Translations = translations

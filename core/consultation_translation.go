@@ -117,21 +117,11 @@ func NormalizeConsultationTranslations(in map[Language]ConsultationText, origina
 		if !ok || l == original {
 			continue
 		}
-		t.Title = oneLine(t.Title)
-		if len(t.Description) > MaxRichTextBytes {
-			errs = append(errs, Invalid("description_"+string(l), "error.body_length"))
-			continue
+		title, description, given, problems := normalizeTitledText(l, t.Title, t.Description)
+		errs = append(errs, problems...)
+		if given {
+			out[l] = ConsultationText{Title: title, Description: description}
 		}
-		if t.Description = SanitizeHTML(t.Description); HTMLText(t.Description) == "" {
-			t.Description = ""
-		}
-		if t.Title == "" && t.Description == "" {
-			continue
-		}
-		if n := utf8.RuneCountInString(t.Title); n < 3 || n > MaxConsultationTitle {
-			errs = append(errs, Invalid("title_"+string(l), "error.translation_title_200"))
-		}
-		out[l] = t
 	}
 	return out, errors.Join(errs...)
 }

@@ -86,12 +86,9 @@ func NormalizeMeeting(m Meeting) (Meeting, error) {
 		errs = append(errs, Invalid("kind", "error.meeting_kind"))
 	}
 	m.Description, m.Outcome = SanitizeHTML(m.Description), SanitizeHTML(m.Outcome)
-	if m.Language == "" {
-		m.Language = DefaultLanguage
-	}
-	if _, ok := ParseLanguage(string(m.Language)); !ok {
-		errs = append(errs, Invalid("language", "error.language_unknown"))
-	}
+	var err error
+	m.Language, err = writtenIn(m.Language)
+	errs = append(errs, err)
 	translations, err := normalizeMeetingTranslations(m.Translations, m.Language)
 	errs = append(errs, err)
 	m.Translations = translations

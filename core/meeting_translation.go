@@ -1,9 +1,6 @@
 package core
 
-import (
-	"errors"
-	"unicode/utf8"
-)
+import "errors"
 
 // MeetingText is a meeting's words in one language: its title and
 // description (given with the meeting) and its outcome (given afterwards).
@@ -50,21 +47,11 @@ func normalizeMeetingTranslations(in map[Language]MeetingText, original Language
 		if !ok || l == original {
 			continue
 		}
-		t.Title = oneLine(t.Title)
-		if len(t.Description) > MaxRichTextBytes {
-			errs = append(errs, Invalid("description_"+string(l), "error.body_length"))
-			continue
+		title, description, given, problems := normalizeTitledText(l, t.Title, t.Description)
+		errs = append(errs, problems...)
+		if given {
+			out[l] = MeetingText{Title: title, Description: description}
 		}
-		if t.Description = SanitizeHTML(t.Description); HTMLText(t.Description) == "" {
-			t.Description = ""
-		}
-		if t.Title == "" && t.Description == "" {
-			continue
-		}
-		if n := utf8.RuneCountInString(t.Title); n < 3 || n > 200 {
-			errs = append(errs, Invalid("title_"+string(l), "error.translation_title_200"))
-		}
-		out[l] = MeetingText{Title: t.Title, Description: t.Description}
 	}
 	return out, errors.Join(errs...)
 }

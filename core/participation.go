@@ -222,12 +222,9 @@ func (in ProjectInput) Normalize() (ProjectInput, error) {
 	} else {
 		in.Body = SanitizeHTML(in.Body)
 	}
-	if in.Language == "" {
-		in.Language = DefaultLanguage
-	}
-	if _, ok := ParseLanguage(string(in.Language)); !ok {
-		errs = append(errs, Invalid("language", "error.language_unknown"))
-	}
+	var err error
+	in.Language, err = writtenIn(in.Language)
+	errs = append(errs, err)
 	translations := map[Language]ProjectText{}
 	for _, l := range Languages {
 		t, ok := in.Translations[l]

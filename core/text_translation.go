@@ -1,0 +1,38 @@
+package core
+
+import "unicode/utf8"
+
+// writtenIn is the language staff say a text is written in: DefaultLanguage
+// when they say none, and a problem on the form's language field when it is
+// not one the platform offers.
+func writtenIn(l Language) (Language, error) {
+	if l == "" {
+		return DefaultLanguage, nil
+	}
+	if _, ok := ParseLanguage(string(l)); !ok {
+		return l, Invalid("language", "error.language_unknown")
+	}
+	return l, nil
+}
+
+// normalizeTitledText checks a translation into l of a title (on one line,
+// 3 to 200 characters as consultations' and events' own) and a rich-text description
+// (sanitised; empty when it says nothing). given is false when it has neither
+// (no translation); a description needs a title. Problems name the form's
+// fields, title_de and description_de.
+func normalizeTitledText(l Language, title, description string) (string, string, bool, []error) {
+	title = oneLine(title)
+	if len(description) > MaxRichTextBytes {
+		return title, description, false, []error{Invalid("description_"+string(l), "error.body_length")}
+	}
+	if description = SanitizeHTML(description); HTMLText(description) == "" {
+		description = ""
+	}
+	if title == "" && description == "" {
+		return "", "", false, nil
+	}
+	if n := utf8.RuneCountInString(title); n < 3 || n > MaxConsultationTitle {
+		return title, description, true, []error{Invalid("title_"+string(l), "error.translation_title_200")}
+	}
+	return title, description, true, nil
+}
