@@ -556,7 +556,12 @@ type Debate struct {
 	Conclusion string    // set when closed
 	ClosedAt   time.Time // zero while open
 	CreatedAt  time.Time
-	Arguments  int // visible arguments and replies (in lists)
+	Language   Language // of question and conclusion: its project's
+	// Translations are its question and conclusion in other languages.
+	Translations map[Language]DebateText
+	// Shown says the language of each text as it stands (see In).
+	Shown     DebateLangs
+	Arguments int // visible arguments and replies (in lists)
 	// ProjectTitle is its project's title, in lists across projects.
 	ProjectTitle string
 }

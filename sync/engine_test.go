@@ -610,12 +610,12 @@ func TestDebateConclusionIsAnnounced(t *testing.T) {
 	defer srv.Close()
 	hook.verifier, _ = standardwebhooks.NewWebhook(webhook.SecretText(w.endpoint(srv.URL, "debate.concluded").Secret))
 	project := w.project()
-	debate, err := w.store.CreateDebate(ctx, w.staff, project, "Faut-il éclairer le parc la nuit ?", nil)
+	debate, err := w.store.CreateDebate(ctx, w.staff, project, "Faut-il éclairer le parc la nuit ?", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	noMail := func(core.Participant) core.Mail { return core.Mail{} }
-	if err := w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à 23 h.", noMail); err != nil {
+	if err := w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à 23 h.", nil, noMail); err != nil {
 		t.Fatal(err)
 	}
 	const title = "Le débat «\u00a0Faut-il éclairer le parc la nuit ?\u00a0» est clos\u00a0: la conclusion de la commune"
@@ -624,13 +624,13 @@ func TestDebateConclusionIsAnnounced(t *testing.T) {
 	if !strings.Contains(m.Body, "Un éclairage doux jusqu'à 23 h.") || !strings.Contains(m.Body, "/debates/") || len(m.NeighbourhoodIDs) != 2 {
 		t.Fatalf("message %+v", m)
 	}
-	if err := w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à minuit.", noMail); err != nil {
+	if err := w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à minuit.", nil, noMail); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.store.ReopenDebate(ctx, w.staff, debate); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.store.CloseDebate(ctx, w.staff, debate, "Finalement, pas d'éclairage.", noMail); err != nil {
+	if err := w.store.CloseDebate(ctx, w.staff, debate, "Finalement, pas d'éclairage.", nil, noMail); err != nil {
 		t.Fatal(err)
 	}
 	w.update(project, "Fin du débat")
@@ -758,4 +758,28 @@ func TestEventIsAnnouncedInTheConnectorsLanguage(t *testing.T) {
 	if msg := w.messagesTitled("Parkwerkstatt")[0]; msg.Type != "event" || !strings.Contains(msg.Body, "Zeichnen Sie den Park.") {
 		t.Fatalf("message %+v", msg)
 	}
+}
+
+// A connector that posts in German announces a debate's conclusion in the
+// German words staff gave it.
+func TestDebateConclusionIsAnnouncedInTheConnectorsLanguage(t *testing.T) {
+	w := newWorld(t)
+	w.engine(func(o *Options) { o.Connectors[0].Language = core.German })
+	debate, err := w.store.CreateDebate(ctx, w.staff, w.project(), "Faut-il éclairer le parc la nuit ?",
+		map[core.Language]string{core.German: "Soll der Park nachts beleuchtet werden?"}, nil)
+	if err == nil {
+		err = w.store.CloseDebate(ctx, w.staff, debate, "Un éclairage doux jusqu'à 23 h.",
+			map[core.Language]string{core.German: "Sanfte Beleuchtung bis 23 Uhr."}, func(core.Participant) core.Mail { return core.Mail{} })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.eventually("the conclusion reaches the app", 30*time.Second, func() bool {
+		for _, m := range w.app.Messages() {
+			if strings.Contains(m.Title, "Soll der Park nachts beleuchtet werden?") && strings.Contains(m.Body, "Sanfte Beleuchtung bis 23 Uhr.") {
+				return true
+			}
+		}
+		return false
+	})
 }

@@ -154,6 +154,7 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if d.Open || pr.Status == core.ProjectDraft { // reopened meanwhile
 			return p, false, nil
 		}
+		d = d.In(c.language())
 		p.Kind, p.Title, p.Body = core.PubResults, e.words(c, "channels.debate_conclusion", "question", d.Question), d.Conclusion
 		p.URL = e.link("/debates/" + strconv.FormatInt(d.ID, 10) + "#conclusion-h")
 		where.areaIDs = pr.AreaIDs

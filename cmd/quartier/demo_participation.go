@@ -89,7 +89,8 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	if _, err := store.CreateIdea(ctx, admin.ID, dup, core.DefaultFollowUp.AnswerDays); err != nil {
 		return err
 	}
-	debate, err := store.CreateDebate(ctx, admin.ID, ids[0], "Faut-il réserver la place aux piétons le samedi ?", nil)
+	debate, err := store.CreateDebate(ctx, admin.ID, ids[0], "Faut-il réserver la place aux piétons le samedi ?",
+		map[core.Language]string{core.German: "Soll der Platz samstags den Fußgängern vorbehalten sein?"}, nil)
 	if err != nil {
 		return err
 	}

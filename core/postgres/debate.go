@@ -10,18 +10,21 @@ import (
 	"quartier/core"
 )
 
-// CreateDebate opens a debate in a project and, when the project is
+// CreateDebate opens a debate in a project, in the project's language with
+// the question's normalised translations, and, when the project is
 // published, queues compose's mail (given the new debate's id) to its
 // followers, accounts confirmed and not deleted; compose may be nil.
-func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, question string, compose func(core.Participant, int64) core.Mail) (int64, error) {
+func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, question string, translations map[core.Language]string,
+	compose func(core.Participant, int64) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "create debate", func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO debate (project_id, question, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		err := tx.QueryRow(ctx, `INSERT INTO debate (project_id, question, created_by, created_at, language)
+			SELECT p.id, $2, $3, $4, p.language FROM project p WHERE p.id = $1 RETURNING id`,
 			projectID, question, nullID(actorID), s.now()).Scan(&id)
-		if isForeignKeyViolation(err) {
-			return core.NotFound("error.project_not_found")
-		}
 		if err != nil {
+			return notFoundOr(err, "error.project_not_found", "insert debate")
+		}
+		if err := debateTranslations.replaceColumn(ctx, tx, id, "question", translations); err != nil {
 			return err
 		}
 		var published bool
@@ -41,13 +44,16 @@ func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, ques
 	return id, err
 }
 
-// debateColumns are the columns scanDebate reads.
-const debateColumns = `d.id, d.project_id, d.question, d.open, d.conclusion, d.closed_at, d.created_at`
+// debateColumns are the columns scanDebate reads, translations included.
+const debateColumns = `d.id, d.project_id, d.question, d.open, d.conclusion, d.closed_at, d.created_at, d.language,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Question', t.question, 'Conclusion', t.conclusion)), '{}')
+		FROM debate_translation t WHERE t.debate_id = d.id)`
 
 func scanDebate(row pgx.Row, extra ...any) (core.Debate, error) {
 	var d core.Debate
 	var closed *time.Time
-	err := row.Scan(append([]any{&d.ID, &d.ProjectID, &d.Question, &d.Open, &d.Conclusion, &closed, &d.CreatedAt}, extra...)...)
+	err := row.Scan(append([]any{&d.ID, &d.ProjectID, &d.Question, &d.Open, &d.Conclusion, &closed, &d.CreatedAt, &d.Language, &d.Translations},
+		extra...)...)
 	if closed != nil {
 		d.ClosedAt = *closed
 	}
@@ -111,17 +117,22 @@ func (s *Store) Debate(ctx context.Context, id int64) (core.Debate, error) {
 	return d, notFoundOr(err, "error.debate_not_found", "read debate")
 }
 
-// CloseDebate closes an open debate with the commune's conclusion and queues
+// CloseDebate closes an open debate with the commune's conclusion (and its
+// normalised translations, which replace earlier ones) and queues
 // compose's mail to everyone who argued in it (once each, accounts confirmed
 // and not deleted); the change log records a core.EntityDebateConclusion for
 // the channels. On a closed debate it only corrects the conclusion: nobody is
 // mailed again and nothing is announced again.
-func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclusion string, compose func(core.Participant) core.Mail) error {
+func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclusion string, translations map[core.Language]string,
+	compose func(core.Participant) core.Mail) error {
 	return s.inTx(ctx, "close debate", func(tx pgx.Tx) error {
 		now := s.now()
 		var open bool
 		if err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1 FOR UPDATE`, debateID).Scan(&open); err != nil {
 			return notFoundOr(err, "error.debate_not_found", "lock debate")
+		}
+		if err := debateTranslations.replaceColumn(ctx, tx, debateID, "conclusion", translations); err != nil {
+			return err
 		}
 		action, ev := "debate.conclusion", eventAt(now, core.EventUpdated, "debate", debateID, 0, actorID)
 		if open {
@@ -185,7 +196,7 @@ func debateTakes(ctx context.Context, tx pgx.Tx, debateID int64) (bool, error) {
 type ArgumentNotice struct {
 	To         core.Participant
 	DebateID   int64
-	Question   string
+	Question   string // in the recipient's language where staff translated it
 	ArgumentID int64  // the reply
 	AuthorName string // who replied
 	Body       string
@@ -237,7 +248,9 @@ const argumentNoticeEvery = time.Hour
 // queueArgumentNotice tells the author of argument parentID of n, a reply by
 // authorID, as AddArgument says.
 func queueArgumentNotice(ctx context.Context, tx pgx.Tx, now time.Time, n ArgumentNotice, parentID, authorID int64, notify func(ArgumentNotice) core.Mail) error {
-	to, err := scanParticipant(tx.QueryRow(ctx, `SELECT `+participantCols("pa")+`, d.question, coalesce(au.display_name, '')
+	to, err := scanParticipant(tx.QueryRow(ctx, `SELECT `+participantCols("pa")+`,
+		coalesce((SELECT t.question FROM debate_translation t WHERE t.debate_id = d.id AND t.language = pa.locale AND t.question <> ''), d.question),
+		coalesce(au.display_name, '')
 		FROM argument parent JOIN participant pa ON pa.id = parent.author_id JOIN debate d ON d.id = parent.debate_id
 		LEFT JOIN participant au ON au.id = $2
 		WHERE parent.id = $1 AND pa.id <> $2 AND pa.deleted_at IS NULL AND pa.email IS NOT NULL AND pa.email_verified_at IS NOT NULL

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -137,24 +136,11 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 // saveMeetingTranslations replaces the translated titles and descriptions of
 // meeting id, keeping the translated outcomes.
 func saveMeetingTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]core.MeetingText) error {
-	if _, err := tx.Exec(ctx, `UPDATE meeting_translation SET title = '', description = '' WHERE meeting_id = $1`, id); err != nil {
-		return fmt.Errorf("clear meeting translations: %w", err)
-	}
+	values := make(map[core.Language][]string, len(translations))
 	for l, t := range translations {
-		if _, err := tx.Exec(ctx, `INSERT INTO meeting_translation (meeting_id, language, title, description) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (meeting_id, language) DO UPDATE SET title = excluded.title, description = excluded.description`,
-			id, l, t.Title, t.Description); err != nil {
-			return fmt.Errorf("write meeting translation: %w", err)
-		}
+		values[l] = []string{t.Title, t.Description}
 	}
-	return dropEmptyMeetingTranslations(ctx, tx, id)
-}
-
-// dropEmptyMeetingTranslations deletes the translations of meeting id left
-// without words.
-func dropEmptyMeetingTranslations(ctx context.Context, tx pgx.Tx, id int64) error {
-	_, err := tx.Exec(ctx, `DELETE FROM meeting_translation WHERE meeting_id = $1 AND title = '' AND description = '' AND outcome = ''`, id)
-	return wrapDB("drop empty meeting translations", err)
+	return meetingTranslations.replace(ctx, tx, id, []string{"title", "description"}, values)
 }
 
 // PublishMeeting makes a meeting public (and announced on the channels).
@@ -168,7 +154,7 @@ func (s *Store) PublishMeeting(ctx context.Context, actorID, id int64) error {
 func (s *Store) SetMeetingOutcome(ctx context.Context, actorID, id int64, outcome string, translations map[core.Language]string,
 	notify func(core.Participant, core.Meeting) core.Mail) error {
 	return s.changeMeeting(ctx, actorID, id, "meeting.outcome", `outcome = $3`, func(tx pgx.Tx, before, after core.Meeting) error {
-		if err := saveOutcomeTranslations(ctx, tx, id, translations); err != nil {
+		if err := meetingTranslations.replaceColumn(ctx, tx, id, "outcome", translations); err != nil {
 			return err
 		}
 		if before.Outcome != "" || after.Outcome == "" {
@@ -176,20 +162,6 @@ func (s *Store) SetMeetingOutcome(ctx context.Context, actorID, id int64, outcom
 		}
 		return mailRegistered(ctx, tx, id, core.Registered, after, notify)
 	}, outcome)
-}
-
-// saveOutcomeTranslations replaces the translated outcomes of meeting id.
-func saveOutcomeTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]string) error {
-	if _, err := tx.Exec(ctx, `UPDATE meeting_translation SET outcome = '' WHERE meeting_id = $1`, id); err != nil {
-		return fmt.Errorf("clear outcome translations: %w", err)
-	}
-	for l, html := range translations {
-		if _, err := tx.Exec(ctx, `INSERT INTO meeting_translation (meeting_id, language, outcome) VALUES ($1, $2, $3)
-			ON CONFLICT (meeting_id, language) DO UPDATE SET outcome = excluded.outcome`, id, l, html); err != nil {
-			return fmt.Errorf("write outcome translation: %w", err)
-		}
-	}
-	return dropEmptyMeetingTranslations(ctx, tx, id)
 }
 
 // CancelMeeting calls a meeting off; everyone registered or waiting gets

@@ -83,7 +83,7 @@ type MyBallot struct {
 // MyArgument is one of a participant's arguments, with its debate's question.
 type MyArgument struct {
 	ID, DebateID int64
-	Question     string
+	Question     TranslatedTitle // the debate's
 	Side         core.Side
 	Body         string
 	Hidden       bool // by a moderator
@@ -142,7 +142,8 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	if err != nil {
 		return m, wrapDB("scan my comments", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT a.id, a.debate_id, d.question, a.side, a.body, a.hidden, a.created_at
+	rows, err = s.pool.Query(ctx, `SELECT a.id, a.debate_id, d.question, d.language, (SELECT coalesce(jsonb_object_agg(t.language, t.question), '{}')
+			FROM debate_translation t WHERE t.debate_id = d.id AND t.question <> ''), a.side, a.body, a.hidden, a.created_at
 		FROM argument a JOIN debate d ON d.id = a.debate_id JOIN project p ON p.id = d.project_id
 		WHERE a.author_id = $1 AND a.withdrawn_at IS NULL AND p.status <> 'draft' ORDER BY a.id DESC LIMIT $2`, participantID, limit)
 	if err != nil {
@@ -150,7 +151,7 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	}
 	m.Arguments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyArgument, error) {
 		var a MyArgument
-		err := row.Scan(&a.ID, &a.DebateID, &a.Question, &a.Side, &a.Body, &a.Hidden, &a.CreatedAt)
+		err := row.Scan(&a.ID, &a.DebateID, &a.Question.Title, &a.Question.Language, &a.Question.Titles, &a.Side, &a.Body, &a.Hidden, &a.CreatedAt)
 		return a, err
 	})
 	if err != nil {

@@ -18,12 +18,22 @@ type apiDebate struct {
 	Open      bool   `json:"open"`
 	// Accepting says whether it takes arguments and ratings now: open, in a
 	// published project (an archived project's debates take none).
-	Accepting  bool           `json:"accepting"`
-	Conclusion string         `json:"conclusion,omitempty"`
-	ClosedAt   *time.Time     `json:"closed_at,omitempty"`
-	For        []*apiArgument `json:"for"`
-	Against    []*apiArgument `json:"against"`
-	URL        string         `json:"url"`
+	Accepting  bool       `json:"accepting"`
+	Conclusion string     `json:"conclusion,omitempty"`
+	ClosedAt   *time.Time `json:"closed_at,omitempty"`
+	// Language is that of question and conclusion; Translations give them in
+	// others, as staff wrote them (an empty field means the original's).
+	Language     string                   `json:"language"`
+	Translations map[string]apiDebateText `json:"translations,omitempty"`
+	For          []*apiArgument           `json:"for"`
+	Against      []*apiArgument           `json:"against"`
+	URL          string                   `json:"url"`
+}
+
+// apiDebateText is a debate's question and conclusion in one language.
+type apiDebateText struct {
+	Question   string `json:"question"`
+	Conclusion string `json:"conclusion"`
 }
 
 // apiArgument is an argument with its replies; a withdrawn one keeps its
@@ -62,8 +72,14 @@ func (s *Server) apiDebate(c *gin.Context) {
 		return
 	}
 	out := apiDebate{ID: d.ID, ProjectID: d.ProjectID, Question: d.Question, Open: d.Open, Accepting: debateAccepts(d, p),
-		For: argumentsJSON(pro), Against: argumentsJSON(con),
+		For: argumentsJSON(pro), Against: argumentsJSON(con), Language: string(d.Language),
 		URL: s.link("/debates/" + strconv.FormatInt(d.ID, 10))}
+	for l, t := range d.Translations {
+		if out.Translations == nil {
+			out.Translations = map[string]apiDebateText{}
+		}
+		out.Translations[string(l)] = apiDebateText{Question: t.Question, Conclusion: t.Conclusion}
+	}
 	if !d.Open {
 		closed := d.ClosedAt.UTC()
 		out.Conclusion, out.ClosedAt = d.Conclusion, &closed

@@ -1,9 +1,9 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -53,7 +53,7 @@ func (s *Server) debate(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d, "Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated,
+	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d.In(langOf(c)), "Original": d, "Languages": core.Languages, "Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated,
 		"Takes": debateAccepts(d, p)})
 }
 
@@ -142,17 +142,22 @@ func (s *Server) staffOpenDebate(c *gin.Context) {
 	if !ok {
 		return
 	}
-	q := strings.Join(strings.Fields(c.PostForm("question")), " ")
-	if l := len([]rune(q)); l < 5 || l > 300 {
-		s.fail(c, core.Invalid("question", "error.question_length"))
+	q, err := core.NormalizeDebateQuestion(c.PostForm("question"))
+	translations, terr := core.NormalizeDebateTranslations("question", postedInEachLanguage(c, "question_"), p.Language)
+	if err = errors.Join(err, terr); err != nil {
+		s.fail(c, err)
 		return
 	}
+	opened := core.Debate{Question: q, Language: p.Language, Translations: map[core.Language]core.DebateText{}}
+	for l, text := range translations {
+		opened.Translations[l] = core.DebateText{Question: text}
+	}
 	// The project's followers hear of it, in their language where the project
-	// is translated.
-	id, err := s.store.CreateDebate(c.Request.Context(), userOf(c).ID, p.ID, q, func(f core.Participant, debateID int64) core.Mail {
-		project := p.In(f.Locale).Title
+	// and the question are translated.
+	id, err := s.store.CreateDebate(c.Request.Context(), userOf(c).ID, p.ID, q, translations, func(f core.Participant, debateID int64) core.Mail {
+		project, question := p.In(f.Locale).Title, opened.In(f.Locale).Question
 		return core.Mail{To: f.Email, Subject: s.catalog.T(f.Locale, "mail.debate_opened.subject", "project", project),
-			Body: s.catalog.T(f.Locale, "mail.debate_opened.body", "name", f.DisplayName, "project", project, "question", q,
+			Body: s.catalog.T(f.Locale, "mail.debate_opened.body", "name", f.DisplayName, "project", project, "question", question,
 				"link", s.link("/debates/"+strconv.FormatInt(debateID, 10)))}
 	})
 	if err != nil {
@@ -201,16 +206,25 @@ func (s *Server) staffCloseDebate(c *gin.Context) {
 		return
 	}
 	conclusion, err := core.NormalizeConclusion(c.PostForm("conclusion"))
-	if err != nil {
+	translations, terr := core.NormalizeDebateTranslations("conclusion", postedInEachLanguage(c, "conclusion_"), d.Language)
+	if err = errors.Join(err, terr); err != nil {
 		s.fail(c, err)
 		return
 	}
+	closed := d // as those who argued will read it: with the new conclusion
+	closed.Conclusion, closed.Translations = conclusion, map[core.Language]core.DebateText{}
+	for _, l := range core.Languages {
+		if t := (core.DebateText{Question: d.Translations[l].Question, Conclusion: translations[l]}); t != (core.DebateText{}) {
+			closed.Translations[l] = t
+		}
+	}
 	page := "/debates/" + strconv.FormatInt(d.ID, 10)
 	link := s.link(page)
-	err = s.store.CloseDebate(c.Request.Context(), userOf(c).ID, d.ID, conclusion, func(to core.Participant) core.Mail {
-		return core.Mail{To: to.Email, Subject: s.catalog.T(to.Locale, "mail.debate_closed.subject", "question", d.Question),
-			Body: s.catalog.T(to.Locale, "mail.debate_closed.body", "name", to.DisplayName, "question", d.Question,
-				"project", p.Title, "conclusion", conclusion, "link", link)}
+	err = s.store.CloseDebate(c.Request.Context(), userOf(c).ID, d.ID, conclusion, translations, func(to core.Participant) core.Mail {
+		read := closed.In(to.Locale)
+		return core.Mail{To: to.Email, Subject: s.catalog.T(to.Locale, "mail.debate_closed.subject", "question", read.Question),
+			Body: s.catalog.T(to.Locale, "mail.debate_closed.body", "name", to.DisplayName, "question", read.Question,
+				"project", p.In(to.Locale).Title, "conclusion", read.Conclusion, "link", link)}
 	})
 	if err != nil {
 		s.fail(c, err)
@@ -263,4 +277,14 @@ func (s *Server) staffDebates(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "staff_debates", map[string]any{"Debates": list})
+}
+
+// postedInEachLanguage reads the form's prefix+language fields (question_de,
+// ...), one per language.
+func postedInEachLanguage(c *gin.Context, prefix string) map[core.Language]string {
+	out := make(map[core.Language]string, len(core.Languages))
+	for _, l := range core.Languages {
+		out[l] = c.PostForm(prefix + string(l))
+	}
+	return out
 }

@@ -78,7 +78,7 @@ func TestArgumentsAreFlaggedModeratedAndWithdrawn(t *testing.T) {
 		t.Fatalf("withdrawing someone else's argument: %d, want 403", r.status)
 	}
 	flagArg(max, tomArg)
-	tom.get("/account").contains(t, "Mes arguments dans les débats", `href="`+debate+`#argument-`+tomArg+`">Faut-il fermer la Grand-Rue le samedi ?</a>`, "Contre")
+	tom.get("/account").contains(t, "Mes arguments dans les débats", `href="`+debate+`#argument-`+tomArg+`" lang="fr">Faut-il fermer la Grand-Rue le samedi ?</a>`, "Contre")
 	if r := tom.post("/arguments/"+tomArg+"/withdraw", url.Values{"next": {"/account#mine-h"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/account#mine-h" {
 		t.Fatalf("withdraw from the account page: %d %q", r.status, r.header.Get("Location"))
 	}
@@ -127,7 +127,7 @@ func TestStaffCloseADebateWithAConclusion(t *testing.T) {
 	tom.post(debate+"/arguments", url.Values{"side": {"against"}, "body": {"Les livraisons deviennent difficiles."}})
 	leaArg := argumentID(t, tom.get(debate), "Plus calme")
 	a.browser().get(project).contains(t, "3 arguments")
-	staff.get("/staff"+project+"/edit").contains(t, `<a href="`+debate+`">Faut-il fermer la Grand-Rue le samedi ?</a> <span class="meta">(3 arguments · ouvert, à clore par une conclusion)`)
+	staff.get("/staff"+project+"/edit").contains(t, `<a href="`+debate+`" lang="fr">Faut-il fermer la Grand-Rue le samedi ?</a> <span class="meta">(3 arguments · ouvert, à clore par une conclusion)`)
 
 	// Residents cannot close it; a conclusion of a word is refused and changes nothing.
 	if r := tom.post("/staff/debates/"+id+"/close", url.Values{"conclusion": {"Fermé pour de bon."}}); r.status != http.StatusForbidden {

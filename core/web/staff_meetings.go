@@ -220,11 +220,7 @@ func (s *Server) staffMeetingAction(c *gin.Context) {
 		flash = "flash.meeting_called_off"
 	case "outcome":
 		outcome := core.SanitizeHTML(c.PostForm("outcome"))
-		given := map[core.Language]string{}
-		for _, l := range core.Languages {
-			given[l] = c.PostForm("outcome_" + string(l))
-		}
-		translations, terr := core.NormalizeOutcomeTranslations(given, m.Language)
+		translations, terr := core.NormalizeOutcomeTranslations(postedInEachLanguage(c, "outcome_"), m.Language)
 		switch {
 		case len(outcome) > core.MaxRichTextBytes:
 			err = core.Invalid("outcome", "error.meeting_outcome")

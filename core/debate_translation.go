@@ -1,0 +1,68 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// DebateText is a debate's question and conclusion in one language.
+type DebateText struct{ Question, Conclusion string }
+
+// DebateLangs are the languages of a debate's question and conclusion as
+// shown, for the pages' lang attributes.
+type DebateLangs struct{ Question, Conclusion Language }
+
+// In returns the debate as a reader of l sees it: question and conclusion
+// from the translation into l where staff wrote it, from the original
+// otherwise; Shown says which language each is in.
+func (d Debate) In(l Language) Debate {
+	d.Shown = DebateLangs{d.Language, d.Language}
+	t, ok := d.Translations[l]
+	if !ok || l == d.Language {
+		return d
+	}
+	if t.Question != "" {
+		d.Question, d.Shown.Question = t.Question, l
+	}
+	if t.Conclusion != "" {
+		d.Conclusion, d.Shown.Conclusion = t.Conclusion, l
+	}
+	return d
+}
+
+// NormalizeDebateQuestion checks the question staff ask: one line of 5 to
+// 300 characters.
+func NormalizeDebateQuestion(text string) (string, error) {
+	text = strings.Join(strings.Fields(text), " ")
+	if l := utf8.RuneCountInString(text); l < 5 || l > 300 {
+		return "", Invalid("question", "error.question_length")
+	}
+	return text, nil
+}
+
+// NormalizeDebateTranslations checks the translations of a debate's question
+// (part "question") or conclusion (part "conclusion") written in original:
+// those left empty are no translation, the others meet the original's rules.
+// Problems name the form's fields (question_de, conclusion_lb, ...).
+func NormalizeDebateTranslations(part string, in map[Language]string, original Language) (map[Language]string, error) {
+	check := NormalizeDebateQuestion
+	if part == "conclusion" {
+		check = NormalizeConclusion
+	}
+	var errs []error
+	out := map[Language]string{}
+	for _, l := range Languages {
+		text := strings.TrimSpace(in[l])
+		if l == original || text == "" {
+			continue
+		}
+		words, err := check(text)
+		if e := (*Error)(nil); errors.As(err, &e) {
+			errs = append(errs, Invalid(part+"_"+string(l), e.Key))
+			continue
+		}
+		out[l] = words
+	}
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"quartier/core"
+)
+
+// translationTable describes a table of translations written in parts: a
+// meeting's title and description with the meeting and its outcome later, a
+// debate's question when it opens and its conclusion when it closes. Each
+// row is (key, language, columns...); a row left without words is deleted.
+type translationTable struct {
+	name, key string
+	columns   []string // every text column
+}
+
+var (
+	meetingTranslations = translationTable{"meeting_translation", "meeting_id", []string{"title", "description", "outcome"}}
+	debateTranslations  = translationTable{"debate_translation", "debate_id", []string{"question", "conclusion"}}
+)
+
+// replace sets the columns cols of the translations of id to values (one
+// text per column, by language), blanks them in the languages values leaves
+// out, and keeps the other columns.
+func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols []string, values map[core.Language][]string) error {
+	blank := make([]string, len(cols))
+	update := make([]string, len(cols))
+	params := make([]string, len(cols))
+	for i, c := range cols {
+		blank[i], update[i], params[i] = c+" = ''", c+" = excluded."+c, fmt.Sprintf("$%d", i+3)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE `+t.name+` SET `+strings.Join(blank, ", ")+` WHERE `+t.key+` = $1`, id); err != nil {
+		return fmt.Errorf("clear %s: %w", t.name, err)
+	}
+	insert := `INSERT INTO ` + t.name + ` (` + t.key + `, language, ` + strings.Join(cols, ", ") + `) VALUES ($1, $2, ` + strings.Join(params, ", ") +
+		`) ON CONFLICT (` + t.key + `, language) DO UPDATE SET ` + strings.Join(update, ", ")
+	for l, texts := range values {
+		args := []any{id, l}
+		for _, text := range texts {
+			args = append(args, text)
+		}
+		if _, err := tx.Exec(ctx, insert, args...); err != nil {
+			return fmt.Errorf("write %s: %w", t.name, err)
+		}
+	}
+	empty := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		empty[i] = c + " = ''"
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM `+t.name+` WHERE `+t.key+` = $1 AND `+strings.Join(empty, " AND "), id)
+	return wrapDB("drop empty "+t.name, err)
+}
+
+// replaceColumn is replace for the one column col.
+func (t translationTable) replaceColumn(ctx context.Context, tx pgx.Tx, id int64, col string, texts map[core.Language]string) error {
+	values := make(map[core.Language][]string, len(texts))
+	for l, text := range texts {
+		values[l] = []string{text}
+	}
+	return t.replace(ctx, tx, id, []string{col}, values)
+}
