@@ -50,9 +50,15 @@ const EntityBudget = "budget"
 
 // Budget is a participatory budget with its envelopes.
 type Budget struct {
-	ID           int64
-	Title        string
-	Description  string // sanitised HTML
+	ID          int64
+	Title       string
+	Description string   // sanitised HTML
+	Language    Language // of title, description and envelope names
+	// Translations are its words in other languages, as staff gave them.
+	Translations map[Language]BudgetText
+	// Shown says the language of title and description as they stand (see
+	// In); each envelope has its own.
+	Shown        BudgetLangs
 	Method       BudgetMethod
 	MaxChoices   int // approval: at most this many projects, 0 for any number
 	Points       int // points: the points each voter distributes
@@ -73,7 +79,8 @@ type Envelope struct {
 	BudgetID int64
 	Name     string
 	TargetID int64
-	Amount   int64 // whole euros
+	Amount   int64    // whole euros
+	Lang     Language // of Name as it stands (see Budget.In)
 }
 
 // VotingOpen reports whether ballots may be cast at now.
@@ -100,7 +107,8 @@ func (b Budget) Total() int64 {
 	return t
 }
 
-// NormalizeBudget checks a budget as staff describe it.
+// NormalizeBudget checks a budget as staff describe it, its translations
+// included.
 func NormalizeBudget(b Budget) (Budget, error) {
 	var errs []error
 	b.Title = strings.TrimSpace(b.Title)
@@ -108,6 +116,9 @@ func NormalizeBudget(b Budget) (Budget, error) {
 		errs = append(errs, Invalid("title", "error.budget_title"))
 	}
 	b.Description = SanitizeHTML(b.Description)
+	var err error
+	b.Language, err = writtenIn(b.Language)
+	errs = append(errs, err)
 	switch b.Method {
 	case MethodKnapsack:
 		b.MaxChoices, b.Points = 0, 0
@@ -141,6 +152,9 @@ func NormalizeBudget(b Budget) (Budget, error) {
 		}
 		b.Envelopes[i] = e
 	}
+	translations, err := normalizeBudgetTranslations(b, b.Translations)
+	errs = append(errs, err)
+	b.Translations = translations
 	if b.Phase == "" {
 		b.Phase = PhaseDraft
 	}

@@ -163,6 +163,8 @@ func (e *Engine) render(ctx context.Context, c Connector, a deliverArgs, pre pre
 		if err != nil {
 			return p, false, notFoundIsNothing(err)
 		}
+		b = b.In(c.language())
+		env, _ = b.Envelope(env.ID) // its name in the channel's language too
 		p.Kind, p.Title = core.PubResults, e.words(c, "channels.budget_results", "title", b.Title, "envelope", env.Name)
 		p.Body = core.HTMLText(b.Description)
 		p.URL = e.link("/budgets/" + strconv.FormatInt(b.ID, 10) + "#envelope-" + strconv.FormatInt(env.ID, 10))

@@ -33,7 +33,10 @@ func (e *commandEnv) loadDemoBudget(store *postgres.Store) error {
 		Description: "<p>250 000 € pour des projets proposés par les habitants : 200 000 € pour toute la commune, 50 000 € pour la rue de Warken et l'avenue des Alliés.</p>",
 		Method:      core.MethodKnapsack, Rule: core.RuleEqualShares, AllowChanges: true,
 		VoteOpensAt: now.Add(-24 * time.Hour), VoteClosesAt: now.AddDate(0, 0, 21),
-		Envelopes: []core.Envelope{{Name: "Toute la commune", Amount: 200_000}, {Name: "Warken et Alliés", Amount: 50_000, TargetID: targets[0].ID}}})
+		Envelopes: []core.Envelope{{Name: "Toute la commune", Amount: 200_000}, {Name: "Warken et Alliés", Amount: 50_000, TargetID: targets[0].ID}},
+		Translations: map[core.Language]core.BudgetText{core.German: {Title: "Bürgerhaushalt 2027",
+			Description: "<p>250 000 € für Projekte, die die Einwohner vorschlagen: 200 000 € für die ganze Gemeinde, 50 000 € für die Rue de Warken und die Avenue des Alliés.</p>",
+			Envelopes:   []string{"Die ganze Gemeinde", "Warken und Alliés"}}}})
 	if err != nil {
 		return err
 	}

@@ -10,13 +10,16 @@ import (
 	"quartier/core"
 )
 
+// budgetColumns are what scanBudget reads, translations included.
 const budgetColumns = `id, title, description, method, max_choices, points, rule, phase, vote_opens_at, vote_closes_at,
-	allow_changes, verified_only, revision`
+	allow_changes, verified_only, revision, language,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description,
+		'Envelopes', to_jsonb(t.envelope_names))), '{}') FROM budget_translation t WHERE t.budget_id = budget.id)`
 
 func scanBudget(row rowScanner) (core.Budget, error) {
 	var b core.Budget
 	err := row.Scan(&b.ID, &b.Title, &b.Description, &b.Method, &b.MaxChoices, &b.Points, &b.Rule, &b.Phase,
-		&b.VoteOpensAt, &b.VoteClosesAt, &b.AllowChanges, &b.VerifiedOnly, &b.Revision)
+		&b.VoteOpensAt, &b.VoteClosesAt, &b.AllowChanges, &b.VerifiedOnly, &b.Revision, &b.Language, &b.Translations)
 	return b, err
 }
 
@@ -48,10 +51,14 @@ func (s *Store) Budgets(ctx context.Context, drafts bool) ([]core.Budget, error)
 	return out, wrapDB("scan budgets", err)
 }
 
-// SaveBudget creates (b.ID 0) or updates a budget (already normalised). Its
+// SaveBudget creates (b.ID 0) or updates a budget (already normalised),
+// replacing its translations. Its
 // envelopes are replaced as long as no project was proposed; afterwards they
 // stay as they are.
 func (s *Store) SaveBudget(ctx context.Context, actorID int64, b core.Budget) (int64, error) {
+	if b.Language == "" {
+		b.Language = core.DefaultLanguage
+	}
 	err := s.inTx(ctx, "save budget", func(tx pgx.Tx) error {
 		now := s.now()
 		kind := core.EventUpdated
@@ -60,17 +67,26 @@ func (s *Store) SaveBudget(ctx context.Context, actorID int64, b core.Budget) (i
 		if b.ID == 0 {
 			kind = core.EventCreated
 			err = tx.QueryRow(ctx, `INSERT INTO budget (title, description, method, max_choices, points, rule, vote_opens_at, vote_closes_at,
-				allow_changes, verified_only, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+				allow_changes, verified_only, created_by, created_at, updated_at, language) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
 				RETURNING id, revision`, b.Title, b.Description, b.Method, b.MaxChoices, b.Points, b.Rule, b.VoteOpensAt, b.VoteClosesAt,
-				b.AllowChanges, b.VerifiedOnly, nullID(actorID), now).Scan(&b.ID, &rev)
+				b.AllowChanges, b.VerifiedOnly, nullID(actorID), now, b.Language).Scan(&b.ID, &rev)
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE budget SET title = $2, description = $3, method = $4, max_choices = $5, points = $6, rule = $7,
-				vote_opens_at = $8, vote_closes_at = $9, allow_changes = $10, verified_only = $11, updated_at = $12, revision = revision + 1
-				WHERE id = $1 RETURNING revision`, b.ID, b.Title, b.Description, b.Method, b.MaxChoices, b.Points, b.Rule, b.VoteOpensAt,
-				b.VoteClosesAt, b.AllowChanges, b.VerifiedOnly, now).Scan(&rev)
+				vote_opens_at = $8, vote_closes_at = $9, allow_changes = $10, verified_only = $11, updated_at = $12, revision = revision + 1,
+				language = $13 WHERE id = $1 RETURNING revision`, b.ID, b.Title, b.Description, b.Method, b.MaxChoices, b.Points, b.Rule, b.VoteOpensAt,
+				b.VoteClosesAt, b.AllowChanges, b.VerifiedOnly, now, b.Language).Scan(&rev)
 		}
 		if err != nil {
 			return notFoundOr(err, "error.budget_not_found", "write budget")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM budget_translation WHERE budget_id = $1`, b.ID); err != nil {
+			return err
+		}
+		for l, t := range b.Translations {
+			if _, err := tx.Exec(ctx, `INSERT INTO budget_translation (budget_id, language, title, description, envelope_names)
+				VALUES ($1, $2, $3, $4, $5)`, b.ID, l, t.Title, t.Description, t.Envelopes); err != nil {
+				return err
+			}
 		}
 		var projects int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM budget_project WHERE budget_id = $1`, b.ID).Scan(&projects); err != nil {

@@ -75,8 +75,8 @@ type MyResponse struct {
 // MyBallot is someone's ballot in one envelope of a budget.
 type MyBallot struct {
 	BudgetID     int64
-	BudgetTitle  string
-	EnvelopeName string
+	BudgetTitle  TranslatedTitle
+	EnvelopeName TranslatedTitle
 	CastAt       time.Time // zero: a draft
 }
 
@@ -184,7 +184,13 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	}); err != nil {
 		return m, wrapDB("scan my responses", err)
 	}
-	rows, err = s.pool.Query(ctx, `SELECT b.id, b.title, e.name, bl.cast_at FROM ballot bl
+	// An envelope's translated name is the one at its position, where the
+	// translation names every envelope (as Budget.In reads it).
+	rows, err = s.pool.Query(ctx, `SELECT b.id, b.title, b.language, (SELECT coalesce(jsonb_object_agg(t.language, t.title), '{}')
+			FROM budget_translation t WHERE t.budget_id = b.id AND t.title <> ''),
+		e.name, (SELECT coalesce(jsonb_object_agg(t.language, t.envelope_names[e.position + 1]), '{}') FROM budget_translation t
+			WHERE t.budget_id = b.id AND cardinality(t.envelope_names) = (SELECT count(*) FROM budget_envelope x WHERE x.budget_id = b.id)),
+		bl.cast_at FROM ballot bl
 		JOIN budget_envelope e ON e.id = bl.envelope_id JOIN budget b ON b.id = e.budget_id
 		WHERE bl.participant_id = $1 ORDER BY bl.updated_at DESC, e.id DESC LIMIT $2`, participantID, limit)
 	if err != nil {
@@ -193,7 +199,9 @@ func (s *Store) MyParticipation(ctx context.Context, participantID int64, limit 
 	m.Ballots, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (MyBallot, error) {
 		var b MyBallot
 		var cast *time.Time
-		err := row.Scan(&b.BudgetID, &b.BudgetTitle, &b.EnvelopeName, &cast)
+		err := row.Scan(&b.BudgetID, &b.BudgetTitle.Title, &b.BudgetTitle.Language, &b.BudgetTitle.Titles,
+			&b.EnvelopeName.Title, &b.EnvelopeName.Titles, &cast)
+		b.EnvelopeName.Language = b.BudgetTitle.Language // envelopes are named in the budget's language
 		if cast != nil {
 			b.CastAt = *cast
 		}

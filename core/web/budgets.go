@@ -103,6 +103,7 @@ type budgetResultView struct {
 // ballot for envelope errEnv with the choices the visitor made.
 func (s *Server) budgetPage(c *gin.Context, status int, b core.Budget, errEnv int64, ballotErr error, tried map[int64]int) {
 	ctx := c.Request.Context()
+	b = b.In(langOf(c))
 	u := userOf(c)
 	projects, err := s.store.BudgetProjects(ctx, b.ID)
 	if err != nil {

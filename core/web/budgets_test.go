@@ -104,14 +104,14 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 	// others only the latter.
 	page := "/budgets/" + id
 	anaPage, benPage := ana.get(page), ben.get(page)
-	anaPage.contains(t, "Warken — 40", "Toute la commune — 100")
-	benPage.contains(t, "Toute la commune — 100")
-	if strings.Contains(benPage.body, "Warken — 40") {
+	anaPage.contains(t, "Warken</span> — 40", "Toute la commune</span> — 100")
+	benPage.contains(t, "Toute la commune</span> — 100")
+	if strings.Contains(benPage.body, "Warken</span> — 40") {
 		t.Fatal("a resident of the centre sees Warken's envelope")
 	}
 	// Someone who has not said where they live sees it, and how to vote in it.
 	cleo := a.signedIn("cleo@example.lu", core.RoleCitizen)
-	cleo.get(page).contains(t, "Warken — 40", "Indiquez votre adresse pour participer à l&#39;enveloppe de votre quartier.",
+	cleo.get(page).contains(t, "Warken</span> — 40", "Indiquez votre adresse pour participer à l&#39;enveloppe de votre quartier.",
 		`href="/account/address?next=`+page+`"`)
 
 	propose := func(br *browser, env int64, title string, cost string) response {
@@ -202,7 +202,7 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 	}
 	ben.get(page).contains(t, "Votre bulletin a été déposé")
 	// Their account lists their ballots.
-	ana.get("/account").contains(t, "Mes bulletins de budget participatif", `<a href="`+page+`">Budget participatif 2027 — Warken</a>`, "déposé le "+time.Now().Format("02.01.2006"))
+	ana.get("/account").contains(t, "Mes bulletins de budget participatif", `<a href="`+page+`"><span lang="fr">Budget participatif 2027</span> — <span lang="fr">Warken</span></a>`, "déposé le "+time.Now().Format("02.01.2006"))
 
 	// Anonymous visitors get no election file before the result.
 	if r := a.browser().get(page + "/envelopes/" + strconv.FormatInt(commune, 10) + "/election.pb"); r.status != http.StatusNotFound {
@@ -230,7 +230,7 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 		}
 	}
 	results := a.browser().get(page)
-	results.contains(t, "Méthode des parts égales", "Les plus votés d'abord", "Jardin partagé", "Warken — 40")
+	results.contains(t, "Méthode des parts égales", "Les plus votés d'abord", "Jardin partagé", "Warken</span> — 40")
 	res := a.browser().get(page + "/envelopes/" + strconv.FormatInt(commune, 10) + "/election.pb")
 	if res.status != http.StatusOK {
 		t.Fatalf("election file: %d", res.status)

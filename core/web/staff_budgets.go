@@ -11,7 +11,7 @@ import (
 	"quartier/core"
 )
 
-var budgetFields = []string{"title", "description", "method", "max_choices", "points", "rule", "vote_opens_at", "vote_closes_at",
+var budgetFields = []string{"title", "description", "language", "method", "max_choices", "points", "rule", "vote_opens_at", "vote_closes_at",
 	"allow_changes", "verified_only", "envelopes"}
 
 // staffBudgets lists every budget with the form to open one.
@@ -41,7 +41,7 @@ func (s *Server) budgetFormPage(c *gin.Context, name string, status int, form ma
 		s.fail(c, terr)
 		return
 	}
-	data["Targets"], data["Methods"] = targets, core.BudgetMethods
+	data["Targets"], data["Methods"], data["Languages"] = targets, core.BudgetMethods, core.Languages
 	s.renderForm(c, status, name, form, data, err)
 }
 
@@ -53,8 +53,18 @@ func budgetFromForm(c *gin.Context) (core.Budget, map[string]string, error) {
 	for _, k := range budgetFields {
 		form[k] = c.PostForm(k)
 	}
-	b := core.Budget{Title: form["title"], Description: form["description"], Method: core.BudgetMethod(form["method"]), Rule: form["rule"],
-		AllowChanges: form["allow_changes"] == "on", VerifiedOnly: form["verified_only"] == "on"}
+	b := core.Budget{Title: form["title"], Description: form["description"], Language: core.Language(form["language"]),
+		Method: core.BudgetMethod(form["method"]), Rule: form["rule"], AllowChanges: form["allow_changes"] == "on",
+		VerifiedOnly: form["verified_only"] == "on", Translations: map[core.Language]core.BudgetText{}}
+	for _, l := range core.Languages {
+		title, description, envelopes := "title_"+string(l), "description_"+string(l), "envelopes_"+string(l)
+		form[title], form[description], form[envelopes] = c.PostForm(title), c.PostForm(description), c.PostForm(envelopes)
+		t := core.BudgetText{Title: form[title], Description: form[description]}
+		if strings.TrimSpace(form[envelopes]) != "" {
+			t.Envelopes = strings.Split(strings.ReplaceAll(form[envelopes], "\r\n", "\n"), "\n")
+		}
+		b.Translations[l] = t
+	}
 	var err error
 	if b.MaxChoices, err = atoiOrZero(form["max_choices"]); err != nil {
 		return b, form, core.Invalid("max_choices", "error.budget_max_choices")
@@ -114,10 +124,15 @@ func budgetForm(b core.Budget) map[string]string {
 		}
 		lines = append(lines, line)
 	}
-	return map[string]string{"title": b.Title, "description": b.Description, "method": string(b.Method), "max_choices": strconv.Itoa(b.MaxChoices),
-		"points": strconv.Itoa(b.Points), "rule": b.Rule, "vote_opens_at": b.VoteOpensAt.In(communeZone).Format(dateTimeLocal),
-		"vote_closes_at": b.VoteClosesAt.In(communeZone).Format(dateTimeLocal), "allow_changes": on(b.AllowChanges),
-		"verified_only": on(b.VerifiedOnly), "envelopes": strings.Join(lines, "\n")}
+	form := map[string]string{"title": b.Title, "description": b.Description, "language": string(b.Language), "method": string(b.Method),
+		"max_choices": strconv.Itoa(b.MaxChoices), "points": strconv.Itoa(b.Points), "rule": b.Rule,
+		"vote_opens_at": b.VoteOpensAt.In(communeZone).Format(dateTimeLocal), "vote_closes_at": b.VoteClosesAt.In(communeZone).Format(dateTimeLocal),
+		"allow_changes": on(b.AllowChanges), "verified_only": on(b.VerifiedOnly), "envelopes": strings.Join(lines, "\n")}
+	for l, t := range b.Translations {
+		form["title_"+string(l)], form["description_"+string(l)] = t.Title, t.Description
+		form["envelopes_"+string(l)] = strings.Join(t.Envelopes, "\n")
+	}
+	return form
 }
 
 func staffBudgetPath(id int64) string { return "/staff/budgets/" + strconv.FormatInt(id, 10) }

@@ -1,0 +1,94 @@
+package core
+
+import (
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// BudgetText is a budget's words in one language: title, description and its
+// envelopes' names in their order (a translation whose count no longer
+// matches the envelopes is not shown).
+type BudgetText struct {
+	Title       string
+	Description string // sanitised HTML
+	Envelopes   []string
+}
+
+// BudgetLangs are the languages of a budget's title and description as shown.
+type BudgetLangs struct{ Title, Description Language }
+
+// In returns the budget as a reader of l sees it: title, description and
+// envelope names from the translation into l where staff wrote them, from the
+// original otherwise; Shown and each envelope's Lang say which language. The
+// envelopes are a copy.
+func (b Budget) In(l Language) Budget {
+	b.Shown = BudgetLangs{b.Language, b.Language}
+	envelopes := make([]Envelope, len(b.Envelopes))
+	for i, e := range b.Envelopes {
+		e.Lang = b.Language
+		envelopes[i] = e
+	}
+	if b.Envelopes != nil {
+		b.Envelopes = envelopes
+	}
+	t, ok := b.Translations[l]
+	if !ok || l == b.Language {
+		return b
+	}
+	if t.Title != "" {
+		b.Title, b.Shown.Title = t.Title, l
+	}
+	if HTMLText(t.Description) != "" {
+		b.Description, b.Shown.Description = t.Description, l
+	}
+	if len(t.Envelopes) == len(envelopes) {
+		for i, name := range t.Envelopes {
+			if name != "" {
+				envelopes[i].Name, envelopes[i].Lang = name, l
+			}
+		}
+	}
+	return b
+}
+
+// normalizeBudgetTranslations checks the translations staff give with the
+// budget b: title and description as a consultation's, envelope names one
+// per envelope in order when given. Problems name the form's fields
+// (title_de, envelopes_de, ...).
+func normalizeBudgetTranslations(b Budget, in map[Language]BudgetText) (map[Language]BudgetText, error) {
+	var errs []error
+	out := map[Language]BudgetText{}
+	for _, l := range Languages {
+		t, ok := in[l]
+		if !ok || l == b.Language {
+			continue
+		}
+		var names []string
+		for _, name := range t.Envelopes {
+			names = append(names, strings.TrimSpace(name))
+		}
+		for len(names) > 0 && names[len(names)-1] == "" {
+			names = names[:len(names)-1]
+		}
+		title, description, given, problems := normalizeTitledText(l, t.Title, t.Description)
+		errs = append(errs, problems...)
+		if !given && len(names) == 0 {
+			continue
+		}
+		if !given {
+			errs = append(errs, Invalid("title_"+string(l), "error.translation_title_200"))
+		}
+		if len(names) > 0 && len(names) != len(b.Envelopes) {
+			errs = append(errs, Invalid("envelopes_"+string(l), "error.translation_envelopes"))
+		}
+		for _, name := range names {
+			if utf8.RuneCountInString(name) > 100 {
+				errs = append(errs, Invalid("envelopes_"+string(l), "error.budget_envelopes"))
+				break
+			}
+		}
+		out[l] = BudgetText{Title: title, Description: description, Envelopes: names}
+	}
+	return out, errors.Join(errs...)
+}
