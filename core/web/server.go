@@ -461,6 +461,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/projects/:id/updates", s.staffPostUpdate)
 	geoStaff.POST("/projects/:id/debates", s.staffOpenDebate)
 	geoStaff.GET("/debates", s.staffDebates)
+	geoStaff.GET("/translations", s.staffTranslations)
 	geoStaff.POST("/debates/:id/close", s.staffCloseDebate)
 	geoStaff.POST("/debates/:id/reopen", s.staffReopenDebate)
 	// Uploads take a larger body; they are checked like every form (CSRF, role).
