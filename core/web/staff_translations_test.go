@@ -15,7 +15,7 @@ func TestStaffTranslationsPage(t *testing.T) {
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	project := staff.publish(t, "Place du Marché", "<p>Réaménager la place.</p>", url.Values{"language": {"fr"}, "title_de": {"Marktplatz"},
 		"summary_de": {"Zusammenfassung"},
-		"body_de": {"<p>Den Platz neu gestalten.</p>"}, "title_en": {"Market square"}})
+		"body_de":    {"<p>Den Platz neu gestalten.</p>"}, "title_en": {"Market square"}})
 	builder := createConsultation(t, staff, url.Values{"title_de": {"Umfrage"}, "description_de": {"<p>Ihre Meinung zählt.</p>"}})
 	addQuestion(t, staff, builder, url.Values{"q_kind": {"yesno"}, "q_prompt": {"Des arbres ?"}})
 
