@@ -110,20 +110,8 @@ func (q Question) in(l, original Language) Question {
 // no words at all is left out, one with any needs a title. Problems name the
 // form's fields (title_de, description_de, ...).
 func NormalizeConsultationTranslations(in map[Language]ConsultationText, original Language) (map[Language]ConsultationText, error) {
-	var errs []error
-	out := map[Language]ConsultationText{}
-	for _, l := range Languages {
-		t, ok := in[l]
-		if !ok || l == original {
-			continue
-		}
-		title, description, given, problems := normalizeTitledText(l, t.Title, t.Description)
-		errs = append(errs, problems...)
-		if given {
-			out[l] = ConsultationText{Title: title, Description: description}
-		}
-	}
-	return out, errors.Join(errs...)
+	return normalizeTitledTexts(in, original, func(t ConsultationText) (string, string) { return t.Title, t.Description },
+		func(title, description string) ConsultationText { return ConsultationText{Title: title, Description: description} })
 }
 
 // NormalizeQuestionTranslations checks the translations staff give for the

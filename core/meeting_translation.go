@@ -40,20 +40,8 @@ func (m Meeting) In(l Language) Meeting {
 // left out (its outcome, if any, is kept by the store), one with a
 // description needs a title. Problems name the form's fields (title_de, ...).
 func normalizeMeetingTranslations(in map[Language]MeetingText, original Language) (map[Language]MeetingText, error) {
-	var errs []error
-	out := map[Language]MeetingText{}
-	for _, l := range Languages {
-		t, ok := in[l]
-		if !ok || l == original {
-			continue
-		}
-		title, description, given, problems := normalizeTitledText(l, t.Title, t.Description)
-		errs = append(errs, problems...)
-		if given {
-			out[l] = MeetingText{Title: title, Description: description}
-		}
-	}
-	return out, errors.Join(errs...)
+	return normalizeTitledTexts(in, original, func(t MeetingText) (string, string) { return t.Title, t.Description },
+		func(title, description string) MeetingText { return MeetingText{Title: title, Description: description} })
 }
 
 // NormalizeOutcomeTranslations checks the translated outcomes staff give after

@@ -1,6 +1,9 @@
 package core
 
-import "unicode/utf8"
+import (
+	"errors"
+	"unicode/utf8"
+)
 
 // writtenIn is the language staff say a text is written in: DefaultLanguage
 // when they say none, and a problem on the form's language field when it is
@@ -35,4 +38,27 @@ func normalizeTitledText(l Language, title, description string) (string, string,
 		return title, description, true, []error{Invalid("title_"+string(l), "error.translation_title_200")}
 	}
 	return title, description, true, nil
+}
+
+// normalizeTitledTexts checks the translations in of a text written in
+// original whose words are a title and a description (words reads them, build
+// makes the checked translation), language by language with
+// normalizeTitledText; a language with neither is left out.
+func normalizeTitledTexts[T any](in map[Language]T, original Language, words func(T) (title, description string),
+	build func(title, description string) T) (map[Language]T, error) {
+	var errs []error
+	out := map[Language]T{}
+	for _, l := range Languages {
+		t, ok := in[l]
+		if !ok || l == original {
+			continue
+		}
+		title, description := words(t)
+		title, description, given, problems := normalizeTitledText(l, title, description)
+		errs = append(errs, problems...)
+		if given {
+			out[l] = build(title, description)
+		}
+	}
+	return out, errors.Join(errs...)
 }
