@@ -202,7 +202,7 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 	}
 	ben.get(page).contains(t, "Votre bulletin a été déposé")
 	// Their account lists their ballots.
-	ana.get("/account").contains(t, "Mes bulletins de budget participatif", `<a href="`+page+`"><span lang="fr">Budget participatif 2027</span> — <span lang="fr">Warken</span></a>`, "déposé le "+time.Now().Format("02.01.2006"))
+	ana.get("/account").contains(t, "Mes bulletins de budget participatif", `<a href="`+page+`"><span lang="fr">Budget participatif 2027</span> — <span lang="fr">Warken</span></a>`, "déposé le "+communeDay(time.Now()))
 
 	// Anonymous visitors get no election file before the result.
 	if r := a.browser().get(page + "/envelopes/" + strconv.FormatInt(commune, 10) + "/election.pb"); r.status != http.StatusNotFound {

@@ -189,3 +189,13 @@ func (a *app) resident(email, address string) *browser {
 	b.login(email)
 	return b
 }
+
+// communeDay is t's date as the pages write it: in the commune's time zone,
+// which is a day ahead of UTC late in the evening.
+func communeDay(t time.Time) string {
+	z, err := time.LoadLocation("Europe/Luxembourg")
+	if err != nil {
+		panic(err)
+	}
+	return t.In(z).Format("02.01.2006")
+}

@@ -94,11 +94,11 @@ func TestHomePageShowsWhatIsOpenNow(t *testing.T) {
 	if home.status != http.StatusOK {
 		t.Fatalf("home: %d", home.status)
 	}
-	home.contains(t, "En ce moment", "Sondage sur les horaires du marché", "ouverte jusqu'au "+now.Add(10*24*time.Hour).Format("02.01.2006"),
+	home.contains(t, "En ce moment", "Sondage sur les horaires du marché", "ouverte jusqu'au "+communeDay(now.Add(10*24*time.Hour)),
 		"Budget participatif 2027", "proposez vos projets", "Prochains événements", "Atelier vélo à la gare",
 		"Faut-il un arrêt de plus rue de la Gare ?", "Débat · Un tram jusqu&#39;au Kirchberg · 0 argument",
 		"Projets récents", "Un tram jusqu'au Kirchberg", "Dernières idées", "Une fontaine à la gare",
-		"Dernières réponses de la commune", "réponse du "+now.Format("02.01.2006"), "Le service des eaux la posera au printemps.",
+		"Dernières réponses de la commune", "réponse du "+communeDay(now), "Le service des eaux la posera au printemps.",
 		"Ce que deviennent les idées", "Réponses dans le délai promis</dt><dd>100 %</dd>", "Idées réalisées</dt><dd>0</dd>",
 		`<a class="button" href="/register">`)
 	for _, gone := range []string{"Sondage terminé", "Brouillon de sondage", "Réunion passée", "Aucune consultation", "Des rails engazonnés"} {
