@@ -111,7 +111,9 @@ func (q Question) in(l, original Language) Question {
 // form's fields (title_de, description_de, ...).
 func NormalizeConsultationTranslations(in map[Language]ConsultationText, original Language) (map[Language]ConsultationText, error) {
 	return normalizeTitledTexts(in, original, func(t ConsultationText) (string, string) { return t.Title, t.Description },
-		func(title, description string) ConsultationText { return ConsultationText{Title: title, Description: description} })
+		func(title, description string) ConsultationText {
+			return ConsultationText{Title: title, Description: description}
+		})
 }
 
 // NormalizeQuestionTranslations checks the translations staff give for the

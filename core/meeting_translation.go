@@ -41,7 +41,9 @@ func (m Meeting) In(l Language) Meeting {
 // description needs a title. Problems name the form's fields (title_de, ...).
 func normalizeMeetingTranslations(in map[Language]MeetingText, original Language) (map[Language]MeetingText, error) {
 	return normalizeTitledTexts(in, original, func(t MeetingText) (string, string) { return t.Title, t.Description },
-		func(title, description string) MeetingText { return MeetingText{Title: title, Description: description} })
+		func(title, description string) MeetingText {
+			return MeetingText{Title: title, Description: description}
+		})
 }
 
 // NormalizeOutcomeTranslations checks the translated outcomes staff give after

@@ -13,17 +13,23 @@ import (
 type NeighbourhoodCouncil struct {
 	ID          int64
 	Name        string
-	Description string // sanitised HTML
-	TargetID    int64  // whose residents may volunteer; 0: the whole commune
-	Seats       int    // seats filled by lot
-	Stratified  bool   // draws share the seats among streets
-	Revision    int
+	Description string   // sanitised HTML
+	Language    Language // of name and description
+	// Translations are its name and description in other languages.
+	Translations map[Language]CouncilText
+	// Shown says the language of name and description as they stand (see In).
+	Shown      CouncilLangs
+	TargetID   int64 // whose residents may volunteer; 0: the whole commune
+	Seats      int   // seats filled by lot
+	Stratified bool  // draws share the seats among streets
+	Revision   int
 }
 
 // EntityCouncil names neighbourhood councils in the change log.
 const EntityCouncil = "neighbourhood_council"
 
-// NormalizeCouncil checks a council as staff describe it.
+// NormalizeCouncil checks a council as staff describe it, its translations
+// included (the form calls the name a title: title_de, ...).
 func NormalizeCouncil(c NeighbourhoodCouncil) (NeighbourhoodCouncil, error) {
 	var errs []error
 	c.Name = strings.TrimSpace(c.Name)
@@ -31,6 +37,12 @@ func NormalizeCouncil(c NeighbourhoodCouncil) (NeighbourhoodCouncil, error) {
 		errs = append(errs, Invalid("name", "error.council_name"))
 	}
 	c.Description = SanitizeHTML(c.Description)
+	var err error
+	c.Language, err = writtenIn(c.Language)
+	errs = append(errs, err)
+	c.Translations, err = normalizeTitledTexts(c.Translations, c.Language, func(t CouncilText) (string, string) { return t.Name, t.Description },
+		func(name, description string) CouncilText { return CouncilText{Name: name, Description: description} })
+	errs = append(errs, err)
 	if c.Seats < 1 || c.Seats > 200 {
 		errs = append(errs, Invalid("seats", "error.council_seats"))
 	}
@@ -67,4 +79,30 @@ type StoredDraw struct {
 	ID int64
 	Draw
 	DrawnAt time.Time
+}
+
+// CouncilText is a council's name and description in one language.
+type CouncilText struct {
+	Name        string
+	Description string // sanitised HTML
+}
+
+// CouncilLangs are the languages of a council's name and description as shown.
+type CouncilLangs struct{ Name, Description Language }
+
+// In returns the council as a reader of l sees it: name and description from
+// the translation into l where staff wrote them, from the original otherwise.
+func (c NeighbourhoodCouncil) In(l Language) NeighbourhoodCouncil {
+	c.Shown = CouncilLangs{c.Language, c.Language}
+	t, ok := c.Translations[l]
+	if !ok || l == c.Language {
+		return c
+	}
+	if t.Name != "" {
+		c.Name, c.Shown.Name = t.Name, l
+	}
+	if HTMLText(t.Description) != "" {
+		c.Description, c.Shown.Description = t.Description, l
+	}
+	return c
 }

@@ -120,3 +120,16 @@ func (b Budget) Coverage(l Language) Coverage {
 	c.part(len(b.Envelopes) > 0, named)
 	return c.of()
 }
+
+// Coverage says how far the council is translated into l: name and
+// description.
+func (c NeighbourhoodCouncil) Coverage(l Language) Coverage {
+	if l == c.Language {
+		return CoverageOriginal
+	}
+	t := c.Translations[l]
+	var cov coverage
+	cov.part(true, t.Name != "")
+	cov.part(HTMLText(c.Description) != "", HTMLText(t.Description) != "")
+	return cov.of()
+}

@@ -29,7 +29,10 @@ func (e *commandEnv) loadDemoCouncil(store *postgres.Store) error {
 	c, err := core.NormalizeCouncil(core.NeighbourhoodCouncil{Name: "Conseil de quartier Warken et Alliés",
 		Description: "<p>Le conseil réunit les habitants de la rue de Warken et de l'avenue des Alliés (côté pair) : " +
 			"six sièges tirés au sort parmi les volontaires, répartis entre les deux rues selon leurs boîtes aux lettres.</p>",
-		TargetID: targets[0].ID, Seats: 6, Stratified: true})
+		TargetID: targets[0].ID, Seats: 6, Stratified: true,
+		Translations: map[core.Language]core.CouncilText{core.German: {Name: "Quartiersrat Warken und Alliés",
+			Description: "<p>Der Rat vereint die Bewohner der Rue de Warken und der Avenue des Alliés (gerade Seite): " +
+				"sechs Sitze, unter den Freiwilligen ausgelost und nach Briefkästen auf die beiden Straßen verteilt.</p>"}}})
 	if err != nil {
 		return err
 	}

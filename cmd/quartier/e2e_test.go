@@ -381,6 +381,7 @@ func TestAdminCreateAndDemo(t *testing.T) {
 	visitor.expect("GET", "/consultations", nil, 200, `lang="de">Der Park in Warken: Ihre Prioritäten</a>`, `lang="de">Den Platz samstags für Autos sperren?</a>`)
 	visitor.expect("GET", "/projects/1", nil, 200, `<span lang="de">Soll der Platz samstags den Fußgängern vorbehalten sein?</span>`)
 	visitor.expect("GET", "/budgets/1", nil, 200, `<h1 lang="de">Bürgerhaushalt 2027</h1>`, `<span lang="de">Die ganze Gemeinde</span>`)
+	visitor.expect("GET", "/councils", nil, 200, `lang="de">Quartiersrat Warken und Alliés</a>`)
 	visitor.expect("GET", "/debates/1", nil, 200, `<h1 lang="de">Soll der Platz samstags den Fußgängern vorbehalten sein?</h1>`)
 	// And the Warken events, the past visit's minutes too.
 	visitor.expect("GET", "/events", nil, 200, `lang="de">Werkstatt: Wir entwerfen den Park in Warken</a>`, `lang="de">Besichtigung des künftigen Parkgeländes</a>`)

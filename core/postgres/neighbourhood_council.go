@@ -11,11 +11,14 @@ import (
 	"quartier/core"
 )
 
-const councilColumns = `id, name, description, coalesce(target_id, 0), seats, stratified, revision`
+// councilColumns are what scanCouncil reads, translations included.
+const councilColumns = `id, name, description, coalesce(target_id, 0), seats, stratified, revision, language,
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Name', t.name, 'Description', t.description)), '{}')
+		FROM council_translation t WHERE t.council_id = council.id)`
 
 func scanCouncil(row rowScanner) (core.NeighbourhoodCouncil, error) {
 	var c core.NeighbourhoodCouncil
-	return c, row.Scan(&c.ID, &c.Name, &c.Description, &c.TargetID, &c.Seats, &c.Stratified, &c.Revision)
+	return c, row.Scan(&c.ID, &c.Name, &c.Description, &c.TargetID, &c.Seats, &c.Stratified, &c.Revision, &c.Language, &c.Translations)
 }
 
 // Council returns a neighbourhood council.
@@ -36,23 +39,37 @@ func (s *Store) Councils(ctx context.Context) ([]core.NeighbourhoodCouncil, erro
 
 // SaveCouncil creates (c.ID 0) or updates a council (already normalised).
 func (s *Store) SaveCouncil(ctx context.Context, actorID int64, c core.NeighbourhoodCouncil) (int64, error) {
+	if c.Language == "" {
+		c.Language = core.DefaultLanguage
+	}
 	err := s.inTx(ctx, "save council", func(tx pgx.Tx) error {
 		now := s.now()
 		kind, rev := core.EventUpdated, 0
 		var err error
 		if c.ID == 0 {
 			kind = core.EventCreated
-			err = tx.QueryRow(ctx, `INSERT INTO council (name, description, target_id, seats, stratified, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id, revision`, c.Name, c.Description, nullID(c.TargetID), c.Seats, c.Stratified, now).Scan(&c.ID, &rev)
+			err = tx.QueryRow(ctx, `INSERT INTO council (name, description, target_id, seats, stratified, created_at, updated_at, language)
+				VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id, revision`, c.Name, c.Description, nullID(c.TargetID), c.Seats, c.Stratified,
+				now, c.Language).Scan(&c.ID, &rev)
 		} else {
 			err = tx.QueryRow(ctx, `UPDATE council SET name = $2, description = $3, target_id = $4, seats = $5, stratified = $6, updated_at = $7,
-				revision = revision + 1 WHERE id = $1 RETURNING revision`, c.ID, c.Name, c.Description, nullID(c.TargetID), c.Seats, c.Stratified, now).Scan(&rev)
+				language = $8, revision = revision + 1 WHERE id = $1 RETURNING revision`, c.ID, c.Name, c.Description, nullID(c.TargetID), c.Seats,
+				c.Stratified, now, c.Language).Scan(&rev)
 		}
 		if isForeignKeyViolation(err) {
 			return core.Invalid("target_id", "error.target_not_found")
 		}
 		if err != nil {
 			return notFoundOr(err, "error.council_not_found", "write council")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM council_translation WHERE council_id = $1`, c.ID); err != nil {
+			return err
+		}
+		for l, t := range c.Translations {
+			if _, err := tx.Exec(ctx, `INSERT INTO council_translation (council_id, language, name, description) VALUES ($1, $2, $3, $4)`,
+				c.ID, l, t.Name, t.Description); err != nil {
+				return err
+			}
 		}
 		if err := audit(ctx, tx, actorID, "council.save", core.EntityCouncil, c.ID, "", now); err != nil {
 			return err

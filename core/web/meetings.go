@@ -77,7 +77,7 @@ func (s *Server) meeting(c *gin.Context) {
 	}
 	if m.CouncilID != 0 { // a neighbourhood council's meeting leads back to it
 		if nc, err := s.store.Council(ctx, m.CouncilID); err == nil {
-			data["Council"] = nc
+			data["Council"] = nc.In(langOf(c))
 		}
 	}
 	s.render(c, http.StatusOK, "meeting", data)

@@ -142,6 +142,7 @@ func (s *Server) council(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	nc = nc.In(langOf(c))
 	data := map[string]any{"C": nc, "Members": rec.Members, "Documents": rec.Documents, "Ideas": rec.Proposals, "Meetings": rec.Meetings,
 		"Draws": views, "Meta": s.metaOf(nc.Name, nc.Description, councilPath(nc.ID), "")}
 	if u := userOf(c); u != nil {
@@ -235,15 +236,18 @@ func (s *Server) staffCouncilsPage(c *gin.Context, status int, form map[string]s
 		s.fail(c, core.Internalf("read councils and targets: %v %v", lerr, terr))
 		return
 	}
-	s.renderForm(c, status, "staff_councils", form, map[string]any{"All": list, "Targets": targets}, err)
+	s.renderForm(c, status, "staff_councils", form, map[string]any{"All": list, "Targets": targets, "Languages": core.Languages}, err)
 }
 
 func councilFromForm(c *gin.Context) (core.NeighbourhoodCouncil, map[string]string, error) {
 	form := map[string]string{}
-	for _, k := range []string{"name", "description", "target_id", "seats", "stratified"} {
+	for _, k := range []string{"name", "description", "language", "target_id", "seats", "stratified"} {
 		form[k] = c.PostForm(k)
 	}
-	nc := core.NeighbourhoodCouncil{Name: form["name"], Description: form["description"], Stratified: form["stratified"] == "on"}
+	nc := core.NeighbourhoodCouncil{Name: form["name"], Description: form["description"], Language: core.Language(form["language"]),
+		Stratified: form["stratified"] == "on", Translations: postedTitledTexts(c, form, func(name, description string) core.CouncilText {
+			return core.CouncilText{Name: name, Description: description}
+		})}
 	nc.TargetID, _ = strconv.ParseInt(form["target_id"], 10, 64)
 	var err error
 	if nc.Seats, err = strconv.Atoi(strings.TrimSpace(form["seats"])); err != nil {
@@ -276,9 +280,15 @@ func (s *Server) staffNeighbourhoodCouncil(c *gin.Context) {
 	if !ok {
 		return
 	}
-	form := map[string]string{"name": nc.Name, "description": nc.Description, "target_id": strconv.FormatInt(nc.TargetID, 10),
-		"seats": strconv.Itoa(nc.Seats), "stratified": map[bool]string{true: "on"}[nc.Stratified]}
-	s.staffCouncilPage(c, http.StatusOK, nc, form, nil)
+	s.staffCouncilPage(c, http.StatusOK, nc, councilForm(nc), nil)
+}
+
+// councilForm is the council form filled from a stored council.
+func councilForm(nc core.NeighbourhoodCouncil) map[string]string {
+	form := map[string]string{"name": nc.Name, "description": nc.Description, "language": string(nc.Language),
+		"target_id": strconv.FormatInt(nc.TargetID, 10), "seats": strconv.Itoa(nc.Seats), "stratified": map[bool]string{true: "on"}[nc.Stratified]}
+	titledTextsForm(form, nc.Translations, func(t core.CouncilText) (string, string) { return t.Name, t.Description })
+	return form
 }
 
 func (s *Server) staffCouncilPage(c *gin.Context, status int, nc core.NeighbourhoodCouncil, form map[string]string, err error) {
@@ -300,7 +310,7 @@ func (s *Server) staffCouncilPage(c *gin.Context, status int, nc core.Neighbourh
 		}
 	}
 	s.renderForm(c, status, "staff_council_page", form, map[string]any{"C": nc, "Members": members, "Volunteers": len(volunteers),
-		"Free": max(0, nc.Seats-drawn), "Targets": targets}, err)
+		"Free": max(0, nc.Seats-drawn), "Targets": targets, "Languages": core.Languages}, err)
 }
 
 // newSeed is a fresh seed staff may keep or replace (by a number drawn in
@@ -368,9 +378,10 @@ func (s *Server) staffCouncilAction(c *gin.Context) {
 		err = core.NotFound("error.page_not_found")
 	}
 	if code := core.CodeOf(err); code == core.CodeInvalid || code == core.CodeConflict {
-		form := map[string]string{"name": nc.Name, "description": nc.Description, "target_id": strconv.FormatInt(nc.TargetID, 10),
-			"seats": strconv.Itoa(nc.Seats), "stratified": map[bool]string{true: "on"}[nc.Stratified], "seed": c.PostForm("seed"),
-			"email": c.PostForm("email"), "title": c.PostForm("title"), "body": c.PostForm("body")}
+		form := councilForm(nc)
+		for _, k := range []string{"seed", "email", "title", "body"} {
+			form[k] = c.PostForm(k)
+		}
 		s.staffCouncilPage(c, http.StatusUnprocessableEntity, nc, form, err)
 		return
 	}

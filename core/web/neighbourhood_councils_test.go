@@ -137,5 +137,33 @@ func TestNeighbourhoodCouncilDrawIsReproducible(t *testing.T) {
 		t.Fatal("script kept in a council document")
 	}
 	// The meeting's page leads back to its council.
-	a.browser().get("/events/"+meeting).contains(t, `<p><a href="`+page+`">`)
+	a.browser().get("/events/"+meeting).contains(t, `<p><a href="`+page+`" lang="fr">`)
+}
+
+// A council's name and description are translated like the other texts.
+func TestCouncilTranslations(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	staff.get("/staff/councils")
+	r := staff.post("/staff/councils", url.Values{"name": {"Conseil de quartier du Centre"}, "description": {"<p>Le quartier décide.</p>"},
+		"language": {"fr"}, "seats": {"7"}, "title_de": {"Quartiersrat Zentrum"}, "description_de": {"<p>Das Viertel entscheidet.</p>"},
+		"description_en": {"<p>A description without a name.</p>"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Une traduction demande un titre") {
+		t.Fatalf("an English description without a name: %d", r.status)
+	}
+	staff.get("/staff/councils")
+	r = staff.post("/staff/councils", url.Values{"name": {"Conseil de quartier du Centre"}, "description": {"<p>Le quartier décide.</p>"},
+		"language": {"fr"}, "seats": {"7"}, "title_de": {"Quartiersrat Zentrum"}, "description_de": {"<p>Das Viertel entscheidet.</p>"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%.2000s", r.status, r.body)
+	}
+	council := strings.TrimPrefix(r.header.Get("Location"), "/staff")
+	de := a.browser()
+	de.header.Set("Accept-Language", "de")
+	de.get(council).contains(t, `<h1 lang="de">Quartiersrat Zentrum</h1>`, `<div class="rich" lang="de"><p>Das Viertel entscheidet.</p></div>`)
+	de.get("/councils").contains(t, `lang="de">Quartiersrat Zentrum</a>`)
+	a.browser().get(council).contains(t, `<h1 lang="fr">Conseil de quartier du Centre</h1>`)
+	staff.get("/staff"+council).contains(t, `id="title_de" name="title_de" type="text" maxlength="200" lang="de" value="Quartiersrat Zentrum"`)
+	staff.get("/staff/translations").contains(t, `lang="fr">Conseil de quartier du Centre</a></th>
+    <td>Conseil de quartier</td>`)
 }

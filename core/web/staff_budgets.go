@@ -55,15 +55,15 @@ func budgetFromForm(c *gin.Context) (core.Budget, map[string]string, error) {
 	}
 	b := core.Budget{Title: form["title"], Description: form["description"], Language: core.Language(form["language"]),
 		Method: core.BudgetMethod(form["method"]), Rule: form["rule"], AllowChanges: form["allow_changes"] == "on",
-		VerifiedOnly: form["verified_only"] == "on", Translations: map[core.Language]core.BudgetText{}}
-	for _, l := range core.Languages {
-		title, description, envelopes := "title_"+string(l), "description_"+string(l), "envelopes_"+string(l)
-		form[title], form[description], form[envelopes] = c.PostForm(title), c.PostForm(description), c.PostForm(envelopes)
-		t := core.BudgetText{Title: form[title], Description: form[description]}
-		if strings.TrimSpace(form[envelopes]) != "" {
+		VerifiedOnly: form["verified_only"] == "on", Translations: postedTitledTexts(c, form, func(title, description string) core.BudgetText {
+			return core.BudgetText{Title: title, Description: description}
+		})}
+	for l, t := range b.Translations {
+		envelopes := "envelopes_" + string(l)
+		if form[envelopes] = c.PostForm(envelopes); strings.TrimSpace(form[envelopes]) != "" {
 			t.Envelopes = strings.Split(strings.ReplaceAll(form[envelopes], "\r\n", "\n"), "\n")
+			b.Translations[l] = t
 		}
-		b.Translations[l] = t
 	}
 	var err error
 	if b.MaxChoices, err = atoiOrZero(form["max_choices"]); err != nil {
@@ -128,8 +128,8 @@ func budgetForm(b core.Budget) map[string]string {
 		"max_choices": strconv.Itoa(b.MaxChoices), "points": strconv.Itoa(b.Points), "rule": b.Rule,
 		"vote_opens_at": b.VoteOpensAt.In(communeZone).Format(dateTimeLocal), "vote_closes_at": b.VoteClosesAt.In(communeZone).Format(dateTimeLocal),
 		"allow_changes": on(b.AllowChanges), "verified_only": on(b.VerifiedOnly), "envelopes": strings.Join(lines, "\n")}
+	titledTextsForm(form, b.Translations, func(t core.BudgetText) (string, string) { return t.Title, t.Description })
 	for l, t := range b.Translations {
-		form["title_"+string(l)], form["description_"+string(l)] = t.Title, t.Description
 		form["envelopes_"+string(l)] = strings.Join(t.Envelopes, "\n")
 	}
 	return form

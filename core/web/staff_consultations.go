@@ -62,12 +62,9 @@ func consultationFromForm(c *gin.Context) (core.Consultation, map[string]string,
 	}
 	k := core.Consultation{Title: form["title"], Description: form["description"], Language: core.Language(form["language"]),
 		Kind: core.ConsultationKind(form["kind"]), Eligibility: core.Eligibility(form["eligibility"]), LiveResults: form["live_results"] == "on",
-		Translations: map[core.Language]core.ConsultationText{}}
-	for _, l := range core.Languages {
-		title, description := "title_"+string(l), "description_"+string(l)
-		form[title], form[description] = c.PostForm(title), c.PostForm(description)
-		k.Translations[l] = core.ConsultationText{Title: form[title], Description: form[description]}
-	}
+		Translations: postedTitledTexts(c, form, func(title, description string) core.ConsultationText {
+			return core.ConsultationText{Title: title, Description: description}
+		})}
 	k.ProjectID, _ = strconv.ParseInt(form["project_id"], 10, 64)
 	k.TargetID, _ = strconv.ParseInt(form["target_id"], 10, 64)
 	var err error
@@ -111,9 +108,7 @@ func frameForm(k core.Consultation) map[string]string {
 	form := map[string]string{"title": k.Title, "description": k.Description, "language": string(k.Language), "kind": string(k.Kind),
 		"eligibility": string(k.Eligibility), "project_id": strconv.FormatInt(k.ProjectID, 10), "target_id": strconv.FormatInt(k.TargetID, 10),
 		"opens_at": k.OpensAt.In(communeZone).Format(dateTimeLocal), "closes_at": k.ClosesAt.In(communeZone).Format(dateTimeLocal), "live_results": live}
-	for l, t := range k.Translations {
-		form["title_"+string(l)], form["description_"+string(l)] = t.Title, t.Description
-	}
+	titledTextsForm(form, k.Translations, func(t core.ConsultationText) (string, string) { return t.Title, t.Description })
 	return form
 }
 

@@ -55,12 +55,10 @@ func (s *Server) meetingFromForm(c *gin.Context) (core.Meeting, map[string]strin
 		form[k] = c.PostForm(k)
 	}
 	m := core.Meeting{Title: form["title"], Description: form["description"], Language: core.Language(form["language"]),
-		Kind: core.MeetingKind(form["kind"]), Location: form["location"], OnlineURL: form["online_url"], Translations: map[core.Language]core.MeetingText{}}
-	for _, l := range core.Languages {
-		title, description := "title_"+string(l), "description_"+string(l)
-		form[title], form[description] = c.PostForm(title), c.PostForm(description)
-		m.Translations[l] = core.MeetingText{Title: form[title], Description: form[description]}
-	}
+		Kind: core.MeetingKind(form["kind"]), Location: form["location"], OnlineURL: form["online_url"],
+		Translations: postedTitledTexts(c, form, func(title, description string) core.MeetingText {
+			return core.MeetingText{Title: title, Description: description}
+		})}
 	m.ProjectID, _ = strconv.ParseInt(form["project_id"], 10, 64)
 	m.CouncilID, _ = strconv.ParseInt(form["council_id"], 10, 64)
 	var err error
@@ -112,8 +110,9 @@ func meetingForm(m core.Meeting) map[string]string {
 		"project_id": strconv.FormatInt(m.ProjectID, 10), "council_id": strconv.FormatInt(m.CouncilID, 10), "starts_at": m.StartsAt.In(communeZone).Format(dateTimeLocal),
 		"ends_at": m.EndsAt.In(communeZone).Format(dateTimeLocal), "location": m.Location, "online_url": m.OnlineURL,
 		"capacity": strconv.Itoa(m.Capacity), "outcome": m.Outcome}
+	titledTextsForm(f, m.Translations, func(t core.MeetingText) (string, string) { return t.Title, t.Description })
 	for l, t := range m.Translations {
-		f["title_"+string(l)], f["description_"+string(l)], f["outcome_"+string(l)] = t.Title, t.Description, t.Outcome
+		f["outcome_"+string(l)] = t.Outcome
 	}
 	if m.HasPoint {
 		f["lat"], f["lon"] = strconv.FormatFloat(m.Point.Lat(), 'f', 6, 64), strconv.FormatFloat(m.Point.Lon(), 'f', 6, 64)

@@ -29,7 +29,7 @@ type translationTotal struct {
 
 // staffTranslations shows which of the current texts staff wrote are
 // translated into which language: projects not archived, consultations and
-// events not over, debates, budgets not yet in implementation.
+// events not over, debates, budgets not yet in implementation, councils.
 func (s *Server) staffTranslations(c *gin.Context) {
 	rows, err := s.currentTexts(c.Request.Context())
 	if err != nil {
@@ -114,6 +114,13 @@ func (s *Server) currentTexts(ctx context.Context) ([]translationRow, error) {
 			return nil, err
 		}
 		rows = append(rows, coverageRow("translations.kind_budget", b.Title, staffBudgetPath(b.ID), b.Language, b.Coverage))
+	}
+	councils, err := s.store.Councils(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, nc := range councils {
+		rows = append(rows, coverageRow("translations.kind_council", nc.Name, "/staff/councils/"+id(nc.ID), nc.Language, nc.Coverage))
 	}
 	return rows, nil
 }
