@@ -23,7 +23,6 @@ type BudgetLangs struct{ Title, Description Language }
 // original otherwise; Shown and each envelope's Lang say which language. The
 // envelopes are a copy.
 func (b Budget) In(l Language) Budget {
-	b.Shown = BudgetLangs{b.Language, b.Language}
 	envelopes := make([]Envelope, len(b.Envelopes))
 	for i, e := range b.Envelopes {
 		e.Lang = b.Language
@@ -32,17 +31,13 @@ func (b Budget) In(l Language) Budget {
 	if b.Envelopes != nil {
 		b.Envelopes = envelopes
 	}
-	t, ok := b.Translations[l]
-	if !ok || l == b.Language {
-		return b
+	t := b.Translations[l]
+	if l == b.Language {
+		t = BudgetText{}
 	}
-	if t.Title != "" {
-		b.Title, b.Shown.Title = t.Title, l
-	}
-	if HTMLText(t.Description) != "" {
-		b.Description, b.Shown.Description = t.Description, l
-	}
-	if len(t.Envelopes) == len(envelopes) {
+	b.Title, b.Shown.Title = pickText(b.Title, b.Language, t.Title, l)
+	b.Description, b.Shown.Description = pickHTML(b.Description, b.Language, t.Description, l)
+	if len(t.Envelopes) == len(envelopes) && len(envelopes) > 0 {
 		for i, name := range t.Envelopes {
 			if name != "" {
 				envelopes[i].Name, envelopes[i].Lang = name, l

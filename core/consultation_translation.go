@@ -45,7 +45,6 @@ func (t QuestionText) OptionsMatch(q Question) bool {
 // and the options' Lang say which language each text is in. The questions and
 // options are copies: c itself is left as it was.
 func (c Consultation) In(l Language) Consultation {
-	c.Shown = ConsultationLangs{c.Language, c.Language}
 	questions := make([]Question, len(c.Questions))
 	for i, q := range c.Questions {
 		questions[i] = q.in(l, c.Language)
@@ -53,22 +52,17 @@ func (c Consultation) In(l Language) Consultation {
 	if c.Questions != nil {
 		c.Questions = questions
 	}
-	t, ok := c.Translations[l]
-	if !ok || l == c.Language {
-		return c
+	t := c.Translations[l]
+	if l == c.Language {
+		t = ConsultationText{}
 	}
-	if t.Title != "" {
-		c.Title, c.Shown.Title = t.Title, l
-	}
-	if HTMLText(t.Description) != "" {
-		c.Description, c.Shown.Description = t.Description, l
-	}
+	c.Title, c.Shown.Title = pickText(c.Title, c.Language, t.Title, l)
+	c.Description, c.Shown.Description = pickHTML(c.Description, c.Language, t.Description, l)
 	return c
 }
 
 // in is q as a reader of l sees it, original being its consultation's language.
 func (q Question) in(l, original Language) Question {
-	q.Shown = QuestionLangs{original, original, original}
 	options := make([]Option, len(q.Options))
 	for i, o := range q.Options {
 		o.Lang = original
@@ -77,19 +71,13 @@ func (q Question) in(l, original Language) Question {
 	if q.Options != nil {
 		q.Options = options
 	}
-	t, ok := q.Translations[l]
-	if !ok || l == original {
-		return q
+	t := q.Translations[l]
+	if l == original {
+		t = QuestionText{}
 	}
-	if t.Section != "" {
-		q.Section, q.Shown.Section = t.Section, l
-	}
-	if t.Prompt != "" {
-		q.Prompt, q.Shown.Prompt = t.Prompt, l
-	}
-	if t.Help != "" {
-		q.Help, q.Shown.Help = t.Help, l
-	}
+	q.Section, q.Shown.Section = pickText(q.Section, original, t.Section, l)
+	q.Prompt, q.Shown.Prompt = pickText(q.Prompt, original, t.Prompt, l)
+	q.Help, q.Shown.Help = pickText(q.Help, original, t.Help, l)
 	if !t.OptionsMatch(q) {
 		return q
 	}

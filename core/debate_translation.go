@@ -17,17 +17,12 @@ type DebateLangs struct{ Question, Conclusion Language }
 // from the translation into l where staff wrote it, from the original
 // otherwise; Shown says which language each is in.
 func (d Debate) In(l Language) Debate {
-	d.Shown = DebateLangs{d.Language, d.Language}
-	t, ok := d.Translations[l]
-	if !ok || l == d.Language {
-		return d
+	t := d.Translations[l]
+	if l == d.Language {
+		t = DebateText{}
 	}
-	if t.Question != "" {
-		d.Question, d.Shown.Question = t.Question, l
-	}
-	if t.Conclusion != "" {
-		d.Conclusion, d.Shown.Conclusion = t.Conclusion, l
-	}
+	d.Question, d.Shown.Question = pickText(d.Question, d.Language, t.Question, l)
+	d.Conclusion, d.Shown.Conclusion = pickText(d.Conclusion, d.Language, t.Conclusion, l)
 	return d
 }
 

@@ -18,20 +18,13 @@ type MeetingLangs struct{ Title, Description, Outcome Language }
 // translation into l where staff wrote it, from the original otherwise; Shown
 // says which language each is in.
 func (m Meeting) In(l Language) Meeting {
-	m.Shown = MeetingLangs{m.Language, m.Language, m.Language}
-	t, ok := m.Translations[l]
-	if !ok || l == m.Language {
-		return m
+	t := m.Translations[l]
+	if l == m.Language {
+		t = MeetingText{}
 	}
-	if t.Title != "" {
-		m.Title, m.Shown.Title = t.Title, l
-	}
-	if HTMLText(t.Description) != "" {
-		m.Description, m.Shown.Description = t.Description, l
-	}
-	if HTMLText(t.Outcome) != "" {
-		m.Outcome, m.Shown.Outcome = t.Outcome, l
-	}
+	m.Title, m.Shown.Title = pickText(m.Title, m.Language, t.Title, l)
+	m.Description, m.Shown.Description = pickHTML(m.Description, m.Language, t.Description, l)
+	m.Outcome, m.Shown.Outcome = pickHTML(m.Outcome, m.Language, t.Outcome, l)
 	return m
 }
 

@@ -93,16 +93,11 @@ type CouncilLangs struct{ Name, Description Language }
 // In returns the council as a reader of l sees it: name and description from
 // the translation into l where staff wrote them, from the original otherwise.
 func (c NeighbourhoodCouncil) In(l Language) NeighbourhoodCouncil {
-	c.Shown = CouncilLangs{c.Language, c.Language}
-	t, ok := c.Translations[l]
-	if !ok || l == c.Language {
-		return c
+	t := c.Translations[l]
+	if l == c.Language {
+		t = CouncilText{}
 	}
-	if t.Name != "" {
-		c.Name, c.Shown.Name = t.Name, l
-	}
-	if HTMLText(t.Description) != "" {
-		c.Description, c.Shown.Description = t.Description, l
-	}
+	c.Name, c.Shown.Name = pickText(c.Name, c.Language, t.Name, l)
+	c.Description, c.Shown.Description = pickHTML(c.Description, c.Language, t.Description, l)
 	return c
 }

@@ -72,20 +72,13 @@ type ProjectLangs struct{ Title, Summary, Body Language }
 // body from the translation into l where staff wrote it, from the original
 // otherwise; Shown says which language each is in.
 func (p Project) In(l Language) Project {
-	p.Shown = ProjectLangs{p.Language, p.Language, p.Language}
-	t, ok := p.Translations[l]
-	if !ok || l == p.Language {
-		return p
+	t := p.Translations[l]
+	if l == p.Language {
+		t = ProjectText{}
 	}
-	if t.Title != "" {
-		p.Title, p.Shown.Title = t.Title, l
-	}
-	if t.Summary != "" {
-		p.Summary, p.Shown.Summary = t.Summary, l
-	}
-	if HTMLText(t.BodyHTML) != "" {
-		p.BodyHTML, p.Shown.Body = t.BodyHTML, l
-	}
+	p.Title, p.Shown.Title = pickText(p.Title, p.Language, t.Title, l)
+	p.Summary, p.Shown.Summary = pickText(p.Summary, p.Language, t.Summary, l)
+	p.BodyHTML, p.Shown.Body = pickHTML(p.BodyHTML, p.Language, t.BodyHTML, l)
 	return p
 }
 
@@ -122,17 +115,12 @@ type UpdateText struct {
 // In returns the update as a reader of l sees it, field by field as
 // Project.In does.
 func (u ProjectUpdate) In(l Language) ProjectUpdate {
-	u.TitleLang, u.BodyLang = u.Language, u.Language
-	t, ok := u.Translations[l]
-	if !ok || l == u.Language {
-		return u
+	t := u.Translations[l]
+	if l == u.Language {
+		t = UpdateText{}
 	}
-	if t.Title != "" {
-		u.Title, u.TitleLang = t.Title, l
-	}
-	if HTMLText(t.BodyHTML) != "" {
-		u.BodyHTML, u.BodyLang = t.BodyHTML, l
-	}
+	u.Title, u.TitleLang = pickText(u.Title, u.Language, t.Title, l)
+	u.BodyHTML, u.BodyLang = pickHTML(u.BodyHTML, u.Language, t.BodyHTML, l)
 	return u
 }
 

@@ -62,3 +62,21 @@ func normalizeTitledTexts[T any](in map[Language]T, original Language, words fun
 	}
 	return out, errors.Join(errs...)
 }
+
+// pickText is what a reader of l sees of one text: translated (in l) when it
+// says something, the original (in written) otherwise.
+func pickText(original string, written Language, translated string, l Language) (string, Language) {
+	if translated == "" {
+		return original, written
+	}
+	return translated, l
+}
+
+// pickHTML is pickText for rich text: a translation of empty paragraphs says
+// nothing.
+func pickHTML(original string, written Language, translated string, l Language) (string, Language) {
+	if HTMLText(translated) == "" {
+		return original, written
+	}
+	return translated, l
+}
