@@ -122,26 +122,59 @@ func (s *Server) communeName() string {
 	return s.cfg.PublicURL.Host
 }
 
-// flyerText fills the shared text of a consultation's flyers in lang, the
-// consultation's own words in lang where staff translated them.
-func (s *Server) flyerText(lang core.Language, k core.Consultation, paper string) flyerDoc {
-	t := func(key string, args ...any) string { return s.catalog.T(lang, key, args...) }
-	k = k.In(lang)
-	name := s.communeName()
-	summary := core.HTMLText(k.Description)
-	if r := []rune(summary); len(r) > 700 {
-		summary = string(r[:699]) + "…"
+// flyerLanguages reads the flyer form's languages: the first (the
+// consultation's own by default) and, for a bilingual flyer, a second one.
+func flyerLanguages(c *gin.Context, k core.Consultation) []core.Language {
+	first, ok := core.ParseLanguage(c.PostForm("flyer_lang"))
+	if !ok {
+		first = k.Language
+	}
+	if second, ok := core.ParseLanguage(c.PostForm("flyer_lang2")); ok && second != first {
+		return []core.Language{first, second}
+	}
+	return []core.Language{first}
+}
+
+// flyerText fills the shared text of a consultation's flyers in langs (one,
+// or two for a bilingual flyer: the second's title and summary follow the
+// first's, the other words are joined), the consultation's own words in each
+// language where staff translated them.
+func (s *Server) flyerText(langs []core.Language, k core.Consultation, paper string) flyerDoc {
+	validUntil := k.ClosesAt.Add(core.ResidenceCodeTTL).In(communeZone).Format("02.01.2006")
+	from, to := k.OpensAt.In(communeZone).Format("02.01.2006"), k.ClosesAt.In(communeZone).Format("02.01.2006")
+	// The summaries end above the QR block, on A5 too: two languages share
+	// less than the room of one.
+	room := 700
+	if len(langs) > 1 {
+		room = 300
+	}
+	// Quartier's own words, each language in turn: sentences on lines of
+	// their own, labels side by side.
+	words := func(sep string, keys ...string) string {
+		out := make([]string, len(langs))
+		for i, l := range langs {
+			parts := make([]string, len(keys))
+			for j, key := range keys {
+				parts[j] = s.catalog.T(l, key, "date", validUntil)
+			}
+			out[i] = strings.Join(parts, " ")
+		}
+		return strings.Join(out, sep)
 	}
 	short := strings.TrimPrefix(strings.TrimPrefix(s.link("/c/"+strconv.FormatInt(k.ID, 10)), "https://"), "http://")
-	return flyerDoc{Paper: paper, Commune: name, Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType,
-		Title: k.Title, Summary: summary, ShortURL: short,
-		Dates:     t("flyer.dates", "from", k.OpensAt.In(communeZone).Format("02.01.2006"), "to", k.ClosesAt.In(communeZone).Format("02.01.2006")),
-		Invite:    t("flyer.invite"),
-		CodeLabel: t("flyer.code_label"),
-		CodeValid: t("flyer.code_valid", "date", k.ClosesAt.Add(core.ResidenceCodeTTL).In(communeZone).Format("02.01.2006")),
-		CodeHint:  t("flyer.code_hint"),
-		ForLabel:  t("flyer.for"),
+	doc := flyerDoc{Paper: paper, Commune: s.communeName(), Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType, ShortURL: short,
+		Invite: words("\n", "flyer.invite"), CodeLabel: words(" / ", "flyer.code_label"), ForLabel: words(" / ", "flyer.for"),
+		CodeNote: words("\n", "flyer.code_valid", "flyer.code_hint")}
+	for _, l := range langs {
+		read := k.In(l)
+		summary := core.HTMLText(read.Description)
+		if r := []rune(summary); len(r) > room {
+			summary = string(r[:room-1]) + "…"
+		}
+		doc.Texts = append(doc.Texts, flyerWords{Title: read.Title, Summary: summary,
+			Dates: s.catalog.T(l, "flyer.dates", "from", from, "to", to)})
 	}
+	return doc
 }
 
 // staffStartFlyers starts a flyer run in the background and sends the browser
@@ -178,7 +211,7 @@ func (s *Server) staffStartFlyers(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	doc := s.flyerText(langOf(c), k, paper)
+	doc := s.flyerText(flyerLanguages(c, k), k, paper)
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
 	go func() {
 		defer cancel()
@@ -318,7 +351,7 @@ func (s *Server) staffReprint(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	doc := s.flyerText(langOf(c), k, "A4")
+	doc := s.flyerText(flyerLanguages(c, k), k, "A4")
 	if err := writeFlyers(&buf, doc, []flyer{{Address: addr.Label(), Code: codes[0].Printed, URL: s.codeURL(k.ID, codes[0].Printed)}}, nil); err != nil {
 		s.fail(c, core.Internalf("write flyer: %w", err))
 		return

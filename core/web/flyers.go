@@ -13,17 +13,21 @@ import (
 type flyerDoc struct {
 	Paper     string // A4 or A5
 	Commune   string
-	Logo      []byte // PNG or JPEG; nil for none
-	LogoType  string // "PNG" or "JPG"
-	Title     string
-	Summary   string // plain text
-	Dates     string
-	ShortURL  string // printed for typing
-	Invite    string // "Take part online:"
-	CodeLabel string // "Your residence code"
-	CodeValid string // "valid until ..."
-	CodeHint  string // what the code does
-	ForLabel  string // "For:" before the address
+	Logo      []byte       // PNG or JPEG; nil for none
+	LogoType  string       // "PNG" or "JPG"
+	Texts     []flyerWords // one per language, the first larger; two for a bilingual flyer
+	ShortURL  string       // printed for typing
+	Invite    string       // "Take part online:"
+	CodeLabel string       // "Your residence code"
+	CodeNote  string       // until when the code is valid and what it does
+	ForLabel  string       // "For:" before the address
+}
+
+// flyerWords is a flyer's words about its consultation in one language.
+type flyerWords struct {
+	Title   string
+	Summary string // plain text
+	Dates   string
 }
 
 // flyer is one letterbox: its address and, when codes are on, its code and the
@@ -40,7 +44,7 @@ type flyer struct {
 func writeFlyers(w io.Writer, d flyerDoc, flyers []flyer, progress func(done int)) error {
 	pdf := fpdf.New("P", "mm", d.Paper, "")
 	pdf.SetCreator("Quartier", true)
-	pdf.SetTitle(d.Title, true)
+	pdf.SetTitle(d.Texts[0].Title, true)
 	pdf.SetAutoPageBreak(false, 0)
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pageW, _ := pdf.GetPageSize()
@@ -65,15 +69,23 @@ func writeFlyers(w io.Writer, d flyerDoc, flyers []flyer, progress func(done int
 		pdf.CellFormat(width-32*scale, 6*scale, tr(d.Commune), "", 1, "L", false, 0, "")
 		y += 18 * scale
 		pdf.SetXY(margin, y)
-		pdf.SetFont("Helvetica", "B", 22*scale)
-		pdf.MultiCell(width, 9*scale, tr(d.Title), "", "L", false)
-		pdf.SetFont("Helvetica", "", 11*scale)
-		pdf.SetX(margin)
-		pdf.MultiCell(width, 6*scale, tr(d.Dates), "", "L", false)
-		pdf.Ln(4 * scale)
-		pdf.SetX(margin)
-		pdf.SetFont("Helvetica", "", 11*scale)
-		pdf.MultiCell(width, 5.5*scale, tr(d.Summary), "", "L", false)
+		for j, text := range d.Texts {
+			// A second language follows the first, its title smaller.
+			titleSize, titleLine := 22*scale, 9*scale
+			if j > 0 {
+				titleSize, titleLine = 16*scale, 7*scale
+				pdf.Ln(5 * scale)
+				pdf.SetX(margin)
+			}
+			pdf.SetFont("Helvetica", "B", titleSize)
+			pdf.MultiCell(width, titleLine, tr(text.Title), "", "L", false)
+			pdf.SetFont("Helvetica", "", 11*scale)
+			pdf.SetX(margin)
+			pdf.MultiCell(width, 6*scale, tr(text.Dates), "", "L", false)
+			pdf.Ln(4 * scale)
+			pdf.SetX(margin)
+			pdf.MultiCell(width, 5.5*scale, tr(text.Summary), "", "L", false)
+		}
 
 		// The QR block sits in the lower half, whatever the text above took.
 		qrY := 150 * scale
@@ -107,7 +119,7 @@ func writeFlyers(w io.Writer, d flyerDoc, flyers []flyer, progress func(done int
 			pdf.MultiCell(textW, 10*scale, f.Code, "", "L", false)
 			pdf.SetX(x)
 			pdf.SetFont("Helvetica", "", 9*scale)
-			pdf.MultiCell(textW, 4.5*scale, tr(d.CodeValid+" "+d.CodeHint), "", "L", false)
+			pdf.MultiCell(textW, 4.5*scale, tr(d.CodeNote), "", "L", false)
 		}
 		if f.Address != "" {
 			_, pageH := pdf.GetPageSize()
