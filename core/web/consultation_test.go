@@ -388,6 +388,9 @@ func TestTargetedCampaignWithResidenceCodes(t *testing.T) {
 	// the letterbox by its address.
 	found := staff.get(builder + "?reprint=1&q=" + url.QueryEscape("103 rue de warken"))
 	found.contains(t, "103, Rue de Warken, 9088 Ettelbruck")
+	// The reprint keeps the languages the search chose (a bilingual reprint of a bilingual flyer).
+	staff.get(builder+"?reprint=1&flyer_lang=de&flyer_lang2=fr&q="+url.QueryEscape("103 rue de warken")).contains(t,
+		`<option value="de" selected>allemand</option>`, `<input type="hidden" name="flyer_lang" value="de"><input type="hidden" name="flyer_lang2" value="fr">`)
 	if strings.Contains(staff.get(builder+"?reprint=1&q="+url.QueryEscape("2 rue de warken")).body, "2, Rue de Warken, 9088") {
 		t.Fatal("an address outside the target is offered for reprint")
 	}

@@ -140,6 +140,7 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 		}
 		data["CodesIssued"], data["CodesRedeemed"] = issued, redeemed
 		data["CodesValidUntil"] = k.ClosesAt.Add(core.ResidenceCodeTTL).In(communeZone).Format("2006-01-02")
+		data["ReprintLang"], data["ReprintLang2"] = c.Query("flyer_lang"), c.Query("flyer_lang2") // as the reprint search chose them
 		audience, aerr := s.invitationAudience(ctx, k)
 		invited, ierr := s.store.InvitationCount(ctx, k.ID)
 		if aerr != nil || ierr != nil {
