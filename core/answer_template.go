@@ -13,7 +13,26 @@ type AnswerTemplate struct {
 	ID     int64
 	Title  string     // how staff find it in the list
 	Status IdeaStatus // the decision it is written for; "" for any
-	Body   string     // plain text; {author} and {idea} are filled on use
+	// Language is the language it is written in; "" when staff did not say.
+	Language Language
+	Body     string // plain text; {author} and {idea} are filled on use
+}
+
+// ForReader orders templates for answering someone who reads l: theirs first,
+// then those of no stated language, then the others; by title within each.
+func ForReader(templates []AnswerTemplate, l Language) []AnswerTemplate {
+	rank := func(t AnswerTemplate) int {
+		switch t.Language {
+		case l:
+			return 0
+		case "":
+			return 1
+		}
+		return 2
+	}
+	out := slices.Clone(templates)
+	slices.SortStableFunc(out, func(a, b AnswerTemplate) int { return rank(a) - rank(b) })
+	return out
 }
 
 // EntityAnswerTemplate names answer templates in the audit log.
@@ -36,6 +55,9 @@ func (t AnswerTemplate) Check() (AnswerTemplate, error) {
 	}
 	if t.Status != "" && !slices.Contains(TemplateStatuses(), t.Status) {
 		return t, Invalid("status", "error.template_status")
+	}
+	if _, ok := ParseLanguage(string(t.Language)); t.Language != "" && !ok {
+		return t, Invalid("language", "error.language_unknown")
 	}
 	switch n := utf8.RuneCountInString(t.Body); {
 	case n < 10:

@@ -11,7 +11,7 @@ import (
 
 // AnswerTemplates lists the answer templates by title.
 func (s *Store) AnswerTemplates(ctx context.Context) ([]core.AnswerTemplate, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, title, status, body FROM answer_template ORDER BY lower(title), id`)
+	rows, err := s.pool.Query(ctx, `SELECT id, title, status, language, body FROM answer_template ORDER BY lower(title), id`)
 	if err != nil {
 		return nil, wrapDB("answer templates", err)
 	}
@@ -21,7 +21,7 @@ func (s *Store) AnswerTemplates(ctx context.Context) ([]core.AnswerTemplate, err
 
 // AnswerTemplate reads one template; NotFound when there is none.
 func (s *Store) AnswerTemplate(ctx context.Context, id int64) (core.AnswerTemplate, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT id, title, status, body FROM answer_template WHERE id = $1`, id)
+	rows, _ := s.pool.Query(ctx, `SELECT id, title, status, language, body FROM answer_template WHERE id = $1`, id)
 	t, err := pgx.CollectExactlyOneRow(rows, scanAnswerTemplate)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return t, core.NotFound("error.template_not_found")
@@ -31,7 +31,7 @@ func (s *Store) AnswerTemplate(ctx context.Context, id int64) (core.AnswerTempla
 
 func scanAnswerTemplate(row pgx.CollectableRow) (core.AnswerTemplate, error) {
 	var t core.AnswerTemplate
-	err := row.Scan(&t.ID, &t.Title, &t.Status, &t.Body)
+	err := row.Scan(&t.ID, &t.Title, &t.Status, &t.Language, &t.Body)
 	return t, err
 }
 
@@ -42,13 +42,13 @@ func (s *Store) SaveAnswerTemplate(ctx context.Context, actorID int64, t core.An
 	err := s.inTx(ctx, "save answer template", func(tx pgx.Tx) error {
 		now := s.now()
 		if id == 0 {
-			if err := tx.QueryRow(ctx, `INSERT INTO answer_template (title, status, body, created_by, updated_at)
-				VALUES ($1, $2, $3, $4, $5) RETURNING id`, t.Title, t.Status, t.Body, nullID(actorID), now).Scan(&id); err != nil {
+			if err := tx.QueryRow(ctx, `INSERT INTO answer_template (title, status, body, created_by, updated_at, language)
+				VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, t.Title, t.Status, t.Body, nullID(actorID), now, t.Language).Scan(&id); err != nil {
 				return err
 			}
 		} else {
-			tag, err := tx.Exec(ctx, `UPDATE answer_template SET title = $2, status = $3, body = $4, updated_at = $5 WHERE id = $1`,
-				id, t.Title, t.Status, t.Body, now)
+			tag, err := tx.Exec(ctx, `UPDATE answer_template SET title = $2, status = $3, body = $4, updated_at = $5, language = $6 WHERE id = $1`,
+				id, t.Title, t.Status, t.Body, now, t.Language)
 			if err != nil {
 				return err
 			}

@@ -88,3 +88,38 @@ func TestAnswerTemplates(t *testing.T) {
 		t.Fatalf("moderator on templates: %d", r.status)
 	}
 }
+
+// Templates say the language they are written in; on an idea whose author
+// reads German, the German ones come first and the page says so.
+func TestAnswerTemplatesInTheAuthorsLanguage(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	const page = "/staff/answer-templates"
+	staff.get(page)
+	if r := staff.post(page, url.Values{"title": {"Route"}, "status": {"not_feasible"}, "language": {"xx"}, "body": {"Une réponse assez longue."}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown language: %d", r.status)
+	}
+	for _, f := range []url.Values{
+		{"title": {"A — Route de l'État"}, "status": {"not_feasible"}, "language": {"fr"}, "body": {"Cette route appartient à l'État."}},
+		{"title": {"B — Staatsstraße"}, "status": {"not_feasible"}, "language": {"de"}, "body": {"Diese Straße gehört dem Staat."}},
+		{"title": {"C — Merci"}, "body": {"Merci {author}, et vielen Dank."}},
+	} {
+		staff.get(page)
+		if r := staff.post(page, f); r.status != http.StatusSeeOther {
+			t.Fatalf("save %q: %d", f.Get("title"), r.status)
+		}
+	}
+	staff.get(page).contains(t, `B — Staatsstraße <span class="meta">(allemand)</span>`, `<td lang="de">Diese Straße gehört dem Staat.</td>`)
+
+	lena := a.signedIn("lena@example.lu", core.RoleCitizen)
+	lena.get("/account")
+	lena.post("/account/profile", url.Values{"display_name": {"Lena"}, "locale": {"de"}})
+	idea := lena.propose(url.Values{"title": {"Ein Zebrastreifen"}, "body": {"Vor der Schule, bitte."}})
+	review := staff.get("/staff" + idea)
+	review.contains(t, "L&#39;auteur·e lit le site en allemand")
+	options := regexp.MustCompile(`<option value="\d+">([^<]*)</option>`).FindAllStringSubmatch(review.body[strings.Index(review.body, `id="template"`):], 3)
+	if len(options) != 3 || !strings.HasPrefix(options[0][1], "B — Staatsstraße") || !strings.HasPrefix(options[1][1], "C — Merci") ||
+		!strings.HasPrefix(options[2][1], "A — Route") {
+		t.Fatalf("templates in the order %q", options)
+	}
+}

@@ -25,7 +25,7 @@ func (s *Server) staffAnswerTemplates(c *gin.Context) {
 }
 
 func templateForm(t core.AnswerTemplate) map[string]string {
-	form := map[string]string{"title": t.Title, "status": string(t.Status), "body": t.Body}
+	form := map[string]string{"title": t.Title, "status": string(t.Status), "language": string(t.Language), "body": t.Body}
 	if t.ID != 0 {
 		form["id"] = strconv.FormatInt(t.ID, 10)
 	}
@@ -40,7 +40,7 @@ func (s *Server) answerTemplatesPage(c *gin.Context, status int, form map[string
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"All": all, "Statuses": core.TemplateStatuses()}
+	data := map[string]any{"All": all, "Statuses": core.TemplateStatuses(), "Languages": core.Languages}
 	if formErr != nil {
 		s.formPage(c, "staff_answer_templates", formErr, form, data)
 		return
@@ -52,7 +52,8 @@ func (s *Server) answerTemplatesPage(c *gin.Context, status int, form map[string
 // form's id.
 func (s *Server) staffSaveAnswerTemplate(c *gin.Context) {
 	id, _ := strconv.ParseInt(c.PostForm("id"), 10, 64)
-	t, err := core.AnswerTemplate{ID: id, Title: c.PostForm("title"), Status: core.IdeaStatus(c.PostForm("status")), Body: c.PostForm("body")}.Check()
+	t, err := core.AnswerTemplate{ID: id, Title: c.PostForm("title"), Status: core.IdeaStatus(c.PostForm("status")),
+		Language: core.Language(c.PostForm("language")), Body: c.PostForm("body")}.Check()
 	if err == nil {
 		_, err = s.store.SaveAnswerTemplate(c.Request.Context(), userOf(c).ID, t)
 	}

@@ -153,8 +153,16 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 	}
 	next := i.Status.DecisionChoices()
 	templates = slices.DeleteFunc(templates, func(t core.AnswerTemplate) bool { return t.Status != "" && !slices.Contains(next, t.Status) })
+	// The author reads the answer in their language: their templates first.
+	var authorLang core.Language
+	if i.AuthorID != 0 {
+		if author, err := s.store.Participant(c.Request.Context(), i.AuthorID); err == nil && !author.Deleted() {
+			authorLang = author.Locale
+			templates = core.ForReader(templates, authorLang)
+		}
+	}
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": next,
-		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0), "Photos": photos,
+		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0), "Photos": photos, "AuthorLang": authorLang,
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
