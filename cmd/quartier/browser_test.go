@@ -360,6 +360,24 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.mustSee("main", "2. Où manque-t-il un banc ?\n1 réponse") // the tap on the map gave the point
 	w.checkAccessibility(axe)
 	w.screenshot("consultation-results")
+	// Answered already, the first question is translated into German; German
+	// readers see the results in their words, for the same options.
+	w.open(base + "/staff/consultations/1")
+	w.click("#question-1 details.question-translations summary")
+	w.typeInto("#q1-t_prompt_de", "Was zuerst?")
+	w.typeInto("#q1-t_options_de", "Bäume\nBänke\nEin Radweg")
+	w.checkAccessibility(axe)
+	w.screenshot("question-translation")
+	w.click("#question-1 details.question-translations button[type=submit]")
+	w.mustSee(".flash", "Traduction enregistrée")
+	w.click(`button[name=lang][value=de]`)
+	w.mustSee("#questions-h", "Fragen") // the switch is done before the next page
+	w.open(base + "/consultations/1/results")
+	w.mustSee("main", "1. Was zuerst?")
+	w.mustSee("main", "Bänke")
+	w.checkAccessibility(axe)
+	w.click(`button[name=lang][value=fr]`)
+	w.mustSee("h1", "Résultats")
 	for _, page := range []string{"/consultations", "/consultations/1/code?code=KM7TX-3RWCA", "/staff/sync", "/newsletters", "/account"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
