@@ -10,6 +10,19 @@ import (
 type ConsultationText struct {
 	Title       string
 	Description string // sanitised HTML
+	// Source fingerprints the original's title and description it was
+	// translated from (WordsHash); "" when unknown.
+	Source string
+}
+
+// WordsHash fingerprints the consultation's own title and description.
+func (c Consultation) WordsHash() string { return WordsHash(c.Title, c.Description) }
+
+// Outdated reports whether the translation into l of the title and
+// description was made from other words than the original's as they stand.
+func (c Consultation) Outdated(l Language) bool {
+	t, ok := c.Translations[l]
+	return ok && l != c.Language && outdated(t.Source, c.Title, c.Description)
 }
 
 // ConsultationLangs are the languages of a consultation's title and

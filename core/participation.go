@@ -62,6 +62,19 @@ type Project struct {
 type ProjectText struct {
 	Title, Summary string
 	BodyHTML       string // sanitised
+	// Source fingerprints the original's words it was translated from
+	// (WordsHash of title, summary and body); "" when unknown.
+	Source string
+}
+
+// WordsHash fingerprints the project's own words (see ProjectText.Source).
+func (p Project) WordsHash() string { return WordsHash(p.Title, p.Summary, p.BodyHTML) }
+
+// Outdated reports whether the translation into l was made from other words
+// than the original's as they stand (staff changed the original since).
+func (p Project) Outdated(l Language) bool {
+	t, ok := p.Translations[l]
+	return ok && l != p.Language && outdated(t.Source, p.Title, p.Summary, p.BodyHTML)
 }
 
 // ProjectLangs are the languages of a project's title, summary and body as

@@ -1,7 +1,10 @@
 package core
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -79,4 +82,18 @@ func pickHTML(original string, written Language, translated string, l Language) 
 		return original, written
 	}
 	return translated, l
+}
+
+// WordsHash is a short fingerprint of a text's words (its parts in order), to
+// tell whether a translation was made from the original as it stands.
+func WordsHash(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// outdated reports whether a translation made from the original whose words
+// hashed to source no longer matches the original's current words; false
+// when the source is unknown.
+func outdated(source string, parts ...string) bool {
+	return source != "" && source != WordsHash(parts...)
 }

@@ -9,6 +9,9 @@ const (
 	CoverageMissing  Coverage = "missing"
 	CoveragePartial  Coverage = "partial"
 	CoverageComplete Coverage = "complete"
+	// CoverageOutdated: translated from words of the original that staff
+	// changed since.
+	CoverageOutdated Coverage = "outdated"
 )
 
 // coverage counts the parts of a text that say something in the original
@@ -24,6 +27,15 @@ func (c *coverage) part(original, translated bool) {
 			c.done++
 		}
 	}
+}
+
+// or is of(), or CoverageOutdated when the translation there is was made from
+// words the original no longer has.
+func (c coverage) or(outdated bool) Coverage {
+	if cov := c.of(); cov != CoverageMissing && outdated {
+		return CoverageOutdated
+	}
+	return c.of()
 }
 
 func (c coverage) of() Coverage {
@@ -48,7 +60,7 @@ func (p Project) Coverage(l Language) Coverage {
 	c.part(true, t.Title != "")
 	c.part(p.Summary != "", t.Summary != "")
 	c.part(HTMLText(p.BodyHTML) != "", HTMLText(t.BodyHTML) != "")
-	return c.of()
+	return c.or(p.Outdated(l))
 }
 
 // Coverage says how far the consultation is translated into l: its title and
@@ -73,7 +85,7 @@ func (k Consultation) Coverage(l Language) Coverage {
 		}
 		c.part(len(q.Options) > 0, labelled)
 	}
-	return c.of()
+	return c.or(k.Outdated(l))
 }
 
 // Coverage says how far the meeting is translated into l: title, description

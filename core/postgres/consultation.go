@@ -14,7 +14,7 @@ import (
 // translations of its title and description included (one statement).
 const consultationColumns = `id, coalesce(project_id, 0), kind, title, description, eligibility, coalesce(target_id, 0),
 	opens_at, closes_at, live_results, published, response_count, revision, created_at, language,
-	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description)), '{}')
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description, 'Source', t.source_hash)), '{}')
 		FROM consultation_translation t WHERE t.consultation_id = consultation.id)`
 
 func scanConsultation(row rowScanner) (core.Consultation, error) {
@@ -49,7 +49,7 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 			if err != nil {
 				return err
 			}
-			if err := saveConsultationTranslations(ctx, tx, id, c.Translations); err != nil {
+			if err := saveConsultationTranslations(ctx, tx, id, c); err != nil {
 				return err
 			}
 			if err := audit(ctx, tx, actorID, "consultation.create", core.EntityConsultation, id, "", now); err != nil {
@@ -84,7 +84,7 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 		if err != nil {
 			return err
 		}
-		if err := saveConsultationTranslations(ctx, tx, id, c.Translations); err != nil {
+		if err := saveConsultationTranslations(ctx, tx, id, c); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actorID, "consultation.save", core.EntityConsultation, id, "", now); err != nil {
@@ -95,16 +95,24 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 	return id, err
 }
 
-// saveConsultationTranslations replaces the translations of consultation id.
-func saveConsultationTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]core.ConsultationText) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM consultation_translation WHERE consultation_id = $1`, id); err != nil {
-		return fmt.Errorf("delete consultation translations: %w", err)
-	}
-	for l, t := range translations {
-		if _, err := tx.Exec(ctx, `INSERT INTO consultation_translation (consultation_id, language, title, description) VALUES ($1, $2, $3, $4)`,
-			id, l, t.Title, t.Description); err != nil {
-			return fmt.Errorf("insert consultation translation: %w", err)
+// saveConsultationTranslations replaces the translations of consultation id,
+// whose original words are c's: a translation whose words did not change
+// keeps the source it was made from (out of date if the original changed).
+func saveConsultationTranslations(ctx context.Context, tx pgx.Tx, id int64, c core.Consultation) error {
+	kept := []string{}
+	for l, t := range c.Translations {
+		if _, err := tx.Exec(ctx, `INSERT INTO consultation_translation (consultation_id, language, title, description, source_hash)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consultation_id, language) DO UPDATE SET title = excluded.title,
+			description = excluded.description, source_hash = CASE
+				WHEN (consultation_translation.title, consultation_translation.description) = (excluded.title, excluded.description)
+				THEN consultation_translation.source_hash ELSE excluded.source_hash END`,
+			id, l, t.Title, t.Description, c.WordsHash()); err != nil {
+			return fmt.Errorf("write consultation translation: %w", err)
 		}
+		kept = append(kept, string(l))
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM consultation_translation WHERE consultation_id = $1 AND language <> ALL ($2)`, id, kept); err != nil {
+		return fmt.Errorf("delete consultation translations: %w", err)
 	}
 	return nil
 }

@@ -117,3 +117,38 @@ func TestQuestionTranslationWithOtherOptionsIsNotShown(t *testing.T) {
 		t.Error("the builder would not see that the options need translating again")
 	}
 }
+
+// A translation saved again with the same words keeps the original it was
+// made from: when staff change the original alone, it is out of date.
+func TestConsultationTranslationKnowsItsSource(t *testing.T) {
+	s := pgtest.Store(t)
+	staff := newAccount(t, s, "staff@commune.lu", core.RoleManager)
+	c := openSurvey(t, s, staff.ID)
+	c.Translations = map[core.Language]core.ConsultationText{core.German: {Title: "Marktplatz"}}
+	save := func() core.Consultation {
+		t.Helper()
+		frame, err := core.NormalizeConsultation(c)
+		if err == nil {
+			_, err = s.SaveConsultation(ctx, staff.ID, frame)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored, err := s.Consultation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stored
+	}
+	if save().Outdated(core.German) {
+		t.Fatal("a fresh translation is out of date")
+	}
+	c.Title = "Place du marché, côté église"
+	if !save().Outdated(core.German) {
+		t.Fatal("the original changed alone: the translation should be out of date")
+	}
+	c.Translations[core.German] = core.ConsultationText{Title: "Marktplatz, Kirchenseite"}
+	if save().Outdated(core.German) {
+		t.Fatal("the translation made again from the new original is still out of date")
+	}
+}

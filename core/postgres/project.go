@@ -15,8 +15,8 @@ import (
 // aggregate per project).
 const projectColumns = `p.id, p.title, p.summary, p.body_html, p.topics, p.area_ids, p.status, p.lon, p.lat,
 	p.follower_count, p.idea_count, p.published_at, p.updated_at, p.revision, p.language,
-	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Summary', t.summary, 'BodyHTML', t.body_html)), '{}')
-		FROM project_translation t WHERE t.project_id = p.id)`
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Summary', t.summary, 'BodyHTML', t.body_html,
+		'Source', t.source_hash)), '{}') FROM project_translation t WHERE t.project_id = p.id)`
 
 // scanProject reads projectColumns; the project is shown in its own language
 // (Shown) until In is asked for another.
@@ -90,14 +90,23 @@ func (s *Store) SaveProject(ctx context.Context, actorID, id int64, in core.Proj
 		if _, err := tx.Exec(ctx, `DELETE FROM project_phase WHERE project_id = $1`, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM project_translation WHERE project_id = $1`, id); err != nil {
-			return err
-		}
+		// A translation whose words did not change keeps the source it was
+		// made from: if the original changed, it is out of date.
+		source := core.WordsHash(in.Title, in.Summary, in.Body)
+		kept := []string{} // not nil: no language left is an empty array, not NULL
 		for l, t := range in.Translations {
-			if _, err := tx.Exec(ctx, `INSERT INTO project_translation (project_id, language, title, summary, body_html) VALUES ($1, $2, $3, $4, $5)`,
-				id, l, t.Title, t.Summary, t.BodyHTML); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO project_translation (project_id, language, title, summary, body_html, source_hash)
+				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, language) DO UPDATE SET title = excluded.title,
+				summary = excluded.summary, body_html = excluded.body_html, source_hash = CASE
+					WHEN (project_translation.title, project_translation.summary, project_translation.body_html)
+						= (excluded.title, excluded.summary, excluded.body_html) THEN project_translation.source_hash
+					ELSE excluded.source_hash END`, id, l, t.Title, t.Summary, t.BodyHTML, source); err != nil {
 				return err
 			}
+			kept = append(kept, string(l))
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM project_translation WHERE project_id = $1 AND language <> ALL ($2)`, id, kept); err != nil {
+			return err
 		}
 		for _, ph := range in.Phases {
 			var end *time.Time

@@ -128,3 +128,39 @@ func TestProjectUpdateTranslations(t *testing.T) {
 	de.get(project).contains(t, `<h3 lang="de">Baubeginn</h3>`, `<div class="rich" lang="de"><p>Die Arbeiten beginnen am Montag.</p></div>`)
 	a.browser().get(project).contains(t, `<h3 lang="fr">Début des travaux</h3>`)
 }
+
+// When staff change a project's original words and not its translation, the
+// translation is marked out of date: in the editor and on the translations
+// page; translating it again clears the mark.
+func TestOutdatedTranslationsAreMarked(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	project := staff.publish(t, "Place du Marché", "<p>Réaménager la place.</p>", url.Values{"language": {"fr"},
+		"title_de": {"Marktplatz"}, "summary_de": {"Zusammenfassung"}, "body_de": {"<p>Den Platz neu gestalten.</p>"}})
+	editor := "/staff" + project + "/edit"
+	form := url.Values{"title": {"Place du Marché"}, "summary": {"Résumé"}, "body": {"<p>Réaménager la place.</p>"}, "language": {"fr"},
+		"title_de": {"Marktplatz"}, "summary_de": {"Zusammenfassung"}, "body_de": {"<p>Den Platz neu gestalten.</p>"}}
+	save := func() {
+		t.Helper()
+		staff.get(editor)
+		if r := staff.post("/staff"+project, form); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d\n%.2000s", r.status, r.body)
+		}
+	}
+	save() // the same words: nothing is out of date
+	if strings.Contains(staff.get(editor).body, "L&#39;original a changé") {
+		t.Fatal("an unchanged project's translation is marked out of date")
+	}
+	staff.get("/staff/translations").contains(t, `<td class="coverage coverage-complete">Complète</td>`)
+
+	form.Set("body", "<p>Réaménager la place et planter des arbres.</p>")
+	save()
+	staff.get(editor).contains(t, "L&#39;original a changé depuis cette traduction")
+	staff.get("/staff/translations").contains(t, `<td class="coverage coverage-outdated">À revoir</td>`)
+
+	form.Set("body_de", "<p>Den Platz neu gestalten und Bäume pflanzen.</p>")
+	save()
+	if strings.Contains(staff.get(editor).body, "L&#39;original a changé") {
+		t.Fatal("a translation brought up to date is still marked")
+	}
+}

@@ -258,7 +258,7 @@ func (s *Server) projectEditorState(c *gin.Context, p core.Project) (map[string]
 			form["phase_"+string(ph.Kind)+"_end"] = ph.End.Format("2006-01-02")
 		}
 	}
-	data := map[string]any{"ID": p.ID, "Project": p, "Selected": idSet(p.AreaIDs)}
+	data := map[string]any{"ID": p.ID, "Project": p, "Selected": idSet(p.AreaIDs), "Outdated": outdatedIn(p.Outdated)}
 	images, err := s.store.ProjectImages(c.Request.Context(), p.ID)
 	if err != nil {
 		return nil, nil, err

@@ -174,7 +174,7 @@ func (s *Server) builderPage(c *gin.Context, status int, k core.Consultation, fo
 	for _, q := range k.Questions {
 		edit[q.ID] = questionForm(q)
 	}
-	data["EditForms"], data["Translations"] = edit, translationForms(c, k)
+	data["EditForms"], data["Translations"], data["Outdated"] = edit, translationForms(c, k), outdatedIn(k.Outdated)
 	if k.ProjectID != 0 {
 		if images, ierr := s.store.ProjectImages(ctx, k.ProjectID); ierr == nil {
 			data["Images"] = images

@@ -26,3 +26,15 @@ func titledTextsForm[T any](form map[string]string, translations map[core.Langua
 		form["title_"+string(l)], form["description_"+string(l)] = words(t)
 	}
 }
+
+// outdatedIn lists the languages whose translation outdated says was made
+// from words the original no longer has, for the editors' notices.
+func outdatedIn(outdated func(core.Language) bool) map[string]bool {
+	out := map[string]bool{}
+	for _, l := range core.Languages {
+		if outdated(l) {
+			out[string(l)] = true
+		}
+	}
+	return out
+}
