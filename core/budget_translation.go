@@ -13,6 +13,26 @@ type BudgetText struct {
 	Title       string
 	Description string // sanitised HTML
 	Envelopes   []string
+	// Source fingerprints the original words it was translated from
+	// (WordsHash); "" when unknown.
+	Source string
+}
+
+// WordsHash fingerprints the budget's own title, description and envelope
+// names.
+func (b Budget) WordsHash() string {
+	parts := []string{b.Title, b.Description}
+	for _, e := range b.Envelopes {
+		parts = append(parts, e.Name)
+	}
+	return WordsHash(parts...)
+}
+
+// Outdated reports whether the translation into l was made from other words
+// than the original's as they stand.
+func (b Budget) Outdated(l Language) bool {
+	t, ok := b.Translations[l]
+	return ok && l != b.Language && t.Source != "" && t.Source != b.WordsHash()
 }
 
 // BudgetLangs are the languages of a budget's title and description as shown.

@@ -8,6 +8,19 @@ type MeetingText struct {
 	Title       string
 	Description string // sanitised HTML
 	Outcome     string // sanitised HTML
+	// Source fingerprints the original title and description the title and
+	// description were translated from (WordsHash); "" when unknown.
+	Source string
+}
+
+// WordsHash fingerprints the meeting's own title and description.
+func (m Meeting) WordsHash() string { return WordsHash(m.Title, m.Description) }
+
+// Outdated reports whether the translation into l of the title and
+// description was made from other words than the original's as they stand.
+func (m Meeting) Outdated(l Language) bool {
+	t, ok := m.Translations[l]
+	return ok && l != m.Language && t.Title != "" && outdated(t.Source, m.Title, m.Description)
 }
 
 // MeetingLangs are the languages of a meeting's texts as shown, for the

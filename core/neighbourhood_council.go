@@ -85,6 +85,19 @@ type StoredDraw struct {
 type CouncilText struct {
 	Name        string
 	Description string // sanitised HTML
+	// Source fingerprints the original name and description it was
+	// translated from (WordsHash); "" when unknown.
+	Source string
+}
+
+// WordsHash fingerprints the council's own name and description.
+func (c NeighbourhoodCouncil) WordsHash() string { return WordsHash(c.Name, c.Description) }
+
+// Outdated reports whether the translation into l was made from other words
+// than the original's as they stand.
+func (c NeighbourhoodCouncil) Outdated(l Language) bool {
+	t, ok := c.Translations[l]
+	return ok && l != c.Language && outdated(t.Source, c.Name, c.Description)
 }
 
 // CouncilLangs are the languages of a council's name and description as shown.

@@ -99,7 +99,7 @@ func (m Meeting) Coverage(l Language) Coverage {
 	c.part(true, t.Title != "")
 	c.part(HTMLText(m.Description) != "", HTMLText(t.Description) != "")
 	c.part(HTMLText(m.Outcome) != "", HTMLText(t.Outcome) != "")
-	return c.of()
+	return c.or(m.Outdated(l))
 }
 
 // Coverage says how far the debate is translated into l: its question and,
@@ -130,7 +130,7 @@ func (b Budget) Coverage(l Language) Coverage {
 		named = named && name != ""
 	}
 	c.part(len(b.Envelopes) > 0, named)
-	return c.of()
+	return c.or(b.Outdated(l))
 }
 
 // Coverage says how far the council is translated into l: name and
@@ -143,5 +143,5 @@ func (c NeighbourhoodCouncil) Coverage(l Language) Coverage {
 	var cov coverage
 	cov.part(true, t.Name != "")
 	cov.part(HTMLText(c.Description) != "", HTMLText(t.Description) != "")
-	return cov.of()
+	return cov.or(c.Outdated(l))
 }

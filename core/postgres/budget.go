@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 const budgetColumns = `id, title, description, method, max_choices, points, rule, phase, vote_opens_at, vote_closes_at,
 	allow_changes, verified_only, revision, language,
 	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description,
-		'Envelopes', to_jsonb(t.envelope_names))), '{}') FROM budget_translation t WHERE t.budget_id = budget.id)`
+		'Envelopes', to_jsonb(t.envelope_names), 'Source', t.source_hash)), '{}') FROM budget_translation t WHERE t.budget_id = budget.id)`
 
 func scanBudget(row rowScanner) (core.Budget, error) {
 	var b core.Budget
@@ -79,14 +80,8 @@ func (s *Store) SaveBudget(ctx context.Context, actorID int64, b core.Budget) (i
 		if err != nil {
 			return notFoundOr(err, "error.budget_not_found", "write budget")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM budget_translation WHERE budget_id = $1`, b.ID); err != nil {
+		if err := saveBudgetTranslations(ctx, tx, b); err != nil {
 			return err
-		}
-		for l, t := range b.Translations {
-			if _, err := tx.Exec(ctx, `INSERT INTO budget_translation (budget_id, language, title, description, envelope_names)
-				VALUES ($1, $2, $3, $4, $5)`, b.ID, l, t.Title, t.Description, t.Envelopes); err != nil {
-				return err
-			}
 		}
 		var projects int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM budget_project WHERE budget_id = $1`, b.ID).Scan(&projects); err != nil {
@@ -113,6 +108,30 @@ func (s *Store) SaveBudget(ctx context.Context, actorID int64, b core.Budget) (i
 		return appendEvent(ctx, tx, eventAt(now, kind, core.EntityBudget, b.ID, rev, actorID))
 	})
 	return b.ID, err
+}
+
+// saveBudgetTranslations replaces the translations of b, whose original words
+// are b's: one whose words did not change keeps the source it was made from
+// (out of date if the original changed).
+func saveBudgetTranslations(ctx context.Context, tx pgx.Tx, b core.Budget) error {
+	given := []string{}
+	for l, t := range b.Translations {
+		names := t.Envelopes
+		if names == nil {
+			names = []string{}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO budget_translation (budget_id, language, title, description, envelope_names, source_hash)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (budget_id, language) DO UPDATE SET title = excluded.title,
+			description = excluded.description, envelope_names = excluded.envelope_names, source_hash = CASE
+				WHEN (budget_translation.title, budget_translation.description, budget_translation.envelope_names)
+					= (excluded.title, excluded.description, excluded.envelope_names) THEN budget_translation.source_hash
+				ELSE excluded.source_hash END`, b.ID, l, t.Title, t.Description, names, b.WordsHash()); err != nil {
+			return fmt.Errorf("write budget translation: %w", err)
+		}
+		given = append(given, string(l))
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM budget_translation WHERE budget_id = $1 AND language <> ALL ($2)`, b.ID, given)
+	return wrapDB("delete budget translations", err)
 }
 
 // SetBudgetPhase moves a budget to another phase.

@@ -14,7 +14,8 @@ import (
 // meetingColumns are what scanMeeting reads, translations included (one statement).
 const meetingColumns = `id, coalesce(project_id, 0), coalesce(council_id, 0), kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
 	capacity, registered_count, waiting_count, published, outcome, cancelled_at, revision, updated_at, language,
-	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description, 'Outcome', t.outcome)), '{}')
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description, 'Outcome', t.outcome,
+		'Source', t.source_hash)), '{}')
 		FROM meeting_translation t WHERE t.meeting_id = meeting.id)`
 
 func scanMeeting(row rowScanner) (core.Meeting, error) {
@@ -122,7 +123,7 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 		if err != nil {
 			return notFoundOr(err, "error.meeting_not_found", "write meeting")
 		}
-		if err := saveMeetingTranslations(ctx, tx, m.ID, m.Translations); err != nil {
+		if err := saveMeetingTranslations(ctx, tx, m); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actorID, "meeting.save", core.EntityMeeting, m.ID, "", now); err != nil {
@@ -134,13 +135,13 @@ func (s *Store) SaveMeeting(ctx context.Context, actorID int64, m core.Meeting, 
 }
 
 // saveMeetingTranslations replaces the translated titles and descriptions of
-// meeting id, keeping the translated outcomes.
-func saveMeetingTranslations(ctx context.Context, tx pgx.Tx, id int64, translations map[core.Language]core.MeetingText) error {
-	values := make(map[core.Language][]string, len(translations))
-	for l, t := range translations {
+// meeting m, keeping the translated outcomes.
+func saveMeetingTranslations(ctx context.Context, tx pgx.Tx, m core.Meeting) error {
+	values := make(map[core.Language][]string, len(m.Translations))
+	for l, t := range m.Translations {
 		values[l] = []string{t.Title, t.Description}
 	}
-	return meetingTranslations.replace(ctx, tx, id, []string{"title", "description"}, values)
+	return meetingTranslations.replace(ctx, tx, m.ID, []string{"title", "description"}, values, m.WordsHash())
 }
 
 // PublishMeeting makes a meeting public (and announced on the channels).

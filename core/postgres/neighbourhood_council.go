@@ -13,7 +13,7 @@ import (
 
 // councilColumns are what scanCouncil reads, translations included.
 const councilColumns = `id, name, description, coalesce(target_id, 0), seats, stratified, revision, language,
-	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Name', t.name, 'Description', t.description)), '{}')
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Name', t.name, 'Description', t.description, 'Source', t.source_hash)), '{}')
 		FROM council_translation t WHERE t.council_id = council.id)`
 
 func scanCouncil(row rowScanner) (core.NeighbourhoodCouncil, error) {
@@ -62,14 +62,20 @@ func (s *Store) SaveCouncil(ctx context.Context, actorID int64, c core.Neighbour
 		if err != nil {
 			return notFoundOr(err, "error.council_not_found", "write council")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM council_translation WHERE council_id = $1`, c.ID); err != nil {
-			return err
-		}
+		given := []string{} // a translation whose words did not change keeps its source
 		for l, t := range c.Translations {
-			if _, err := tx.Exec(ctx, `INSERT INTO council_translation (council_id, language, name, description) VALUES ($1, $2, $3, $4)`,
-				c.ID, l, t.Name, t.Description); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO council_translation (council_id, language, name, description, source_hash)
+				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (council_id, language) DO UPDATE SET name = excluded.name,
+				description = excluded.description, source_hash = CASE
+					WHEN (council_translation.name, council_translation.description) = (excluded.name, excluded.description)
+					THEN council_translation.source_hash ELSE excluded.source_hash END`,
+				c.ID, l, t.Name, t.Description, c.WordsHash()); err != nil {
 				return err
 			}
+			given = append(given, string(l))
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM council_translation WHERE council_id = $1 AND language <> ALL ($2)`, c.ID, given); err != nil {
+			return err
 		}
 		if err := audit(ctx, tx, actorID, "council.save", core.EntityCouncil, c.ID, "", now); err != nil {
 			return err

@@ -26,27 +26,44 @@ var (
 
 // replace sets the columns cols of the translations of id to values (one
 // text per column, by language), blanks them in the languages values leaves
-// out, and keeps the other columns.
-func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols []string, values map[core.Language][]string) error {
-	blank := make([]string, len(cols))
+// out, and keeps the other columns. With a source (the WordsHash of the
+// original words cols translate), a translation whose words change records
+// it; one whose words stay keeps the source it was made from.
+func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols []string, values map[core.Language][]string, source string) error {
 	update := make([]string, len(cols))
 	params := make([]string, len(cols))
+	old, incoming := make([]string, len(cols)), make([]string, len(cols))
+	blank := make([]string, len(cols))
 	for i, c := range cols {
-		blank[i], update[i], params[i] = c+" = ''", c+" = excluded."+c, fmt.Sprintf("$%d", i+3)
+		update[i], params[i], blank[i] = c+" = excluded."+c, fmt.Sprintf("$%d", i+3), c+" = ''"
+		old[i], incoming[i] = t.name+"."+c, "excluded."+c
 	}
-	if _, err := tx.Exec(ctx, `UPDATE `+t.name+` SET `+strings.Join(blank, ", ")+` WHERE `+t.key+` = $1`, id); err != nil {
-		return fmt.Errorf("clear %s: %w", t.name, err)
+	insertCols := `, language, ` + strings.Join(cols, ", ")
+	if source != "" {
+		insertCols += ", source_hash"
+		params = append(params, fmt.Sprintf("$%d", len(cols)+3))
+		update = append(update, `source_hash = CASE WHEN (`+strings.Join(old, ", ")+`) = (`+strings.Join(incoming, ", ")+`) THEN `+
+			t.name+`.source_hash ELSE excluded.source_hash END`)
 	}
-	insert := `INSERT INTO ` + t.name + ` (` + t.key + `, language, ` + strings.Join(cols, ", ") + `) VALUES ($1, $2, ` + strings.Join(params, ", ") +
+	insert := `INSERT INTO ` + t.name + ` (` + t.key + insertCols + `) VALUES ($1, $2, ` + strings.Join(params, ", ") +
 		`) ON CONFLICT (` + t.key + `, language) DO UPDATE SET ` + strings.Join(update, ", ")
+	given := []string{}
 	for l, texts := range values {
 		args := []any{id, l}
 		for _, text := range texts {
 			args = append(args, text)
 		}
+		if source != "" {
+			args = append(args, source)
+		}
 		if _, err := tx.Exec(ctx, insert, args...); err != nil {
 			return fmt.Errorf("write %s: %w", t.name, err)
 		}
+		given = append(given, string(l))
+	}
+	if _, err := tx.Exec(ctx, `UPDATE `+t.name+` SET `+strings.Join(blank, ", ")+` WHERE `+t.key+` = $1 AND language <> ALL ($2)`,
+		id, given); err != nil {
+		return fmt.Errorf("clear %s: %w", t.name, err)
 	}
 	empty := make([]string, len(t.columns))
 	for i, c := range t.columns {
@@ -56,11 +73,11 @@ func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols
 	return wrapDB("drop empty "+t.name, err)
 }
 
-// replaceColumn is replace for the one column col.
+// replaceColumn is replace for the one column col, without a source.
 func (t translationTable) replaceColumn(ctx context.Context, tx pgx.Tx, id int64, col string, texts map[core.Language]string) error {
 	values := make(map[core.Language][]string, len(texts))
 	for l, text := range texts {
 		values[l] = []string{text}
 	}
-	return t.replace(ctx, tx, id, []string{col}, values)
+	return t.replace(ctx, tx, id, []string{col}, values, "")
 }

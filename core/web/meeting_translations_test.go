@@ -86,3 +86,31 @@ func TestEventTranslations(t *testing.T) {
 	visitor("fr").get(event).contains(t, `<div class="rich" lang="fr"><p>Trente personnes.</p></div>`)
 	staff.get(staffEvent).contains(t, `<textarea id="outcome_de" name="outcome_de" rows="5" data-rich lang="de">&lt;p&gt;Dreißig Personen.&lt;/p&gt;</textarea>`)
 }
+
+// Changing an event's original title alone marks its translation to review;
+// so do a budget's and a council's (same store pattern).
+func TestOutdatedEventTranslation(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	z, _ := time.LoadLocation("Europe/Luxembourg")
+	start := time.Now().In(z).Add(72 * time.Hour).Truncate(time.Hour)
+	form := url.Values{"title": {"Atelier : la place"}, "kind": {"workshop"}, "language": {"fr"}, "title_de": {"Werkstatt: der Platz"},
+		"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
+		"location": {"Centre culturel"}, "capacity": {"0"}}
+	id := planMeeting(t, staff, form)
+	page := "/staff/events/" + id
+	if strings.Contains(staff.get(page).body, "L&#39;original a changé") {
+		t.Fatal("a fresh translation is marked out of date")
+	}
+	form.Set("title", "Atelier : la place du marché")
+	staff.get(page)
+	if r := staff.post(page, form); r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.status)
+	}
+	staff.get(page).contains(t, "L&#39;original a changé depuis cette traduction")
+	staff.get("/staff/translations").contains(t, `<td class="coverage coverage-outdated">À revoir</td>`)
+	// Saving the outcome later does not touch the title's source.
+	staff.get(page)
+	staff.post(page+"/outcome", url.Values{"outcome": {"<p>Trente personnes.</p>"}})
+	staff.get(page).contains(t, "L&#39;original a changé depuis cette traduction")
+}

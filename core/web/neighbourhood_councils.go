@@ -310,7 +310,7 @@ func (s *Server) staffCouncilPage(c *gin.Context, status int, nc core.Neighbourh
 		}
 	}
 	s.renderForm(c, status, "staff_council_page", form, map[string]any{"C": nc, "Members": members, "Volunteers": len(volunteers),
-		"Free": max(0, nc.Seats-drawn), "Targets": targets, "Languages": core.Languages}, err)
+		"Free": max(0, nc.Seats-drawn), "Targets": targets, "Languages": core.Languages, "Outdated": outdatedIn(nc.Outdated)}, err)
 }
 
 // newSeed is a fresh seed staff may keep or replace (by a number drawn in

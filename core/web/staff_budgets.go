@@ -229,7 +229,8 @@ func (s *Server) staffBudgetPage(c *gin.Context, status int, b core.Budget, form
 		}
 		envs = append(envs, v)
 	}
-	s.budgetFormPage(c, "staff_budget", status, form, map[string]any{"B": b, "Envelopes": envs, "Phases": core.BudgetPhases, "Closed": closed}, err)
+	s.budgetFormPage(c, "staff_budget", status, form, map[string]any{"B": b, "Envelopes": envs, "Phases": core.BudgetPhases, "Closed": closed,
+		"Outdated": outdatedIn(b.Outdated)}, err)
 }
 
 func (s *Server) staffSaveBudget(c *gin.Context) {

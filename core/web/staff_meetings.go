@@ -168,7 +168,8 @@ func (s *Server) staffMeetingPage(c *gin.Context, status int, m core.Meeting, fo
 		s.fail(c, rerr)
 		return
 	}
-	s.meetingFormPage(c, "staff_meeting", status, form, map[string]any{"M": m, "Registrations": regs, "Started": !s.now().Before(m.StartsAt)}, err)
+	s.meetingFormPage(c, "staff_meeting", status, form, map[string]any{"M": m, "Registrations": regs, "Started": !s.now().Before(m.StartsAt),
+		"Outdated": outdatedIn(m.Outdated)}, err)
 }
 
 func (s *Server) staffSaveMeeting(c *gin.Context) {
