@@ -99,22 +99,11 @@ func (s *Store) SaveConsultation(ctx context.Context, actorID int64, c core.Cons
 // whose original words are c's: a translation whose words did not change
 // keeps the source it was made from (out of date if the original changed).
 func saveConsultationTranslations(ctx context.Context, tx pgx.Tx, id int64, c core.Consultation) error {
-	kept := []string{}
+	translated := make(map[core.Language][]string, len(c.Translations))
 	for l, t := range c.Translations {
-		if _, err := tx.Exec(ctx, `INSERT INTO consultation_translation (consultation_id, language, title, description, source_hash)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (consultation_id, language) DO UPDATE SET title = excluded.title,
-			description = excluded.description, source_hash = CASE
-				WHEN (consultation_translation.title, consultation_translation.description) = (excluded.title, excluded.description)
-				THEN consultation_translation.source_hash ELSE excluded.source_hash END`,
-			id, l, t.Title, t.Description, c.WordsHash()); err != nil {
-			return fmt.Errorf("write consultation translation: %w", err)
-		}
-		kept = append(kept, string(l))
+		translated[l] = []string{t.Title, t.Description}
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM consultation_translation WHERE consultation_id = $1 AND language <> ALL ($2)`, id, kept); err != nil {
-		return fmt.Errorf("delete consultation translations: %w", err)
-	}
-	return nil
+	return consultationTranslations.replace(ctx, tx, id, consultationTranslations.columns, translated, c.WordsHash())
 }
 
 // PublishConsultation publishes or withdraws a consultation. A survey needs at

@@ -62,19 +62,11 @@ func (s *Store) SaveCouncil(ctx context.Context, actorID int64, c core.Neighbour
 		if err != nil {
 			return notFoundOr(err, "error.council_not_found", "write council")
 		}
-		given := []string{} // a translation whose words did not change keeps its source
+		translated := make(map[core.Language][]string, len(c.Translations)) // kept words keep their source
 		for l, t := range c.Translations {
-			if _, err := tx.Exec(ctx, `INSERT INTO council_translation (council_id, language, name, description, source_hash)
-				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (council_id, language) DO UPDATE SET name = excluded.name,
-				description = excluded.description, source_hash = CASE
-					WHEN (council_translation.name, council_translation.description) = (excluded.name, excluded.description)
-					THEN council_translation.source_hash ELSE excluded.source_hash END`,
-				c.ID, l, t.Name, t.Description, c.WordsHash()); err != nil {
-				return err
-			}
-			given = append(given, string(l))
+			translated[l] = []string{t.Name, t.Description}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM council_translation WHERE council_id = $1 AND language <> ALL ($2)`, c.ID, given); err != nil {
+		if err := councilTranslations.replace(ctx, tx, c.ID, councilTranslations.columns, translated, c.WordsHash()); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actorID, "council.save", core.EntityCouncil, c.ID, "", now); err != nil {

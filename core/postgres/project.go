@@ -92,20 +92,12 @@ func (s *Store) SaveProject(ctx context.Context, actorID, id int64, in core.Proj
 		}
 		// A translation whose words did not change keeps the source it was
 		// made from: if the original changed, it is out of date.
-		source := core.WordsHash(in.Title, in.Summary, in.Body)
-		kept := []string{} // not nil: no language left is an empty array, not NULL
+		translated := make(map[core.Language][]string, len(in.Translations))
 		for l, t := range in.Translations {
-			if _, err := tx.Exec(ctx, `INSERT INTO project_translation (project_id, language, title, summary, body_html, source_hash)
-				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, language) DO UPDATE SET title = excluded.title,
-				summary = excluded.summary, body_html = excluded.body_html, source_hash = CASE
-					WHEN (project_translation.title, project_translation.summary, project_translation.body_html)
-						= (excluded.title, excluded.summary, excluded.body_html) THEN project_translation.source_hash
-					ELSE excluded.source_hash END`, id, l, t.Title, t.Summary, t.BodyHTML, source); err != nil {
-				return err
-			}
-			kept = append(kept, string(l))
+			translated[l] = []string{t.Title, t.Summary, t.BodyHTML}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM project_translation WHERE project_id = $1 AND language <> ALL ($2)`, id, kept); err != nil {
+		if err := projectTranslations.replace(ctx, tx, id, projectTranslations.columns, translated,
+			core.WordsHash(in.Title, in.Summary, in.Body)); err != nil {
 			return err
 		}
 		for _, ph := range in.Phases {

@@ -10,18 +10,22 @@ import (
 	"quartier/core"
 )
 
-// translationTable describes a table of translations written in parts: a
-// meeting's title and description with the meeting and its outcome later, a
-// debate's question when it opens and its conclusion when it closes. Each
-// row is (key, language, columns...); a row left without words is deleted.
+// translationTable describes a table of translations: written whole (a
+// project's, a consultation's frame, a council's) or in parts (a meeting's
+// title and description with the meeting and its outcome later, a debate's
+// question when it opens and its conclusion when it closes). Each row is
+// (key, language, columns...); a row left without words is deleted.
 type translationTable struct {
 	name, key string
 	columns   []string // every text column
 }
 
 var (
-	meetingTranslations = translationTable{"meeting_translation", "meeting_id", []string{"title", "description", "outcome"}}
-	debateTranslations  = translationTable{"debate_translation", "debate_id", []string{"question", "conclusion"}}
+	projectTranslations      = translationTable{"project_translation", "project_id", []string{"title", "summary", "body_html"}}
+	consultationTranslations = translationTable{"consultation_translation", "consultation_id", []string{"title", "description"}}
+	councilTranslations      = translationTable{"council_translation", "council_id", []string{"name", "description"}}
+	meetingTranslations      = translationTable{"meeting_translation", "meeting_id", []string{"title", "description", "outcome"}}
+	debateTranslations       = translationTable{"debate_translation", "debate_id", []string{"question", "conclusion"}}
 )
 
 // replace sets the columns cols of the translations of id to values (one
