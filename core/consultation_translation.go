@@ -19,10 +19,19 @@ type ConsultationText struct {
 func (c Consultation) WordsHash() string { return WordsHash(c.Title, c.Description) }
 
 // Outdated reports whether the translation into l of the title and
-// description was made from other words than the original's as they stand.
+// description, or of a question, was made from other words than the
+// original's as they stand.
 func (c Consultation) Outdated(l Language) bool {
+	if l == c.Language {
+		return false
+	}
+	for _, q := range c.Questions {
+		if q.Outdated(l) {
+			return true
+		}
+	}
 	t, ok := c.Translations[l]
-	return ok && l != c.Language && outdated(t.Source, c.Title, c.Description)
+	return ok && outdated(t.Source, c.Title, c.Description)
 }
 
 // ConsultationLangs are the languages of a consultation's title and
@@ -35,6 +44,26 @@ type ConsultationLangs struct{ Title, Description Language }
 type QuestionText struct {
 	Section, Prompt, Help string
 	Options               []OptionText
+	// Source fingerprints the question's words it was translated from
+	// (Question.WordsHash); "" when unknown.
+	Source string
+}
+
+// WordsHash fingerprints the question's own words: section, prompt, help and
+// its options' labels and descriptions.
+func (q Question) WordsHash() string {
+	parts := []string{q.Section, q.Prompt, q.Help}
+	for _, o := range q.Options {
+		parts = append(parts, o.Label, o.Description)
+	}
+	return WordsHash(parts...)
+}
+
+// Outdated reports whether the translation into l was made from other words
+// than the question's as they stand (staff edited it before the first answer).
+func (q Question) Outdated(l Language) bool {
+	t, ok := q.Translations[l]
+	return ok && t.Source != "" && t.Source != q.WordsHash()
 }
 
 // OptionText is an option's label and (for scenarios) description in one language.

@@ -715,7 +715,7 @@ func TestPollIsPostedInTheConnectorsLanguage(t *testing.T) {
 	german, err := core.NormalizeQuestionTranslations(q, map[core.Language]core.QuestionText{core.German: {Prompt: "Welcher Tag für den Markt?",
 		Options: []core.OptionText{{Label: "Samstag"}, {Label: "Sonntag"}}}}, poll.Language)
 	if err == nil {
-		err = w.store.SaveQuestionTranslations(ctx, w.staff, id, qid, german)
+		err = w.store.SaveQuestionTranslations(ctx, w.staff, id, qid, german, q.WordsHash())
 	}
 	if err == nil {
 		err = w.store.PublishConsultation(ctx, w.staff, id, true)

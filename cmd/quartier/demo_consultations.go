@@ -100,7 +100,7 @@ func (e *commandEnv) loadDemoConsultations(store *postgres.Store) error {
 			}
 			translations, err := core.NormalizeQuestionTranslations(q, q.Translations, frame.Language)
 			if err == nil {
-				err = store.SaveQuestionTranslations(ctx, admin.ID, id, qid, translations)
+				err = store.SaveQuestionTranslations(ctx, admin.ID, id, qid, translations, q.WordsHash())
 			}
 			if err != nil {
 				return err

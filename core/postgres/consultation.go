@@ -139,7 +139,7 @@ func (s *Store) PublishConsultation(ctx context.Context, actorID, id int64, publ
 // questionTranslations aggregates the translations of the question q.id (once
 // per question, not per option row), its options' texts paired by position.
 const questionTranslations = `(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Section', t.section, 'Prompt', t.prompt,
-		'Help', t.help, 'Options', (SELECT coalesce(jsonb_agg(jsonb_build_object('Label', l.label, 'Description', coalesce(d.description, ''))
+		'Help', t.help, 'Source', t.source_hash, 'Options', (SELECT coalesce(jsonb_agg(jsonb_build_object('Label', l.label, 'Description', coalesce(d.description, ''))
 			ORDER BY l.n), '[]') FROM unnest(t.option_labels) WITH ORDINALITY AS l (label, n)
 			LEFT JOIN unnest(t.option_descriptions) WITH ORDINALITY AS d (description, n) ON d.n = l.n))), '{}') AS translations
 	FROM question_translation t WHERE t.question_id = q.id)`
@@ -270,9 +270,12 @@ func (s *Store) SaveQuestion(ctx context.Context, actorID, consultationID int64,
 }
 
 // SaveQuestionTranslations replaces the translations of a question with
-// normalised ones. Unlike the question itself, they may change after the
-// first response: answers name options, not words.
-func (s *Store) SaveQuestionTranslations(ctx context.Context, actorID, consultationID, questionID int64, translations map[core.Language]core.QuestionText) error {
+// normalised ones; source is the WordsHash of the question they translate
+// (a translation whose words did not change keeps the one it was made from).
+// Unlike the question itself, they may change after the first response:
+// answers name options, not words.
+func (s *Store) SaveQuestionTranslations(ctx context.Context, actorID, consultationID, questionID int64, translations map[core.Language]core.QuestionText,
+	source string) error {
 	return s.inTx(ctx, "save question translations", func(tx pgx.Tx) error {
 		var found bool
 		err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM question WHERE id = $1 AND consultation_id = $2)`,
@@ -283,18 +286,26 @@ func (s *Store) SaveQuestionTranslations(ctx context.Context, actorID, consultat
 		if !found {
 			return core.NotFound("error.question_not_found")
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM question_translation WHERE question_id = $1`, questionID); err != nil {
-			return err
-		}
+		given := []string{}
 		for l, t := range translations {
 			labels, descriptions := make([]string, len(t.Options)), make([]string, len(t.Options))
 			for i, o := range t.Options {
 				labels[i], descriptions[i] = o.Label, o.Description
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO question_translation (question_id, language, section, prompt, help, option_labels, option_descriptions)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, questionID, l, t.Section, t.Prompt, t.Help, labels, descriptions); err != nil {
-				return fmt.Errorf("insert question translation: %w", err)
+			if _, err := tx.Exec(ctx, `INSERT INTO question_translation (question_id, language, section, prompt, help, option_labels,
+				option_descriptions, source_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				ON CONFLICT (question_id, language) DO UPDATE SET section = excluded.section, prompt = excluded.prompt, help = excluded.help,
+				option_labels = excluded.option_labels, option_descriptions = excluded.option_descriptions, source_hash = CASE
+					WHEN (question_translation.section, question_translation.prompt, question_translation.help, question_translation.option_labels,
+						question_translation.option_descriptions) = (excluded.section, excluded.prompt, excluded.help, excluded.option_labels,
+						excluded.option_descriptions) THEN question_translation.source_hash
+					ELSE excluded.source_hash END`, questionID, l, t.Section, t.Prompt, t.Help, labels, descriptions, source); err != nil {
+				return fmt.Errorf("write question translation: %w", err)
 			}
+			given = append(given, string(l))
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM question_translation WHERE question_id = $1 AND language <> ALL ($2)`, questionID, given); err != nil {
+			return err
 		}
 		if err := audit(ctx, tx, actorID, "consultation.translate", core.EntityConsultation, consultationID, "", s.now()); err != nil {
 			return err

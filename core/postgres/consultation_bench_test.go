@@ -55,7 +55,7 @@ func BenchmarkConsultationRead(b *testing.B) {
 				for _, l := range others {
 					given[l] = t
 				}
-				if err := s.SaveQuestionTranslations(ctx, 0, id, qid, given); err != nil {
+				if err := s.SaveQuestionTranslations(ctx, 0, id, qid, given, q.WordsHash()); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -39,7 +39,7 @@ func TestConsultationTranslationsAreStoredAndMayFollowTheFirstResponse(t *testin
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveQuestionTranslations(ctx, staff.ID, c.ID, single.ID, translations); err != nil {
+	if err := s.SaveQuestionTranslations(ctx, staff.ID, c.ID, single.ID, translations, single.WordsHash()); err != nil {
 		t.Fatalf("translating a frozen question: %v", err)
 	}
 	after, err := s.Consultation(ctx, c.ID)
@@ -73,7 +73,7 @@ func TestConsultationTranslationsAreStoredAndMayFollowTheFirstResponse(t *testin
 	// A translation naming a question of another consultation changes nothing.
 	other := openSurvey(t, s, staff.ID)
 	var e *core.Error
-	if err := s.SaveQuestionTranslations(ctx, staff.ID, other.ID, single.ID, translations); !errors.As(err, &e) || e.Key != "error.question_not_found" {
+	if err := s.SaveQuestionTranslations(ctx, staff.ID, other.ID, single.ID, translations, single.WordsHash()); !errors.As(err, &e) || e.Key != "error.question_not_found" {
 		t.Fatalf("translation through the wrong consultation: %v", err)
 	}
 	if again, _ := s.Consultation(ctx, c.ID); len(again.Questions[0].Translations) != 1 {
@@ -88,7 +88,7 @@ func TestQuestionTranslationWithOtherOptionsIsNotShown(t *testing.T) {
 	single := c.Questions[0]
 	german := map[core.Language]core.QuestionText{core.German: {Prompt: "Welche Nutzung?",
 		Options: []core.OptionText{{Label: "Markt"}, {Label: "Parkplatz"}, {Label: "Garten"}}}}
-	if err := s.SaveQuestionTranslations(ctx, staff.ID, c.ID, single.ID, german); err != nil {
+	if err := s.SaveQuestionTranslations(ctx, staff.ID, c.ID, single.ID, german, single.WordsHash()); err != nil {
 		t.Fatal(err)
 	}
 	// Staff add a fourth option afterwards: the three translated labels no longer fit.
@@ -150,5 +150,41 @@ func TestConsultationTranslationKnowsItsSource(t *testing.T) {
 	c.Translations[core.German] = core.ConsultationText{Title: "Marktplatz, Kirchenseite"}
 	if save().Outdated(core.German) {
 		t.Fatal("the translation made again from the new original is still out of date")
+	}
+}
+
+// A question edited before the first answer leaves its translations to
+// review; translating it again clears that.
+func TestEditedQuestionLeavesItsTranslationOutdated(t *testing.T) {
+	s := pgtest.Store(t)
+	staff := newAccount(t, s, "staff@commune.lu", core.RoleManager)
+	c := openSurvey(t, s, staff.ID) // no answers yet
+	q := c.Questions[2]             // the free-text one
+	german := map[core.Language]core.QuestionText{core.German: {Prompt: "Sonst noch etwas?"}}
+	if err := s.SaveQuestionTranslations(ctx, staff.ID, c.ID, q.ID, german, q.WordsHash()); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := s.Consultation(ctx, c.ID)
+	if stored.Outdated(core.German) {
+		t.Fatal("a fresh question translation is out of date")
+	}
+	q.Prompt = "Autre chose à nous dire ?"
+	nq, err := core.NormalizeQuestion(q)
+	if err == nil {
+		_, err = s.SaveQuestion(ctx, staff.ID, c.ID, nq)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _ = s.Consultation(ctx, c.ID)
+	if !stored.Questions[2].Outdated(core.German) || stored.Coverage(core.German) != core.CoverageOutdated {
+		t.Fatalf("the edited question's translation: outdated %v, coverage %s", stored.Questions[2].Outdated(core.German), stored.Coverage(core.German))
+	}
+	german[core.German] = core.QuestionText{Prompt: "Möchten Sie uns noch etwas sagen?"}
+	if err := s.SaveQuestionTranslations(ctx, staff.ID, c.ID, q.ID, german, stored.Questions[2].WordsHash()); err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ = s.Consultation(ctx, c.ID); stored.Questions[2].Outdated(core.German) {
+		t.Fatal("translated again, the question is still out of date")
 	}
 }

@@ -20,6 +20,8 @@ type questionTranslation struct {
 	// Stale: the stored translation's options no longer match the question's
 	// (staff changed the options since), so readers see the original ones.
 	Stale bool
+	// Outdated: staff changed the question's words since it was translated.
+	Outdated bool
 }
 
 // storedTranslations are the translation forms of q filled from the store: one
@@ -39,7 +41,7 @@ func storedTranslations(q core.Question, original core.Language) []questionTrans
 			}
 		}
 		out = append(out, questionTranslation{Lang: l, Section: t.Section, Prompt: t.Prompt, Help: t.Help,
-			Options: strings.Join(lines, "\n"), Stale: len(t.Options) > 0 && !t.OptionsMatch(q)})
+			Options: strings.Join(lines, "\n"), Stale: len(t.Options) > 0 && !t.OptionsMatch(q), Outdated: q.Outdated(l)})
 	}
 	return out
 }
@@ -87,7 +89,7 @@ func (s *Server) staffTranslateQuestion(c *gin.Context, k core.Consultation, que
 	given, forms := postedTranslations(c, q, k.Language)
 	translations, err := core.NormalizeQuestionTranslations(q, given, k.Language)
 	if err == nil {
-		err = s.store.SaveQuestionTranslations(c.Request.Context(), userOf(c).ID, k.ID, q.ID, translations)
+		err = s.store.SaveQuestionTranslations(c.Request.Context(), userOf(c).ID, k.ID, q.ID, translations, q.WordsHash())
 	}
 	if core.CodeOf(err) == core.CodeInvalid {
 		c.Set(ctxTranslationForm, refusedTranslation{questionID: q.ID, forms: forms})
