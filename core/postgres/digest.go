@@ -42,9 +42,11 @@ func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error)
 // DigestItem is an idea proposed, an idea answered or a project published in
 // a digest's week, or an event coming in the fortnight after it.
 type DigestItem struct {
-	Entity   string // core.EntityIdea, DigestAnswer, core.EntityProject or core.EntityMeeting
-	ID       int64
-	Title    string
+	Entity string // core.EntityIdea, DigestAnswer, core.EntityProject or core.EntityMeeting
+	ID     int64
+	// TranslatedTitle is the title, with a project's or an event's
+	// translations (ideas are as their authors wrote them).
+	TranslatedTitle
 	Point    orb.Point
 	HasPoint bool
 	AreaIDs  []int64   // a project's target areas; none: the whole commune
@@ -63,17 +65,19 @@ const DigestUpcoming = 14 * 24 * time.Hour
 // soonest first.
 func (s *Store) DigestItems(ctx context.Context, from, to time.Time) ([]DigestItem, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT 'idea', id, title, lon, lat, '{}'::bigint[], NULL::timestamptz FROM (
+		SELECT 'idea', id, title, lon, lat, '{}'::bigint[], NULL::timestamptz, '{}'::jsonb FROM (
 			SELECT id, title, lon, lat FROM idea WHERE NOT hidden AND created_at >= $1 AND created_at < $2 ORDER BY created_at, id) i
 		UNION ALL
-		SELECT 'answer', id, title, lon, lat, '{}', NULL FROM (
+		SELECT 'answer', id, title, lon, lat, '{}', NULL, '{}' FROM (
 			SELECT id, title, lon, lat FROM idea WHERE NOT hidden AND answered_at >= $1 AND answered_at < $2 ORDER BY answered_at, id) a
 		UNION ALL
-		SELECT 'project', id, title, lon, lat, area_ids, NULL FROM (
+		SELECT 'project', id, title, lon, lat, area_ids, NULL, (SELECT coalesce(jsonb_object_agg(t.language, t.title), '{}')
+			FROM project_translation t WHERE t.project_id = p.id AND t.title <> '') FROM (
 			SELECT id, title, lon, lat, area_ids FROM project WHERE status = 'published' AND published_at >= $1 AND published_at < $2
 			ORDER BY published_at, id) p
 		UNION ALL
-		SELECT 'meeting', id, title, lon, lat, '{}', starts_at FROM (
+		SELECT 'meeting', id, title, lon, lat, '{}', starts_at, (SELECT coalesce(jsonb_object_agg(t.language, t.title), '{}')
+			FROM meeting_translation t WHERE t.meeting_id = m.id AND t.title <> '') FROM (
 			SELECT id, title, lon, lat, starts_at FROM meeting WHERE published AND cancelled_at IS NULL
 				AND starts_at >= $2 AND starts_at < $2 + $3::interval ORDER BY starts_at, id) m`, from, to, DigestUpcoming)
 	if err != nil {
@@ -83,7 +87,7 @@ func (s *Store) DigestItems(ctx context.Context, from, to time.Time) ([]DigestIt
 		var it DigestItem
 		var lon, lat *float64
 		var starts *time.Time
-		err := row.Scan(&it.Entity, &it.ID, &it.Title, &lon, &lat, &it.AreaIDs, &starts)
+		err := row.Scan(&it.Entity, &it.ID, &it.Title, &lon, &lat, &it.AreaIDs, &starts, &it.Titles)
 		if starts != nil {
 			it.StartsAt = *starts
 		}

@@ -112,7 +112,8 @@ type digestNews struct {
 	ideas, answers, projects, events []postgres.DigestItem
 }
 
-// digestMail writes one resident's digest in their language.
+// digestMail writes one resident's digest in their language, projects and
+// events under their translated titles where staff gave them.
 func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, news digestNews) core.Mail {
 	t := func(key string, args ...any) string { return s.catalog.T(p.Locale, key, args...) }
 	var places []string
@@ -137,7 +138,7 @@ func (s *Server) digestMail(p postgres.DigestRecipient, near []core.Area, news d
 			if !it.StartsAt.IsZero() {
 				when = it.StartsAt.In(communeZone).Format("02.01. 15:04") + " "
 			}
-			b.WriteString("- " + when + it.Title + " – " + s.link("/"+path+"/"+strconv.FormatInt(it.ID, 10)) + "\n")
+			b.WriteString("- " + when + it.TitleIn(p.Locale) + " – " + s.link("/"+path+"/"+strconv.FormatInt(it.ID, 10)) + "\n")
 		}
 		b.WriteString("\n")
 	}

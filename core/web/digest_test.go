@@ -45,7 +45,9 @@ func TestWeeklyDigest(t *testing.T) {
 		return b
 	}
 	lea := subscribe("lea@example.lu", "30 place de la gare luxembourg", true)
-	subscribe("tom@example.lu", "44 avenue john f. kennedy", true)
+	tom := subscribe("tom@example.lu", "44 avenue john f. kennedy", true)
+	tom.get("/account") // Tom reads German: his digest names projects and events in German where staff translated them
+	tom.post("/account/profile", url.Values{"display_name": {"Tom"}, "locale": {"de"}})
 	subscribe("max@example.lu", "12 rue de warken", true) // Ettelbruck: the register has no position
 	subscribe("eve@example.lu", "30 place de la gare luxembourg", false)
 	lea.get("/account").contains(t, `<input type="checkbox" id="sub-digest" name="digest" aria-describedby="sub-digest-hint" checked>`)
@@ -58,7 +60,7 @@ func TestWeeklyDigest(t *testing.T) {
 	if r := staff.post("/staff"+fountain+"/decision", url.Values{"status": {"feasible"}, "answer": {"Le service des eaux l'installera au printemps."}}); r.status != http.StatusSeeOther {
 		t.Fatalf("answer: %d", r.status)
 	}
-	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", url.Values{"areas": {fmt.Sprint(kirchbergID)}})
+	staff.publish(t, "Un tram jusqu'au Kirchberg", "<p>Travaux.</p>", url.Values{"areas": {fmt.Sprint(kirchbergID)}, "title_de": {"Eine Tram zum Kirchberg"}})
 	staff.publish(t, "Budget participatif 2027", "<p>Pour toute la commune.</p>", nil)
 	// Events: one at the Kirchberg and one with no place within the fortnight
 	// after the digest's week, one after it.
@@ -71,7 +73,10 @@ func TestWeeklyDigest(t *testing.T) {
 	}{{"Atelier vélo au Kirchberg", 3 * 24 * time.Hour, orb.Point{6.1550, 49.6280}}, {"Réunion en ligne", 5 * 24 * time.Hour, orb.Point{}},
 		{"Fête de fin d'année", 20 * 24 * time.Hour, orb.Point{}}} {
 		m := core.Meeting{Kind: core.MeetingWork, Title: e.title, StartsAt: weekEnd.Add(e.in + 14*time.Hour), EndsAt: weekEnd.Add(e.in + 16*time.Hour),
-			Point: e.at, HasPoint: e.at != orb.Point{}}
+			Point: e.at, HasPoint: e.at != orb.Point{}, Language: core.French}
+		if e.title == "Atelier vélo au Kirchberg" {
+			m.Translations = map[core.Language]core.MeetingText{core.German: {Title: "Fahrradwerkstatt am Kirchberg"}}
+		}
 		id, err := a.store.SaveMeeting(ctx, manager.ID, m, nil)
 		if err == nil {
 			err = a.store.PublishMeeting(ctx, manager.ID, id)
@@ -99,8 +104,8 @@ func TestWeeklyDigest(t *testing.T) {
 			"Réponses de la commune aux idées de votre quartier\u00a0:\n- Une fontaine à la gare – http://localhost/ideas/1",
 			"Prochains événements", weekEnd.Add(3*24*time.Hour).Format("02.01.") + " 14:00 Atelier vélo au Kirchberg – http://localhost/events/1", "Réunion en ligne"},
 			[]string{"Un tram", "piste cyclable", "Plus de concerts", "Fête"}},
-		"tom@example.lu": {"Quartier Kirchberg", []string{"Une piste cyclable au Kirchberg", "Un tram jusqu'au Kirchberg", "Budget participatif 2027", "Atelier vélo"},
-			[]string{"fontaine", "Plus de concerts", "Fête", "Réponses de la commune"}},
+		"tom@example.lu": {"Viertel Kirchberg", []string{"Une piste cyclable au Kirchberg", "Eine Tram zum Kirchberg", "Budget participatif 2027",
+			"Fahrradwerkstatt am Kirchberg"}, []string{"fontaine", "Plus de concerts", "Fête", "Un tram", "Atelier vélo", "Réponses de la commune"}},
 		"max@example.lu": {"Commune Ettelbruck", []string{"Budget participatif 2027", "Réunion en ligne"}, []string{"Nouvelles idées", "Kirchberg", "fontaine", "Fête"}},
 	}
 	var to []string
@@ -147,7 +152,7 @@ func TestWeeklyDigest(t *testing.T) {
 	u, _ := url.Parse(got["tom@example.lu"].Unsubscribe)
 	a.browser().get(u.RequestURI()).contains(t, "Ne plus recevoir chaque semaine ce qui est nouveau près de chez vous")
 	a.browser().post(u.RequestURI(), nil).contains(t, "vous ne recevrez plus ce qui est nouveau près de chez vous")
-	tom := a.browser()
+	tom = a.browser()
 	tom.login("tom@example.lu")
 	if strings.Contains(tom.get("/account").body, `name="digest" aria-describedby="sub-digest-hint" checked`) {
 		t.Error("the unsubscribe link left the digest on")
