@@ -318,29 +318,30 @@ const ChannelWeb Channel = "web"
 
 // Idea is a resident's proposal, in a project or spontaneous (ProjectID 0).
 type Idea struct {
-	ID           int64
-	ProjectID    int64
-	ProjectTitle string
-	AuthorID     int64
-	AuthorName   string // "" when the author deleted their account
-	Title        string
-	Body         string
-	Point        orb.Point
-	HasPoint     bool
-	Channel      Channel
-	Status       IdeaStatus
-	Hidden       bool
-	SupportCount int
-	CommentCount int
-	AnswerDueOn  time.Time
-	Answer       string
-	AnsweredAt   time.Time
-	Progress     int
-	CreatedAt    time.Time
-	Revision     int
-	AssignedTo   int64     // the staff member reviewing it; 0: nobody yet
-	ReviewDueOn  time.Time // when the feasibility review is due; zero: no date
-	MergedInto   int64     // for a merged duplicate, the idea that carries it on; else 0
+	ID             int64
+	ProjectID      int64
+	ProjectTitle   string
+	AuthorID       int64
+	AuthorName     string // "" when the author deleted their account
+	Title          string
+	Body           string
+	Point          orb.Point
+	HasPoint       bool
+	Channel        Channel
+	Status         IdeaStatus
+	Hidden         bool
+	SupportCount   int
+	CommentCount   int
+	AnswerDueOn    time.Time
+	Answer         string
+	AnswerLanguage Language // the answer's, as staff said; "" when unknown
+	AnsweredAt     time.Time
+	Progress       int
+	CreatedAt      time.Time
+	Revision       int
+	AssignedTo     int64     // the staff member reviewing it; 0: nobody yet
+	ReviewDueOn    time.Time // when the feasibility review is due; zero: no date
+	MergedInto     int64     // for a merged duplicate, the idea that carries it on; else 0
 	// Address is the register's address the author gave, as Address.Label
 	// writes it; empty when none was given. Only Store.Idea reads it.
 	Address string
@@ -492,8 +493,9 @@ func (s IdeaStatus) AnswerRequired() bool {
 // Decision is a staff step on an idea.
 type Decision struct {
 	Status   IdeaStatus
-	Answer   string // the official answer, required for some statuses
-	Progress int    // implementation progress, 0 to 100
+	Answer   string   // the official answer, required for some statuses
+	Language Language // the answer's; "" when not said
+	Progress int      // implementation progress, 0 to 100
 }
 
 // Check validates a decision for an idea in status from.
@@ -514,6 +516,9 @@ func (d Decision) Check(from IdeaStatus) (Decision, error) {
 	}
 	if d.Progress < 0 || d.Progress > 100 {
 		return d, Invalid("progress", "error.progress_range")
+	}
+	if _, ok := ParseLanguage(string(d.Language)); d.Language != "" && !ok {
+		return d, Invalid("answer_language", "error.language_unknown")
 	}
 	if d.Status == IdeaDone {
 		d.Progress = 100

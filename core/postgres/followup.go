@@ -29,9 +29,10 @@ func (s *Store) Decide(ctx context.Context, actorID, ideaID int64, d core.Decisi
 		var rev int
 		err := tx.QueryRow(ctx, `UPDATE idea SET status = $2, progress = $3,
 				answer = CASE WHEN $4 <> '' THEN $4 ELSE answer END,
+				answer_language = CASE WHEN $4 <> '' THEN $6 ELSE answer_language END,
 				answered_at = CASE WHEN $4 <> '' THEN coalesce(answered_at, $5) ELSE answered_at END,
 				updated_at = $5, revision = revision + 1
-			WHERE id = $1 RETURNING revision`, ideaID, d.Status, d.Progress, d.Answer, now).Scan(&rev)
+			WHERE id = $1 RETURNING revision`, ideaID, d.Status, d.Progress, d.Answer, now, d.Language).Scan(&rev)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ import (
 const ideaColumns = `i.id, coalesce(i.project_id, 0), coalesce(pr.title, ''), i.author_id, coalesce(a.display_name, ''),
 	i.title, i.body, i.lon, i.lat, i.channel, i.status, i.hidden, i.support_count, i.comment_count,
 	i.answer_due_on, i.answer, i.answered_at, i.progress, i.created_at, i.revision, coalesce(i.assigned_to, 0), i.review_due_on,
-	coalesce(i.merged_into, 0)`
+	coalesce(i.merged_into, 0), i.answer_language`
 
 const ideaFrom = ` FROM idea i LEFT JOIN project pr ON pr.id = i.project_id LEFT JOIN participant a ON a.id = i.author_id AND a.deleted_at IS NULL`
 
@@ -29,7 +29,7 @@ func scanIdea(row rowScanner, extra ...any) (core.Idea, error) {
 	var answered, reviewDue *time.Time
 	err := row.Scan(append([]any{&i.ID, &i.ProjectID, &i.ProjectTitle, &i.AuthorID, &i.AuthorName, &i.Title, &i.Body, &lon, &lat,
 		&channel, &status, &i.Hidden, &i.SupportCount, &i.CommentCount, &i.AnswerDueOn, &i.Answer, &answered,
-		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue, &i.MergedInto}, extra...)...)
+		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue, &i.MergedInto, &i.AnswerLanguage}, extra...)...)
 	if err != nil {
 		return core.Idea{}, err
 	}

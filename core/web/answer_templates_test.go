@@ -123,3 +123,27 @@ func TestAnswerTemplatesInTheAuthorsLanguage(t *testing.T) {
 		t.Fatalf("templates in the order %q", options)
 	}
 }
+
+// The official answer's language is chosen on the review page (the author's
+// by default, a template's when one is applied) and marks the answer.
+func TestOfficialAnswerLanguage(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	lena := a.signedIn("lena@example.lu", core.RoleCitizen)
+	lena.get("/account")
+	lena.post("/account/profile", url.Values{"display_name": {"Lena"}, "locale": {"de"}})
+	idea := lena.propose(url.Values{"title": {"Ein Zebrastreifen"}, "body": {"Vor der Schule, bitte."}})
+	review := staff.get("/staff" + idea)
+	review.contains(t, `<option value="de" selected>allemand</option>`)
+	if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Der Zebrastreifen kommt im Frühjahr."},
+		"answer_language": {"xx"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown answer language: %d", r.status)
+	}
+	staff.get("/staff" + idea)
+	if r := staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Der Zebrastreifen kommt im Frühjahr."},
+		"answer_language": {"de"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("decide: %d", r.status)
+	}
+	a.browser().get(idea).contains(t, `<p lang="de">Der Zebrastreifen kommt im Frühjahr.</p>`)
+	a.apiCall("GET", "/api/v1"+idea, "", "", "").contains(t, `"answer_language":"de"`)
+}

@@ -100,28 +100,30 @@ func nonNilIDs(s []int64) []int64 {
 }
 
 type apiIdea struct {
-	ID           int64          `json:"id"`
-	ProjectID    *int64         `json:"project_id"`
-	Title        string         `json:"title"`
-	Body         string         `json:"body"`
-	Author       string         `json:"author"`
-	Position     *[2]float64    `json:"position"`
-	Address      string         `json:"address,omitempty"`      // a single idea's only
-	NearAddress  string         `json:"near_address,omitempty"` // a single idea's only
-	Channel      string         `json:"channel"`
-	Status       string         `json:"status"`
-	MergedInto   *int64         `json:"merged_into,omitempty"` // a merged duplicate's only
-	SupportCount int            `json:"support_count"`
-	CommentCount int            `json:"comment_count"`
-	AnswerDueOn  string         `json:"answer_due_on"`
-	Answer       *string        `json:"answer"`
-	AnsweredAt   *time.Time     `json:"answered_at"`
-	Progress     int            `json:"progress"`
-	CreatedAt    time.Time      `json:"created_at"`
-	URL          string         `json:"url"`
-	Timeline     []apiStep      `json:"timeline,omitempty"`
-	Milestones   []apiMilestone `json:"milestones,omitempty"`
-	Photos       []apiPhoto     `json:"photos,omitempty"` // a single idea's only
+	ID           int64       `json:"id"`
+	ProjectID    *int64      `json:"project_id"`
+	Title        string      `json:"title"`
+	Body         string      `json:"body"`
+	Author       string      `json:"author"`
+	Position     *[2]float64 `json:"position"`
+	Address      string      `json:"address,omitempty"`      // a single idea's only
+	NearAddress  string      `json:"near_address,omitempty"` // a single idea's only
+	Channel      string      `json:"channel"`
+	Status       string      `json:"status"`
+	MergedInto   *int64      `json:"merged_into,omitempty"` // a merged duplicate's only
+	SupportCount int         `json:"support_count"`
+	CommentCount int         `json:"comment_count"`
+	AnswerDueOn  string      `json:"answer_due_on"`
+	Answer       *string     `json:"answer"`
+	// AnswerLanguage is the answer's language as staff said it; absent when unknown.
+	AnswerLanguage string         `json:"answer_language,omitempty"`
+	AnsweredAt     *time.Time     `json:"answered_at"`
+	Progress       int            `json:"progress"`
+	CreatedAt      time.Time      `json:"created_at"`
+	URL            string         `json:"url"`
+	Timeline       []apiStep      `json:"timeline,omitempty"`
+	Milestones     []apiMilestone `json:"milestones,omitempty"`
+	Photos         []apiPhoto     `json:"photos,omitempty"` // a single idea's only
 }
 
 type apiPhoto struct {
@@ -166,7 +168,7 @@ func (s *Server) ideaJSON(i core.Idea) apiIdea {
 	}
 	if i.Answer != "" {
 		a := i.Answer
-		out.Answer = &a
+		out.Answer, out.AnswerLanguage = &a, string(i.AnswerLanguage)
 	}
 	if i.MergedInto != 0 {
 		into := i.MergedInto

@@ -164,11 +164,16 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": next,
 		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0), "Photos": photos, "AuthorLang": authorLang,
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
+	data["Languages"] = core.Languages
 	if formErr != nil {
 		s.formPage(c, "staff_idea", formErr, form, data)
 		return
 	}
-	s.renderForm(c, status, "staff_idea", templateAnswer(c, i, templates, data), data, nil)
+	form = templateAnswer(c, i, templates, data)
+	if form["answer_language"] == "" { // the answer is written for its author, in their language
+		form["answer_language"] = string(authorLang)
+	}
+	s.renderForm(c, status, "staff_idea", form, data, nil)
 }
 
 // templateAnswer fills the decision form from the template in ?template=ID
@@ -179,10 +184,10 @@ func templateAnswer(c *gin.Context, i core.Idea, templates []core.AnswerTemplate
 	for _, t := range templates {
 		if t.ID == id && id != 0 {
 			data["TemplateID"] = id
-			return map[string]string{"answer": t.For(i), "status": string(t.Status)}
+			return map[string]string{"answer": t.For(i), "status": string(t.Status), "answer_language": string(t.Language)}
 		}
 	}
-	return nil
+	return map[string]string{}
 }
 
 func (s *Server) staffAssign(c *gin.Context) {
@@ -222,9 +227,11 @@ func (s *Server) staffDecide(c *gin.Context) {
 		return
 	}
 	progress, _ := strconv.Atoi(strings.TrimSpace(c.DefaultPostForm("progress", "0")))
-	d, err := core.Decision{Status: core.IdeaStatus(c.PostForm("status")), Answer: c.PostForm("answer"), Progress: progress}.Check(i.Status)
+	d, err := core.Decision{Status: core.IdeaStatus(c.PostForm("status")), Answer: c.PostForm("answer"),
+		Language: core.Language(c.PostForm("answer_language")), Progress: progress}.Check(i.Status)
 	if err != nil {
-		s.staffIdeaPage(c, http.StatusUnprocessableEntity, err, map[string]string{"answer": c.PostForm("answer"), "status": c.PostForm("status")})
+		s.staffIdeaPage(c, http.StatusUnprocessableEntity, err, map[string]string{"answer": c.PostForm("answer"), "status": c.PostForm("status"),
+			"answer_language": c.PostForm("answer_language")})
 		return
 	}
 	link := s.link("/ideas/" + strconv.FormatInt(i.ID, 10))
