@@ -179,7 +179,7 @@ func (s *Server) apiConsultation(c *gin.Context) {
 		out.Questions[i] = aq
 	}
 	if k.ResultsVisibleAt(s.now()) {
-		views, err := s.results(ctx, langOf(c), k, false)
+		views, err := s.results(ctx, langOf(c), k.In(langOf(c)), false) // labels in the caller's language, as yes and no are
 		if err != nil {
 			s.fail(c, err)
 			return

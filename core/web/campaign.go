@@ -149,7 +149,8 @@ func (s *Server) flyerText(langs []core.Language, k core.Consultation, paper str
 		room = 300
 	}
 	// Quartier's own words, each language in turn: sentences on lines of
-	// their own, labels side by side.
+	// their own, labels side by side (the date fills flyer.code_valid; the
+	// other keys take no argument).
 	words := func(sep string, keys ...string) string {
 		out := make([]string, len(langs))
 		for i, l := range langs {

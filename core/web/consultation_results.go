@@ -39,10 +39,10 @@ type resultView struct {
 	Height   int // of the bar chart
 }
 
-// results builds every question's results in lang from the live tallies (one
-// query), plus the free-text answers and the map points.
+// results builds every question's results from the live tallies (one query),
+// plus the free-text answers and the map points; k is as a reader of lang
+// sees it (Consultation.In), whose words the rows carry.
 func (s *Server) results(ctx context.Context, lang core.Language, k core.Consultation, withHidden bool) ([]resultView, error) {
-	k = k.In(lang)
 	tallies, err := s.store.Tallies(ctx, k.ID)
 	if err != nil {
 		return nil, err

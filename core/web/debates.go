@@ -53,8 +53,9 @@ func (s *Server) debate(c *gin.Context) {
 			return
 		}
 	}
-	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d.In(langOf(c)), "Original": d, "Languages": core.Languages, "Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated,
-		"Takes": debateAccepts(d, p)})
+	// Staff correct the conclusion in its original, the translations beside it.
+	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d.In(langOf(c)), "Original": d, "Languages": core.Languages,
+		"Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated, "Takes": debateAccepts(d, p)})
 }
 
 // debateAccepts says whether d takes arguments and ratings, as the store
