@@ -179,3 +179,34 @@ func (s *Server) deleteAccount(c *gin.Context) {
 	s.clearCookie(c, cookieSession)
 	s.redirectWithFlash(c, "/", "flash.account_deleted")
 }
+
+// myListTitles are the headings of the lists of the account page, by list.
+var myListTitles = map[postgres.MyList]string{
+	postgres.MyIdeas: "account.my_ideas", postgres.MySupported: "account.supported",
+	postgres.MyFollowed: "account.followed", postgres.MyFollowedIdeas: "account.followed_ideas",
+	postgres.MyComments: "account.my_comments", postgres.MyArguments: "account.my_arguments",
+	postgres.MyEvents: "account.my_events", postgres.MyResponses: "account.my_responses",
+	postgres.MyBallots: "account.my_ballots",
+}
+
+// myParticipationList shows all of one list of the account page, a page at
+// a time.
+func (s *Server) myParticipationList(c *gin.Context) {
+	list := postgres.MyList(c.Param("list"))
+	title, ok := myListTitles[list]
+	if !ok {
+		s.fail(c, core.NotFound("error.page_not_found"))
+		return
+	}
+	page := pageNumber(c)
+	mine, total, err := s.store.MyParticipationPage(c.Request.Context(), userOf(c).ID, list, (page-1)*pageSize, pageSize)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	mine.Followed = projectsIn(mine.Followed, langOf(c))
+	s.render(c, http.StatusOK, "account_participation", map[string]any{
+		"List": string(list), "Title": title, "Mine": mine, "Pager": newPager(c, page, total),
+		"Back": c.Request.URL.RequestURI(),
+	})
+}

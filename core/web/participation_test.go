@@ -1269,3 +1269,56 @@ func TestAccountListsMyParticipation(t *testing.T) {
 		t.Error("someone else's idea or project on Tom's account page")
 	}
 }
+
+// The account page lists the latest 20 of each list and links to all of it,
+// a page at a time, where the resident can still withdraw a comment.
+func TestAccountListsAllOfMyParticipation(t *testing.T) {
+	a := newApp(t, nil)
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	var ideas []string
+	for i := 1; i <= 23; i++ {
+		ideas = append(ideas, lea.propose(url.Values{"title": {fmt.Sprintf("Idée numéro %d", i)}, "body": {"Une idée pour la commune."}}))
+	}
+	for i := 1; i <= 3; i++ {
+		lea.get(ideas[0])
+		if r := lea.post(ideas[0]+"/comments", url.Values{"body": {fmt.Sprintf("Précision %d", i)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("comment: %d\n%s", r.status, r.body)
+		}
+	}
+
+	account := lea.get("/account")
+	account.contains(t, "Idée numéro 23", "Idée numéro 4<", `<a href="/account/participation/ideas">Tout voir<span class="visually-hidden">`+"\u00a0"+`: Mes idées</span></a>`)
+	if strings.Contains(account.body, "Idée numéro 3<") || strings.Contains(account.body, "/account/participation/comments") {
+		t.Error("the account page lists more than 20 ideas, or offers all of a short list")
+	}
+
+	first := lea.get("/account/participation/ideas")
+	first.contains(t, "<h1>Mes idées</h1>", "23 en tout", "Idée numéro 23", "Idée numéro 4<",
+		`<nav class="pager" aria-label="Pages de la liste">`, "Page 1 sur 2", `href="/account/participation/ideas?page=2" rel="next"`)
+	second := lea.get("/account/participation/ideas?page=2")
+	second.contains(t, "Idée numéro 3<", "Idée numéro 1<", "Page 2 sur 2", `rel="prev"`)
+	if strings.Contains(second.body, "Idée numéro 4<") {
+		t.Error("the second page repeats the first")
+	}
+
+	// Withdrawing a comment from the full list returns to it.
+	comments := lea.get("/account/participation/comments")
+	comments.contains(t, "<h1>Mes commentaires</h1>", "3 en tout", "Précision 3", `name="next" value="/account/participation/comments"`)
+	m := regexp.MustCompile(`action="(/comments/\d+/withdraw)"`).FindStringSubmatch(comments.body)
+	if m == nil {
+		t.Fatal("no withdraw form on the list of comments")
+	}
+	if r := lea.post(m[1], url.Values{"next": {"/account/participation/comments"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/account/participation/comments" {
+		t.Fatalf("withdraw: %d to %q", r.status, r.header.Get("Location"))
+	}
+	lea.get("/account/participation/comments").contains(t, "2 en tout")
+
+	// Someone else sees only their own; unknown lists and visitors get nowhere.
+	a.signedIn("tom@example.lu", core.RoleCitizen).get("/account/participation/ideas").contains(t, "0 en tout")
+	if r := lea.get("/account/participation/passwords"); r.status != http.StatusNotFound {
+		t.Errorf("unknown list: %d", r.status)
+	}
+	if r := a.browser().get("/account/participation/ideas"); r.status != http.StatusSeeOther {
+		t.Errorf("visitor: %d", r.status)
+	}
+}

@@ -361,6 +361,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 
 	acc := h.Group("/account", s.requireLogin)
 	acc.GET("", s.account)
+	acc.GET("/participation/:list", s.myParticipationList)
 	acc.POST("/profile", s.updateProfile)
 	acc.GET("/export", s.exportAccount)
 	acc.POST("/tokens", s.createToken)
