@@ -7,7 +7,21 @@ import (
 )
 
 // DebateText is a debate's question and conclusion in one language.
-type DebateText struct{ Question, Conclusion string }
+type DebateText struct {
+	Question, Conclusion string
+	// ConclusionSource fingerprints the original conclusion the conclusion
+	// was translated from (WordsHash); "" when unknown. (The question cannot
+	// change once the debate is open.)
+	ConclusionSource string
+}
+
+// ConclusionOutdated reports whether the translation into l of the
+// conclusion was made from another conclusion than the original's as it
+// stands.
+func (d Debate) ConclusionOutdated(l Language) bool {
+	t, ok := d.Translations[l]
+	return ok && l != d.Language && t.Conclusion != "" && outdated(t.ConclusionSource, d.Conclusion)
+}
 
 // DebateLangs are the languages of a debate's question and conclusion as
 // shown, for the pages' lang attributes.

@@ -11,6 +11,9 @@ type MeetingText struct {
 	// Source fingerprints the original title and description the title and
 	// description were translated from (WordsHash); "" when unknown.
 	Source string
+	// OutcomeSource fingerprints the original outcome the outcome was
+	// translated from (WordsHash); "" when unknown.
+	OutcomeSource string
 }
 
 // WordsHash fingerprints the meeting's own title and description.
@@ -21,6 +24,13 @@ func (m Meeting) WordsHash() string { return WordsHash(m.Title, m.Description) }
 func (m Meeting) Outdated(l Language) bool {
 	t, ok := m.Translations[l]
 	return ok && l != m.Language && t.Title != "" && outdated(t.Source, m.Title, m.Description)
+}
+
+// OutcomeOutdated reports whether the translation into l of the outcome was
+// made from another outcome than the original's as it stands.
+func (m Meeting) OutcomeOutdated(l Language) bool {
+	t, ok := m.Translations[l]
+	return ok && l != m.Language && HTMLText(t.Outcome) != "" && outdated(t.OutcomeSource, m.Outcome)
 }
 
 // MeetingLangs are the languages of a meeting's texts as shown, for the

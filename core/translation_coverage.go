@@ -99,7 +99,7 @@ func (m Meeting) Coverage(l Language) Coverage {
 	c.part(true, t.Title != "")
 	c.part(HTMLText(m.Description) != "", HTMLText(t.Description) != "")
 	c.part(HTMLText(m.Outcome) != "", HTMLText(t.Outcome) != "")
-	return c.or(m.Outdated(l))
+	return c.or(m.Outdated(l) || m.OutcomeOutdated(l))
 }
 
 // Coverage says how far the debate is translated into l: its question and,
@@ -112,7 +112,7 @@ func (d Debate) Coverage(l Language) Coverage {
 	var c coverage
 	c.part(true, t.Question != "")
 	c.part(!d.Open && d.Conclusion != "", t.Conclusion != "")
-	return c.of()
+	return c.or(!d.Open && d.ConclusionOutdated(l))
 }
 
 // Coverage says how far the budget is translated into l: title, description

@@ -103,7 +103,7 @@ func saveConsultationTranslations(ctx context.Context, tx pgx.Tx, id int64, c co
 	for l, t := range c.Translations {
 		translated[l] = []string{t.Title, t.Description}
 	}
-	return consultationTranslations.replace(ctx, tx, id, consultationTranslations.columns, translated, c.WordsHash())
+	return consultationTranslations.replace(ctx, tx, id, consultationTranslations.columns, translated, wholeSource(c.WordsHash()))
 }
 
 // PublishConsultation publishes or withdraws a consultation. A survey needs at

@@ -24,7 +24,7 @@ func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, ques
 		if err != nil {
 			return notFoundOr(err, "error.project_not_found", "insert debate")
 		}
-		if err := debateTranslations.replaceColumn(ctx, tx, id, "question", translations); err != nil {
+		if err := debateTranslations.replaceColumn(ctx, tx, id, "question", translations, translationSource{}); err != nil {
 			return err
 		}
 		var published bool
@@ -46,7 +46,8 @@ func (s *Store) CreateDebate(ctx context.Context, actorID, projectID int64, ques
 
 // debateColumns are the columns scanDebate reads, translations included.
 const debateColumns = `d.id, d.project_id, d.question, d.open, d.conclusion, d.closed_at, d.created_at, d.language,
-	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Question', t.question, 'Conclusion', t.conclusion)), '{}')
+	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Question', t.question, 'Conclusion', t.conclusion,
+		'ConclusionSource', t.conclusion_source)), '{}')
 		FROM debate_translation t WHERE t.debate_id = d.id)`
 
 func scanDebate(row pgx.Row, extra ...any) (core.Debate, error) {
@@ -131,7 +132,8 @@ func (s *Store) CloseDebate(ctx context.Context, actorID, debateID int64, conclu
 		if err := tx.QueryRow(ctx, `SELECT open FROM debate WHERE id = $1 FOR UPDATE`, debateID).Scan(&open); err != nil {
 			return notFoundOr(err, "error.debate_not_found", "lock debate")
 		}
-		if err := debateTranslations.replaceColumn(ctx, tx, debateID, "conclusion", translations); err != nil {
+		if err := debateTranslations.replaceColumn(ctx, tx, debateID, "conclusion", translations,
+			translationSource{"conclusion_source", core.WordsHash(conclusion)}); err != nil {
 			return err
 		}
 		action, ev := "debate.conclusion", eventAt(now, core.EventUpdated, "debate", debateID, 0, actorID)

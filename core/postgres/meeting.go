@@ -15,7 +15,7 @@ import (
 const meetingColumns = `id, coalesce(project_id, 0), coalesce(council_id, 0), kind, title, description, starts_at, ends_at, location, lon, lat, online_url,
 	capacity, registered_count, waiting_count, published, outcome, cancelled_at, revision, updated_at, language,
 	(SELECT coalesce(jsonb_object_agg(t.language, jsonb_build_object('Title', t.title, 'Description', t.description, 'Outcome', t.outcome,
-		'Source', t.source_hash)), '{}')
+		'Source', t.source_hash, 'OutcomeSource', t.outcome_source)), '{}')
 		FROM meeting_translation t WHERE t.meeting_id = meeting.id)`
 
 func scanMeeting(row rowScanner) (core.Meeting, error) {
@@ -141,7 +141,7 @@ func saveMeetingTranslations(ctx context.Context, tx pgx.Tx, m core.Meeting) err
 	for l, t := range m.Translations {
 		values[l] = []string{t.Title, t.Description}
 	}
-	return meetingTranslations.replace(ctx, tx, m.ID, []string{"title", "description"}, values, m.WordsHash())
+	return meetingTranslations.replace(ctx, tx, m.ID, []string{"title", "description"}, values, wholeSource(m.WordsHash()))
 }
 
 // PublishMeeting makes a meeting public (and announced on the channels).
@@ -155,7 +155,8 @@ func (s *Store) PublishMeeting(ctx context.Context, actorID, id int64) error {
 func (s *Store) SetMeetingOutcome(ctx context.Context, actorID, id int64, outcome string, translations map[core.Language]string,
 	notify func(core.Participant, core.Meeting) core.Mail) error {
 	return s.changeMeeting(ctx, actorID, id, "meeting.outcome", `outcome = $3`, func(tx pgx.Tx, before, after core.Meeting) error {
-		if err := meetingTranslations.replaceColumn(ctx, tx, id, "outcome", translations); err != nil {
+		if err := meetingTranslations.replaceColumn(ctx, tx, id, "outcome", translations,
+			translationSource{"outcome_source", core.WordsHash(after.Outcome)}); err != nil {
 			return err
 		}
 		if before.Outcome != "" || after.Outcome == "" {

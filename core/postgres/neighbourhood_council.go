@@ -66,7 +66,7 @@ func (s *Store) SaveCouncil(ctx context.Context, actorID int64, c core.Neighbour
 		for l, t := range c.Translations {
 			translated[l] = []string{t.Name, t.Description}
 		}
-		if err := councilTranslations.replace(ctx, tx, c.ID, councilTranslations.columns, translated, c.WordsHash()); err != nil {
+		if err := councilTranslations.replace(ctx, tx, c.ID, councilTranslations.columns, translated, wholeSource(c.WordsHash())); err != nil {
 			return err
 		}
 		if err := audit(ctx, tx, actorID, "council.save", core.EntityCouncil, c.ID, "", now); err != nil {

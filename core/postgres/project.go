@@ -97,7 +97,7 @@ func (s *Store) SaveProject(ctx context.Context, actorID, id int64, in core.Proj
 			translated[l] = []string{t.Title, t.Summary, t.BodyHTML}
 		}
 		if err := projectTranslations.replace(ctx, tx, id, projectTranslations.columns, translated,
-			core.WordsHash(in.Title, in.Summary, in.Body)); err != nil {
+			wholeSource(core.WordsHash(in.Title, in.Summary, in.Body))); err != nil {
 			return err
 		}
 		for _, ph := range in.Phases {

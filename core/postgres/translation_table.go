@@ -28,12 +28,20 @@ var (
 	debateTranslations       = translationTable{"debate_translation", "debate_id", []string{"question", "conclusion"}}
 )
 
+// translationSource is where a part of a translation records the original
+// words it was made from: the column, and the WordsHash of those words now.
+// The zero value records nothing.
+type translationSource struct{ column, hash string }
+
+// wholeSource is the source of translations written whole, in source_hash.
+func wholeSource(hash string) translationSource { return translationSource{"source_hash", hash} }
+
 // replace sets the columns cols of the translations of id to values (one
 // text per column, by language), blanks them in the languages values leaves
 // out, and keeps the other columns. With a source (the WordsHash of the
 // original words cols translate), a translation whose words change records
 // it; one whose words stay keeps the source it was made from.
-func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols []string, values map[core.Language][]string, source string) error {
+func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols []string, values map[core.Language][]string, source translationSource) error {
 	update := make([]string, len(cols))
 	params := make([]string, len(cols))
 	old, incoming := make([]string, len(cols)), make([]string, len(cols))
@@ -43,11 +51,11 @@ func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols
 		old[i], incoming[i] = t.name+"."+c, "excluded."+c
 	}
 	insertCols := `, language, ` + strings.Join(cols, ", ")
-	if source != "" {
-		insertCols += ", source_hash"
+	if source.column != "" {
+		insertCols += ", " + source.column
 		params = append(params, fmt.Sprintf("$%d", len(cols)+3))
-		update = append(update, `source_hash = CASE WHEN (`+strings.Join(old, ", ")+`) = (`+strings.Join(incoming, ", ")+`) THEN `+
-			t.name+`.source_hash ELSE excluded.source_hash END`)
+		update = append(update, source.column+` = CASE WHEN (`+strings.Join(old, ", ")+`) = (`+strings.Join(incoming, ", ")+`) THEN `+
+			t.name+`.`+source.column+` ELSE excluded.`+source.column+` END`)
 	}
 	insert := `INSERT INTO ` + t.name + ` (` + t.key + insertCols + `) VALUES ($1, $2, ` + strings.Join(params, ", ") +
 		`) ON CONFLICT (` + t.key + `, language) DO UPDATE SET ` + strings.Join(update, ", ")
@@ -57,8 +65,8 @@ func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols
 		for _, text := range texts {
 			args = append(args, text)
 		}
-		if source != "" {
-			args = append(args, source)
+		if source.column != "" {
+			args = append(args, source.hash)
 		}
 		if _, err := tx.Exec(ctx, insert, args...); err != nil {
 			return fmt.Errorf("write %s: %w", t.name, err)
@@ -77,11 +85,11 @@ func (t translationTable) replace(ctx context.Context, tx pgx.Tx, id int64, cols
 	return wrapDB("drop empty "+t.name, err)
 }
 
-// replaceColumn is replace for the one column col, without a source.
-func (t translationTable) replaceColumn(ctx context.Context, tx pgx.Tx, id int64, col string, texts map[core.Language]string) error {
+// replaceColumn is replace for the one column col.
+func (t translationTable) replaceColumn(ctx context.Context, tx pgx.Tx, id int64, col string, texts map[core.Language]string, source translationSource) error {
 	values := make(map[core.Language][]string, len(texts))
 	for l, text := range texts {
 		values[l] = []string{text}
 	}
-	return t.replace(ctx, tx, id, []string{col}, values, "")
+	return t.replace(ctx, tx, id, []string{col}, values, source)
 }

@@ -114,3 +114,57 @@ func TestOutdatedEventTranslation(t *testing.T) {
 	staff.post(page+"/outcome", url.Values{"outcome": {"<p>Trente personnes.</p>"}})
 	staff.get(page).contains(t, "L&#39;original a changé depuis cette traduction")
 }
+
+// Correcting an event's minutes or a debate's conclusion alone marks their
+// translations to review, in their own forms and on the translations page;
+// translating again clears it.
+func TestOutdatedOutcomeAndConclusionTranslations(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	const notice = "L&#39;original a changé depuis cette traduction"
+	z, _ := time.LoadLocation("Europe/Luxembourg")
+	start := time.Now().In(z).Add(72 * time.Hour).Truncate(time.Hour)
+	id := planMeeting(t, staff, url.Values{"title": {"Atelier : la place"}, "kind": {"workshop"}, "language": {"fr"},
+		"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
+		"location": {"Centre culturel"}, "capacity": {"0"}})
+	page := "/staff/events/" + id
+	outcome := func(fr, de string) {
+		t.Helper()
+		staff.get(page)
+		if r := staff.post(page+"/outcome", url.Values{"outcome": {fr}, "outcome_de": {de}}); r.status != http.StatusSeeOther {
+			t.Fatalf("outcome: %d\n%.2000s", r.status, r.body)
+		}
+	}
+	outcome("<p>Trente personnes.</p>", "<p>Dreißig Personen.</p>")
+	if strings.Contains(staff.get(page).body, notice) {
+		t.Fatal("fresh minutes' translation marked out of date")
+	}
+	outcome("<p>Trente-deux personnes.</p>", "<p>Dreißig Personen.</p>")
+	staff.get(page).contains(t, notice)
+	outcome("<p>Trente-deux personnes.</p>", "<p>Zweiunddreißig Personen.</p>")
+	if strings.Contains(staff.get(page).body, notice) {
+		t.Error("the minutes translated again are still marked out of date")
+	}
+
+	project := staff.publish(t, "Zone piétonne", "<p>Fermer la Grand-Rue ?</p>", nil)
+	staff.get("/staff" + project + "/edit")
+	debate := staff.post("/staff"+project+"/debates", url.Values{"question": {"Faut-il fermer la Grand-Rue le samedi ?"}}).header.Get("Location")
+	conclude := func(fr, de string) {
+		t.Helper()
+		staff.get(debate)
+		if r := staff.post("/staff"+debate+"/close", url.Values{"conclusion": {fr}, "conclusion_de": {de}}); r.status != http.StatusSeeOther {
+			t.Fatalf("conclusion: %d\n%.2000s", r.status, r.body)
+		}
+	}
+	conclude("Le samedi, la rue sera piétonne.", "Samstags wird die Straße zur Fußgängerzone.")
+	if strings.Contains(staff.get(debate).body, notice) {
+		t.Fatal("a fresh conclusion's translation marked out of date")
+	}
+	conclude("Le samedi et le dimanche, la rue sera piétonne.", "Samstags wird die Straße zur Fußgängerzone.")
+	staff.get(debate).contains(t, notice)
+	staff.get("/staff/translations").contains(t, `<td class="coverage coverage-outdated">À revoir</td>`)
+	conclude("Le samedi et le dimanche, la rue sera piétonne.", "Samstags und sonntags wird die Straße zur Fußgängerzone.")
+	if strings.Contains(staff.get(debate).body, notice) || strings.Contains(staff.get("/staff/translations").body, "coverage-outdated") {
+		t.Error("the conclusion translated again is still marked out of date")
+	}
+}

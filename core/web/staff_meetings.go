@@ -169,7 +169,7 @@ func (s *Server) staffMeetingPage(c *gin.Context, status int, m core.Meeting, fo
 		return
 	}
 	s.meetingFormPage(c, "staff_meeting", status, form, map[string]any{"M": m, "Registrations": regs, "Started": !s.now().Before(m.StartsAt),
-		"Outdated": outdatedIn(m.Outdated)}, err)
+		"Outdated": outdatedIn(m.Outdated), "OutcomeOutdated": outdatedIn(m.OutcomeOutdated)}, err)
 }
 
 func (s *Server) staffSaveMeeting(c *gin.Context) {
