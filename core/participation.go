@@ -343,11 +343,11 @@ type Idea struct {
 	ReviewDueOn    time.Time // when the feasibility review is due; zero: no date
 	MergedInto     int64     // for a merged duplicate, the idea that carries it on; else 0
 	// Address is the register's address the author gave, as Address.Label
-	// writes it; empty when none was given. Only Store.Idea reads it.
+	// writes it; empty when none was given. Only Store.Idea and Store.FeasibleIdeas read it.
 	Address string
 	// NearAddress, for an idea placed on the map without an address, is the
 	// register's address nearest to its point within NearAddressWithin, as
-	// Address.Label writes it; empty otherwise. Only Store.Idea reads it.
+	// Address.Label writes it; empty otherwise. Only Store.Idea and Store.FeasibleIdeas read it.
 	NearAddress string
 }
 

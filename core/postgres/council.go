@@ -16,14 +16,15 @@ type CouncilItem struct {
 }
 
 // FeasibleIdeas lists ideas answered feasible and not yet sent to the council
-// (projects of a participatory budget go to its vote instead).
+// (projects of a participatory budget go to its vote instead), most supported
+// first, with their addresses.
 func (s *Store) FeasibleIdeas(ctx context.Context) ([]core.Idea, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaFrom+` WHERE i.status = 'feasible' AND NOT i.hidden
-		AND NOT EXISTS (SELECT 1 FROM budget_project bp WHERE bp.idea_id = i.id) ORDER BY i.support_count DESC, i.id`)
+	rows, err := s.pool.Query(ctx, `SELECT `+ideaColumns+ideaPlaceColumns+ideaFrom+ideaPlaceJoins("$1")+` WHERE i.status = 'feasible' AND NOT i.hidden
+		AND NOT EXISTS (SELECT 1 FROM budget_project bp WHERE bp.idea_id = i.id) ORDER BY i.support_count DESC, i.id`, core.NearAddressWithin)
 	if err != nil {
 		return nil, wrapDB("feasible ideas", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdea(row) })
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Idea, error) { return scanIdeaWithPlace(row) })
 	return out, wrapDB("scan feasible ideas", err)
 }
 

@@ -140,17 +140,34 @@ func notEditable(ctx context.Context, tx pgx.Tx, ideaID, authorID int64) error {
 // with the address its author gave, if any, or else the address nearest to
 // its point (see nearestAddressJoin).
 func (s *Store) Idea(ctx context.Context, id int64) (core.Idea, error) {
-	var given, near core.Address
-	var givenStreet, nearStreet *string
-	i, err := scanIdea(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+`, ad.street, coalesce(ad.number, ''), coalesce(ad.postcode, ''), coalesce(ad.locality, ''),
-		near.street, coalesce(near.number, ''), coalesce(near.postcode, ''), coalesce(near.locality, '')`+
-		ideaFrom+` LEFT JOIN address ad ON ad.id = i.address_id`+nearestAddressJoin+` WHERE i.id = $1`, id, core.NearAddressWithin),
-		&givenStreet, &given.Number, &given.Postcode, &given.Locality, &nearStreet, &near.Number, &near.Postcode, &near.Locality)
+	i, err := scanIdeaWithPlace(s.pool.QueryRow(ctx, `SELECT `+ideaColumns+ideaPlaceColumns+ideaFrom+ideaPlaceJoins("$2")+` WHERE i.id = $1`,
+		id, core.NearAddressWithin))
 	if err != nil {
 		return core.Idea{}, notFoundOr(err, "error.idea_not_found", "read idea")
 	}
-	i.Address, i.NearAddress = joinedLabel(givenStreet, given), joinedLabel(nearStreet, near)
 	return i, nil
+}
+
+// ideaPlaceColumns follow ideaColumns to read the address an idea was given
+// and the one nearest to its point (ideaPlaceJoins); scanIdeaWithPlace reads
+// them into Idea.Address and Idea.NearAddress.
+const ideaPlaceColumns = `, ad.street, coalesce(ad.number, ''), coalesce(ad.postcode, ''), coalesce(ad.locality, ''),
+	near.street, coalesce(near.number, ''), coalesce(near.postcode, ''), coalesce(near.locality, '')`
+
+// ideaPlaceJoins join, after ideaFrom, what ideaPlaceColumns read; within is
+// the placeholder of the nearest address's largest distance in metres
+// (core.NearAddressWithin).
+func ideaPlaceJoins(within string) string {
+	return ` LEFT JOIN address ad ON ad.id = i.address_id` + nearestAddressJoin(within)
+}
+
+// scanIdeaWithPlace reads ideaColumns and ideaPlaceColumns.
+func scanIdeaWithPlace(row rowScanner) (core.Idea, error) {
+	var given, near core.Address
+	var givenStreet, nearStreet *string
+	i, err := scanIdea(row, &givenStreet, &given.Number, &given.Postcode, &given.Locality, &nearStreet, &near.Number, &near.Postcode, &near.Locality)
+	i.Address, i.NearAddress = joinedLabel(givenStreet, given), joinedLabel(nearStreet, near)
+	return i, err
 }
 
 // joinedLabel is the label of an address read through a LEFT JOIN: "" when
@@ -164,19 +181,21 @@ func joinedLabel(street *string, a core.Address) string {
 }
 
 // nearestAddressJoin joins, as "near", the register's address nearest to an
-// idea placed on the map without an address, when it lies within $2 metres.
-// The GiST index on point(lon, lat) gives the 16 nearest in degrees (a degree
-// of longitude is shorter than one of latitude here); the nearest of them in
-// metres is kept (an equirectangular distance: exact enough within a
-// commune).
-const nearestAddressJoin = ` LEFT JOIN LATERAL (
+// idea placed on the map without an address, when it lies within the metres
+// the placeholder within holds. The GiST index on point(lon, lat) gives the 16
+// nearest in degrees (a degree of longitude is shorter than one of latitude
+// here); the nearest of them in metres is kept (an equirectangular distance:
+// exact enough within a commune).
+func nearestAddressJoin(within string) string {
+	return ` LEFT JOIN LATERAL (
 	SELECT c.* FROM (
 		SELECT n.street, n.number, n.postcode, n.locality,
 			111320 * sqrt(((n.lon - i.lon) * cos(radians(i.lat)))^2 + (n.lat - i.lat)^2) AS metres
 		FROM address n
 		WHERE i.address_id IS NULL AND i.lon IS NOT NULL AND n.lon IS NOT NULL AND n.retired_at IS NULL
 		ORDER BY point(n.lon, n.lat) <-> point(i.lon, i.lat) LIMIT 16) c
-	WHERE c.metres <= $2 ORDER BY c.metres LIMIT 1) near ON true`
+	WHERE c.metres <= ` + within + ` ORDER BY c.metres LIMIT 1) near ON true`
+}
 
 // IdeaFilter narrows and orders the idea list.
 type IdeaFilter struct {

@@ -135,6 +135,24 @@ func (s *Store) PhotosOfIdeas(ctx context.Context, ideaIDs []int64) (map[int64][
 	return out, wrapDB("scan photos of ideas", err)
 }
 
+// FirstPhotos returns the first photo of each of ideaIDs that has one, bytes
+// included (one statement), by idea: the council's document prints it.
+func (s *Store) FirstPhotos(ctx context.Context, ideaIDs []int64) (map[int64]core.Image, error) {
+	out := map[int64]core.Image{}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT ON (idea_id) idea_id, content_type, data, width, height, alt
+		FROM idea_image WHERE idea_id = ANY($1) ORDER BY idea_id, id`, ideaIDs)
+	if err != nil {
+		return nil, wrapDB("first photos", err)
+	}
+	var idea int64
+	var img core.Image
+	_, err = pgx.ForEachRow(rows, []any{&idea, &img.ContentType, &img.Data, &img.Width, &img.Height, &img.Alt}, func() error {
+		out[idea] = img
+		return nil
+	})
+	return out, wrapDB("scan first photos", err)
+}
+
 // IdeaPhoto returns a photo's bytes and type; a hidden idea's only when
 // withHidden (moderators). NotFound otherwise.
 func (s *Store) IdeaPhoto(ctx context.Context, id int64, withHidden bool) (string, []byte, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"quartier/core"
+	"quartier/core/i18n"
 )
 
 // councilLanguage is the language of documents for the collège échevinal.
@@ -28,39 +29,55 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 		return 0, 0, err
 	}
 	t := func(key string, args ...any) string { return s.catalog.T(councilLanguage, key, args...) }
-	doc := newPDF()
-	doc.text(16, true, t("council.doc_title", "month", month.Format("01/2006")))
-	doc.text(10, false, t("council.doc_generated", "date", s.now().Format("02/01/2006"), "n", len(ideas)))
-	doc.space(10)
+	ids := make([]int64, len(ideas))
+	for n, i := range ideas {
+		ids[n] = i.ID
+	}
+	photos, err := s.store.FirstPhotos(ctx, ids)
+	if err != nil {
+		return 0, 0, err
+	}
+	doc := councilDoc{Commune: s.communeName(), Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType,
+		Title:     t("council.doc_title", "month", month.Format("01/2006")),
+		Generated: t("council.doc_generated", "date", s.now().Format("02/01/2006"), "n", len(ideas)),
+		Page:      func(n int) string { return t("pager.page", "page", n, "pages", "{nb}") }}
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
-	w.Write([]string{"id", t("council.col_title"), t("council.col_project"), t("council.col_supports"), t("council.col_proposed"), t("council.col_review"), "url"})
-	ids := make([]int64, len(ideas))
+	w.Write([]string{"id", t("council.col_title"), t("council.col_project"), t("council.col_supports"), t("council.col_proposed"),
+		t("ideas.location"), t("council.col_review"), "url"})
 	for n, i := range ideas {
-		ids[n] = i.ID
 		project := i.ProjectTitle
 		if project == "" {
 			project = t("ideas.spontaneous")
 		}
+		place := i.Address
+		if place == "" && i.NearAddress != "" {
+			place = t("ideas.near_address", "address", i.NearAddress)
+		}
 		link := s.link("/ideas/" + strconv.FormatInt(i.ID, 10))
-		doc.text(12, true, strconv.Itoa(n+1)+". "+i.Title)
-		doc.text(9, false, t("council.doc_meta", "supports", i.SupportCount, "date", i.CreatedAt.Format("02/01/2006"), "project", project))
 		body := i.Body
 		if len([]rune(body)) > 1500 {
 			body = string([]rune(body)[:1500]) + " …"
 		}
-		doc.text(10, false, body)
-		doc.text(10, true, t("council.col_review")+" :")
-		doc.text(10, false, i.Answer)
-		doc.text(8, false, link)
-		doc.space(8)
-		w.Write([]string{strconv.FormatInt(i.ID, 10), i.Title, project, strconv.Itoa(i.SupportCount), i.CreatedAt.Format("2006-01-02"), i.Answer, link})
+		entry := councilIdea{Title: strconv.Itoa(n+1) + ". " + i.Title, Body: body, Photo: photos[i.ID],
+			Meta:        t("council.doc_meta", "supports", i.SupportCount, "date", i.CreatedAt.Format("02/01/2006"), "project", project),
+			ReviewLabel: t("council.col_review") + i18n.Colon(councilLanguage), Review: i.Answer, Link: link}
+		if place != "" {
+			entry.Place = t("ideas.location") + i18n.Colon(councilLanguage) + " " + place
+		}
+		doc.Ideas = append(doc.Ideas, entry)
+		w.Write([]string{strconv.FormatInt(i.ID, 10), i.Title, project, strconv.Itoa(i.SupportCount), i.CreatedAt.Format("2006-01-02"),
+			place, i.Answer, link})
 	}
 	w.Flush()
+	var pdf bytes.Buffer
+	if err := writeCouncilPDF(&pdf, doc); err != nil {
+		return 0, 0, core.Internalf("council document: %w", err)
+	}
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
-	id, err := s.store.SubmitToCouncil(ctx, actorID, first, ids, doc.bytes(), buf.Bytes(), func(p core.Participant, idea core.Idea) core.Mail {
+	id, err := s.store.SubmitToCouncil(ctx, actorID, first, ids, pdf.Bytes(), buf.Bytes(), func(p core.Participant, idea core.Idea) core.Mail {
 		return s.ideaNewsMail(p, idea, s.catalog.T(p.Locale, "mail.council.subject", "idea", idea.Title),
 			s.catalog.T(p.Locale, "mail.council.body", "name", p.DisplayName, "idea", idea.Title,
 				"link", s.link("/ideas/"+strconv.FormatInt(idea.ID, 10))))

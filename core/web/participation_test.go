@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"golang.org/x/text/encoding/charmap"
 
 	"quartier/core"
 	"quartier/core/web"
@@ -869,13 +870,21 @@ func TestIdeaSearchAndLookAlikes(t *testing.T) {
 
 func TestCouncilSubmission(t *testing.T) {
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
-	a := newApp(t, nil, func(d *web.Deps) { d.Now = func() time.Time { return now } })
+	a := newApp(t, func(c *webConfig) { c.Commune = web.Commune{Name: "Ville de Luxembourg"} }, func(d *web.Deps) { d.Now = func() time.Time { return now } })
 	a.account("manager@commune.lu", core.RoleManager)
 	a.account("lea@example.lu", core.RoleCitizen)
 	lea := a.browser()
 	lea.login("lea@example.lu")
 	lea.get("/ideas/new")
-	idea := lea.post("/ideas", url.Values{"title": {"Un abri à vélos (gare)"}, "body": {"Couvert, près des quais."}}).header.Get("Location")
+	idea := lea.post("/ideas", url.Values{"title": {"Un abri à vélos (gare)"}, "body": {"Couvert, près des quais."},
+		"lat": {"49.6000"}, "lon": {"6.1335"}}).header.Get("Location")
+	if _, err := a.store.ImportAddresses(ctx, core.AddressImport{Source: geo.FormatBDAdresses, Records: []geo.AddressRecord{{ID: 900001, StreetID: 900001,
+		Street: "Place de la Gare", Number: "30", Postcode: "1616", Locality: "Luxembourg", Commune: "Luxembourg", Point: orb.Point{6.1335, 49.60036}, HasPoint: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := lea.uploadAs(idea+"/photos", "photo", "quais.png", map[string]string{"alt": "Les quais sans abri"}, photoPNG(t, 400, 300)); r.status != http.StatusSeeOther {
+		t.Fatalf("photo: %d", r.status)
+	}
 	staff := a.browser()
 	staff.login("manager@commune.lu")
 	staff.get("/staff" + idea)
@@ -897,15 +906,28 @@ func TestCouncilSubmission(t *testing.T) {
 	page := staff.get("/staff/council")
 	page.contains(t, "2026-11", "PDF", "CSV")
 	pdf := staff.get(fmt.Sprintf("/staff/council/%d.pdf", id))
-	if pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-1.4") || !strings.Contains(pdf.body, "startxref") ||
-		!strings.Contains(pdf.body, `(1. Un abri \340 v\351los \(gare\)) Tj`) {
-		t.Fatalf("pdf: %s %.400q", pdf.header.Get("Content-Type"), pdf.body)
+	// The commune's name, the idea, its place and its photo (with what it
+	// shows), the review, numbered pages; in Windows-1252, as PDF fonts read it.
+	text, err := charmap.Windows1252.NewDecoder().String(strings.NewReplacer(`\(`, "(", `\)`, ")").Replace(
+		strings.Join(pdfStrings(t, []byte(pdf.body)), "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Ville de Luxembourg", "1. Un abri à vélos (gare)", "Lieu\u00a0: près de 30, Place de la Gare, 1616 Luxembourg",
+		"Les quais sans abri", "Avis de faisabilité\u00a0:", "Faisable : budget 2027, 12 places.", "Page 1 sur 1"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the council's PDF lacks %q:\n%s", want, text)
+		}
+	}
+	if pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-1.") || !strings.Contains(pdf.body, "/Subtype /Image") {
+		t.Fatalf("pdf: %s, no image: %.400q", pdf.header.Get("Content-Type"), pdf.body)
 	}
 	if dir := os.Getenv("QUARTIER_SCREENSHOTS"); dir != "" {
 		os.WriteFile(dir+"/council.pdf", []byte(pdf.body), 0o644)
 	}
 	csvBody := staff.get(fmt.Sprintf("/staff/council/%d.csv", id)).body
-	if !strings.Contains(csvBody, "Un abri à vélos (gare)") || !strings.Contains(csvBody, "Faisable : budget 2027, 12 places.") {
+	if !strings.Contains(csvBody, "Un abri à vélos (gare)") || !strings.Contains(csvBody, "Faisable : budget 2027, 12 places.") ||
+		!strings.Contains(csvBody, ";Lieu;") || !strings.Contains(csvBody, "près de 30, Place de la Gare, 1616 Luxembourg") {
 		t.Fatalf("csv: %s", csvBody)
 	}
 	// Nothing left: a manual run says so.
