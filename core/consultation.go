@@ -342,7 +342,7 @@ func validateAnswer(q Question, a *Answer) *Error {
 			return Invalid("", "error.answer_text")
 		}
 	case QPoint:
-		if !a.HasPoint || !geo.Benelux.Contains(a.Point) {
+		if !a.HasPoint || !geo.InBenelux(a.Point) {
 			return Invalid("", "error.position_outside")
 		}
 	}

@@ -104,7 +104,7 @@ func NormalizeMeeting(m Meeting) (Meeting, error) {
 	if m.Location == "" && m.OnlineURL == "" {
 		errs = append(errs, Invalid("location", "error.meeting_where"))
 	}
-	if m.HasPoint && !geo.Benelux.Contains(m.Point) {
+	if m.HasPoint && !geo.InBenelux(m.Point) {
 		errs = append(errs, Invalid("location", "error.position_outside"))
 	}
 	if m.Capacity < 0 || m.Capacity > 100000 {

@@ -257,7 +257,7 @@ func (in ProjectInput) Normalize() (ProjectInput, error) {
 		errs = append(errs, Invalid("topics", "error.too_many_topics"))
 	}
 	in.Topics = topics
-	if in.HasPoint && !geo.Benelux.Contains(in.Point) {
+	if in.HasPoint && !geo.InBenelux(in.Point) {
 		errs = append(errs, Invalid("position", "error.position_outside"))
 	}
 	if len(in.Phases) > MaxPhases {
@@ -380,7 +380,7 @@ func (in IdeaInput) Normalize() (IdeaInput, error) {
 	if l := utf8.RuneCountInString(in.Body); l < 10 || l > MaxIdeaLen {
 		errs = append(errs, Invalid("body", "error.idea_length"))
 	}
-	if in.HasPoint && !geo.Benelux.Contains(in.Point) {
+	if in.HasPoint && !geo.InBenelux(in.Point) {
 		errs = append(errs, Invalid("position", "error.position_outside"))
 	}
 	if in.Channel == "" {

@@ -155,7 +155,7 @@ func parseCSVAddress(rec []string, col map[string]int, line int) (AddressRecord,
 		a.Point, a.HasPoint = LUREFToWGS84(e, n), true
 	}
 	if a.HasPoint {
-		if e := checkLonLat(a.Point, Benelux); e != nil || !Benelux.Contains(a.Point) {
+		if e := checkLonLat(a.Point, Benelux); e != nil || !InBenelux(a.Point) {
 			return reject("lat_wgs84", fmt.Sprintf("%v is not a position in the Benelux", a.Point))
 		}
 	}

@@ -94,7 +94,9 @@ func TestBadAddressFilesAreExplained(t *testing.T) {
 		"Rue de Warken;2;Ettelbruck;9088;4200;2;4x.85;6.09;;;x;Ettelbruck;0605\n" +
 		"Rue de Warken;3;Ettelbruck;9088;4200;1;49.85;6.09;;;x;Ettelbruck;0605\n" +
 		"Rue de Warken;4;Ettelbruck;9088;4200;4;;;77000;110000;x;Ettelbruck;0605\n" +
-		"Rue de Warken;5;Ettelbruck;9088;4200;5;6.09;49.85;;;x;Ettelbruck;0605\n"
+		"Rue de Warken;5;Ettelbruck;9088;4200;5;6.09;49.85;;;x;Ettelbruck;0605\n" +
+		"Rue de Warken;6;Ettelbruck;9088;4200;6;NaN;NaN;;;x;Ettelbruck;0605\n" +
+		"Rue de Warken;7;Ettelbruck;9088;4200;7;;;Inf;110000;x;Ettelbruck;0605\n"
 	var got []AddressRecord
 	_, rej, err := ReadAddressCSV(strings.NewReader("\ufeff"+rows), func(a AddressRecord) error { got = append(got, a); return nil })
 	if err != nil {
@@ -106,7 +108,7 @@ func TestBadAddressFilesAreExplained(t *testing.T) {
 	want := []struct {
 		line  int
 		field string
-	}{{3, "lat_wgs84"}, {4, "id_caclr_bat"}, {6, "lat_wgs84"}}
+	}{{3, "lat_wgs84"}, {4, "id_caclr_bat"}, {6, "lat_wgs84"}, {7, "lat_wgs84"}, {8, "lat_wgs84"}}
 	if len(rej) != len(want) {
 		t.Fatalf("rejected %+v", rej)
 	}

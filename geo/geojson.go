@@ -31,6 +31,17 @@ type ReadOptions struct {
 // Benelux is the region Quartier expects its data in (with a margin).
 var Benelux = orb.Bound{Min: orb.Point{2.0, 49.0}, Max: orb.Point{7.7, 54.0}}
 
+// InBenelux reports whether p is a position inside Benelux: finite numbers
+// within its bounds. (orb's Bound.Contains alone lets NaN through, as every
+// comparison with NaN is false; strconv.ParseFloat reads "NaN" and "Inf".)
+func InBenelux(p orb.Point) bool { return Finite(p) && Benelux.Contains(p) }
+
+// Finite reports whether both coordinates of p are numbers, neither NaN nor
+// infinite.
+func Finite(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0)
+}
+
 type rawGeoJSON struct {
 	Type       string            `json:"type"`
 	Features   []json.RawMessage `json:"features"`
@@ -207,7 +218,7 @@ func checkPositions(rings [][][]float64, ringBase int) *Error {
 			if len(pos) < 2 || len(pos) > 3 {
 				return &Error{Code: ErrCoordinates, Ring: ringBase + i + 1, Point: j + 1, Detail: "a position must be [lon, lat]"}
 			}
-			if math.IsNaN(pos[0]) || math.IsNaN(pos[1]) || math.IsInf(pos[0], 0) || math.IsInf(pos[1], 0) {
+			if !Finite(orb.Point{pos[0], pos[1]}) {
 				return &Error{Code: ErrCoordinates, Ring: ringBase + i + 1, Point: j + 1, Detail: "not a number"}
 			}
 		}

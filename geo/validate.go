@@ -53,6 +53,9 @@ func validateRing(r orb.Ring, region orb.Bound) *Error {
 // checkLonLat explains a position that is not WGS84 lon/lat where expected.
 func checkLonLat(p orb.Point, region orb.Bound) *Error {
 	lon, lat := p[0], p[1]
+	if !Finite(p) {
+		return &Error{Code: ErrCoordinates, Detail: fmt.Sprintf("%v: not a number", p)}
+	}
 	if math.Abs(lon) > 180 || math.Abs(lat) > 90 {
 		if math.Abs(lon) > 1000 || math.Abs(lat) > 1000 {
 			return &Error{Code: ErrProjected, Detail: fmt.Sprintf("%v looks like metres of a projected system (LUREF, EPSG:2169?); GeoJSON needs WGS84 lon/lat degrees", p)}

@@ -392,7 +392,7 @@ func (c Config) validate() error {
 	if t := c.Map.TileURL; t != "" && (!strings.Contains(t, "{z}") || !(strings.HasPrefix(t, "https://") || strings.HasPrefix(t, "http://"))) {
 		add("map.tile_url must be an http(s) URL template with {z}, {x} and {y}, or empty for no tiles, not %q", t)
 	}
-	if m := c.Map; !geo.Benelux.Contains(orb.Point{m.Center.Lon, m.Center.Lat}) || m.Zoom < 5 || m.Zoom > 18 {
+	if m := c.Map; !geo.InBenelux(orb.Point{m.Center.Lon, m.Center.Lat}) || m.Zoom < 5 || m.Zoom > 18 {
 		add("map.center must lie in the Benelux (lat and lon in degrees, like lat: 49.8467, lon: 6.1042) and map.zoom be from 5 to 18, not %v, %v and %d",
 			m.Center.Lat, m.Center.Lon, m.Zoom)
 	}

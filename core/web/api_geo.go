@@ -28,8 +28,8 @@ func areaJSON(a core.Area) apiArea {
 
 // apiAreasAt answers which areas contain a point: {"areas":[...]}.
 func (s *Server) apiAreasAt(c *gin.Context) {
-	lon, err1 := strconv.ParseFloat(c.Query("lon"), 64)
-	lat, err2 := strconv.ParseFloat(c.Query("lat"), 64)
+	lon, err1 := parseNumber(c.Query("lon"))
+	lat, err2 := parseNumber(c.Query("lat"))
 	if err1 != nil || lon < -180 || lon > 180 {
 		s.fail(c, core.Invalid("lon", "error.lon_invalid"))
 		return

@@ -506,7 +506,7 @@ func (s *Server) apiIdeasMap(c *gin.Context) {
 	var v [4]float64
 	ok := len(parts) == 4
 	for i := 0; ok && i < 4; i++ {
-		f, err := strconv.ParseFloat(strings.TrimSpace(parts[i]), 64)
+		f, err := parseNumber(parts[i])
 		v[i], ok = f, err == nil
 	}
 	if !ok || v[0] >= v[2] || v[1] >= v[3] || v[0] < -180 || v[2] > 180 || v[1] < -90 || v[3] > 90 {

@@ -278,8 +278,8 @@ func (s *Server) answersFromForm(c *gin.Context, qs []core.Question) (map[int64]
 		case core.QPoint:
 			lat, lon := strings.TrimSpace(form.Get(field+"_lat")), strings.TrimSpace(form.Get(field+"_lon"))
 			if lat != "" || lon != "" {
-				y, err1 := strconv.ParseFloat(lat, 64)
-				x, err2 := strconv.ParseFloat(lon, 64)
+				y, err1 := parseNumber(lat)
+				x, err2 := parseNumber(lon)
 				if err1 != nil || err2 != nil {
 					return out, core.Invalid(field, "error.position_invalid")
 				}

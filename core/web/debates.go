@@ -55,8 +55,8 @@ func (s *Server) debate(c *gin.Context) {
 	}
 	// Staff correct the conclusion in its original, the translations beside it.
 	s.render(c, http.StatusOK, "debate", map[string]any{"Debate": d.In(langOf(c)), "Original": d, "Languages": core.Languages,
-		"ConclusionOutdated": outdatedIn(d.ConclusionOutdated),
-		"Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated, "Takes": debateAccepts(d, p)})
+		"Project": p.In(langOf(c)), "For": pro, "Against": con, "Rated": rated, "Takes": debateAccepts(d, p),
+		"ConclusionOutdated": outdatedIn(d.ConclusionOutdated)})
 }
 
 // debateAccepts says whether d takes arguments and ratings, as the store

@@ -256,8 +256,8 @@ func (s *Server) createIdea(c *gin.Context) {
 		in.ProjectID = pid
 		s.ideaFormProject(data, p.In(langOf(c)))
 	}
-	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
-	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)
+	lon, err1 := parseNumber(form["lon"])
+	lat, err2 := parseNumber(form["lat"])
 	if err1 == nil && err2 == nil {
 		in.Point, in.HasPoint = orb.Point{lon, lat}, true
 	} else if strings.TrimSpace(form["lon"]+form["lat"]) != "" {

@@ -1344,3 +1344,35 @@ func TestAccountListsAllOfMyParticipation(t *testing.T) {
 		t.Errorf("visitor: %d", r.status)
 	}
 }
+
+// "NaN", "Inf" and enormous page numbers are what strconv reads as numbers but
+// no one means: each gets a clear refusal (or the last sensible page), and
+// nothing unreadable is stored. (An idea placed at NaN once made the API's
+// idea list answer an empty body.)
+func TestNumbersNobodyMeans(t *testing.T) {
+	a := newApp(t, nil)
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	for _, pos := range [][2]string{{"NaN", "NaN"}, {"Inf", "6.1"}, {"49.6", "-Infinity"}} {
+		lea.get("/ideas/new")
+		r := lea.post("/ideas", url.Values{"title": {"Une idée quelque part"}, "body": {"Un texte assez long pour passer."}, "lat": {pos[0]}, "lon": {pos[1]}})
+		if r.status != http.StatusBadRequest && r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("idea at %v: %d", pos, r.status)
+		}
+		r.contains(t, "Indiquez la latitude et la longitude en nombres décimaux")
+	}
+	lea.propose(url.Values{"title": {"Une idée bien placée"}, "body": {"Un texte assez long pour passer."}, "lat": {"49.6"}, "lon": {"6.13"}})
+	if r := a.browser().get("/api/v1/ideas"); r.status != http.StatusOK || !strings.Contains(r.body, `"total":1`) {
+		t.Fatalf("the API's idea list: %d %.300s", r.status, r.body)
+	}
+	for _, path := range []string{"/api/v1/ideas/map?bbox=NaN,NaN,NaN,NaN", "/api/v1/ideas/map?bbox=-Inf,-90,Inf,90", "/api/v1/areas/at?lon=NaN&lat=49.6"} {
+		if r := a.browser().get(path); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d", path, r.status)
+		}
+	}
+	huge := "?page=9223372036854775807"
+	for _, path := range []string{"/ideas", "/projects", "/api/v1/ideas", "/api/v1/projects", "/account/participation/ideas"} {
+		if r := lea.get(path + huge); r.status != http.StatusOK {
+			t.Errorf("%s%s: %d", path, huge, r.status)
+		}
+	}
+}

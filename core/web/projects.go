@@ -15,10 +15,15 @@ import (
 
 const pageSize = 20
 
-// pageNumber reads ?page= (from 1).
+// maxPageNumber bounds ?page=: beyond any list, and small enough that the
+// offset it makes never overflows (a page of 2^63 made a negative offset,
+// which PostgreSQL refuses).
+const maxPageNumber = 1_000_000
+
+// pageNumber reads ?page= (from 1 to maxPageNumber).
 func pageNumber(c *gin.Context) int {
 	n, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
-	return max(n, 1)
+	return min(max(n, 1), maxPageNumber)
 }
 
 // pager describes the links under a paged list.
@@ -204,8 +209,8 @@ func projectForm(c *gin.Context) (core.ProjectInput, map[string]string) {
 			in.AreaIDs = append(in.AreaIDs, id)
 		}
 	}
-	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
-	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)
+	lon, err1 := parseNumber(form["lon"])
+	lat, err2 := parseNumber(form["lat"])
 	if err1 == nil && err2 == nil {
 		in.Point, in.HasPoint = orb.Point{lon, lat}, true
 	}

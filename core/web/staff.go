@@ -26,8 +26,7 @@ func (s *Server) staffHome(c *gin.Context) {
 }
 
 func (s *Server) staffParticipants(c *gin.Context) {
-	pageNo, _ := strconv.Atoi(c.DefaultQuery("page", "1"))
-	pageNo = max(pageNo, 1)
+	pageNo := pageNumber(c)
 	q := truncateRunes(c.Query("q"), 200) // by characters: a cut inside one is not UTF-8, which PostgreSQL refuses
 	list, err := s.store.ListParticipants(c.Request.Context(), q, staffPageSize, (pageNo-1)*staffPageSize)
 	if err != nil {

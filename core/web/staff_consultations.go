@@ -242,7 +242,7 @@ func questionFromForm(c *gin.Context) (core.Question, map[string]string) {
 		o := core.Option{Label: parts[0]}
 		if q.Kind == core.QScenario {
 			if len(parts) > 1 {
-				euros, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(parts[1]), ",", "."), 64)
+				euros, err := parseNumber(strings.ReplaceAll(parts[1], ",", "."))
 				if err != nil && strings.TrimSpace(parts[1]) != "" {
 					euros = -1 // refused by NormalizeQuestion
 				}

@@ -71,8 +71,8 @@ func (s *Server) meetingFromForm(c *gin.Context) (core.Meeting, map[string]strin
 	if m.EndsAt, err = time.ParseInLocation(dateTimeLocal, form["ends_at"], communeZone); err != nil {
 		return m, form, core.Invalid("ends_at", "error.meeting_times")
 	}
-	lon, err1 := strconv.ParseFloat(strings.TrimSpace(form["lon"]), 64)
-	lat, err2 := strconv.ParseFloat(strings.TrimSpace(form["lat"]), 64)
+	lon, err1 := parseNumber(form["lon"])
+	lat, err2 := parseNumber(form["lat"])
 	if err1 == nil && err2 == nil {
 		m.Point, m.HasPoint = orb.Point{lon, lat}, true
 	} else if strings.TrimSpace(form["lon"]+form["lat"]) != "" {

@@ -347,7 +347,7 @@ func partFromForm(c *gin.Context) (core.TargetPart, error) {
 				return p, core.Invalid("geojson", "error.target_polygon")
 			}
 			p.Line = v
-			m, err := strconv.ParseFloat(strings.TrimSpace(c.PostForm("metres")), 64)
+			m, err := parseNumber(c.PostForm("metres"))
 			if err != nil {
 				return p, core.Invalid("metres", "error.target_buffer")
 			}

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"errors"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -53,4 +56,18 @@ func shortened(s string, n int) string {
 		return cut + "…"
 	}
 	return s
+}
+
+// errNotANumber is parseNumber's answer to NaN and the infinities.
+var errNotANumber = errors.New("not a finite number")
+
+// parseNumber reads a decimal number someone typed or sent (a coordinate, a
+// distance, an amount): NaN and the infinities, which strconv.ParseFloat
+// reads too, are errors, as is everything it refuses.
+func parseNumber(s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		err = errNotANumber
+	}
+	return f, err
 }

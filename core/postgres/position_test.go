@@ -1,0 +1,66 @@
+package postgres_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+
+	"quartier/core"
+	"quartier/core/postgres"
+	"quartier/core/postgres/pgtest"
+)
+
+// Positions are finite numbers: the tables refuse NaN and infinities, and
+// migration 50 takes them off rows written before it, keeping the rows.
+func TestPositionsAreFinite(t *testing.T) {
+	url := pgtest.EmptyURL(t)
+	s, err := postgres.Open(ctx, url, postgres.Options{MaxConns: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	lea := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
+	in, err := core.IdeaInput{Title: "Un banc au parc", Body: "Pour les aînés du quartier.", Point: orb.Point{6.13, 49.61}, HasPoint: true}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.CreateIdea(ctx, lea.ID, in, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if _, err := conn.Exec(ctx, `UPDATE idea SET lon = $2 WHERE id = $1`, id, v); err == nil || !strings.Contains(err.Error(), "idea_position_finite") {
+			t.Errorf("lon %v stored: %v", v, err)
+		}
+	}
+
+	// A database from before migration 50 with a NaN position.
+	if _, err := conn.Exec(ctx, `ALTER TABLE project DROP CONSTRAINT project_position_finite;
+		ALTER TABLE idea DROP CONSTRAINT idea_position_finite; ALTER TABLE answer DROP CONSTRAINT answer_position_finite;
+		ALTER TABLE meeting DROP CONSTRAINT meeting_position_finite; ALTER TABLE address DROP CONSTRAINT address_position_finite;
+		DELETE FROM schema_migration WHERE version = 50;
+		UPDATE idea SET lon = 'NaN', lat = 'Infinity'`); err != nil {
+		t.Fatal(err)
+	}
+	if applied, err := s.Migrate(ctx); err != nil || len(applied) != 1 || applied[0] != 50 {
+		t.Fatalf("migration 50: %v, %v", applied, err)
+	}
+	idea, err := s.Idea(ctx, id)
+	if err != nil || idea.HasPoint || idea.Title != "Un banc au parc" {
+		t.Fatalf("the idea after migration 50: %+v, %v", idea, err)
+	}
+	if _, err := conn.Exec(ctx, `UPDATE idea SET lon = 'NaN', lat = 49.6 WHERE id = $1`, id); err == nil {
+		t.Error("NaN stored after migration 50")
+	}
+}
