@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -160,7 +161,8 @@ func (s *Server) apiUpdateMe(c *gin.Context) {
 }
 
 // decodeJSON reads one JSON object into v, refusing unknown fields, trailing data,
-// a wrong content type and bodies over the limit, each with a message for people.
+// a wrong content type, text PostgreSQL cannot store and bodies over the
+// limit, each with a message for people.
 func decodeJSON(c *gin.Context, v any) error {
 	if ct := c.ContentType(); ct != "application/json" {
 		return core.Invalid("", "error.json_content_type")
@@ -168,6 +170,11 @@ func decodeJSON(c *gin.Context, v any) error {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		return asError(err)
+	}
+	// Text PostgreSQL cannot store (see checkText): encoding/json would read
+	// bytes that are not UTF-8 as U+FFFD and "\u0000" as NUL.
+	if !utf8.Valid(body) || bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return core.Invalid("", "error.text_encoding")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

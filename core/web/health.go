@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -40,8 +41,20 @@ func (s *Server) readyz(c *gin.Context) {
 // static serves the embedded CSS and images; they change only with the binary.
 func (s *Server) static(c *gin.Context) {
 	sub, _ := fs.Sub(staticFiles, "static")
-	c.Header("Cache-Control", "public, max-age=3600")
-	c.FileFromFS(c.Param("file"), http.FS(sub))
+	s.serveFile(c, http.FS(sub), "public, max-age=3600")
+}
+
+// serveFile serves the file named by the route's *file from files, or the
+// not-found page for a name no file system accepts (http.FS answered a name
+// that is not valid UTF-8 with a 500).
+func (s *Server) serveFile(c *gin.Context, files http.FileSystem, cacheControl string) {
+	name := c.Param("file")
+	if !fs.ValidPath(strings.TrimPrefix(name, "/")) {
+		s.fail(c, core.NotFound("error.page_not_found"))
+		return
+	}
+	c.Header("Cache-Control", cacheControl)
+	c.FileFromFS(name, files)
 }
 
 // leafletAsset serves Leaflet's files from the npm install (`make assets`). The
@@ -52,6 +65,5 @@ func (s *Server) leafletAsset(c *gin.Context) {
 		s.fail(c, core.NotFound("error.page_not_found"))
 		return
 	}
-	c.Header("Cache-Control", "public, max-age=86400")
-	c.FileFromFS(c.Param("file"), http.Dir(filepath.Join(dir, "leaflet", "dist")))
+	s.serveFile(c, http.Dir(filepath.Join(dir, "leaflet", "dist")), "public, max-age=86400")
 }

@@ -1376,3 +1376,48 @@ func TestNumbersNobodyMeans(t *testing.T) {
 		}
 	}
 }
+
+// Text PostgreSQL cannot store (a NUL character, bytes that are not UTF-8)
+// gets a clear refusal wherever it is sent, and nothing is stored; before, the
+// database refused it and the visitor got a 500.
+func TestTextTheDatabaseCannotStore(t *testing.T) {
+	a := newApp(t, nil)
+	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
+	const message = "contient un caractère qui ne peut pas être enregistré"
+	for _, form := range []url.Values{
+		{"title": {"Une idée\x00 nulle"}, "body": {"Un texte assez long pour passer."}},
+		{"title": {"Une id\xe9e en Latin-1"}, "body": {"Un texte assez long pour passer."}},
+		{"title": {"Une idée"}, "body": {"Un texte assez long pour passer."}, "bo\xffdy": {"x"}},
+	} {
+		lea.get("/ideas/new")
+		if r := lea.post("/ideas", form); r.status != http.StatusBadRequest || !strings.Contains(r.body, message) {
+			t.Errorf("idea %q: %d", form.Get("title"), r.status)
+		}
+	}
+	idea := lea.propose(url.Values{"title": {"Une idée lisible"}, "body": {"Un texte assez long pour passer."}})
+	lea.get(idea)
+	if r := lea.post(idea+"/comments", url.Values{"body": {"Bien\x00 vu"}}); r.status != http.StatusBadRequest {
+		t.Errorf("comment with NUL: %d", r.status)
+	}
+	if r := lea.uploadAs(idea+"/photos", "photo", "p.png", map[string]string{"alt": "Le banc\x00"}, photoPNG(t, 40, 20)); r.status != http.StatusBadRequest {
+		t.Errorf("photo described with NUL: %d", r.status)
+	}
+	for _, path := range []string{"/projects?topic=%00", "/ideas?q=%ff", "/api/v1/ideas?status=%ff", "/api/v1/projects?topic=%00"} {
+		if r := a.browser().get(path); r.status != http.StatusBadRequest {
+			t.Errorf("%s: %d", path, r.status)
+		}
+	}
+	token := a.apiToken("lea@example.lu")
+	for _, body := range []string{`{"title":"Une idée\u0000 nulle","body":"Un texte assez long pour passer."}`,
+		"{\"title\":\"Une id\xe9e\",\"body\":\"Un texte assez long pour passer.\"}"} {
+		if r := a.apiCall("POST", "/api/v1/ideas", token, "application/json", body); r.status != http.StatusBadRequest || !strings.Contains(r.body, `"code":"invalid"`) {
+			t.Errorf("API idea %q: %d %s", body, r.status, r.body)
+		}
+	}
+	if r := a.browser().get("/api/v1/ideas"); !strings.Contains(r.body, `"total":1`) {
+		t.Errorf("something unreadable was stored: %s", r.body)
+	}
+	if r := a.browser().get("/static/%ff"); r.status != http.StatusNotFound {
+		t.Errorf("a file name that is not UTF-8: %d", r.status)
+	}
+}

@@ -264,13 +264,13 @@ func (s *Server) routes() (*gin.Engine, error) {
 	r.GET("/assets/leaflet/*file", s.leafletAsset)
 
 	// Everything below talks to the database: admission control first.
-	api := r.Group("/api/v1", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.apiAuth)
+	api := r.Group("/api/v1", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.checkText, s.apiAuth)
 	s.apiRoutes(api)
 
 	// The one form without a CSRF token: the signed token in the link is the
 	// authority, mail clients POST it (RFC 8058), and it can only unsubscribe.
-	r.POST("/unsubscribe", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.unsubscribe)
-	h := r.Group("/", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.sessionAuth, s.csrfProtect)
+	r.POST("/unsubscribe", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.checkText, s.sessionAuth, s.unsubscribe)
+	h := r.Group("/", s.admit, s.limitBody(s.cfg.MaxBodyBytes), s.locale, s.checkText, s.sessionAuth, s.csrfProtect)
 	h.GET("/", s.home)
 	h.GET("/how-it-works", s.howItWorks)
 	h.GET("/accessibility", s.accessibility)
@@ -466,12 +466,12 @@ func (s *Server) routes() (*gin.Engine, error) {
 	geoStaff.POST("/debates/:id/close", s.staffCloseDebate)
 	geoStaff.POST("/debates/:id/reopen", s.staffReopenDebate)
 	// Uploads take a larger body; they are checked like every form (CSRF, role).
-	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
+	upload := r.Group("/staff/import", s.limitBody(s.cfg.MaxUploadBytes), s.locale, s.checkText, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	upload.POST("/areas", s.staffImportAreas)
 	upload.POST("/addresses", s.staffImportAddresses)
-	photos := r.Group("/ideas/:id/photos", s.admit, s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.sessionAuth, s.csrfProtect, s.requireLogin)
+	photos := r.Group("/ideas/:id/photos", s.admit, s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.checkText, s.sessionAuth, s.csrfProtect, s.requireLogin)
 	photos.POST("", s.addIdeaPhoto)
-	images := r.Group("/staff/projects/:id/images", s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
+	images := r.Group("/staff/projects/:id/images", s.limitBody(core.MaxImageBytes+1<<20), s.locale, s.checkText, s.sessionAuth, s.csrfProtect, s.requireRole(core.RoleManager))
 	images.POST("", s.staffUploadImage)
 
 	if s.cfg.Env == EnvDevelopment && s.mailbox != nil {
