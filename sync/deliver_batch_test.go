@@ -89,6 +89,16 @@ func TestRefusedDeliveryIsListedThenRetried(t *testing.T) {
 	if err != nil || len(st[0].Failed) != 0 {
 		t.Fatalf("status %+v %v", st, err)
 	}
+	// Only stopped deliveries can be retried or skipped: the delivered one no
+	// more, an unknown job never (not found, not "unavailable").
+	w.eventually("the retried delivery completes", 30*time.Second, func() bool {
+		var ce *core.Error
+		return errors.As(e.Retry(ctx, jobID), &ce) && ce.Code == core.CodeNotFound
+	})
+	var ce *core.Error
+	if err := e.Skip(ctx, 1<<40); !errors.As(err, &ce) || ce.Code != core.CodeNotFound || ce.Key != "error.delivery_not_found" {
+		t.Fatalf("skipping an unknown job: %v", err)
+	}
 }
 
 // A batch that fails as a whole twice (here: the process "dies" after one of

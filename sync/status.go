@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -100,17 +101,43 @@ func (e *Engine) deliveryJobs(ctx context.Context) (map[string][]core.FailedDeli
 	return failed, waiting, nil
 }
 
-// Retry puts a failed delivery back in the queue, to run at once.
+// Retry puts a failed delivery back in the queue, to run at once. Any other
+// job id (unknown, not a delivery, or a delivery that has not stopped) is
+// core.NotFound: staff act on the failed deliveries the status page lists,
+// not on the platform's other jobs.
 func (e *Engine) Retry(ctx context.Context, jobID int64) error {
+	if err := e.stoppedDelivery(ctx, jobID); err != nil {
+		return err
+	}
 	_, err := e.client.JobRetry(ctx, jobID)
 	return err
 }
 
 // Skip drops a failed delivery: staff decided the item will not be published
-// there.
+// there. Other job ids are core.NotFound, as for Retry.
 func (e *Engine) Skip(ctx context.Context, jobID int64) error {
+	if err := e.stoppedDelivery(ctx, jobID); err != nil {
+		return err
+	}
 	_, err := e.client.JobDelete(ctx, jobID)
 	return err
+}
+
+// stoppedDelivery checks that jobID is a delivery that stopped (cancelled or
+// discarded), as deliveryJobs lists them.
+func (e *Engine) stoppedDelivery(ctx context.Context, jobID int64) error {
+	j, err := e.client.JobGet(ctx, jobID)
+	if errors.Is(err, rivertype.ErrNotFound) {
+		return core.NotFound("error.delivery_not_found")
+	}
+	if err != nil {
+		return fmt.Errorf("read job %d: %w", jobID, err)
+	}
+	if (j.Kind != (deliverArgs{}).Kind() && j.Kind != (deliverBatchArgs{}).Kind()) ||
+		(j.State != rivertype.JobStateCancelled && j.State != rivertype.JobStateDiscarded) {
+		return core.NotFound("error.delivery_not_found")
+	}
+	return nil
 }
 
 // PullNow queues a pull of the connector's remote at once (on any worker),

@@ -42,7 +42,7 @@ func (s *Server) staffSyncJob(c *gin.Context) {
 		err = s.sync.Retry(c.Request.Context(), id)
 	}
 	if err != nil {
-		s.fail(c, core.Unavailable(err))
+		s.fail(c, err)
 		return
 	}
 	if err := s.store.Audit(c.Request.Context(), userOf(c).ID, "sync."+c.DefaultPostForm("action", "retry"), "delivery", id, ""); err != nil {
