@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -41,12 +40,8 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 		Title:     t("council.doc_title", "month", month.Format("01/2006")),
 		Generated: t("council.doc_generated", "date", s.now().Format("02/01/2006"), "n", len(ideas)),
 		Page:      func(n int) string { return t("pager.page", "page", n, "pages", "{nb}") }}
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.Write([]string{"id", t("council.col_title"), t("council.col_project"), t("council.col_supports"), t("council.col_proposed"),
-		t("ideas.location"), t("council.col_review"), "url"})
+	table := [][]any{{"id", t("council.col_title"), t("council.col_project"), t("council.col_supports"), t("council.col_proposed"),
+		t("ideas.location"), t("council.col_review"), "url"}}
 	for n, i := range ideas {
 		project := i.ProjectTitle
 		if project == "" {
@@ -68,16 +63,16 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 			entry.Place = t("ideas.location") + i18n.Colon(councilLanguage) + " " + place
 		}
 		doc.Ideas = append(doc.Ideas, entry)
-		w.Write([]string{strconv.FormatInt(i.ID, 10), i.Title, project, strconv.Itoa(i.SupportCount), i.CreatedAt.Format("2006-01-02"),
-			place, i.Answer, link})
+		table = append(table, []any{i.ID, i.Title, project, i.SupportCount, i.CreatedAt.Format("2006-01-02"), place, i.Answer, link})
 	}
-	w.Flush()
+	var csvFile bytes.Buffer
+	writeCSV(&csvFile, table)
 	var pdf bytes.Buffer
 	if err := writeCouncilPDF(&pdf, doc); err != nil {
 		return 0, 0, core.Internalf("council document: %w", err)
 	}
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
-	id, err := s.store.SubmitToCouncil(ctx, actorID, first, ids, pdf.Bytes(), buf.Bytes(), func(p core.Participant, idea core.Idea) core.Mail {
+	id, err := s.store.SubmitToCouncil(ctx, actorID, first, ids, pdf.Bytes(), csvFile.Bytes(), func(p core.Participant, idea core.Idea) core.Mail {
 		return s.ideaNewsMail(p, idea, s.catalog.T(p.Locale, "mail.council.subject", "idea", idea.Title),
 			s.catalog.T(p.Locale, "mail.council.body", "name", p.DisplayName, "idea", idea.Title,
 				"link", s.link("/ideas/"+strconv.FormatInt(idea.ID, 10))))

@@ -2,12 +2,9 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
-	"fmt"
 	"math"
 	"net/http"
 	"sort"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -201,28 +198,22 @@ func (s *Server) staffIndicatorsCSV(c *gin.Context) {
 		return
 	}
 	lang := langOf(c)
-	var buf bytes.Buffer
-	buf.WriteString("\ufeff")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
 	t := func(k string) string { return s.catalog.T(lang, k) }
-	w.Write([]string{t("indicators.month"), t("indicators.ideas"), t("indicators.registered"), t("indicators.active"), t("indicators.taken_up"),
-		t("indicators.realised"), t("indicators.answered"), t("indicators.on_time")})
+	rows := [][]any{{t("indicators.month"), t("indicators.ideas"), t("indicators.registered"), t("indicators.active"), t("indicators.taken_up"),
+		t("indicators.realised"), t("indicators.answered"), t("indicators.on_time")}}
 	for _, m := range ind.Months {
-		w.Write([]string{m.Month.Format("2006-01"), strconv.Itoa(m.Ideas), strconv.Itoa(m.Registered), strconv.Itoa(m.Active), strconv.Itoa(m.TakenUp),
-			strconv.Itoa(m.Realised), strconv.Itoa(m.Answered), strconv.Itoa(m.OnTime)})
+		rows = append(rows, []any{m.Month.Format("2006-01"), m.Ideas, m.Registered, m.Active, m.TakenUp, m.Realised, m.Answered, m.OnTime})
 	}
-	w.Write(nil)
-	w.Write([]string{t("indicators.channel"), t("indicators.ideas"), t("indicators.supports"), t("indicators.comments"), t("indicators.responses")})
+	rows = append(rows, nil, []any{t("indicators.channel"), t("indicators.ideas"), t("indicators.supports"), t("indicators.comments"), t("indicators.responses")})
 	for _, ch := range ind.ByChannel {
-		w.Write([]string{ch.Channel, strconv.Itoa(ch.Ideas), strconv.Itoa(ch.Supports), strconv.Itoa(ch.Comments), strconv.Itoa(ch.Responses)})
+		rows = append(rows, []any{ch.Channel, ch.Ideas, ch.Supports, ch.Comments, ch.Responses})
 	}
-	w.Write(nil)
-	w.Write([]string{t("indicators.area"), t("indicators.area_ideas"), t("indicators.area_residents"), t("indicators.area_active")})
+	rows = append(rows, nil, []any{t("indicators.area"), t("indicators.area_ideas"), t("indicators.area_residents"), t("indicators.area_active")})
 	for _, a := range byArea {
-		w.Write([]string{fmt.Sprintf("%s %s", t("kind."+string(a.Area.Kind)), a.Area.Name), strconv.Itoa(a.Ideas), strconv.Itoa(a.Residents), strconv.Itoa(a.Active)})
+		rows = append(rows, []any{t("kind."+string(a.Area.Kind)) + " " + a.Area.Name, a.Ideas, a.Residents, a.Active})
 	}
-	w.Flush()
+	var buf bytes.Buffer
+	writeCSV(&buf, rows)
 	c.Header("Content-Disposition", `attachment; filename="quartier-indicators-`+s.now().Format("2006-01-02")+`.csv"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

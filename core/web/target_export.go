@@ -77,19 +77,7 @@ func sendTable(c *gin.Context, s *Server, format, base, sheet string, rows [][]a
 	var ctype string
 	switch format {
 	case "csv":
-		buf.WriteString("\ufeff")
-		w := csv.NewWriter(&buf)
-		w.Comma = ';'
-		for _, row := range rows {
-			rec := make([]string, len(row))
-			for i, x := range row {
-				if x != nil {
-					rec[i] = formatCell(x)
-				}
-			}
-			_ = w.Write(rec)
-		}
-		w.Flush()
+		writeCSV(&buf, rows)
 		ctype = "text/csv; charset=utf-8"
 	case "xlsx":
 		if err := writeXLSX(&buf, sheet, rows); err != nil {
@@ -102,6 +90,25 @@ func sendTable(c *gin.Context, s *Server, format, base, sheet string, rows [][]a
 		return
 	}
 	sendFile(c, base+"."+format, ctype, buf.Bytes())
+}
+
+// writeCSV writes rows as spreadsheets in Luxembourg read a CSV: UTF-8 with a
+// byte order mark, semicolons; each cell as formatCell writes it (text never
+// as a formula), nil as empty; a row without cells is an empty line.
+func writeCSV(buf *bytes.Buffer, rows [][]any) {
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(buf)
+	w.Comma = ';'
+	for _, row := range rows {
+		rec := make([]string, len(row))
+		for i, x := range row {
+			if x != nil {
+				rec[i] = formatCell(x)
+			}
+		}
+		_ = w.Write(rec) // a bytes.Buffer does not fail
+	}
+	w.Flush()
 }
 
 // sendFile answers body as a download.
