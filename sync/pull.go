@@ -327,8 +327,11 @@ func (e *Engine) importPage(ctx context.Context, c Connector, threads map[string
 	return nil
 }
 
-// plainText makes what a member typed safe and plain: markup becomes its text.
+// plainText makes what a member typed safe and plain: markup becomes its
+// text, and NUL characters (which JSON carries and PostgreSQL cannot store)
+// go.
 func plainText(s string) string {
+	s = strings.ReplaceAll(s, "\x00", "")
 	if strings.ContainsAny(s, "<>&") {
 		return core.HTMLText(core.SanitizeHTML(s))
 	}

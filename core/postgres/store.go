@@ -188,7 +188,28 @@ func wrapDB(what string, err error) error {
 	if isUnavailable(err) {
 		return core.Unavailable(fmt.Errorf("%s: %w", what, err))
 	}
+	if isValueRefused(err) {
+		return &core.Error{Code: core.CodeInvalid, Key: "error.value_refused", Cause: fmt.Errorf("%s: %w", what, err)}
+	}
 	return core.Internalf("%s: %w", what, err)
+}
+
+// isValueRefused reports whether PostgreSQL refused a value someone sent
+// rather than failed: a character it cannot store (22021: NUL, bytes that are
+// not UTF-8; 22P05), a number out of range (22003), a date out of range
+// (22008), text too long for its column (22001). Such an error is the input's,
+// so it is answered as invalid (and an imported item is refused, not retried
+// for ever); other data exceptions, such as a division by zero, stay ours.
+func isValueRefused(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "22021", "22P05", "22003", "22008", "22001":
+		return true
+	}
+	return false
 }
 
 func isUnavailable(err error) bool {

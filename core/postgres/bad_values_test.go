@@ -1,6 +1,8 @@
 package postgres_test
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -62,5 +64,37 @@ func TestPositionsAreFinite(t *testing.T) {
 	}
 	if _, err := conn.Exec(ctx, `UPDATE idea SET lon = 'NaN', lat = 49.6 WHERE id = $1`, id); err == nil {
 		t.Error("NaN stored after migration 50")
+	}
+}
+
+// A value PostgreSQL refuses (here a NUL in an idea's text, which core's
+// normalising lets through) is the sender's error, not the platform's: it is
+// answered as invalid, and an imported item carrying it is refused instead
+// of failing its pull for ever.
+func TestValuesTheDatabaseRefusesAreInvalid(t *testing.T) {
+	s := pgtest.Store(t)
+	lea := newAccount(t, s, "lea@example.lu", core.RoleCitizen)
+	in, err := core.IdeaInput{Title: "Un banc cassé", Body: "Devant l'école\x00 primaire."}.Normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ce *core.Error
+	if _, err := s.CreateIdea(ctx, lea.ID, in, 60); !errors.As(err, &ce) || ce.Code != core.CodeInvalid || ce.Key != "error.value_refused" {
+		t.Fatalf("an idea with NUL: %v", err)
+	}
+	outcome, err := s.ImportOnce(ctx, "hoplr", "post", "p-nul", func(ctx context.Context) (string, int64, error) {
+		id, err := s.CreateIdea(ctx, lea.ID, in, 60)
+		return core.EntityIdea, id, err
+	})
+	if err != nil || outcome != postgres.ImportRejected {
+		t.Fatalf("import of an idea with NUL: %v, %v", outcome, err)
+	}
+	in.Body = "Devant l'école primaire."
+	outcome, err = s.ImportOnce(ctx, "hoplr", "post", "p-next", func(ctx context.Context) (string, int64, error) {
+		id, err := s.CreateIdea(ctx, lea.ID, in, 60)
+		return core.EntityIdea, id, err
+	})
+	if err != nil || outcome != postgres.Imported {
+		t.Fatalf("the next import: %v, %v", outcome, err)
 	}
 }
