@@ -30,16 +30,39 @@ func (s *Store) Budget(ctx context.Context, id int64) (core.Budget, error) {
 	if err != nil {
 		return b, notFoundOr(err, "error.budget_not_found", "read budget")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, budget_id, name, coalesce(target_id, 0), amount FROM budget_envelope
-		WHERE budget_id = $1 ORDER BY position, id`, id)
-	if err != nil {
-		return b, wrapDB("read envelopes", err)
+	byBudget, err := s.envelopesOf(ctx, []int64{id})
+	b.Envelopes = byBudget[id]
+	return b, err
+}
+
+// WithEnvelopes reads the envelopes of every budget of list (one statement),
+// which Budgets lists without.
+func (s *Store) WithEnvelopes(ctx context.Context, list []core.Budget) error {
+	ids := make([]int64, len(list))
+	for i, b := range list {
+		ids[i] = b.ID
 	}
-	b.Envelopes, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Envelope, error) {
-		var e core.Envelope
-		return e, row.Scan(&e.ID, &e.BudgetID, &e.Name, &e.TargetID, &e.Amount)
+	byBudget, err := s.envelopesOf(ctx, ids)
+	for i := range list {
+		list[i].Envelopes = byBudget[list[i].ID]
+	}
+	return err
+}
+
+// envelopesOf reads the envelopes of the budgets ids, in order, by budget.
+func (s *Store) envelopesOf(ctx context.Context, ids []int64) (map[int64][]core.Envelope, error) {
+	out := map[int64][]core.Envelope{}
+	rows, err := s.pool.Query(ctx, `SELECT id, budget_id, name, coalesce(target_id, 0), amount FROM budget_envelope
+		WHERE budget_id = ANY($1) ORDER BY budget_id, position, id`, ids)
+	if err != nil {
+		return nil, wrapDB("read envelopes", err)
+	}
+	var e core.Envelope
+	_, err = pgx.ForEachRow(rows, []any{&e.ID, &e.BudgetID, &e.Name, &e.TargetID, &e.Amount}, func() error {
+		out[e.BudgetID] = append(out[e.BudgetID], e)
+		return nil
 	})
-	return b, wrapDB("scan envelopes", err)
+	return out, wrapDB("scan envelopes", err)
 }
 
 // Budgets lists budgets, newest first; drafts only when asked (staff).

@@ -151,34 +151,59 @@ func (s *Store) Consultation(ctx context.Context, id int64) (core.Consultation, 
 	if err != nil {
 		return c, notFoundOr(err, "error.consultation_not_found", "read consultation")
 	}
-	rows, err := s.pool.Query(ctx, `SELECT q.id, q.position, q.section, q.kind, q.prompt, q.help, q.required, q.min_choices,
+	byConsultation, err := s.questionsOf(ctx, []int64{id})
+	c.Questions = byConsultation[id]
+	return c, err
+}
+
+// WithQuestions reads the questions, options and translations of every
+// consultation of list (one statement), which Consultations lists without.
+func (s *Store) WithQuestions(ctx context.Context, list []core.Consultation) error {
+	ids := make([]int64, len(list))
+	for i, c := range list {
+		ids[i] = c.ID
+	}
+	byConsultation, err := s.questionsOf(ctx, ids)
+	for i := range list {
+		list[i].Questions = byConsultation[list[i].ID]
+	}
+	return err
+}
+
+// questionsOf reads the questions of the consultations ids, in order, with
+// their options and translations, by consultation.
+func (s *Store) questionsOf(ctx context.Context, ids []int64) (map[int64][]core.Question, error) {
+	out := map[int64][]core.Question{}
+	rows, err := s.pool.Query(ctx, `SELECT q.consultation_id, q.id, q.position, q.section, q.kind, q.prompt, q.help, q.required, q.min_choices,
 		q.max_choices, q.scale_max, coalesce(o.id, 0), coalesce(o.position, 0), coalesce(o.label, ''), coalesce(o.description, ''),
 		coalesce(o.image_id, 0), coalesce(o.cost_cents, 0), qt.translations
 		FROM question q CROSS JOIN LATERAL `+questionTranslations+` qt
 		LEFT JOIN question_option o ON o.question_id = q.id
-		WHERE q.consultation_id = $1 ORDER BY q.position, o.position`, id)
+		WHERE q.consultation_id = ANY($1) ORDER BY q.consultation_id, q.position, o.position`, ids)
 	if err != nil {
-		return c, wrapDB("read questions", err)
+		return nil, wrapDB("read questions", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
+		var consultation int64
 		var q core.Question
 		var o core.Option
 		var kind string
-		if err := rows.Scan(&q.ID, &q.Position, &q.Section, &kind, &q.Prompt, &q.Help, &q.Required, &q.MinChoices,
+		if err := rows.Scan(&consultation, &q.ID, &q.Position, &q.Section, &kind, &q.Prompt, &q.Help, &q.Required, &q.MinChoices,
 			&q.MaxChoices, &q.ScaleMax, &o.ID, &o.Position, &o.Label, &o.Description, &o.ImageID, &o.CostCents, &q.Translations); err != nil {
-			return c, wrapDB("scan question", err)
+			return nil, wrapDB("scan question", err)
 		}
 		q.Kind = core.QuestionKind(kind)
-		if n := len(c.Questions); n == 0 || c.Questions[n-1].ID != q.ID {
-			c.Questions = append(c.Questions, q)
+		qs := out[consultation]
+		if n := len(qs); n == 0 || qs[n-1].ID != q.ID {
+			qs = append(qs, q)
 		}
 		if o.ID != 0 {
-			last := &c.Questions[len(c.Questions)-1]
-			last.Options = append(last.Options, o)
+			qs[len(qs)-1].Options = append(qs[len(qs)-1].Options, o)
 		}
+		out[consultation] = qs
 	}
-	return c, wrapDB("read questions", rows.Err())
+	return out, wrapDB("read questions", rows.Err())
 }
 
 // ConsultationFilter picks consultations for a list.

@@ -77,15 +77,17 @@ func (s *Server) currentTexts(ctx context.Context) ([]translationRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	var open []core.Consultation
 	for _, k := range consultations {
-		if !k.ClosesAt.After(s.now()) {
-			continue
+		if k.ClosesAt.After(s.now()) {
+			open = append(open, k)
 		}
-		full, err := s.store.Consultation(ctx, k.ID) // with its questions
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, coverageRow("translations.kind_consultation", full.Title, staffConsultationPath(full.ID), full.Language, full.Coverage))
+	}
+	if err := s.store.WithQuestions(ctx, open); err != nil { // their coverage counts each question
+		return nil, err
+	}
+	for _, k := range open {
+		rows = append(rows, coverageRow("translations.kind_consultation", k.Title, staffConsultationPath(k.ID), k.Language, k.Coverage))
 	}
 	meetings, err := s.store.Meetings(ctx, postgres.MeetingFilter{Drafts: true, EndsAfter: s.now(), Limit: 200})
 	if err != nil {
@@ -105,14 +107,16 @@ func (s *Server) currentTexts(ctx context.Context) ([]translationRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, listed := range budgets {
-		if listed.Phase == core.PhaseImplementation {
-			continue
+	var current []core.Budget
+	for _, b := range budgets {
+		if b.Phase != core.PhaseImplementation {
+			current = append(current, b)
 		}
-		b, err := s.store.Budget(ctx, listed.ID) // with its envelopes
-		if err != nil {
-			return nil, err
-		}
+	}
+	if err := s.store.WithEnvelopes(ctx, current); err != nil { // their coverage counts each envelope's name
+		return nil, err
+	}
+	for _, b := range current {
 		rows = append(rows, coverageRow("translations.kind_budget", b.Title, staffBudgetPath(b.ID), b.Language, b.Coverage))
 	}
 	councils, err := s.store.Councils(ctx)

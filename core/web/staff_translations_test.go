@@ -30,6 +30,22 @@ func TestStaffTranslationsPage(t *testing.T) {
     <td>Consultation</td>
     <td class="coverage coverage-original">Original</td><td class="coverage coverage-partial">Partielle</td>`,
 		"Complètes en allemand", "<dd>1 / 2</dd>")
+
+	// The questions are read for all consultations at once: more
+	// consultations, no more statements.
+	statements := func() int64 {
+		staff.get("/staff/translations") // warm: a session touch may write once a minute
+		before := a.store.Statements()
+		staff.get("/staff/translations")
+		return a.store.Statements() - before
+	}
+	one := statements()
+	for _, title := range []string{"Le parc", "La gare"} {
+		addQuestion(t, staff, createConsultation(t, staff, url.Values{"title": {title}}), url.Values{"q_kind": {"yesno"}, "q_prompt": {"Des bancs ?"}})
+	}
+	if three := statements(); three != one {
+		t.Errorf("the translations page took %d statements with one consultation, %d with three", one, three)
+	}
 	if r := a.signedIn("lea@example.lu", core.RoleCitizen).get("/staff/translations"); r.status != http.StatusForbidden {
 		t.Fatalf("a resident on the translations page: %d", r.status)
 	}
