@@ -163,7 +163,7 @@ func (s *Server) flyerText(langs []core.Language, k core.Consultation, paper str
 		return strings.Join(out, sep)
 	}
 	short := strings.TrimPrefix(strings.TrimPrefix(s.link("/c/"+strconv.FormatInt(k.ID, 10)), "https://"), "http://")
-	doc := flyerDoc{Paper: paper, Commune: s.communeName(), Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType, ShortURL: short,
+	doc := flyerDoc{Paper: paper, Lang: langs[0], Commune: s.communeName(), Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType, ShortURL: short,
 		Invite: words("\n", "flyer.invite"), CodeLabel: words(" / ", "flyer.code_label"), ForLabel: words(" / ", "flyer.for"),
 		CodeNote: words("\n", "flyer.code_valid", "flyer.code_hint")}
 	for _, l := range langs {

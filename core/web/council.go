@@ -36,7 +36,7 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 	if err != nil {
 		return 0, 0, err
 	}
-	doc := councilDoc{Commune: s.communeName(), Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType,
+	doc := councilDoc{Lang: councilLanguage, Commune: s.communeName(), Logo: s.cfg.Commune.Logo, LogoType: s.cfg.Commune.LogoType,
 		Title:     t("council.doc_title", "month", month.Format("01/2006")),
 		Generated: t("council.doc_generated", "date", s.now().Format("02/01/2006"), "n", len(ideas)),
 		Page:      func(n int) string { return t("pager.page", "page", n, "pages", "{nb}") }}

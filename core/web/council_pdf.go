@@ -13,6 +13,7 @@ import (
 
 // councilDoc is the council submission's PDF, its words already translated.
 type councilDoc struct {
+	Lang      core.Language // of its words
 	Commune   string
 	Logo      []byte // PNG or JPEG; nil for none
 	LogoType  string // "PNG" or "JPG"
@@ -47,6 +48,8 @@ func writeCouncilPDF(w io.Writer, d councilDoc) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetCreator("Quartier", true)
 	pdf.SetTitle(d.Title, true)
+	pdf.SetAuthor(d.Commune, true)
+	pdf.SetLang(string(d.Lang)) // read aloud in its language
 	pdf.AliasNbPages("{nb}")
 	const margin = 18.0
 	pdf.SetMargins(margin, margin, margin)

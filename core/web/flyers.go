@@ -7,11 +7,14 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"github.com/skip2/go-qrcode"
+
+	"quartier/core"
 )
 
 // flyerDoc is what every flyer of a run shares, already translated.
 type flyerDoc struct {
-	Paper     string // A4 or A5
+	Paper     string        // A4 or A5
+	Lang      core.Language // the first text's, as the document's language
 	Commune   string
 	Logo      []byte       // PNG or JPEG; nil for none
 	LogoType  string       // "PNG" or "JPG"
@@ -45,6 +48,8 @@ func writeFlyers(w io.Writer, d flyerDoc, flyers []flyer, progress func(done int
 	pdf := fpdf.New("P", "mm", d.Paper, "")
 	pdf.SetCreator("Quartier", true)
 	pdf.SetTitle(d.Texts[0].Title, true)
+	pdf.SetAuthor(d.Commune, true)
+	pdf.SetLang(string(d.Lang)) // read aloud in its language
 	pdf.SetAutoPageBreak(false, 0)
 	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pageW, _ := pdf.GetPageSize()

@@ -923,7 +923,8 @@ func TestCouncilSubmission(t *testing.T) {
 			t.Errorf("the council's PDF lacks %q:\n%s", want, text)
 		}
 	}
-	if pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-1.") || !strings.Contains(pdf.body, "/Subtype /Image") {
+	if pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-1.") || !strings.Contains(pdf.body, "/Subtype /Image") ||
+		!strings.Contains(pdf.body, "/Lang (fr)") {
 		t.Fatalf("pdf: %s, no image: %.400q", pdf.header.Get("Content-Type"), pdf.body)
 	}
 	if dir := os.Getenv("QUARTIER_SCREENSHOTS"); dir != "" {
