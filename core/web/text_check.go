@@ -18,9 +18,11 @@ import (
 // reached the database, which refused the statement, and the visitor got a
 // 500. Uploaded files are not form values and are checked by their readers.
 func (s *Server) checkText(c *gin.Context) {
-	if name, bad := unstorableText(c.Request.URL.Query()); bad {
-		s.fail(c, core.Invalid(name, "error.text_encoding"))
-		return
+	if c.Request.URL.RawQuery != "" {
+		if name, bad := unstorableText(c.Request.URL.Query()); bad {
+			s.fail(c, core.Invalid(name, "error.text_encoding"))
+			return
+		}
 	}
 	switch c.Request.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
