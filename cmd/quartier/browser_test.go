@@ -87,7 +87,7 @@ func TestBrowserAccountFlows(t *testing.T) {
 	w.typeInto("#password", "eine neue Passphrase")
 	w.click("main form.stack button")
 	w.mustSee("main", "Hallo Léa")
-	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page", "/projects", "/ideas", "/ideas/new", "/map", "/account/address", "/account/participation/ideas", "/account/participation/comments", "/how-it-works", "/accessibility"} {
+	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page", "/projects", "/ideas", "/ideas/new", "/map", "/account/address", "/account/participation/ideas", "/account/participation/comments", "/account/two-step", "/how-it-works", "/accessibility"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 		w.mustFitWidth()

@@ -111,6 +111,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 		err = tx.QueryRow(ctx, `UPDATE participant
 			SET email = NULL, password_hash = NULL, display_name = '', role = 'citizen',
 			    email_verified_at = NULL, home_address_id = NULL, home_verified_at = NULL, home_verified_via = '',
+			    totp_secret = NULL, totp_enabled_at = NULL,
 			    deleted_at = $2, updated_at = $2, revision = revision + 1
 			WHERE id = $1 RETURNING revision`, id, now).Scan(&revision)
 		if err != nil {
@@ -118,6 +119,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 		}
 		for _, q := range []string{
 			`DELETE FROM web_session WHERE participant_id = $1`,
+			`DELETE FROM recovery_code WHERE participant_id = $1`,
 			`DELETE FROM email_token WHERE participant_id = $1`,
 			`DELETE FROM api_token WHERE participant_id = $1`,
 			`DELETE FROM idea_follow WHERE participant_id = $1`,

@@ -47,16 +47,24 @@ func TestPositionsAreFinite(t *testing.T) {
 		}
 	}
 
-	// A database from before migration 50 with a NaN position.
+	// A database from before migration 50 with a NaN position; then the
+	// migration's own statements.
 	if _, err := conn.Exec(ctx, `ALTER TABLE project DROP CONSTRAINT project_position_finite;
 		ALTER TABLE idea DROP CONSTRAINT idea_position_finite; ALTER TABLE answer DROP CONSTRAINT answer_position_finite;
 		ALTER TABLE meeting DROP CONSTRAINT meeting_position_finite; ALTER TABLE address DROP CONSTRAINT address_position_finite;
-		DELETE FROM schema_migration WHERE version = 50;
 		UPDATE idea SET lon = 'NaN', lat = 'Infinity'`); err != nil {
 		t.Fatal(err)
 	}
-	if applied, err := s.Migrate(ctx); err != nil || len(applied) != 1 || applied[0] != 50 {
-		t.Fatalf("migration 50: %v, %v", applied, err)
+	ms, err := postgres.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Version == 50 {
+			if _, err := conn.Exec(ctx, m.SQL); err != nil {
+				t.Fatalf("migration 50: %v", err)
+			}
+		}
 	}
 	idea, err := s.Idea(ctx, id)
 	if err != nil || idea.HasPoint || idea.Title != "Un banc au parc" {

@@ -151,22 +151,29 @@ func (s *Store) UpdateProfile(ctx context.Context, id int64, pr Profile) (core.P
 type ParticipantPage struct {
 	Participants []core.Participant
 	Total        int
+	// TwoStep holds the ids of those listed who turned two-step verification on.
+	TwoStep map[int64]bool
 }
 
 // ListParticipants returns live participants whose e-mail or name contains query
 // (case-insensitive), newest first.
 func (s *Store) ListParticipants(ctx context.Context, query string, limit, offset int) (ParticipantPage, error) {
 	pattern := "%" + escapeLike(query) + "%"
-	rows, err := s.pool.Query(ctx, `SELECT `+participantColumns+`, count(*) OVER ()
+	rows, err := s.pool.Query(ctx, `SELECT `+participantColumns+`, count(*) OVER (), totp_secret IS NOT NULL
 		FROM participant
 		WHERE deleted_at IS NULL AND (email ILIKE $1 OR display_name ILIKE $1)
 		ORDER BY id DESC LIMIT $2 OFFSET $3`, pattern, limit, offset)
 	if err != nil {
 		return ParticipantPage{}, wrapDB("list participants", err)
 	}
-	var page ParticipantPage
+	page := ParticipantPage{TwoStep: map[int64]bool{}}
 	page.Participants, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (core.Participant, error) {
-		return scanParticipant(row, &page.Total)
+		var twoStep bool
+		p, err := scanParticipant(row, &page.Total, &twoStep)
+		if twoStep {
+			page.TwoStep[p.ID] = true
+		}
+		return p, err
 	})
 	if err != nil {
 		return ParticipantPage{}, wrapDB("scan participants", err)

@@ -58,7 +58,12 @@ func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, f
 		return
 	}
 	mine.Followed = projectsIn(mine.Followed, langOf(c))
-	data := map[string]any{"Tokens": tokens, "Subscriptions": subs, "Mine": mine}
+	second, err := s.store.SecondFactor(c.Request.Context(), u.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Tokens": tokens, "Subscriptions": subs, "Mine": mine, "TwoStep": second.Enabled}
 	for k, v := range extra {
 		data[k] = v
 	}

@@ -145,6 +145,15 @@ func (s *Server) login(c *gin.Context) {
 		s.formPage(c, "login", core.Invalid("", "error.login_unconfirmed"), form, map[string]any{"Unconfirmed": true})
 		return
 	}
+	f, err := s.store.SecondFactor(c.Request.Context(), p.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if f.Enabled {
+		s.askLoginCode(c, p, form["next"])
+		return
+	}
 	if err := s.startSession(c, p); err != nil {
 		s.fail(c, err)
 		return

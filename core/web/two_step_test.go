@@ -1,0 +1,165 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"quartier/core"
+)
+
+// Staff turn on two-step verification with their authenticator app: signing
+// in then needs a code of the app (each good once) or a recovery code (each
+// good once); turning it off needs one too; all of it is in the audit log.
+func TestTwoStepVerification(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	staff.get("/account").contains(t, "Vérification en deux étapes", "Désactivée.", `href="/account/two-step"`)
+
+	page := staff.get("/account/two-step")
+	page.contains(t, `<img src="data:image/png;base64,`, `alt="Code QR à scanner`, `autocomplete="one-time-code"`)
+	field := func(r response, name string) string {
+		t.Helper()
+		m := regexp.MustCompile(`name="` + name + `" value="([^"]*)"`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("no %s in:\n%.3000s", name, r.body)
+		}
+		return m[1]
+	}
+	secretText, sig := field(page, "secret"), field(page, "secret_sig")
+	secret, err := core.ParseTOTPSecret(secretText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := core.TOTPStepAt(time.Now())
+	code := func(step int64) string { return core.TOTPCode(secret, step) }
+
+	// A wrong code: the same key is shown again to retry. A forged key: refused.
+	r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {"000000"}})
+	if r.status != http.StatusUnprocessableEntity || field(r, "secret") != secretText {
+		t.Fatalf("wrong code: %d", r.status)
+	}
+	r.contains(t, "Ce code n&#39;est pas le bon")
+	forged := core.TOTPSecretText(core.NewTOTPSecret())
+	if r := staff.post("/account/two-step", url.Values{"secret": {forged}, "secret_sig": {sig}, "code": {code(step)}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("forged key: %d", r.status)
+	}
+	r = staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {code(step)}})
+	if r.status != http.StatusOK {
+		t.Fatalf("turn on: %d\n%s", r.status, r.body)
+	}
+	recovery := regexp.MustCompile(`<li><code>([a-z2-9-]{14})</code></li>`).FindAllStringSubmatch(r.body, -1)
+	if len(recovery) != core.RecoveryCodes {
+		t.Fatalf("%d recovery codes shown", len(recovery))
+	}
+	staff.get("/account").contains(t, "Activée.")
+	if strings.Contains(staff.get("/account/two-step").body, recovery[0][1]) {
+		t.Error("the recovery codes are shown again")
+	}
+
+	// Signing in: the password, then the code. The code used to turn it on is
+	// spent; the next step's is accepted (a clock a little ahead).
+	signIn := func() (*browser, response) {
+		b := a.browser()
+		b.get("/login")
+		r := b.post("/login", url.Values{"email": {"manager@commune.lu"}, "password": {"correct horse battery"}, "next": {"/staff"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Code de vérification") {
+			t.Fatalf("password step: %d\n%.2000s", r.status, r.body)
+		}
+		if got := b.get("/account"); got.status != http.StatusSeeOther {
+			t.Fatalf("signed in before the code: %d", got.status)
+		}
+		return b, r
+	}
+	b, asked := signIn()
+	pending := field(asked, "pending")
+	for _, typed := range []string{"123456", code(step)} {
+		if r := b.post("/login/code", url.Values{"pending": {pending}, "next": {"/staff"}, "code": {typed}}); r.status != http.StatusUnprocessableEntity {
+			t.Fatalf("code %s (wrong or spent): %d", typed, r.status)
+		}
+	}
+	if r := b.post("/login/code", url.Values{"pending": {pending}, "next": {"/staff"}, "code": {code(step + 1)}}); r.status != http.StatusSeeOther || r.header.Get("Location") != "/staff" {
+		t.Fatalf("right code: %d %s", r.status, r.header.Get("Location"))
+	}
+	b.get("/account").contains(t, "Activée.")
+
+	// A note of the password step that was tampered with: back to the password.
+	b2, asked2 := signIn()
+	tampered := strings.Replace(field(asked2, "pending"), ".", "9.", 1)
+	b2.post("/login/code", url.Values{"pending": {tampered}, "code": {code(step + 1)}}).contains(t, "entrez à nouveau votre mot de passe")
+
+	// A recovery code, once.
+	b3, asked3 := signIn()
+	if r := b3.post("/login/code", url.Values{"pending": {field(asked3, "pending")}, "code": {strings.ToUpper(recovery[0][1])}}); r.status != http.StatusSeeOther {
+		t.Fatalf("recovery code: %d", r.status)
+	}
+	b4, asked4 := signIn()
+	if r := b4.post("/login/code", url.Values{"pending": {field(asked4, "pending")}, "code": {recovery[0][1]}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a recovery code used twice: %d", r.status)
+	}
+
+	// Turning it off takes a code; then the password is enough again.
+	b.get("/account/two-step").contains(t, "Codes de secours restants\u00a0: 9.")
+	if r := b.post("/account/two-step/disable", url.Values{"code": {"999999"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("turn off with a wrong code: %d", r.status)
+	}
+	if r := b.post("/account/two-step/disable", url.Values{"code": {recovery[1][1]}}); r.status != http.StatusSeeOther {
+		t.Fatalf("turn off: %d", r.status)
+	}
+	a.browser().login("manager@commune.lu")
+
+	audit := a.signedIn("admin@commune.lu", core.RoleAdmin).get("/staff/audit")
+	audit.contains(t, "Vérification en deux étapes activée", "Code de secours utilisé", "Vérification en deux étapes désactivée")
+}
+
+// Codes are rate-limited per account like passwords.
+func TestTwoStepCodesAreRateLimited(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.Limits.LoginPerAccount.Max = 3 })
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	page := staff.get("/account/two-step")
+	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	secret, _ := core.ParseTOTPSecret(secretText)
+	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}}); r.status != http.StatusOK {
+		t.Fatalf("turn on: %d", r.status)
+	}
+	last := 0
+	for range 4 {
+		last = staff.post("/account/two-step/disable", url.Values{"code": {"000000"}}).status
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("the fourth wrong code: %d", last)
+	}
+}
+
+// An administrator turns off the two-step verification of someone who lost
+// their phone and codes, with a reason; a manager cannot.
+func TestAdministratorTurnsTwoStepOff(t *testing.T) {
+	a := newApp(t, nil)
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	page := staff.get("/account/two-step")
+	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	secret, _ := core.ParseTOTPSecret(secretText)
+	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
+	admin := a.signedIn("admin@commune.lu", core.RoleAdmin)
+	list := admin.get("/staff/participants?q=manager")
+	m := regexp.MustCompile(`action="(/staff/participants/\d+/two-step/disable)"`).FindStringSubmatch(list.body)
+	if m == nil {
+		t.Fatalf("no way to turn it off on the list:\n%.3000s", list.body)
+	}
+	if r := staff.post(m[1], url.Values{"reason": {"moi-même"}}); r.status != http.StatusForbidden {
+		t.Fatalf("a manager turning it off: %d", r.status)
+	}
+	if r := admin.post(m[1], url.Values{"reason": {" "}}); r.status != http.StatusBadRequest {
+		t.Fatalf("without a reason: %d", r.status)
+	}
+	if r := admin.post(m[1], url.Values{"reason": {"Téléphone perdu, identité vérifiée au guichet"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("turn off: %d", r.status)
+	}
+	a.browser().login("manager@commune.lu")
+	admin.get("/staff/audit").contains(t, "Téléphone perdu, identité vérifiée au guichet")
+}
