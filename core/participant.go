@@ -60,6 +60,9 @@ type Participant struct {
 	UpdatedAt       time.Time
 	DeletedAt       time.Time // zero while the account exists
 	Revision        int
+	// TwoStep says whether two-step verification is on; only the session read
+	// (Store.SessionParticipant) fills it.
+	TwoStep bool
 }
 
 // Verified reports whether the participant confirmed their e-mail address.

@@ -192,6 +192,9 @@ type LimitConfig struct {
 }
 
 type AuthConfig struct {
+	// StaffTwoStep sends staff without two-step verification to turn it on
+	// before any staff page.
+	StaffTwoStep   bool          `yaml:"staff_two_step"`
 	SessionTTL     time.Duration `yaml:"session_ttl"`
 	ConfirmLinkTTL time.Duration `yaml:"confirm_link_ttl"`
 	ResetLinkTTL   time.Duration `yaml:"reset_link_ttl"`
@@ -549,6 +552,7 @@ func (c Config) webConfig(version string) web.Config {
 		Map: web.MapConfig{TileURL: c.Map.TileURL, TileAttribution: c.Map.TileAttribution, AssetsDir: c.Map.AssetsDir,
 			Center: orb.Point{c.Map.Center.Lon, c.Map.Center.Lat}, Zoom: c.Map.Zoom},
 		SessionTTL: c.Auth.SessionTTL, ConfirmLinkTTL: c.Auth.ConfirmLinkTTL, ResetLinkTTL: c.Auth.ResetLinkTTL,
+		StaffTwoStep:   c.Auth.StaffTwoStep,
 		TrustedProxies: c.HTTP.TrustedProxies, Version: version,
 		FollowUp: c.followUp(),
 		Limits: web.RateLimits{

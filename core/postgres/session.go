@@ -26,9 +26,11 @@ func (s *Store) CreateSession(ctx context.Context, participantID int64, tokenHas
 func (s *Store) SessionParticipant(ctx context.Context, tokenHash []byte) (core.Participant, error) {
 	now := s.now()
 	var lastSeen time.Time
-	p, err := scanParticipant(s.pool.QueryRow(ctx, `SELECT `+participantCols("p")+`, ws.last_seen_at
+	var twoStep bool
+	p, err := scanParticipant(s.pool.QueryRow(ctx, `SELECT `+participantCols("p")+`, ws.last_seen_at, p.totp_secret IS NOT NULL
 		FROM web_session ws JOIN participant p ON p.id = ws.participant_id
-		WHERE ws.token_hash = $1 AND ws.expires_at > $2 AND p.deleted_at IS NULL`, tokenHash, now), &lastSeen)
+		WHERE ws.token_hash = $1 AND ws.expires_at > $2 AND p.deleted_at IS NULL`, tokenHash, now), &lastSeen, &twoStep)
+	p.TwoStep = twoStep
 	if err != nil {
 		return core.Participant{}, notFoundOr(err, "error.session_expired", "read session")
 	}

@@ -225,6 +225,11 @@ func (s *Server) requireRole(min core.Role) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		if s.cfg.StaffTwoStep && !u.TwoStep && min.AtLeast(core.RoleModerator) {
+			s.redirectWithFlash(c, "/account/two-step", "flash.two_step_required")
+			c.Abort()
+			return
+		}
 		c.Next()
 	}
 }

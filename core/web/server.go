@@ -56,6 +56,9 @@ type Config struct {
 	SessionTTL     time.Duration
 	ConfirmLinkTTL time.Duration
 	ResetLinkTTL   time.Duration
+	// StaffTwoStep sends staff (moderators and above) without two-step
+	// verification to turn it on before any staff page.
+	StaffTwoStep   bool
 	Limits         RateLimits
 	TrustedProxies []string
 	Version        string

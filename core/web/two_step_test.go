@@ -163,3 +163,26 @@ func TestAdministratorTurnsTwoStepOff(t *testing.T) {
 	a.browser().login("manager@commune.lu")
 	admin.get("/staff/audit").contains(t, "Téléphone perdu, identité vérifiée au guichet")
 }
+
+// With auth.staff_two_step, staff reach the staff pages only once two-step
+// verification is on; residents are not asked.
+func TestStaffTwoStepRequired(t *testing.T) {
+	a := newApp(t, func(c *webConfig) { c.StaffTwoStep = true })
+	staff := a.signedIn("manager@commune.lu", core.RoleManager)
+	r := staff.get("/staff")
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/account/two-step" {
+		t.Fatalf("staff without two-step: %d %s", r.status, r.header.Get("Location"))
+	}
+	page := staff.get("/account/two-step")
+	page.contains(t, "La commune demande au personnel la vérification en deux étapes")
+	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	secret, _ := core.ParseTOTPSecret(secretText)
+	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
+	if r := staff.get("/staff"); r.status != http.StatusOK {
+		t.Fatalf("staff with two-step: %d", r.status)
+	}
+	if r := a.signedIn("lea@example.lu", core.RoleCitizen).get("/account"); r.status != http.StatusOK {
+		t.Fatalf("a resident: %d", r.status)
+	}
+}
