@@ -28,9 +28,10 @@ func (s *Store) SecondFactor(ctx context.Context, participantID int64) (SecondFa
 
 // EnableSecondFactor turns two-step verification on with secret, whose code
 // for step the person just typed (so that code is not good again), and
-// recovery codes (hashed), replacing any earlier ones; audited. Turning it on
-// when it is already on is a conflict (another tab did it first).
-func (s *Store) EnableSecondFactor(ctx context.Context, participantID int64, secret []byte, step int64, recoveryHashes [][]byte) error {
+// recovery codes (hashed), replacing any earlier ones; audited, and notice
+// queued to the person. Turning it on when it is already on is a conflict
+// (another tab did it first).
+func (s *Store) EnableSecondFactor(ctx context.Context, participantID int64, secret []byte, step int64, recoveryHashes [][]byte, notice core.Mail) error {
 	return s.inTx(ctx, "enable second factor", func(tx pgx.Tx) error {
 		now := s.now()
 		tag, err := tx.Exec(ctx, `UPDATE participant SET totp_secret = $2, totp_enabled_at = $3, totp_last_step = $4, updated_at = $3
@@ -48,14 +49,17 @@ func (s *Store) EnableSecondFactor(ctx context.Context, participantID int64, sec
 			participantID, recoveryHashes); err != nil {
 			return err
 		}
+		if err := queueMail(ctx, tx, notice); err != nil {
+			return err
+		}
 		return audit(ctx, tx, participantID, "account.two_step_on", "participant", participantID, "", now)
 	})
 }
 
 // DisableSecondFactor turns two-step verification off and drops the recovery
 // codes; actorID is the person themself or an administrator (with a reason),
-// as the audit log records.
-func (s *Store) DisableSecondFactor(ctx context.Context, actorID, participantID int64, reason string) error {
+// as the audit log records; notice is queued to the person.
+func (s *Store) DisableSecondFactor(ctx context.Context, actorID, participantID int64, reason string, notice core.Mail) error {
 	return s.inTx(ctx, "disable second factor", func(tx pgx.Tx) error {
 		now := s.now()
 		tag, err := tx.Exec(ctx, `UPDATE participant SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = 0, updated_at = $2
@@ -67,6 +71,9 @@ func (s *Store) DisableSecondFactor(ctx context.Context, actorID, participantID 
 			return core.Conflict("error.two_step_already_off")
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM recovery_code WHERE participant_id = $1`, participantID); err != nil {
+			return err
+		}
+		if err := queueMail(ctx, tx, notice); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actorID, "account.two_step_off", "participant", participantID, reason, now)

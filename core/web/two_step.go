@@ -37,7 +37,12 @@ func (s *Server) renderTwoStep(c *gin.Context, status int, form map[string]strin
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"On": f.Enabled, "RecoveryLeft": f.RecoveryLeft}
+	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"On": f.Enabled, "RecoveryLeft": f.RecoveryLeft, "HasPassword": hash != ""}
 	if !f.Enabled {
 		secret := core.NewTOTPSecret()
 		if text := form["secret"]; text != "" && s.sign("two-step", strconv.FormatInt(u.ID, 10)+":"+text) == form["secret_sig"] {
@@ -80,16 +85,28 @@ func (s *Server) enableTwoStep(c *gin.Context) {
 		s.renderTwoStep(c, http.StatusTooManyRequests, form, err)
 		return
 	}
+	// The password too, where the account has one: a session taken from an
+	// open browser must not lock its owner out with someone else's app.
+	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if hash != "" && !core.VerifyPassword(hash, c.PostForm("password")) {
+		s.renderTwoStep(c, http.StatusUnprocessableEntity, form, core.Invalid("password", "error.password_wrong"))
+		return
+	}
 	step, ok := core.MatchTOTP(secret, c.PostForm("code"), s.now(), 0)
 	if !ok {
 		s.renderTwoStep(c, http.StatusUnprocessableEntity, form, core.Invalid("code", "error.two_step_code"))
 		return
 	}
 	codes, hashes := core.NewRecoveryCodes()
-	if err := s.store.EnableSecondFactor(c.Request.Context(), u.ID, secret, step, hashes); err != nil {
+	if err := s.store.EnableSecondFactor(c.Request.Context(), u.ID, secret, step, hashes, s.twoStepMail(*u, true)); err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.mailPoke()
 	s.render(c, http.StatusOK, "account_two_step", map[string]any{"On": true, "RecoveryLeft": len(codes), "NewCodes": codes})
 }
 
@@ -106,10 +123,11 @@ func (s *Server) disableTwoStep(c *gin.Context) {
 		s.renderTwoStep(c, http.StatusUnprocessableEntity, nil, core.Invalid("code", "error.two_step_code"))
 		return
 	}
-	if err := s.store.DisableSecondFactor(c.Request.Context(), u.ID, u.ID, ""); err != nil {
+	if err := s.store.DisableSecondFactor(c.Request.Context(), u.ID, u.ID, "", s.twoStepMail(*u, false)); err != nil {
 		s.fail(c, err)
 		return
 	}
+	s.mailPoke()
 	s.redirectWithFlash(c, "/account", "flash.two_step_off")
 }
 
@@ -195,9 +213,30 @@ func (s *Server) staffDisableTwoStep(c *gin.Context) {
 		s.fail(c, core.Invalid("reason", "error.two_step_reason"))
 		return
 	}
-	if err := s.store.DisableSecondFactor(c.Request.Context(), userOf(c).ID, id, reason); err != nil {
+	p, err := s.store.Participant(c.Request.Context(), id)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	if err := s.store.DisableSecondFactor(c.Request.Context(), userOf(c).ID, id, reason, s.twoStepMail(p, false)); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.mailPoke()
 	s.redirectWithFlash(c, "/staff/participants", "flash.two_step_off")
+}
+
+// twoStepMail tells p that two-step verification was turned on or off, and
+// what to do if they did not.
+func (s *Server) twoStepMail(p core.Participant, on bool) core.Mail {
+	key := "mail.two_step_off"
+	if on {
+		key = "mail.two_step_on"
+	}
+	return core.Mail{
+		To:      p.Email,
+		Subject: s.catalog.T(p.Locale, key+".subject"),
+		Body: s.catalog.T(p.Locale, key+".body", "name", p.DisplayName, "date", s.now().In(communeZone).Format("02.01.2006 15:04"),
+			"reset", s.link("/password/forgot"), "account", s.link("/account/two-step")),
+	}
 }

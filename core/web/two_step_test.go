@@ -38,16 +38,20 @@ func TestTwoStepVerification(t *testing.T) {
 	code := func(step int64) string { return core.TOTPCode(secret, step) }
 
 	// A wrong code: the same key is shown again to retry. A forged key: refused.
-	r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {"000000"}})
+	r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {"000000"}})
 	if r.status != http.StatusUnprocessableEntity || field(r, "secret") != secretText {
 		t.Fatalf("wrong code: %d", r.status)
 	}
 	r.contains(t, "Ce code n&#39;est pas le bon")
 	forged := core.TOTPSecretText(core.NewTOTPSecret())
-	if r := staff.post("/account/two-step", url.Values{"secret": {forged}, "secret_sig": {sig}, "code": {code(step)}}); r.status != http.StatusUnprocessableEntity {
+	if r := staff.post("/account/two-step", url.Values{"secret": {forged}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {code(step)}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("forged key: %d", r.status)
 	}
-	r = staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {code(step)}})
+	// Without the password (a session left open somewhere): refused.
+	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"devinette"}, "code": {code(step)}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong password: %d", r.status)
+	}
+	r = staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {code(step)}})
 	if r.status != http.StatusOK {
 		t.Fatalf("turn on: %d\n%s", r.status, r.body)
 	}
@@ -56,6 +60,17 @@ func TestTwoStepVerification(t *testing.T) {
 		t.Fatalf("%d recovery codes shown", len(recovery))
 	}
 	staff.get("/account").contains(t, "Activée.")
+	told := func(subject string) {
+		t.Helper()
+		mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour)
+		for _, m := range mails {
+			if m.Mail.To == "manager@commune.lu" && m.Mail.Subject == subject && strings.Contains(m.Mail.Body, "Si ce n'était pas vous") {
+				return
+			}
+		}
+		t.Errorf("no mail %q to the account: %+v", subject, mails)
+	}
+	told("Vérification en deux étapes activée")
 	if strings.Contains(staff.get("/account/two-step").body, recovery[0][1]) {
 		t.Error("the recovery codes are shown again")
 	}
@@ -110,6 +125,7 @@ func TestTwoStepVerification(t *testing.T) {
 		t.Fatalf("turn off: %d", r.status)
 	}
 	a.browser().login("manager@commune.lu")
+	told("Vérification en deux étapes désactivée")
 
 	audit := a.signedIn("admin@commune.lu", core.RoleAdmin).get("/staff/audit")
 	audit.contains(t, "Vérification en deux étapes activée", "Code de secours utilisé", "Vérification en deux étapes désactivée")
@@ -123,7 +139,7 @@ func TestTwoStepCodesAreRateLimited(t *testing.T) {
 	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
 	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
 	secret, _ := core.ParseTOTPSecret(secretText)
-	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}}); r.status != http.StatusOK {
+	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}}); r.status != http.StatusOK {
 		t.Fatalf("turn on: %d", r.status)
 	}
 	last := 0
@@ -144,7 +160,7 @@ func TestAdministratorTurnsTwoStepOff(t *testing.T) {
 	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
 	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
 	secret, _ := core.ParseTOTPSecret(secretText)
-	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
+	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
 	admin := a.signedIn("admin@commune.lu", core.RoleAdmin)
 	list := admin.get("/staff/participants?q=manager")
 	m := regexp.MustCompile(`action="(/staff/participants/\d+/two-step/disable)"`).FindStringSubmatch(list.body)
@@ -178,7 +194,7 @@ func TestStaffTwoStepRequired(t *testing.T) {
 	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
 	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
 	secret, _ := core.ParseTOTPSecret(secretText)
-	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
+	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
 	if r := staff.get("/staff"); r.status != http.StatusOK {
 		t.Fatalf("staff with two-step: %d", r.status)
 	}
