@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"quartier/core"
 )
 
@@ -70,4 +72,45 @@ func (s *Store) DeleteExpired(ctx context.Context) (int64, error) {
 		total += tag.RowsAffected()
 	}
 	return total, nil
+}
+
+// OpenSession is one of a participant's browser sessions, as their account
+// page lists it.
+type OpenSession struct {
+	// ID names the session publicly: the first 16 hex digits of its token's
+	// hash (never the token).
+	ID         string
+	UserAgent  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	Current    bool // the session reading the list
+}
+
+// OpenSessions lists participantID's unexpired sessions, the latest active
+// first; current is the hash of the token of the session asking.
+func (s *Store) OpenSessions(ctx context.Context, participantID int64, current []byte) ([]OpenSession, error) {
+	rows, err := s.pool.Query(ctx, `SELECT substr(encode(token_hash, 'hex'), 1, 16), user_agent, created_at, last_seen_at, token_hash = $3
+		FROM web_session WHERE participant_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC, created_at DESC`, participantID, s.now(), current)
+	if err != nil {
+		return nil, wrapDB("list sessions", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (OpenSession, error) {
+		var o OpenSession
+		return o, row.Scan(&o.ID, &o.UserAgent, &o.CreatedAt, &o.LastSeenAt, &o.Current)
+	})
+	return out, wrapDB("scan sessions", err)
+}
+
+// EndSessions ends participantID's sessions named by id (OpenSession.ID), or
+// all but the one whose token hashes to keep when id is empty, and returns
+// the hashes of those it ended (for the processes' session caches).
+func (s *Store) EndSessions(ctx context.Context, participantID int64, id string, keep []byte) ([][]byte, error) {
+	rows, err := s.pool.Query(ctx, `DELETE FROM web_session WHERE participant_id = $1
+		AND CASE WHEN $2 = '' THEN token_hash <> $3 ELSE substr(encode(token_hash, 'hex'), 1, 16) = $2 END
+		RETURNING token_hash`, participantID, id, keep)
+	if err != nil {
+		return nil, wrapDB("end sessions", err)
+	}
+	ended, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+	return ended, wrapDB("end sessions", err)
 }

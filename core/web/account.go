@@ -63,7 +63,12 @@ func (s *Server) accountPage(c *gin.Context, status int, extra map[string]any, f
 		s.fail(c, err)
 		return
 	}
-	data := map[string]any{"Tokens": tokens, "Subscriptions": subs, "Mine": mine, "TwoStep": second.Enabled}
+	sessions, err := s.store.OpenSessions(c.Request.Context(), u.ID, currentSessionHash(c))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	data := map[string]any{"Tokens": tokens, "Subscriptions": subs, "Mine": mine, "TwoStep": second.Enabled, "Sessions": sessions}
 	for k, v := range extra {
 		data[k] = v
 	}

@@ -46,6 +46,7 @@ func parsePages(fsys fs.FS) (*pages, error) {
 			return t.In(communeZone).Format("02.01.2006 15:04")
 		},
 		"isoDate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"device":  deviceOf,
 		"day": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

@@ -366,6 +366,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	acc := h.Group("/account", s.requireLogin)
 	acc.GET("", s.account)
 	acc.GET("/participation/:list", s.myParticipationList)
+	acc.POST("/sessions/:id/end", s.endSession)
 	acc.GET("/two-step", s.twoStepPage)
 	acc.POST("/two-step", s.enableTwoStep)
 	acc.POST("/two-step/disable", s.disableTwoStep)

@@ -202,3 +202,56 @@ func TestStaffTwoStepRequired(t *testing.T) {
 		t.Fatalf("a resident: %d", r.status)
 	}
 }
+
+// The account page lists the browsers signed in; ending one signs it out at
+// once, and "all the others" keeps only this one.
+func TestEndingSessions(t *testing.T) {
+	a := newApp(t, nil)
+	a.account("lea@example.lu", core.RoleCitizen)
+	phone, library, laptop := a.browser(), a.browser(), a.browser()
+	phone.header.Set("User-Agent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36")
+	library.header.Set("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36 Edg/131.0")
+	laptop.header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+	for _, b := range []*browser{phone, library, laptop} {
+		b.login("lea@example.lu")
+	}
+	page := laptop.get("/account")
+	page.contains(t, "Sessions ouvertes", "Chrome, Android", "Edge, Windows", "Firefox, Linux <strong>(celle-ci)</strong>")
+	ends := regexp.MustCompile(`action="(/account/sessions/[0-9a-f]{16}/end)"`).FindAllStringSubmatch(page.body, -1)
+	if len(ends) != 2 {
+		t.Fatalf("%d sessions to end (want the two others)", len(ends))
+	}
+	// The library's row: the one whose button names Edge.
+	var libraryEnd string
+	for _, m := range regexp.MustCompile(`action="(/account/sessions/[0-9a-f]{16}/end)"[^<]*<input[^>]*><button[^>]*>Fermer<span class="visually-hidden">[^<]*Edge`).FindAllStringSubmatch(page.body, -1) {
+		libraryEnd = m[1]
+	}
+	if libraryEnd == "" {
+		t.Fatalf("no button for the library's session:\n%s", page.body)
+	}
+	if r := laptop.post(libraryEnd, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("end the library's session: %d", r.status)
+	}
+	if r := library.get("/account"); r.status != http.StatusSeeOther {
+		t.Fatalf("the library still signed in: %d", r.status)
+	}
+	if r := phone.get("/account"); r.status != http.StatusOK {
+		t.Fatalf("the phone signed out too: %d", r.status)
+	}
+	// Someone else's session cannot be ended.
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
+	tomEnd := regexp.MustCompile(`action="(/account/sessions/[0-9a-f]{16}/end)"`).FindStringSubmatch(laptop.get("/account").body)[1]
+	tom.get("/account")
+	tom.post(tomEnd, nil)
+	if r := phone.get("/account"); r.status != http.StatusOK {
+		t.Fatal("another account ended Léa's session")
+	}
+	laptop.get("/account")
+	laptop.post("/account/sessions/others/end", nil)
+	if r := phone.get("/account"); r.status != http.StatusSeeOther {
+		t.Fatalf("the phone still signed in after ending all others: %d", r.status)
+	}
+	if r := laptop.get("/account"); r.status != http.StatusOK {
+		t.Fatalf("this session ended too: %d", r.status)
+	}
+}
