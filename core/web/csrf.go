@@ -96,6 +96,11 @@ func (s *Server) sign(purpose, payload string) string {
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }
 
+// signedBy reports, in constant time, whether sig is sign(purpose, payload).
+func (s *Server) signedBy(purpose, payload, sig string) bool {
+	return hmac.Equal([]byte(s.sign(purpose, payload)), []byte(sig))
+}
+
 // csrfToken returns a token for the visitor's forms, setting the cookie on first use.
 func (s *Server) csrfToken(c *gin.Context) string {
 	cookie, err := c.Cookie(cookieCSRF)

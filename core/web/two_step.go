@@ -45,7 +45,7 @@ func (s *Server) renderTwoStep(c *gin.Context, status int, form map[string]strin
 	data := map[string]any{"On": f.Enabled, "RecoveryLeft": f.RecoveryLeft, "HasPassword": hash != ""}
 	if !f.Enabled {
 		secret := core.NewTOTPSecret()
-		if text := form["secret"]; text != "" && s.sign("two-step", strconv.FormatInt(u.ID, 10)+":"+text) == form["secret_sig"] {
+		if text := form["secret"]; text != "" && s.signedBy("two-step", secretPayload(u, text), form["secret_sig"]) {
 			secret, _ = core.ParseTOTPSecret(text) // the one being confirmed, after a wrong code
 		}
 		text := core.TOTPSecretText(secret)
@@ -54,12 +54,17 @@ func (s *Server) renderTwoStep(c *gin.Context, status int, form map[string]strin
 			s.fail(c, core.Internalf("two-step qr code: %w", err))
 			return
 		}
-		data["Secret"], data["SecretSig"] = text, s.sign("two-step", strconv.FormatInt(u.ID, 10)+":"+text)
+		data["Secret"], data["SecretSig"] = text, s.sign("two-step", secretPayload(u, text))
 		// A data: URL html/template would refuse from a string; this one is ours.
 		data["QR"] = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)) //nolint:gosec // built here from a PNG
-
 	}
 	s.renderForm(c, status, "account_two_step", form, data, formErr)
+}
+
+// secretPayload is what the signature of a secret being turned on covers:
+// whose it is and the secret.
+func secretPayload(u *core.Participant, secretText string) string {
+	return strconv.FormatInt(u.ID, 10) + ":" + secretText
 }
 
 // twoStepIssuer names the platform in the authenticator app.
@@ -72,7 +77,7 @@ func (s *Server) twoStepIssuer() string {
 func (s *Server) enableTwoStep(c *gin.Context) {
 	u := userOf(c)
 	form := map[string]string{"secret": c.PostForm("secret"), "secret_sig": c.PostForm("secret_sig")}
-	if s.sign("two-step", strconv.FormatInt(u.ID, 10)+":"+form["secret"]) != form["secret_sig"] {
+	if !s.signedBy("two-step", secretPayload(u, form["secret"]), form["secret_sig"]) {
 		s.renderTwoStep(c, http.StatusUnprocessableEntity, nil, core.Invalid("secret", "error.two_step_secret"))
 		return
 	}
@@ -170,7 +175,7 @@ func (s *Server) loginCode(c *gin.Context) {
 	// pending is "ID.EXPIRES.SIGNATURE" (see askLoginCode).
 	parts := strings.Split(pending, ".")
 	var id, until int64
-	if len(parts) == 3 && s.sign("login-code", parts[0]+"."+parts[1]) == parts[2] {
+	if len(parts) == 3 && s.signedBy("login-code", parts[0]+"."+parts[1], parts[2]) {
 		id, _ = strconv.ParseInt(parts[0], 10, 64)
 		until, _ = strconv.ParseInt(parts[1], 10, 64)
 	}
