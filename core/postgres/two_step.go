@@ -109,3 +109,27 @@ func (s *Store) UseRecoveryCode(ctx context.Context, participantID int64, hash [
 	})
 	return used, err
 }
+
+// ReplaceRecoveryCodes gives participantID, whose two-step verification is on,
+// new recovery codes (hashed) in place of the earlier ones, used or not;
+// audited.
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, participantID int64, recoveryHashes [][]byte) error {
+	return s.inTx(ctx, "replace recovery codes", func(tx pgx.Tx) error {
+		var on bool
+		err := tx.QueryRow(ctx, `SELECT totp_secret IS NOT NULL FROM participant WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`, participantID).Scan(&on)
+		if err != nil {
+			return notFoundOr(err, "error.participant_not_found", "lock participant")
+		}
+		if !on {
+			return core.Conflict("error.two_step_already_off")
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM recovery_code WHERE participant_id = $1`, participantID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO recovery_code (participant_id, code_hash) SELECT $1, unnest($2::bytea[])`,
+			participantID, recoveryHashes); err != nil {
+			return err
+		}
+		return audit(ctx, tx, participantID, "account.recovery_codes_new", "participant", participantID, "", s.now())
+	})
+}

@@ -370,6 +370,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	acc.GET("/two-step", s.twoStepPage)
 	acc.POST("/two-step", s.enableTwoStep)
 	acc.POST("/two-step/disable", s.disableTwoStep)
+	acc.POST("/two-step/recovery-codes", s.newRecoveryCodes)
 	acc.POST("/profile", s.updateProfile)
 	acc.GET("/export", s.exportAccount)
 	acc.POST("/tokens", s.createToken)

@@ -136,6 +136,27 @@ func (s *Server) disableTwoStep(c *gin.Context) {
 	s.redirectWithFlash(c, "/account", "flash.two_step_off")
 }
 
+// newRecoveryCodes replaces the person's recovery codes, given a code of the
+// app or a recovery code, and shows the new ones, once.
+func (s *Server) newRecoveryCodes(c *gin.Context) {
+	u := userOf(c)
+	ok, err := s.checkSecondFactor(c, *u)
+	if err != nil {
+		s.renderTwoStep(c, http.StatusTooManyRequests, nil, err)
+		return
+	}
+	if !ok {
+		s.renderTwoStep(c, http.StatusUnprocessableEntity, nil, core.Invalid("code", "error.two_step_code"))
+		return
+	}
+	codes, hashes := core.NewRecoveryCodes()
+	if err := s.store.ReplaceRecoveryCodes(c.Request.Context(), u.ID, hashes); err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.render(c, http.StatusOK, "account_two_step", map[string]any{"On": true, "RecoveryLeft": len(codes), "NewCodes": codes})
+}
+
 // checkSecondFactor checks the code posted for p: a code of their app not
 // used before, or one of their unused recovery codes (spent by this). An
 // error is the rate limit, or the store's.

@@ -116,8 +116,24 @@ func TestTwoStepVerification(t *testing.T) {
 		t.Fatalf("a recovery code used twice: %d", r.status)
 	}
 
+	// New recovery codes take a code too, and replace the old ones.
+	b.get("/account/two-step").contains(t, "Codes de secours restants\u00a0: 9.", `formaction="/account/two-step/recovery-codes"`)
+	if r := b.post("/account/two-step/recovery-codes", url.Values{"code": {"000000"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("new codes with a wrong code: %d", r.status)
+	}
+	r = b.post("/account/two-step/recovery-codes", url.Values{"code": {recovery[1][1]}})
+	renewed := regexp.MustCompile(`<li><code>([a-z2-9-]{14})</code></li>`).FindAllStringSubmatch(r.body, -1)
+	if r.status != http.StatusOK || len(renewed) != core.RecoveryCodes {
+		t.Fatalf("new codes: %d, %d shown", r.status, len(renewed))
+	}
+	b5, asked5 := signIn()
+	if r := b5.post("/login/code", url.Values{"pending": {field(asked5, "pending")}, "code": {recovery[2][1]}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an old recovery code after new ones: %d", r.status)
+	}
+	recovery = renewed
+
 	// Turning it off takes a code; then the password is enough again.
-	b.get("/account/two-step").contains(t, "Codes de secours restants\u00a0: 9.")
+	b.get("/account/two-step").contains(t, "Codes de secours restants\u00a0: 10.")
 	if r := b.post("/account/two-step/disable", url.Values{"code": {"999999"}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("turn off with a wrong code: %d", r.status)
 	}
@@ -128,7 +144,7 @@ func TestTwoStepVerification(t *testing.T) {
 	told("Vérification en deux étapes désactivée")
 
 	audit := a.signedIn("admin@commune.lu", core.RoleAdmin).get("/staff/audit")
-	audit.contains(t, "Vérification en deux étapes activée", "Code de secours utilisé", "Vérification en deux étapes désactivée")
+	audit.contains(t, "Vérification en deux étapes activée", "Code de secours utilisé", "Nouveaux codes de secours", "Vérification en deux étapes désactivée")
 }
 
 // Codes are rate-limited per account like passwords.
