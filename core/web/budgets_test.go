@@ -80,7 +80,7 @@ func TestParticipatoryBudgetWithAQuarterEnvelope(t *testing.T) {
 	if r := staff.post("/staff/budgets", bad); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad envelopes: %d", r.status)
 	} else {
-		r.contains(t, "Enveloppes : une par ligne")
+		r.contains(t, "Enveloppes\u00a0: une par ligne")
 	}
 	r := staff.post("/staff/budgets", frame)
 	if r.status != http.StatusSeeOther {

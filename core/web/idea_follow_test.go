@@ -47,7 +47,7 @@ func TestFollowAnIdea(t *testing.T) {
 		return decideAndRead(t, a, staff, idea, status, answer)
 	}
 	got := decide("in_review", "")
-	if len(got) != 2 || !strings.Contains(got["tom@example.lu"].Subject, "L'idée « Un passage piéton rue Neuve »\u00a0: nouvelle étape") || got["lea@example.lu"].To == "" {
+	if len(got) != 2 || !strings.Contains(got["tom@example.lu"].Subject, "L'idée «\u00a0Un passage piéton rue Neuve\u00a0»\u00a0: nouvelle étape") || got["lea@example.lu"].To == "" {
 		t.Fatalf("mails after the first step: %+v", got)
 	}
 	if r := tom.post(idea+"/follow", url.Values{"follow": {"no"}}); r.status != http.StatusSeeOther {

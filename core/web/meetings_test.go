@@ -61,7 +61,7 @@ func TestEventsRegistrationWaitingListAndCalendars(t *testing.T) {
 	if r := staff.post("/staff/events", bad); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad form: %d", r.status)
 	} else {
-		r.contains(t, "Places : un nombre entier")
+		r.contains(t, "Places\u00a0: un nombre entier")
 	}
 	bad.Set("capacity", "3")
 	if r := staff.post("/staff/events", bad); r.status != http.StatusUnprocessableEntity {

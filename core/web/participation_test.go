@@ -743,7 +743,7 @@ func TestIndicators(t *testing.T) {
 	// it and without JavaScript links back.
 	tom.get("/map").contains(t, `data-center-lat="49.6116" data-center-lon="6.1319" data-zoom="13"`)
 	tom.get("/map?lat=49.6&lon=6.1335&idea="+strings.TrimPrefix(idea, "/ideas/")).contains(t,
-		`<a href="`+idea+`">point orange : l&#39;idée choisie</a>`, `<a href="`+idea+`">Revenir à l&#39;idée</a>`)
+		`<a href="`+idea+`">point orange`+"\u00a0"+`: l&#39;idée choisie</a>`, `<a href="`+idea+`">Revenir à l&#39;idée</a>`)
 	tom.post(idea+"/support", nil)
 	staff := a.browser()
 	staff.login("manager@commune.lu")
@@ -1222,7 +1222,7 @@ func TestImplementationMilestonesArePublished(t *testing.T) {
 		t.Fatalf("tick: %d", r.status)
 	}
 	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
-	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape : Étude du sol. Avancement de la réalisation : 40 %") {
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape\u00a0: Étude du sol. Avancement de la réalisation\u00a0: 40 %") {
 		t.Fatalf("milestone mail: %+v", mails)
 	}
 	// Progress is updated while the idea stays in implementation.
