@@ -19,10 +19,14 @@ type SessionInfo struct {
 // export a participant may download (GDPR art. 15 and 20).
 type AccountData struct {
 	Participant core.Participant
-	Sessions    []SessionInfo
-	APITokens   []APIToken
-	Events      []core.Event // the change-log rows the participant caused
-	Content     AccountContent
+	// TwoStepSince is when two-step verification was turned on (zero: off),
+	// with how many recovery codes are left; the secret is never exported.
+	TwoStepSince time.Time
+	RecoveryLeft int
+	Sessions     []SessionInfo
+	APITokens    []APIToken
+	Events       []core.Event // the change-log rows the participant caused
+	Content      AccountContent
 }
 
 // AccountContent is what a participant wrote and chose: ideas, comments,
@@ -67,6 +71,14 @@ func (s *Store) AccountData(ctx context.Context, id int64) (AccountData, error) 
 		d.Participant, err = scanParticipant(tx.QueryRow(ctx, `SELECT `+participantColumns+` FROM participant WHERE id = $1`, id))
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "read participant")
+		}
+		var since *time.Time
+		if err := tx.QueryRow(ctx, `SELECT totp_enabled_at, (SELECT count(*) FROM recovery_code WHERE participant_id = $1 AND used_at IS NULL)
+			FROM participant WHERE id = $1`, id).Scan(&since, &d.RecoveryLeft); err != nil {
+			return err
+		}
+		if since != nil {
+			d.TwoStepSince = since.UTC()
 		}
 		rows, err := tx.Query(ctx, `SELECT created_at, last_seen_at, expires_at, user_agent FROM web_session
 			WHERE participant_id = $1 ORDER BY created_at`, id)

@@ -13,10 +13,17 @@ type exportFile struct {
 	Format      string           `json:"format"`
 	GeneratedAt time.Time        `json:"generated_at"`
 	Account     apiParticipant   `json:"account"`
+	TwoStep     exportTwoStep    `json:"two_step"`
 	Sessions    []exportSession  `json:"sessions"`
 	APITokens   []exportAPIToken `json:"api_tokens"`
 	Activity    []exportEvent    `json:"activity"`
 	Content     exportContent    `json:"content"`
+}
+
+// exportTwoStep is the state of two-step verification, never its secret.
+type exportTwoStep struct {
+	EnabledAt         *time.Time `json:"enabled_at"` // null: off
+	RecoveryCodesLeft int        `json:"recovery_codes_left"`
 }
 
 type exportContent struct {
@@ -93,6 +100,7 @@ func exportOf(d postgres.AccountData, now time.Time) exportFile {
 	f := exportFile{
 		Format: "quartier-personal-data/1", GeneratedAt: now.UTC(),
 		Account:  participantJSON(d.Participant),
+		TwoStep:  exportTwoStep{EnabledAt: timeOrNil(d.TwoStepSince), RecoveryCodesLeft: d.RecoveryLeft},
 		Sessions: []exportSession{}, APITokens: []exportAPIToken{}, Activity: []exportEvent{},
 	}
 	for _, s := range d.Sessions {

@@ -71,6 +71,9 @@ func TestTwoStepVerification(t *testing.T) {
 		t.Errorf("no mail %q to the account: %+v", subject, mails)
 	}
 	told("Vérification en deux étapes activée")
+	if export := staff.get("/account/export").body; !strings.Contains(export, `"recovery_codes_left": 10`) || strings.Contains(export, strings.ReplaceAll(secretText, " ", "")) {
+		t.Errorf("the export's two-step part (never the secret):\n%s", export)
+	}
 	if strings.Contains(staff.get("/account/two-step").body, recovery[0][1]) {
 		t.Error("the recovery codes are shown again")
 	}
