@@ -1222,7 +1222,7 @@ func TestImplementationMilestonesArePublished(t *testing.T) {
 		t.Fatalf("tick: %d", r.status)
 	}
 	mails, _ := a.store.ClaimDueMail(ctx, 10, time.Hour)
-	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape\u00a0: Étude du sol. Avancement de la réalisation\u00a0: 40 %") {
+	if len(mails) != 1 || mails[0].Mail.To != "lea@example.lu" || !strings.Contains(mails[0].Mail.Body, "a franchi une étape\u00a0: Étude du sol. Avancement de la réalisation\u00a0: 40\u00a0%") {
 		t.Fatalf("milestone mail: %+v", mails)
 	}
 	// Progress is updated while the idea stays in implementation.
@@ -1232,7 +1232,7 @@ func TestImplementationMilestonesArePublished(t *testing.T) {
 			t.Fatalf("progress %s: %d %s", progress, r.status, r.body)
 		}
 	}
-	a.browser().get("/ideas").contains(t, "Un jardin partagé", "réalisée à 70 %")
+	a.browser().get("/ideas").contains(t, "Un jardin partagé", "réalisée à 70\u00a0%")
 	page := a.browser().get(idea)
 	page.contains(t, "Réalisation", `<progress id="implementation-progress" max="100" value="70">`, "Étude du sol", "atteinte le", "Plantation", "pas encore de date")
 	var out struct {
