@@ -119,13 +119,7 @@ func (s *Server) enableTwoStep(c *gin.Context) {
 // a recovery code: a session left open elsewhere cannot turn it off alone.
 func (s *Server) disableTwoStep(c *gin.Context) {
 	u := userOf(c)
-	ok, err := s.checkSecondFactor(c, *u)
-	if err != nil {
-		s.renderTwoStep(c, http.StatusTooManyRequests, nil, err)
-		return
-	}
-	if !ok {
-		s.renderTwoStep(c, http.StatusUnprocessableEntity, nil, core.Invalid("code", "error.two_step_code"))
+	if !s.codeConfirms(c, *u) {
 		return
 	}
 	if err := s.store.DisableSecondFactor(c.Request.Context(), u.ID, u.ID, "", s.twoStepMail(*u, false)); err != nil {
@@ -140,13 +134,7 @@ func (s *Server) disableTwoStep(c *gin.Context) {
 // app or a recovery code, and shows the new ones, once.
 func (s *Server) newRecoveryCodes(c *gin.Context) {
 	u := userOf(c)
-	ok, err := s.checkSecondFactor(c, *u)
-	if err != nil {
-		s.renderTwoStep(c, http.StatusTooManyRequests, nil, err)
-		return
-	}
-	if !ok {
-		s.renderTwoStep(c, http.StatusUnprocessableEntity, nil, core.Invalid("code", "error.two_step_code"))
+	if !s.codeConfirms(c, *u) {
 		return
 	}
 	codes, hashes := core.NewRecoveryCodes()
@@ -155,6 +143,22 @@ func (s *Server) newRecoveryCodes(c *gin.Context) {
 		return
 	}
 	s.render(c, http.StatusOK, "account_two_step", map[string]any{"On": true, "RecoveryLeft": len(codes), "NewCodes": codes})
+}
+
+// codeConfirms checks the code posted on the two-step page for p (see
+// checkSecondFactor); when it does not confirm, it answers the page again
+// with the problem and returns false.
+func (s *Server) codeConfirms(c *gin.Context, p core.Participant) bool {
+	ok, err := s.checkSecondFactor(c, p)
+	switch {
+	case core.CodeOf(err) == core.CodeRateLimited:
+		s.renderTwoStep(c, http.StatusTooManyRequests, nil, err)
+	case err != nil:
+		s.fail(c, err)
+	case !ok:
+		s.renderTwoStep(c, http.StatusUnprocessableEntity, nil, core.Invalid("code", "error.two_step_code"))
+	}
+	return err == nil && ok
 }
 
 // checkSecondFactor checks the code posted for p: a code of their app not
@@ -210,8 +214,12 @@ func (s *Server) loginCode(c *gin.Context) {
 		return
 	}
 	ok, err := s.checkSecondFactor(c, p)
-	if err != nil {
+	if core.CodeOf(err) == core.CodeRateLimited {
 		again(err)
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	if !ok {
