@@ -18,7 +18,7 @@ import (
 // argumentID finds the id of the argument whose text starts with body.
 func argumentID(t *testing.T, page response, body string) string {
 	t.Helper()
-	m := regexp.MustCompile(`<li id="argument-(\d+)">\s*<p class="meta">[^\n]*</p>\s*<div><p>` + regexp.QuoteMeta(body)).FindStringSubmatch(page.body)
+	m := regexp.MustCompile(`<li id="argument-(\d+)">\s*<p class="meta">[^\n]*</p>\s*<div(?: lang="\w+")?><p>` + regexp.QuoteMeta(body)).FindStringSubmatch(page.body)
 	if m == nil {
 		t.Fatalf("argument %q not found:\n%s", body, page.body)
 	}

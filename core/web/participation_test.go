@@ -248,7 +248,7 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	if r := lea.post(idea+"/edit", url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre des tilleuls."}}); r.status != http.StatusSeeOther {
 		t.Fatalf("edit: %d", r.status)
 	}
-	a.browser().get(idea).contains(t, "<h1>Un banc au parc</h1>", "des tilleuls")
+	a.browser().get(idea).contains(t, `<h1 lang="fr">Un banc au parc</h1>`, "des tilleuls")
 	a.browser().get("/ideas?q=tilleuls").contains(t, "Un banc au parc") // the search reads the new words
 
 	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
@@ -263,7 +263,7 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	if r := lea.post(idea+"/edit", url.Values{"title": {"Un autre banc"}, "body": {"Pour se reposer à l'ombre."}}); r.status != http.StatusConflict {
 		t.Fatalf("edit after a comment: %d", r.status)
 	}
-	if page := lea.get(idea); strings.Contains(page.body, "Modifier mon idée") || !strings.Contains(page.body, "<h1>Un banc au parc</h1>") {
+	if page := lea.get(idea); strings.Contains(page.body, "Modifier mon idée") || !strings.Contains(page.body, `<h1 lang="fr">Un banc au parc</h1>`) {
 		t.Error("after a comment, the idea still offers editing or changed")
 	}
 }
@@ -963,7 +963,7 @@ func TestDebateSidesRepliesAndHelpfulRatings(t *testing.T) {
 		t.Fatalf("unknown side: %d", r.status)
 	}
 	page := lea.get(debate)
-	forID := regexp.MustCompile(`<li id="argument-(\d+)">\s*<p class="meta"><strong>Léa citizen</strong>[^<]*</p>\s*<div><p>Plus calme`).FindStringSubmatch(page.body)
+	forID := regexp.MustCompile(`<li id="argument-(\d+)">\s*<p class="meta"><strong>Léa citizen</strong>[^<]*</p>\s*<div(?: lang="\w+")?><p>Plus calme`).FindStringSubmatch(page.body)
 	if forID == nil {
 		t.Fatalf("for argument not found:\n%s", page.body)
 	}
@@ -1426,4 +1426,20 @@ func TestTextTheDatabaseCannotStore(t *testing.T) {
 	if r := a.browser().get("/static/%ff"); r.status != http.StatusNotFound {
 		t.Errorf("a file name that is not UTF-8: %d", r.status)
 	}
+}
+
+// Residents' texts are marked with the language they are clearly written in,
+// so that a screen reader reads a German idea on a French page in German.
+func TestResidentsTextsMarkedWithTheirLanguage(t *testing.T) {
+	a := newApp(t, nil)
+	lena := a.signedIn("lena@example.lu", core.RoleCitizen)
+	idea := lena.propose(url.Values{"title": {"Neue Bänke im Park"}, "body": {"Die alten Bänke sind kaputt und wir brauchen neue für die Leute, die dort spazieren."}})
+	page := a.browser().get(idea)
+	page.contains(t, `<h1 lang="de">Neue Bänke im Park</h1>`, `<div class="rich" lang="de">`)
+	a.browser().get("/ideas").contains(t, `lang="de">Neue Bänke im Park</a>`)
+	lena.get(idea)
+	lena.post(idea+"/comments", url.Values{"body": {"Dat ass eng gutt Iddi, well et fir déi eeler Leit wichteg ass."}})
+	lena.post(idea+"/comments", url.Values{"body": {"Merci !"}})
+	page = a.browser().get(idea)
+	page.contains(t, `<div lang="lb"><p>Dat ass eng gutt Iddi`, `<div><p>Merci !`)
 }

@@ -47,6 +47,12 @@ func parsePages(fsys fs.FS) (*pages, error) {
 		},
 		"isoDate": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"device":  deviceOf,
+		// textLang is the language residents' texts are written in, when
+		// core.GuessLanguage can tell from them together; "" otherwise.
+		"textLang": func(texts ...string) string {
+			l, _ := core.GuessLanguage(strings.Join(texts, "\n"))
+			return string(l)
+		},
 		"day": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
