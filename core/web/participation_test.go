@@ -1286,7 +1286,7 @@ func TestAccountListsMyParticipation(t *testing.T) {
 	}
 
 	page := lea.get("/account")
-	page.contains(t, "Ma participation", `<a href="`+mine+`">Des bancs au parc</a>`, "Faisable", "réponse officielle du ",
+	page.contains(t, "Ma participation", `<a href="`+mine+`" lang="fr">Des bancs au parc</a>`, "Faisable", "réponse officielle du ",
 		`<a href="`+theirs+`">Un abri à vélos</a>`, "1 soutien", `<a href="`+project+`">Zone piétonne</a>`)
 	if !regexp.MustCompile(`réponse officielle du \d{2}\.\d{2}\.\d{4}`).MatchString(page.body) {
 		t.Error("the answer's date is not written as people here write dates (27.11.2026)")
