@@ -154,13 +154,7 @@ func TestTwoStepVerification(t *testing.T) {
 func TestTwoStepCodesAreRateLimited(t *testing.T) {
 	a := newApp(t, func(c *webConfig) { c.Limits.LoginPerAccount.Max = 3 })
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
-	page := staff.get("/account/two-step")
-	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
-	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
-	secret, _ := core.ParseTOTPSecret(secretText)
-	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}}); r.status != http.StatusOK {
-		t.Fatalf("turn on: %d", r.status)
-	}
+	turnOnTwoStep(t, staff, staff.get("/account/two-step"))
 	last := 0
 	for range 4 {
 		last = staff.post("/account/two-step/disable", url.Values{"code": {"000000"}}).status
@@ -175,11 +169,7 @@ func TestTwoStepCodesAreRateLimited(t *testing.T) {
 func TestAdministratorTurnsTwoStepOff(t *testing.T) {
 	a := newApp(t, nil)
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
-	page := staff.get("/account/two-step")
-	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
-	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
-	secret, _ := core.ParseTOTPSecret(secretText)
-	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
+	turnOnTwoStep(t, staff, staff.get("/account/two-step"))
 	admin := a.signedIn("admin@commune.lu", core.RoleAdmin)
 	list := admin.get("/staff/participants?q=manager")
 	m := regexp.MustCompile(`action="(/staff/participants/\d+/two-step/disable)"`).FindStringSubmatch(list.body)
@@ -210,10 +200,7 @@ func TestStaffTwoStepRequired(t *testing.T) {
 	}
 	page := staff.get("/account/two-step")
 	page.contains(t, "La commune demande au personnel la vérification en deux étapes")
-	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
-	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
-	secret, _ := core.ParseTOTPSecret(secretText)
-	staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {core.TOTPCode(secret, core.TOTPStepAt(time.Now()))}})
+	turnOnTwoStep(t, staff, page)
 	if r := staff.get("/staff"); r.status != http.StatusOK {
 		t.Fatalf("staff with two-step: %d", r.status)
 	}
@@ -272,5 +259,21 @@ func TestEndingSessions(t *testing.T) {
 	}
 	if r := laptop.get("/account"); r.status != http.StatusOK {
 		t.Fatalf("this session ended too: %d", r.status)
+	}
+}
+
+// turnOnTwoStep turns two-step verification on for b from its two-step page,
+// with the code of the secret the page shows.
+func turnOnTwoStep(t *testing.T, b *browser, page response) {
+	t.Helper()
+	secretText := regexp.MustCompile(`name="secret" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	sig := regexp.MustCompile(`name="secret_sig" value="([^"]*)"`).FindStringSubmatch(page.body)[1]
+	secret, err := core.ParseTOTPSecret(secretText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := core.TOTPCode(secret, core.TOTPStepAt(time.Now()))
+	if r := b.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {code}}); r.status != http.StatusOK {
+		t.Fatalf("turn on: %d", r.status)
 	}
 }
