@@ -156,16 +156,19 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 }
 
 // ParticipantCounts are the live accounts (app members apart) and how far
-// they went: e-mail confirmed, home address given, residence verified.
+// they went: e-mail confirmed, home address given, residence verified; and
+// the staff (moderators and above) without two-step verification.
 type ParticipantCounts struct {
 	Total, Confirmed, WithAddress, Verified int
+	StaffWithoutTwoStep                     int
 }
 
 // CountParticipants counts the live accounts (one statement).
 func (s *Store) CountParticipants(ctx context.Context) (ParticipantCounts, error) {
 	var n ParticipantCounts
-	err := s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at), count(home_address_id), count(home_verified_at)
-		FROM participant WHERE deleted_at IS NULL AND NOT member`).Scan(&n.Total, &n.Confirmed, &n.WithAddress, &n.Verified)
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(email_verified_at), count(home_address_id), count(home_verified_at),
+		count(*) FILTER (WHERE role <> 'citizen' AND totp_secret IS NULL)
+		FROM participant WHERE deleted_at IS NULL AND NOT member`).Scan(&n.Total, &n.Confirmed, &n.WithAddress, &n.Verified, &n.StaffWithoutTwoStep)
 	return n, wrapDB("count participants", err)
 }
 

@@ -171,6 +171,8 @@ func TestAdministratorTurnsTwoStepOff(t *testing.T) {
 	staff := a.signedIn("manager@commune.lu", core.RoleManager)
 	turnOnTwoStep(t, staff, staff.get("/account/two-step"))
 	admin := a.signedIn("admin@commune.lu", core.RoleAdmin)
+	// The admin has none, the manager has one: one member of staff without.
+	admin.get("/staff").contains(t, `Personnel sans vérification en deux étapes</a></dt><dd class="overdue">1</dd>`)
 	list := admin.get("/staff/participants?q=manager")
 	m := regexp.MustCompile(`action="(/staff/participants/\d+/two-step/disable)"`).FindStringSubmatch(list.body)
 	if m == nil {
@@ -187,6 +189,10 @@ func TestAdministratorTurnsTwoStepOff(t *testing.T) {
 	}
 	a.browser().login("manager@commune.lu")
 	admin.get("/staff/audit").contains(t, "Téléphone perdu, identité vérifiée au guichet")
+	admin.get("/staff").contains(t, `Personnel sans vérification en deux étapes</a></dt><dd class="overdue">2</dd>`)
+	if strings.Contains(staff.get("/staff").body, "Personnel sans vérification") {
+		t.Error("a manager sees the administrators' figure")
+	}
 }
 
 // With auth.staff_two_step, staff reach the staff pages only once two-step
