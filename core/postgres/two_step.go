@@ -15,14 +15,16 @@ type SecondFactor struct {
 	LastStep int64  // the time step of the last code accepted
 	// RecoveryLeft is how many recovery codes remain unused.
 	RecoveryLeft int
+	// HasPassword is false for accounts that sign in only through a provider.
+	HasPassword bool
 }
 
 // SecondFactor reads participantID's two-step verification.
 func (s *Store) SecondFactor(ctx context.Context, participantID int64) (SecondFactor, error) {
 	var f SecondFactor
 	err := s.pool.QueryRow(ctx, `SELECT totp_secret, totp_enabled_at IS NOT NULL, totp_last_step,
-		(SELECT count(*) FROM recovery_code r WHERE r.participant_id = p.id AND r.used_at IS NULL)
-		FROM participant p WHERE id = $1 AND deleted_at IS NULL`, participantID).Scan(&f.Secret, &f.Enabled, &f.LastStep, &f.RecoveryLeft)
+		(SELECT count(*) FROM recovery_code r WHERE r.participant_id = p.id AND r.used_at IS NULL), coalesce(password_hash, '') <> ''
+		FROM participant p WHERE id = $1 AND deleted_at IS NULL`, participantID).Scan(&f.Secret, &f.Enabled, &f.LastStep, &f.RecoveryLeft, &f.HasPassword)
 	return f, notFoundOr(err, "error.participant_not_found", "read second factor")
 }
 

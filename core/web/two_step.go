@@ -37,12 +37,7 @@ func (s *Server) renderTwoStep(c *gin.Context, status int, form map[string]strin
 		s.fail(c, err)
 		return
 	}
-	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	data := map[string]any{"On": f.Enabled, "RecoveryLeft": f.RecoveryLeft, "HasPassword": hash != ""}
+	data := map[string]any{"On": f.Enabled, "RecoveryLeft": f.RecoveryLeft, "HasPassword": f.HasPassword}
 	if !f.Enabled {
 		secret := core.NewTOTPSecret()
 		if text := form["secret"]; text != "" && s.signedBy("two-step", secretPayload(u, text), form["secret_sig"]) {
