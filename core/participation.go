@@ -342,6 +342,7 @@ type Idea struct {
 	AssignedTo     int64     // the staff member reviewing it; 0: nobody yet
 	ReviewDueOn    time.Time // when the feasibility review is due; zero: no date
 	MergedInto     int64     // for a merged duplicate, the idea that carries it on; else 0
+	AlternativeTo  int64     // the idea it was proposed as an alternative to; else 0
 	// Address is the register's address the author gave, as Address.Label
 	// writes it; empty when none was given. Only Store.Idea and Store.FeasibleIdeas read it.
 	Address string
@@ -367,6 +368,10 @@ type IdeaInput struct {
 	HasPoint    bool
 	AddressID   int64
 	Channel     Channel
+	// AlternativeTo, when not 0, is the idea this one proposes another way
+	// to meet the need of; the idea then belongs to that idea's project
+	// (ProjectID is ignored).
+	AlternativeTo int64
 }
 
 // Normalize validates an idea.

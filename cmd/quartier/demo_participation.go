@@ -89,6 +89,15 @@ func (e *commandEnv) loadDemoParticipation(store *postgres.Store) error {
 	if _, err := store.CreateIdea(ctx, admin.ID, dup, core.DefaultFollowUp.AnswerDays); err != nil {
 		return err
 	}
+	// Another way to meet the first idea's need: both pages link each other.
+	alt, err := core.IdeaInput{AlternativeTo: ideaIDs[0], Title: "Des arceaux à vélos le long de la rue plutôt qu'un abri",
+		Body: "Des arceaux simples, répartis devant les commerces, coûtent moins qu'un abri et servent à plus de monde."}.Normalize()
+	if err != nil {
+		return err
+	}
+	if _, err := store.CreateIdea(ctx, admin.ID, alt, core.DefaultFollowUp.AnswerDays); err != nil {
+		return err
+	}
 	debate, err := store.CreateDebate(ctx, admin.ID, ids[0], "Faut-il réserver la place aux piétons le samedi ?",
 		map[core.Language]string{core.German: "Soll der Platz samstags den Fußgängern vorbehalten sein?"}, nil)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 const ideaColumns = `i.id, coalesce(i.project_id, 0), coalesce(pr.title, ''), i.author_id, coalesce(a.display_name, ''),
 	i.title, i.body, i.lon, i.lat, i.channel, i.status, i.hidden, i.support_count, i.comment_count,
 	i.answer_due_on, i.answer, i.answered_at, i.progress, i.created_at, i.revision, coalesce(i.assigned_to, 0), i.review_due_on,
-	coalesce(i.merged_into, 0), i.answer_language`
+	coalesce(i.merged_into, 0), i.answer_language, coalesce(i.alternative_to, 0)`
 
 const ideaFrom = ` FROM idea i LEFT JOIN project pr ON pr.id = i.project_id LEFT JOIN participant a ON a.id = i.author_id AND a.deleted_at IS NULL`
 
@@ -29,7 +29,7 @@ func scanIdea(row rowScanner, extra ...any) (core.Idea, error) {
 	var answered, reviewDue *time.Time
 	err := row.Scan(append([]any{&i.ID, &i.ProjectID, &i.ProjectTitle, &i.AuthorID, &i.AuthorName, &i.Title, &i.Body, &lon, &lat,
 		&channel, &status, &i.Hidden, &i.SupportCount, &i.CommentCount, &i.AnswerDueOn, &i.Answer, &answered,
-		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue, &i.MergedInto, &i.AnswerLanguage}, extra...)...)
+		&i.Progress, &i.CreatedAt, &i.Revision, &i.AssignedTo, &reviewDue, &i.MergedInto, &i.AnswerLanguage, &i.AlternativeTo}, extra...)...)
 	if err != nil {
 		return core.Idea{}, err
 	}
@@ -47,13 +47,26 @@ func scanIdea(row rowScanner, extra ...any) (core.Idea, error) {
 }
 
 // CreateIdea stores a new idea with its first timeline step, counts it on its
-// project and sets the date by which it must be answered.
+// project and sets the date by which it must be answered. An alternative
+// (core.IdeaInput.AlternativeTo) joins the project of the idea it answers,
+// which must be visible; proposed to a merged idea, it is linked to the idea
+// that carries it on.
 func (s *Store) CreateIdea(ctx context.Context, authorID int64, in core.IdeaInput, answerDays int) (int64, error) {
+	return s.CreateIdeaNotifying(ctx, authorID, in, answerDays, nil)
+}
+
+// CreateIdeaNotifying is CreateIdea that also queues notify's mail (nil:
+// none), in the same transaction, to the author of the idea an alternative
+// is proposed to; see queueAlternativeNotice for when.
+func (s *Store) CreateIdeaNotifying(ctx context.Context, authorID int64, in core.IdeaInput, answerDays int,
+	notify func(AlternativeNotice) core.Mail) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, "create idea", func(tx pgx.Tx) error {
 		var err error
-		id, err = s.insertIdea(ctx, tx, authorID, in, answerDays)
-		return err
+		if id, err = s.insertIdea(ctx, tx, authorID, in, answerDays); err != nil || in.AlternativeTo == 0 || notify == nil {
+			return err
+		}
+		return queueAlternativeNotice(ctx, tx, id, authorID, notify)
 	})
 	return id, err
 }
@@ -63,7 +76,14 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 	var id int64
 	now := s.now()
 	lon, lat := pointArgs(in.Point, in.HasPoint)
-	var project, address *int64
+	var project, address, alternative *int64
+	if in.AlternativeTo > 0 {
+		other, projectID, err := alternativeTarget(ctx, tx, in.AlternativeTo)
+		if err != nil {
+			return 0, err
+		}
+		alternative, in.ProjectID = &other, projectID
+	}
 	if in.ProjectID > 0 {
 		var status string
 		if err := tx.QueryRow(ctx, `SELECT status FROM project WHERE id = $1 FOR UPDATE`, in.ProjectID).Scan(&status); err != nil {
@@ -78,9 +98,9 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 		address = &in.AddressID
 	}
 	due := now.AddDate(0, 0, answerDays)
-	err := tx.QueryRow(ctx, `INSERT INTO idea (project_id, author_id, title, body, lon, lat, address_id, channel, answer_due_on, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
-		project, authorID, in.Title, in.Body, lon, lat, address, in.Channel, due, now).Scan(&id)
+	err := tx.QueryRow(ctx, `INSERT INTO idea (project_id, author_id, title, body, lon, lat, address_id, channel, answer_due_on, created_at, updated_at, alternative_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id`,
+		project, authorID, in.Title, in.Body, lon, lat, address, in.Channel, due, now, alternative).Scan(&id)
 	if err != nil {
 		return 0, err
 	}
@@ -94,7 +114,19 @@ func (s *Store) insertIdea(ctx context.Context, tx pgx.Tx, authorID int64, in co
 	}
 	ev := eventAt(now, core.EventCreated, core.EntityIdea, id, 1, authorID)
 	ev.Data = map[string]any{"channel": string(in.Channel)}
+	if alternative != nil {
+		ev.Data["alternative_to"] = *alternative
+	}
 	return id, appendEvent(ctx, tx, ev)
+}
+
+// alternativeTarget returns the idea an alternative to idea id is linked to
+// (id itself, or for a merged idea the one that carries it on) and its
+// project (0: none). A hidden or unknown idea is not found.
+func alternativeTarget(ctx context.Context, tx pgx.Tx, id int64) (target, projectID int64, err error) {
+	err = tx.QueryRow(ctx, `SELECT t.id, coalesce(t.project_id, 0) FROM idea o JOIN idea t ON t.id = coalesce(o.merged_into, o.id)
+		WHERE o.id = $1 AND NOT o.hidden AND NOT t.hidden`, id).Scan(&target, &projectID)
+	return target, projectID, notFoundOr(err, "error.idea_not_found", "read idea an alternative answers")
 }
 
 // EditIdea changes the title and text of authorID's idea while it is still
@@ -689,6 +721,9 @@ type SupportGate struct {
 	Status  core.IdeaStatus
 	Hidden  bool
 	AreaIDs []int64 // the project's target areas; empty when anyone may support
+	// ProjectOpen says whether ideas may still be proposed where this one
+	// stands: its project is published, or it has none.
+	ProjectOpen bool
 }
 
 // SupportGate reads an idea's status and its project's target areas in one
@@ -696,8 +731,8 @@ type SupportGate struct {
 func (s *Store) SupportGate(ctx context.Context, ideaID int64) (SupportGate, error) {
 	g := SupportGate{ID: ideaID}
 	var status string
-	err := s.db(ctx).QueryRow(ctx, `SELECT i.status, i.hidden, coalesce(p.area_ids, '{}') FROM idea i
-		LEFT JOIN project p ON p.id = i.project_id WHERE i.id = $1`, ideaID).Scan(&status, &g.Hidden, &g.AreaIDs)
+	err := s.db(ctx).QueryRow(ctx, `SELECT i.status, i.hidden, coalesce(p.area_ids, '{}'), coalesce(p.status = 'published', true) FROM idea i
+		LEFT JOIN project p ON p.id = i.project_id WHERE i.id = $1`, ideaID).Scan(&status, &g.Hidden, &g.AreaIDs, &g.ProjectOpen)
 	if err != nil {
 		return SupportGate{}, notFoundOr(err, "error.idea_not_found", "read idea")
 	}

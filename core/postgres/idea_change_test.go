@@ -83,13 +83,13 @@ func TestMergeIdea(t *testing.T) {
 	if err := s.MergeIdea(ctx, staff.ID, first, core.Merge{Into: dup, Answer: answer}, noMail); core.CodeOf(err) != core.CodeInvalid {
 		t.Errorf("merging into a merged idea: %v", err)
 	}
-	into, merged, err := s.MergeLinks(ctx, first)
-	if err != nil || into != nil || len(merged) != 1 || merged[0].ID != dup || merged[0].Title != "Un banc dans le parc" {
-		t.Fatalf("links of the idea that carries on: %v %+v %+v", err, into, merged)
+	links, err := s.IdeaLinks(ctx, first)
+	if err != nil || links.MergedInto != nil || len(links.MergedHere) != 1 || links.MergedHere[0].ID != dup || links.MergedHere[0].Title != "Un banc dans le parc" {
+		t.Fatalf("links of the idea that carries on: %v %+v", err, links)
 	}
-	into, merged, err = s.MergeLinks(ctx, dup)
-	if err != nil || into == nil || into.ID != first || len(merged) != 0 {
-		t.Fatalf("links of the duplicate: %v %+v %+v", err, into, merged)
+	links, err = s.IdeaLinks(ctx, dup)
+	if err != nil || links.MergedInto == nil || links.MergedInto.ID != first || len(links.MergedHere) != 0 {
+		t.Fatalf("links of the duplicate: %v %+v", err, links)
 	}
 	log, err := s.AuditLogOf(ctx, core.EntityIdea, dup, 10)
 	if err != nil || len(log) != 1 || log[0].Action != "idea.merge" || log[0].Reason != "1" {

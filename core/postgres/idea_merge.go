@@ -70,29 +70,3 @@ func (s *Store) MergeIdea(ctx context.Context, actorID, ideaID int64, m core.Mer
 		return appendEvent(ctx, tx, ev)
 	})
 }
-
-// MergeLinks returns, for idea id, the visible idea it was merged into (nil
-// when none) and the visible ideas merged into it, oldest first; one statement.
-func (s *Store) MergeLinks(ctx context.Context, id int64) (*IdeaBrief, []IdeaBrief, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, title, status, support_count, merged_into IS NOT DISTINCT FROM $1 FROM idea
-		WHERE NOT hidden AND (merged_into = $1 OR id = (SELECT merged_into FROM idea WHERE id = $1)) ORDER BY id`, id)
-	if err != nil {
-		return nil, nil, wrapDB("merge links", err)
-	}
-	var into *IdeaBrief
-	var merged []IdeaBrief
-	for rows.Next() {
-		var b IdeaBrief
-		var mergedHere bool
-		if err := rows.Scan(&b.ID, &b.Title, &b.Status, &b.SupportCount, &mergedHere); err != nil {
-			rows.Close()
-			return nil, nil, wrapDB("scan merge links", err)
-		}
-		if mergedHere {
-			merged = append(merged, b)
-		} else {
-			into = &b
-		}
-	}
-	return into, merged, wrapDB("merge links", rows.Err())
-}

@@ -100,21 +100,23 @@ func nonNilIDs(s []int64) []int64 {
 }
 
 type apiIdea struct {
-	ID           int64       `json:"id"`
-	ProjectID    *int64      `json:"project_id"`
-	Title        string      `json:"title"`
-	Body         string      `json:"body"`
-	Author       string      `json:"author"`
-	Position     *[2]float64 `json:"position"`
-	Address      string      `json:"address,omitempty"`      // a single idea's only
-	NearAddress  string      `json:"near_address,omitempty"` // a single idea's only
-	Channel      string      `json:"channel"`
-	Status       string      `json:"status"`
-	MergedInto   *int64      `json:"merged_into,omitempty"` // a merged duplicate's only
-	SupportCount int         `json:"support_count"`
-	CommentCount int         `json:"comment_count"`
-	AnswerDueOn  string      `json:"answer_due_on"`
-	Answer       *string     `json:"answer"`
+	ID          int64       `json:"id"`
+	ProjectID   *int64      `json:"project_id"`
+	Title       string      `json:"title"`
+	Body        string      `json:"body"`
+	Author      string      `json:"author"`
+	Position    *[2]float64 `json:"position"`
+	Address     string      `json:"address,omitempty"`      // a single idea's only
+	NearAddress string      `json:"near_address,omitempty"` // a single idea's only
+	Channel     string      `json:"channel"`
+	Status      string      `json:"status"`
+	MergedInto  *int64      `json:"merged_into,omitempty"` // a merged duplicate's only
+	// AlternativeTo is the idea it was proposed as an alternative to; absent when none.
+	AlternativeTo *int64  `json:"alternative_to,omitempty"`
+	SupportCount  int     `json:"support_count"`
+	CommentCount  int     `json:"comment_count"`
+	AnswerDueOn   string  `json:"answer_due_on"`
+	Answer        *string `json:"answer"`
 	// AnswerLanguage is the answer's language as staff said it; absent when unknown.
 	AnswerLanguage string         `json:"answer_language,omitempty"`
 	AnsweredAt     *time.Time     `json:"answered_at"`
@@ -173,6 +175,10 @@ func (s *Server) ideaJSON(i core.Idea) apiIdea {
 	if i.MergedInto != 0 {
 		into := i.MergedInto
 		out.MergedInto = &into
+	}
+	if i.AlternativeTo != 0 {
+		other := i.AlternativeTo
+		out.AlternativeTo = &other
 	}
 	return out
 }
@@ -334,10 +340,11 @@ func (s *Server) apiComments(c *gin.Context) {
 }
 
 type apiIdeaInput struct {
-	ProjectID int64       `json:"project_id"`
-	Title     string      `json:"title"`
-	Body      string      `json:"body"`
-	Position  *[2]float64 `json:"position"`
+	ProjectID     int64       `json:"project_id"`
+	AlternativeTo int64       `json:"alternative_to"`
+	Title         string      `json:"title"`
+	Body          string      `json:"body"`
+	Position      *[2]float64 `json:"position"`
 }
 
 func (s *Server) apiCreateIdea(c *gin.Context) {
@@ -350,7 +357,7 @@ func (s *Server) apiCreateIdea(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ii := core.IdeaInput{ProjectID: in.ProjectID, Title: in.Title, Body: in.Body, Channel: core.ChannelWeb}
+	ii := core.IdeaInput{ProjectID: in.ProjectID, AlternativeTo: in.AlternativeTo, Title: in.Title, Body: in.Body, Channel: core.ChannelWeb}
 	if in.Position != nil {
 		ii.Point, ii.HasPoint = orb.Point{in.Position[0], in.Position[1]}, true
 	}
@@ -359,10 +366,13 @@ func (s *Server) apiCreateIdea(c *gin.Context) {
 		s.fail(c, core.Problems(err)[0])
 		return
 	}
-	id, err := s.store.CreateIdea(c.Request.Context(), u.ID, ii, s.cfg.FollowUp.AnswerDays)
+	id, err := s.store.CreateIdeaNotifying(c.Request.Context(), u.ID, ii, s.cfg.FollowUp.AnswerDays, s.AlternativeNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if ii.AlternativeTo != 0 {
+		s.mailPoke()
 	}
 	s.answerIdea(c, http.StatusCreated, id)
 }

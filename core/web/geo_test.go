@@ -359,12 +359,12 @@ func TestStaffIdeasExport(t *testing.T) {
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "N°;Titre de l'idée;Projet;Auteur;Canal;État;Soutiens;") {
 		t.Fatalf("csv:\n%s", r.body)
 	}
-	for _, want := range []string{"1;Une fontaine à la gare;;Léa citizen;site web;Déposée;0;0;non;", ";non;;;Commune Luxembourg, Quartier Gare;49.6000000;6.1335000;http://localhost/ideas/1"} {
+	for _, want := range []string{"1;Une fontaine à la gare;;Léa citizen;site web;Déposée;0;0;non;", ";non;;;;Commune Luxembourg, Quartier Gare;49.6000000;6.1335000;http://localhost/ideas/1"} {
 		if !strings.Contains(lines[1], want) {
 			t.Errorf("row 1 lacks %q: %s", want, lines[1])
 		}
 	}
-	if !strings.HasPrefix(lines[2], `2;"'=HYPERLINK(""x"")";`) || !strings.Contains(lines[2], ";Regroupée;") || !strings.Contains(lines[2], ";1;;;;http://localhost/ideas/2") {
+	if !strings.HasPrefix(lines[2], `2;"'=HYPERLINK(""x"")";`) || !strings.Contains(lines[2], ";Regroupée;") || !strings.Contains(lines[2], ";1;;;;;http://localhost/ideas/2") {
 		t.Errorf("row 2 (a formula defused, merged into 1): %s", lines[2])
 	}
 	if r := staff.get("/staff/ideas/export/xlsx"); r.status != 200 || !strings.Contains(r.header.Get("Content-Type"), "spreadsheetml") {

@@ -184,7 +184,7 @@ func (s *Server) idea(c *gin.Context) {
 			return
 		}
 	}
-	mergedInto, mergedHere, err := s.store.MergeLinks(ctx, i.ID)
+	links, err := s.store.IdeaLinks(ctx, i.ID)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -197,10 +197,17 @@ func (s *Server) idea(c *gin.Context) {
 	s.render(c, http.StatusOK, "idea", map[string]any{
 		"Idea": i, "Comments": comments, "Steps": steps, "Milestones": milestones, "SupportBlock": block, "Supported": supported,
 		"Following": following, "Muted": muted, "Photos": photos, "MaxPhotos": core.MaxIdeaPhotos,
-		"MergedInto": mergedInto, "MergedHere": mergedHere,
+		"Links": links, "AlternativesOpen": alternativesOpen(i, gate),
 		"Threshold": s.cfg.FollowUp.SupportThreshold, "Link": s.link("/ideas/" + strconv.FormatInt(i.ID, 10)),
 		"Meta": s.metaOf(i.Title, i.Body, "/ideas/"+strconv.FormatInt(i.ID, 10), ""),
 	})
+}
+
+// alternativesOpen says whether residents may propose an alternative to idea
+// i: it is visible, not merged (its carrier takes them), and ideas may still
+// be proposed in its project.
+func alternativesOpen(i core.Idea, g postgres.SupportGate) bool {
+	return !i.Hidden && i.Status != core.IdeaMerged && g.ProjectOpen
 }
 
 // publicMap is the map of projects and ideas, opening on map.center. Asked
@@ -216,9 +223,17 @@ func (s *Server) publicMap(c *gin.Context) {
 	s.render(c, http.StatusOK, "map", data)
 }
 
+// newIdeaForm is the form to propose an idea: spontaneous, for a project
+// (?project=ID), or as an alternative to another idea (?alternative_to=ID,
+// which brings that idea's project).
 func (s *Server) newIdeaForm(c *gin.Context) {
 	data := map[string]any{"Center": s.cfg.Map.Center}
-	if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil && pid > 0 {
+	if other, err := strconv.ParseInt(c.Query("alternative_to"), 10, 64); err == nil && other > 0 {
+		if err := s.ideaFormAlternative(c, data, other); err != nil {
+			s.fail(c, err)
+			return
+		}
+	} else if pid, err := strconv.ParseInt(c.Query("project"), 10, 64); err == nil && pid > 0 {
 		p, err := s.store.Project(c.Request.Context(), pid)
 		if err != nil || p.Status != core.ProjectPublished {
 			s.fail(c, core.NotFound("error.project_not_found"))
@@ -239,15 +254,53 @@ func (s *Server) ideaFormProject(data map[string]any, p core.Project) {
 	}
 }
 
+// ideaFormAlternative puts into the form's data the visible idea an
+// alternative is proposed to (for a merged idea, the one that carries it on)
+// and its project; the map opens on that idea's place.
+func (s *Server) ideaFormAlternative(c *gin.Context, data map[string]any, id int64) error {
+	ctx := c.Request.Context()
+	other, err := s.store.Idea(ctx, id)
+	if err == nil && other.MergedInto != 0 {
+		other, err = s.store.Idea(ctx, other.MergedInto)
+	}
+	if err == nil && other.Hidden {
+		err = core.NotFound("error.idea_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	if other.ProjectID > 0 {
+		p, err := s.store.Project(ctx, other.ProjectID)
+		if err != nil {
+			return err
+		}
+		if p.Status != core.ProjectPublished {
+			return core.Conflict("error.project_closed")
+		}
+		s.ideaFormProject(data, p.In(langOf(c)))
+	}
+	data["AlternativeTo"] = other
+	if other.HasPoint {
+		data["Center"] = other.Point
+	}
+	return nil
+}
+
 func (s *Server) createIdea(c *gin.Context) {
 	u := userOf(c)
 	form := map[string]string{}
-	for _, k := range []string{"title", "body", "lon", "lat", "project_id", "address"} {
+	for _, k := range []string{"title", "body", "lon", "lat", "project_id", "address", "alternative_to"} {
 		form[k] = c.PostForm(k)
 	}
 	data := map[string]any{"Center": s.cfg.Map.Center}
 	in := core.IdeaInput{Title: form["title"], Body: form["body"], Channel: core.ChannelWeb}
-	if pid, err := strconv.ParseInt(form["project_id"], 10, 64); err == nil && pid > 0 {
+	if other, err := strconv.ParseInt(form["alternative_to"], 10, 64); err == nil && other > 0 {
+		if err := s.ideaFormAlternative(c, data, other); err != nil {
+			s.fail(c, err)
+			return
+		}
+		in.AlternativeTo = other
+	} else if pid, err := strconv.ParseInt(form["project_id"], 10, 64); err == nil && pid > 0 {
 		p, err := s.store.Project(c.Request.Context(), pid)
 		if err != nil {
 			s.fail(c, err)
@@ -286,10 +339,13 @@ func (s *Server) createIdea(c *gin.Context) {
 		s.formPage(c, "idea_new", err, form, data)
 		return
 	}
-	id, err := s.store.CreateIdea(c.Request.Context(), u.ID, in, s.cfg.FollowUp.AnswerDays)
+	id, err := s.store.CreateIdeaNotifying(c.Request.Context(), u.ID, in, s.cfg.FollowUp.AnswerDays, s.AlternativeNoticeMail)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if in.AlternativeTo != 0 {
+		s.mailPoke()
 	}
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(id, 10), "flash.idea_created")
 }

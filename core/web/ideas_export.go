@@ -33,7 +33,7 @@ func (s *Server) staffIdeasExport(c *gin.Context) {
 	rows := [][]any{{t("ideas_export.number"), t("ideas.field_title"), t("ideas_export.project"), t("ideas_export.author"), t("ideas_export.channel"),
 		t("ideas.status"), t("ideas_export.supports"), t("ideas_export.comments"), t("ideas_export.hidden"), t("ideas_export.proposed_on"),
 		t("followup.answer_due"), t("ideas_export.answered_on"), t("ideas_export.overdue"), t("followup.assigned"), t("ideas_export.merged_into"),
-		t("ideas_export.areas"), t("ideas_export.latitude"), t("ideas_export.longitude"), t("audit.link")}}
+		t("ideas_export.alternative_to"), t("ideas_export.areas"), t("ideas_export.latitude"), t("ideas_export.longitude"), t("audit.link")}}
 	today := s.now().In(communeZone).Format(time.DateOnly)
 	for after := int64(0); ; {
 		list, err := s.store.IdeaRecords(ctx, after, ideasExportPageSize)
@@ -52,18 +52,15 @@ func (s *Server) staffIdeasExport(c *gin.Context) {
 				}
 				lat, lon = i.Point[1], i.Point[0]
 			}
-			answered, merged := "", ""
+			answered := ""
 			if !i.AnsweredAt.IsZero() {
 				answered = i.AnsweredAt.In(communeZone).Format(time.DateOnly)
-			}
-			if i.MergedInto != 0 {
-				merged = strconv.FormatInt(i.MergedInto, 10)
 			}
 			due := i.AnswerDueOn.Format(time.DateOnly)
 			rows = append(rows, []any{i.ID, i.Title, i.ProjectTitle, i.AuthorName, t("channel." + string(i.Channel)),
 				t("status." + string(i.Status)), i.SupportCount, i.CommentCount, yesNo(i.Hidden), i.CreatedAt.UTC(),
-				due, answered, yesNo(answered == "" && due < today), r.AssignedTo, merged,
-				strings.Join(areas, ", "), lat, lon, s.link("/ideas/" + strconv.FormatInt(i.ID, 10))})
+				due, answered, yesNo(answered == "" && due < today), r.AssignedTo, idOrBlank(i.MergedInto),
+				idOrBlank(i.AlternativeTo), strings.Join(areas, ", "), lat, lon, s.link("/ideas/" + strconv.FormatInt(i.ID, 10))})
 		}
 		if len(list) < ideasExportPageSize {
 			break
@@ -71,4 +68,12 @@ func (s *Server) staffIdeasExport(c *gin.Context) {
 		after = list[len(list)-1].Idea.ID
 	}
 	sendTable(c, s, c.Param("format"), "quartier-ideas-"+s.now().Format(time.DateOnly), t("ideas.title"), rows)
+}
+
+// idOrBlank writes an idea's number in a table, blank for none (0).
+func idOrBlank(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }

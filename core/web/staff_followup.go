@@ -146,6 +146,12 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		s.fail(c, err)
 		return
 	}
+	// Alternatives are answered together with the idea they answer.
+	links, err := s.store.IdeaLinks(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	templates, err := s.store.AnswerTemplates(c.Request.Context())
 	if err != nil {
 		s.fail(c, err)
@@ -162,7 +168,7 @@ func (s *Server) staffIdeaPage(c *gin.Context, status int, formErr error, form m
 		}
 	}
 	data := map[string]any{"Idea": i, "Staff": staff, "Steps": steps, "Milestones": milestones, "Next": next,
-		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0), "Photos": photos, "AuthorLang": authorLang,
+		"Log": s.describeAudit(c, audit), "Similar": similar, "Templates": templates, "TemplateID": int64(0), "Photos": photos, "AuthorLang": authorLang, "Links": links,
 		"ReviewDue": reviewDue(i, s.now().AddDate(0, 0, s.cfg.FollowUp.ReviewDays)).Format("2006-01-02")}
 	data["Languages"] = core.Languages
 	if formErr != nil {
