@@ -13,6 +13,7 @@ import (
 const (
 	PurposeVerifyEmail   = "verify_email"
 	PurposeResetPassword = "reset_password"
+	PurposeChangeEmail   = "change_email" // carries the new address (RequestEmailChange)
 )
 
 // Registration is a validated sign-up with everything the transaction writes.

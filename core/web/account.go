@@ -148,10 +148,11 @@ func (s *Server) exportAccount(c *gin.Context) {
 }
 
 func (s *Server) deleteAccountForm(c *gin.Context) {
-	s.render(c, http.StatusOK, "delete_account", nil)
+	s.credentialsPage(c, "delete_account", nil, nil, nil)
 }
 
-// deleteAccount erases the account after the participant re-enters their password.
+// deleteAccount erases the account once the participant proved who they are
+// (their password, or a recent sign-in for an account without one).
 func (s *Server) deleteAccount(c *gin.Context) {
 	u := userOf(c)
 	removeContent := c.PostForm("remove_content") == "yes"
@@ -159,17 +160,8 @@ func (s *Server) deleteAccount(c *gin.Context) {
 	if removeContent {
 		form["remove_content"] = "yes"
 	}
-	if err := s.allow(c, bucketLoginAccount, s.cfg.Limits.LoginPerAccount, u.Email); err != nil {
-		s.formOrFail(c, "delete_account", err, form, nil)
-		return
-	}
-	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if !core.VerifyPassword(hash, c.PostForm("password")) {
-		s.formPage(c, "delete_account", core.Invalid("password", "error.password_wrong"), form, nil)
+	if err := s.proveIdentity(c, u, c.PostForm("password")); err != nil {
+		s.credentialsProblem(c, "delete_account", form, err)
 		return
 	}
 	// Places at coming events go to the people waiting for them.

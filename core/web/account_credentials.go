@@ -1,0 +1,216 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"quartier/core"
+	"quartier/core/postgres"
+)
+
+// recentSignIn is how recently someone whose account has no password (it
+// signs in through a provider) must have signed in to change its e-mail
+// address, set a password or delete it: the sign-in stands for the password.
+const recentSignIn = 15 * time.Minute
+
+// proveIdentity checks that whoever holds u's session is u: their password,
+// or for an account without one a sign-in within recentSignIn. Attempts
+// count with the sign-in's per-account limit. The error is for the form
+// (field current_password).
+func (s *Server) proveIdentity(c *gin.Context, u *core.Participant, password string) error {
+	if err := s.allow(c, bucketLoginAccount, s.cfg.Limits.LoginPerAccount, u.Email); err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	hash, err := s.store.PasswordHash(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if hash != "" {
+		if !core.VerifyPassword(hash, password) {
+			return core.Invalid("current_password", "error.password_wrong")
+		}
+		return nil
+	}
+	opened, err := s.store.SessionOpenedAt(ctx, currentSessionHash(c))
+	if err != nil {
+		return err
+	}
+	if s.now().Sub(opened) > recentSignIn {
+		return core.Invalid("current_password", "error.sign_in_again")
+	}
+	return nil
+}
+
+// credentialsPage renders the password or e-mail page (with formErr's
+// problems, when not nil): whether the account
+// has a password (else it proves itself by a recent sign-in, see
+// proveIdentity) and, without one, whether that sign-in is recent enough.
+func (s *Server) credentialsPage(c *gin.Context, page string, form map[string]string, formErr error, data map[string]any) {
+	u := userOf(c)
+	ctx := c.Request.Context()
+	hash, err := s.store.PasswordHash(ctx, u.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["HasPassword"] = hash != ""
+	if hash == "" {
+		opened, err := s.store.SessionOpenedAt(ctx, currentSessionHash(c))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		data["Recent"] = s.now().Sub(opened) <= recentSignIn
+		data["RecentMinutes"] = int(recentSignIn / time.Minute)
+	}
+	s.renderForm(c, http.StatusOK, page, form, data, formErr)
+}
+
+func (s *Server) passwordPage(c *gin.Context) {
+	s.credentialsPage(c, "account_password", nil, nil, nil)
+}
+
+// changePassword sets a new password for the signed-in person, who proves
+// who they are first; every other session of the account ends, and they are
+// told by e-mail.
+func (s *Server) changePassword(c *gin.Context) {
+	u := userOf(c)
+	password := c.PostForm("password")
+	if err := core.ValidatePassword(password); err != nil {
+		s.credentialsPage(c, "account_password", nil, err, nil)
+		return
+	}
+	if err := s.proveIdentity(c, u, c.PostForm("current_password")); err != nil {
+		s.credentialsProblem(c, "account_password", nil, err)
+		return
+	}
+	hash, err := core.HashPassword(password)
+	if err != nil {
+		s.fail(c, core.Internalf("hash password: %w", err))
+		return
+	}
+	ended, err := s.store.ChangePassword(c.Request.Context(), u.ID, hash, currentSessionHash(c), s.passwordChangedMail(*u))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, h := range ended {
+		s.sessions.forget(string(h))
+	}
+	s.mailPoke()
+	s.redirectWithFlash(c, "/account", "flash.password_updated")
+}
+
+// credentialsProblem shows a failed proof of identity (or its rate limit) on
+// the form; anything else is an error page.
+func (s *Server) credentialsProblem(c *gin.Context, page string, form map[string]string, err error) {
+	var e *core.Error
+	if errors.As(err, &e) && (e.Code == core.CodeRateLimited || e.Code == core.CodeInvalid) {
+		s.credentialsPage(c, page, form, err, nil)
+		return
+	}
+	s.fail(c, err)
+}
+
+func (s *Server) emailPage(c *gin.Context) {
+	s.credentialsPage(c, "account_email", nil, nil, nil)
+}
+
+// requestEmailChange sends a link to the new address the signed-in person
+// gives; the address changes once it is followed (confirmEmailChange). The
+// page says the same whether or not another account has the address.
+func (s *Server) requestEmailChange(c *gin.Context) {
+	u := userOf(c)
+	form := map[string]string{"email": c.PostForm("email")}
+	email, err := core.NormalizeEmail(form["email"])
+	if err == nil && email == u.Email {
+		err = core.Invalid("email", "error.email_same")
+	}
+	if err != nil {
+		s.credentialsPage(c, "account_email", form, err, nil)
+		return
+	}
+	if err := s.proveIdentity(c, u, c.PostForm("current_password")); err != nil {
+		s.credentialsProblem(c, "account_email", form, err)
+		return
+	}
+	if !s.mailBudgetSpent(c, email) {
+		token, hash := core.NewToken()
+		err := s.store.RequestEmailChange(c.Request.Context(), postgres.EmailChange{
+			ParticipantID: u.ID, NewEmail: email, TokenHash: hash, ExpiresAt: s.now().Add(s.cfg.ConfirmLinkTTL),
+			Confirm: func(p core.Participant, to string) core.Mail { return s.emailChangeMail(p, to, token) },
+			Taken:   s.emailTakenMail,
+		})
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.mailPoke()
+	}
+	s.credentialsPage(c, "account_email", nil, nil, map[string]any{"SentTo": email, "Hours": hours(s.cfg.ConfirmLinkTTL)})
+}
+
+// emailChangeForm shows the button that follows an e-mail change link (a
+// link opened by a mail scanner changes nothing).
+func (s *Server) emailChangeForm(c *gin.Context) {
+	token := c.Query("token")
+	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeChangeEmail, core.HashToken(token)); err != nil {
+		s.linkProblem(c, err, "/account/email")
+		return
+	}
+	c.Header("Referrer-Policy", "no-referrer")
+	s.render(c, http.StatusOK, "email_change", map[string]any{"Token": token})
+}
+
+// confirmEmailChange follows an e-mail change link: the account moves to the
+// address it was sent to, and the old address is told.
+func (s *Server) confirmEmailChange(c *gin.Context) {
+	if _, err := s.store.ChangeEmail(c.Request.Context(), core.HashToken(c.PostForm("token")), s.emailChangedMail); err != nil {
+		s.linkProblem(c, err, "/account/email")
+		return
+	}
+	s.mailPoke()
+	to := "/login"
+	if userOf(c) != nil {
+		to = "/account"
+	}
+	s.redirectWithFlash(c, to, "flash.email_changed")
+}
+
+// passwordChangedMail tells p their password was changed, and what to do if
+// they did not.
+func (s *Server) passwordChangedMail(p core.Participant) core.Mail {
+	return core.Mail{To: p.Email, Subject: s.catalog.T(p.Locale, "mail.password_changed.subject"),
+		Body: s.catalog.T(p.Locale, "mail.password_changed.body", "name", p.DisplayName,
+			"date", s.now().In(communeZone).Format("02.01.2006 15:04"), "reset", s.link("/password/forgot"))}
+}
+
+// emailChangeMail carries, to the new address, the link that moves p's
+// account there.
+func (s *Server) emailChangeMail(p core.Participant, to, token string) core.Mail {
+	return core.Mail{To: to, Subject: s.catalog.T(p.Locale, "mail.email_change.subject"),
+		Body: s.catalog.T(p.Locale, "mail.email_change.body", "name", p.DisplayName, "old", p.Email,
+			"link", s.link("/email/confirm", "token", token), "hours", hours(s.cfg.ConfirmLinkTTL))}
+}
+
+// emailTakenMail tells the owner of an address that someone asked to move
+// another account to it.
+func (s *Server) emailTakenMail(owner core.Participant) core.Mail {
+	return core.Mail{To: owner.Email, Subject: s.catalog.T(owner.Locale, "mail.email_taken.subject"),
+		Body: s.catalog.T(owner.Locale, "mail.email_taken.body", "name", owner.DisplayName,
+			"login", s.link("/login"), "reset", s.link("/password/forgot"))}
+}
+
+// emailChangedMail tells the old address that p's account moved away from it.
+func (s *Server) emailChangedMail(p core.Participant, oldEmail string) core.Mail {
+	return core.Mail{To: oldEmail, Subject: s.catalog.T(p.Locale, "mail.email_changed.subject"),
+		Body: s.catalog.T(p.Locale, "mail.email_changed.body", "name", p.DisplayName, "new", p.Email,
+			"date", s.now().In(communeZone).Format("02.01.2006 15:04"))}
+}
