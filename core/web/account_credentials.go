@@ -195,8 +195,12 @@ func (s *Server) passwordChangedMail(p core.Participant) core.Mail {
 // emailChangeMail carries, to the new address, the link that moves p's
 // account there.
 func (s *Server) emailChangeMail(p core.Participant, to, token string) core.Mail {
+	body := "mail.email_change.body"
+	if p.Email == "" { // an account made through a provider that gave none
+		body = "mail.email_change.body_first"
+	}
 	return core.Mail{To: to, Subject: s.catalog.T(p.Locale, "mail.email_change.subject"),
-		Body: s.catalog.T(p.Locale, "mail.email_change.body", "name", p.DisplayName, "old", p.Email,
+		Body: s.catalog.T(p.Locale, body, "name", p.DisplayName, "old", p.Email,
 			"link", s.link("/email/confirm", "token", token), "hours", hours(s.cfg.ConfirmLinkTTL))}
 }
 
