@@ -142,6 +142,9 @@ type CommuneConfig struct {
 	// Contact is where residents write about the platform (the accessibility
 	// statement's feedback address); empty: the statement sends them to the commune.
 	Contact string `yaml:"contact_email"`
+	// DPO is the commune's data protection officer's address, named by the
+	// privacy notice (/privacy); empty: the notice names Contact alone.
+	DPO string `yaml:"dpo_email"`
 }
 
 type FollowUpConfig struct {
@@ -434,9 +437,12 @@ func (c Config) validate() error {
 	if _, _, err := c.communeLogo(); err != nil {
 		add("%v", err)
 	}
-	if c.Commune.Contact != "" {
-		if _, err := core.NormalizeEmail(c.Commune.Contact); err != nil {
-			add("commune.contact_email %q is not an e-mail address", c.Commune.Contact)
+	for key, address := range map[string]string{"contact_email": c.Commune.Contact, "dpo_email": c.Commune.DPO} {
+		if address == "" {
+			continue
+		}
+		if _, err := core.NormalizeEmail(address); err != nil {
+			add("commune.%s %q is not an e-mail address", key, address)
 		}
 	}
 	zone, err := time.LoadLocation(c.Commune.TimeZone)
@@ -561,7 +567,7 @@ func (c Config) webConfig(version string) web.Config {
 			FlagsPerUser: lim(rl.FlagsPerUser), CodesPerAccount: lim(rl.CodesPerAccount), CodesPerIP: lim(rl.CodesPerIP),
 		},
 		HideAfterFlags: c.Auth.HideAfterFlags,
-		Commune:        web.Commune{Name: c.Commune.Name, Contact: c.Commune.Contact}, // the logo is read by serve
+		Commune:        web.Commune{Name: c.Commune.Name, Contact: c.Commune.Contact, DPO: c.Commune.DPO}, // the logo is read by serve
 		FlyerDir:       c.Commune.FlyerDir,
 		MaxInFlight:    c.HTTP.MaxInFlight, QueueWait: c.HTTP.QueueWait, BurstWait: c.HTTP.BurstWait,
 	}

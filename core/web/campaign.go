@@ -23,6 +23,7 @@ type Commune struct {
 	Logo     []byte // PNG or JPEG, nil for none
 	LogoType string // "PNG" or "JPG"
 	Contact  string // e-mail address for questions about the platform; "" for none
+	DPO      string // e-mail address of the commune's data protection officer; "" for none
 }
 
 // campaignAddresses returns the consultation target's addresses in walking

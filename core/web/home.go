@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -135,4 +137,24 @@ func (s *Server) newsData(c *gin.Context) (homeNews, map[string]any) {
 // next.
 func (s *Server) accessibility(c *gin.Context) {
 	s.render(c, http.StatusOK, "accessibility", map[string]any{"Commune": s.communeName(), "Contact": s.cfg.Commune.Contact})
+}
+
+// privacy is the notice the GDPR (articles 13 and 14) asks for: who is
+// responsible, what the platform holds and why, who receives it, how long it
+// is kept, the cookies and the person's rights. What depends on the
+// installation comes from its configuration: the commune and its addresses,
+// how long sessions and links last, the map's tile server and the providers
+// people may sign in with.
+func (s *Server) privacy(c *gin.Context) {
+	var providers []string
+	for _, p := range s.providers {
+		providers = append(providers, p.Label())
+	}
+	tiles := ""
+	if u, err := url.Parse(s.cfg.Map.TileURL); err == nil {
+		tiles = u.Hostname()
+	}
+	s.render(c, http.StatusOK, "privacy", map[string]any{"Commune": s.communeName(), "Contact": s.cfg.Commune.Contact, "DPO": s.cfg.Commune.DPO,
+		"SessionDays": int(s.cfg.SessionTTL.Hours() / 24), "LinkHours": hours(s.cfg.ConfirmLinkTTL), "TileHost": tiles,
+		"Providers": strings.Join(providers, ", ")})
 }

@@ -164,3 +164,27 @@ func TestAccessibilityStatement(t *testing.T) {
 		t.Error("a mailto link without a configured address")
 	}
 }
+
+// The privacy notice names the commune, its addresses and what depends on the
+// installation (session length, links, the tile server, sign-in providers),
+// and leads to the pages where a person exercises their rights.
+func TestPrivacyNotice(t *testing.T) {
+	a := newApp(t, func(c *webConfig) {
+		c.Commune = web.Commune{Name: "Commune d'Ettelbruck", Contact: "participation@ettelbruck.lu", DPO: "dpo@ettelbruck.lu"}
+		c.SessionTTL = 30 * 24 * time.Hour
+		c.Map.TileURL = "https://tiles.example.lu/{z}/{x}/{y}.png"
+	})
+	page := a.browser().get("/privacy")
+	if page.status != http.StatusOK {
+		t.Fatalf("status %d", page.status)
+	}
+	page.contains(t, "Commune d'Ettelbruck est responsable des données personnelles", `<a href="mailto:dpo@ettelbruck.lu">`,
+		`<a href="mailto:participation@ettelbruck.lu">`, "Une session dure 30 jours", "valent 1 heure et",
+		"Le fond des cartes vient de tiles.example.lu", `href="/account/export"`, `href="/account/delete"`, `href="https://cnpd.public.lu"`)
+	a.browser().get("/").contains(t, `<a href="/privacy">Données personnelles</a>`)
+	none := newApp(t, func(c *webConfig) { c.Map.TileURL = "" }).browser().get("/privacy")
+	if strings.Contains(none.body, "mailto:") || strings.Contains(none.body, "fond des cartes") {
+		t.Error("the notice names an address or a tile server that is not configured")
+	}
+	none.contains(t, "écrivez à localhost")
+}

@@ -277,6 +277,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/", s.home)
 	h.GET("/how-it-works", s.howItWorks)
 	h.GET("/accessibility", s.accessibility)
+	h.GET("/privacy", s.privacy)
 	h.GET("/feed.atom", func(c *gin.Context) {
 		c.Params = append(c.Params, gin.Param{Key: "format", Value: "feed.atom"})
 		s.platformFeed(c)
