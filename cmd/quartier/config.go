@@ -344,6 +344,10 @@ func applyEnv(cfg *Config, getenv func(string) string) {
 	cfg.Sync.Facebook.Token = getenv("QUARTIER_FACEBOOK_PAGE_TOKEN")
 	if getenv("QUARTIER_DEMO_APP") == "1" { // `make run`: the fake neighbourhood app (development only)
 		cfg.Sync.Hoplr.Enabled, cfg.Sync.Hoplr.BaseURL = true, "fake"
+		// and a commune to name, so that the statements read as they will
+		if cfg.Commune.Name == "" {
+			cfg.Commune.Name, cfg.Commune.Contact, cfg.Commune.DPO = "Commune de démonstration", "participation@quartier.test", "dpo@quartier.test"
+		}
 	}
 	for i, p := range cfg.Login.Providers {
 		cfg.Login.Providers[i].Secret = getenv(p.secretVar())
