@@ -368,7 +368,7 @@ func TestAdminCreateAndDemo(t *testing.T) {
 	if strings.Count(list, "Le parc de Warken : vos priorités") != 1 {
 		t.Fatal("demo consultations loaded twice")
 	}
-	visitor.expect("GET", "/projects/1", nil, 200, "Faut-il réserver la place aux piétons le samedi ?", "50 %")
+	visitor.expect("GET", "/projects/1", nil, 200, "Faut-il réserver la place aux piétons le samedi ?", "50\u00a0%")
 	// The demo events and the demo budget too.
 	if events := visitor.expect("GET", "/events", nil, 200, "Atelier : dessinons le parc de Warken", "Visite du terrain du futur parc"); strings.Count(events, "Atelier : dessinons le parc de Warken") != 1 {
 		t.Fatal("demo events loaded twice")

@@ -150,6 +150,15 @@ func isOne(lang core.Language, n string) bool {
 	return v == 1
 }
 
+// Percent writes n per cent in lang: English without a space ("45%"), the
+// others with a no-break space ("45 %"), so that the sign never starts a line.
+func Percent(lang core.Language, n any) string {
+	if lang == core.English {
+		return fmt.Sprint(n) + "%"
+	}
+	return fmt.Sprint(n) + "\u00a0%"
+}
+
 // Colon is the colon that ends a label in lang: French typography puts a
 // no-break space before it ("Lieu : …"), the other languages none.
 func Colon(lang core.Language) string {

@@ -105,3 +105,21 @@ func TestPluralFormsFollowTheLanguagesRule(t *testing.T) {
 		t.Errorf("no number: %q, want %q", got, want)
 	}
 }
+
+// Per cent and colon follow each language's typography: no break before
+// the sign, except in English, which writes none.
+func TestPercentAndColon(t *testing.T) {
+	for _, c := range []struct {
+		lang         core.Language
+		percent, col string
+	}{
+		{core.English, "45%", ":"}, {core.French, "45\u00a0%", "\u00a0:"}, {core.German, "45\u00a0%", ":"}, {core.Luxembourgish, "45\u00a0%", ":"},
+	} {
+		if got := Percent(c.lang, 45); got != c.percent {
+			t.Errorf("%s: %q, want %q", c.lang, got, c.percent)
+		}
+		if got := Colon(c.lang); got != c.col {
+			t.Errorf("%s colon: %q, want %q", c.lang, got, c.col)
+		}
+	}
+}

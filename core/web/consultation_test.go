@@ -162,7 +162,7 @@ func TestSurveyIsBuiltAnsweredOnceAndCounted(t *testing.T) {
 		t.Fatalf("results before closing: %d", r.status)
 	}
 	res := staff.get(public + "/results")
-	res.contains(t, "1 réponse", "Parking</td><td>1</td><td>100 %", "Marché</td><td>0</td>", "moyenne 4.0", "Plus d'ombre", `class="chart"`, "Carte des 1 points")
+	res.contains(t, "1 réponse", "Parking</td><td>1</td><td>100\u00a0%", "Marché</td><td>0</td>", "moyenne 4.0", "Plus d'ombre", `class="chart"`, "Carte des 1 points")
 	// Questions are frozen now.
 	staff.get(builder)
 	r = staff.post(builder+"/questions", url.Values{"q_kind": {"yesno"}, "q_prompt": {"Encore ?"}})

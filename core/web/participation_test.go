@@ -763,7 +763,7 @@ func TestIndicators(t *testing.T) {
 	if _, err := a.store.Pool().Exec(ctx, `UPDATE idea SET answer_due_on = current_date - 3 WHERE id = $1`, strings.TrimPrefix(late, "/ideas/")); err != nil {
 		t.Fatal(err)
 	}
-	staff.get("/staff/indicators").contains(t, "<dt>Idées ayant reçu leur réponse</dt><dd>1</dd>", "<dt>dont dans les délais</dt><dd>1 (100 %)</dd>",
+	staff.get("/staff/indicators").contains(t, "<dt>Idées ayant reçu leur réponse</dt><dd>1</dd>", "<dt>dont dans les délais</dt><dd>1 (100\u00a0%)</dd>",
 		"<dt>Délai médian de réponse</dt><dd>0 jour</dd>", "<dt>Réponses en retard aujourd&#39;hui</dt><dd class=\"overdue\">1</dd>")
 	csvBody := staff.get("/staff/indicators.csv").body
 	month := time.Now().Format("2006-01")

@@ -234,6 +234,9 @@ func (p *Page) T(key string, args ...any) string { return p.cat.T(p.Lang, key, a
 // as the page language's typography wants.
 func (p *Page) Colon() string { return i18n.Colon(p.Lang) }
 
+// Pct writes n per cent as the page's language does (i18n.Percent).
+func (p *Page) Pct(n any) string { return i18n.Percent(p.Lang, n) }
+
 // CSRF returns the token every form must post back as csrf_token.
 func (p *Page) CSRF() string { return p.csrf() }
 
