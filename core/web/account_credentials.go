@@ -16,6 +16,23 @@ import (
 // address, set a password or delete it: the sign-in stands for the password.
 const recentSignIn = 15 * time.Minute
 
+// identityProof is what the signed-in person proves who they are with: their
+// password's hash or, for an account without one, a recent sign-in.
+type identityProof struct {
+	hash   string
+	recent bool // without a password: the session was opened within recentSignIn
+}
+
+func (s *Server) identityProofOf(c *gin.Context, u *core.Participant) (identityProof, error) {
+	ctx := c.Request.Context()
+	hash, err := s.store.PasswordHash(ctx, u.ID)
+	if err != nil || hash != "" {
+		return identityProof{hash: hash}, err
+	}
+	opened, err := s.store.SessionOpenedAt(ctx, currentSessionHash(c))
+	return identityProof{recent: err == nil && s.now().Sub(opened) <= recentSignIn}, err
+}
+
 // proveIdentity checks that whoever holds u's session is u: their password,
 // or for an account without one a sign-in within recentSignIn. Attempts
 // count with the sign-in's per-account limit. The error is for the form
@@ -24,35 +41,24 @@ func (s *Server) proveIdentity(c *gin.Context, u *core.Participant, password str
 	if err := s.allow(c, bucketLoginAccount, s.cfg.Limits.LoginPerAccount, u.Email); err != nil {
 		return err
 	}
-	ctx := c.Request.Context()
-	hash, err := s.store.PasswordHash(ctx, u.ID)
-	if err != nil {
+	proof, err := s.identityProofOf(c, u)
+	switch {
+	case err != nil:
 		return err
-	}
-	if hash != "" {
-		if !core.VerifyPassword(hash, password) {
-			return core.Invalid("current_password", "error.password_wrong")
-		}
-		return nil
-	}
-	opened, err := s.store.SessionOpenedAt(ctx, currentSessionHash(c))
-	if err != nil {
-		return err
-	}
-	if s.now().Sub(opened) > recentSignIn {
+	case proof.hash != "" && !core.VerifyPassword(proof.hash, password):
+		return core.Invalid("current_password", "error.password_wrong")
+	case proof.hash == "" && !proof.recent:
 		return core.Invalid("current_password", "error.sign_in_again")
 	}
 	return nil
 }
 
-// credentialsPage renders the password or e-mail page (with formErr's
-// problems, when not nil): whether the account
-// has a password (else it proves itself by a recent sign-in, see
-// proveIdentity) and, without one, whether that sign-in is recent enough.
+// credentialsPage renders a page whose form changes the account (with
+// formErr's problems, when not nil) with what identity_proof shows: whether
+// the account has a password and, without one, whether its sign-in is
+// recent enough (proveIdentity).
 func (s *Server) credentialsPage(c *gin.Context, page string, form map[string]string, formErr error, data map[string]any) {
-	u := userOf(c)
-	ctx := c.Request.Context()
-	hash, err := s.store.PasswordHash(ctx, u.ID)
+	proof, err := s.identityProofOf(c, userOf(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -60,16 +66,7 @@ func (s *Server) credentialsPage(c *gin.Context, page string, form map[string]st
 	if data == nil {
 		data = map[string]any{}
 	}
-	data["HasPassword"] = hash != ""
-	if hash == "" {
-		opened, err := s.store.SessionOpenedAt(ctx, currentSessionHash(c))
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		data["Recent"] = s.now().Sub(opened) <= recentSignIn
-		data["RecentMinutes"] = int(recentSignIn / time.Minute)
-	}
+	data["HasPassword"], data["Recent"], data["RecentMinutes"] = proof.hash != "", proof.recent, int(recentSignIn/time.Minute)
 	s.renderForm(c, http.StatusOK, page, form, data, formErr)
 }
 
