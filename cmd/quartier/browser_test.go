@@ -87,11 +87,25 @@ func TestBrowserAccountFlows(t *testing.T) {
 	w.typeInto("#password", "eine neue Passphrase")
 	w.click("main form.stack button")
 	w.mustSee("main", "Hallo Léa")
-	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page", "/projects", "/ideas", "/ideas/new", "/map", "/account/address", "/account/participation/ideas", "/account/participation/comments", "/account/two-step", "/how-it-works", "/accessibility"} {
+	for _, page := range []string{"/login", "/password/forgot", "/confirm/resend", "/account/delete", "/dev/mail", "/no-such-page", "/projects", "/ideas", "/ideas/new", "/map", "/account/address", "/account/participation/ideas", "/account/participation/comments", "/account/two-step", "/how-it-works", "/accessibility",
+		"/privacy", "/account/password", "/account/email"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)
 		w.mustFitWidth()
 	}
+
+	// She moves her account to another address: the link reaches the new
+	// one through the development mailbox, and she signs in with it.
+	w.open(base + "/account/email")
+	w.typeInto("#email", "lea@neu.example.lu")
+	w.typeInto("#current_password", "eine neue Passphrase")
+	w.click("main form.stack button")
+	w.mustSee("main [role=status]", "lea@neu.example.lu")
+	w.open(w.linkInMailbox(base, "/email/confirm"))
+	w.checkAccessibility(axe)
+	w.click("main form button")
+	w.mustSee(".flash", "Ihre E-Mail-Adresse ist geändert")
+	w.mustSee("main", "lea@neu.example.lu")
 }
 
 // TestBrowserStaffTargets: a manager imports communes and a register through the
@@ -303,6 +317,20 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.checkAccessibility(axe)
 	w.mustBeReadable("#ideas-in-view li, #ideas-in-view button")
 	w.screenshot("map-idea")
+	// Another way to meet the first idea's need, proposed from its page: the
+	// two pages link each other.
+	w.open(base + "/ideas/1")
+	w.click(`a[href="/ideas/new?alternative_to=1"]`)
+	w.mustSee("h1", "Proposer une alternative à « Des jeux pour enfants »") // WebDriver reads the no-break spaces as spaces
+	w.checkAccessibility(axe)
+	w.typeInto("#title", "Un terrain d'aventure plutôt que des balançoires")
+	w.typeInto("#body", "Des cabanes et du sable, que les enfants construisent eux-mêmes.")
+	w.click("main form.stack button[type=submit]")
+	w.mustSee("p.notice", "Proposée comme alternative à l'idée Des jeux pour enfants")
+	w.checkAccessibility(axe)
+	w.open(base + "/ideas/1")
+	w.mustSee("#alternatives-h", "Alternatives (1)")
+	w.mustSee("ul.alternatives", "Un terrain d'aventure plutôt que des balançoires")
 	for _, page := range []string{"/staff", "/staff/followup", "/staff/ideas/1", "/staff/moderation", "/staff/audit", "/staff/indicators", "/staff/council", "/staff/projects", "/staff/debates"} {
 		w.open(base + page)
 		w.checkAccessibility(axe)

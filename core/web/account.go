@@ -94,6 +94,7 @@ func (s *Server) updateProfile(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.refreshOwnSession(c)
 	s.setCookie(c, cookieLang, string(lang), 365*24*time.Hour)
 	s.redirectWithFlash(c, "/account", "flash.profile_saved")
 }
@@ -175,9 +176,7 @@ func (s *Server) deleteAccount(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if v, ok := c.Get(keySession); ok {
-		s.sessions.forget(string(v.([]byte)))
-	}
+	s.refreshOwnSession(c)
 	s.clearCookie(c, cookieSession)
 	s.redirectWithFlash(c, "/", "flash.account_deleted")
 }

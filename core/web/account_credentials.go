@@ -174,6 +174,7 @@ func (s *Server) confirmEmailChange(c *gin.Context) {
 		return
 	}
 	s.mailPoke()
+	s.refreshOwnSession(c) // when it is the account's own browser
 	to := "/login"
 	if userOf(c) != nil {
 		to = "/account"

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"quartier/core"
 )
@@ -187,4 +188,31 @@ func TestDevMailboxOnlyInDevelopment(t *testing.T) {
 	if r := a.browser().get("/dev/mail"); r.status != 404 {
 		t.Fatalf("/dev/mail in production: %d", r.status)
 	}
+}
+
+// What a person changes about themselves shows on the very next page, though
+// residents' sessions are cached for a moment: their name and language, and
+// the e-mail address they just confirmed.
+func TestOwnChangesShowAtOnce(t *testing.T) {
+	a := newApp(t, nil)
+	b := a.signedIn("lea@example.lu", core.RoleCitizen)
+	b.get("/account")
+	b.post("/account/profile", url.Values{"display_name": {"Léa Muller"}, "locale": {"en"}})
+	b.get("/account").contains(t, `<html lang="en">`, `value="Léa Muller"`)
+
+	b.get("/account/email")
+	b.post("/account/email", url.Values{"email": {"lea@new.example.lu"}, "current_password": {"correct horse battery"}})
+	mails, _ := a.store.ClaimDueMail(ctx, 50, time.Hour)
+	var token string
+	for _, m := range mails {
+		if i := strings.Index(m.Mail.Body, "/email/confirm?token="); i >= 0 {
+			token = strings.Fields(m.Mail.Body[i+len("/email/confirm?token="):])[0]
+		}
+	}
+	if token == "" {
+		t.Fatalf("no link in %+v", mails)
+	}
+	b.get("/email/confirm?token=" + token)
+	b.post("/email/confirm", url.Values{"token": {token}})
+	b.get("/account").contains(t, "<strong>lea@new.example.lu</strong>")
 }

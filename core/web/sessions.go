@@ -17,6 +17,16 @@ func currentSessionHash(c *gin.Context) []byte {
 	return nil
 }
 
+// refreshOwnSession drops the cached copy of the request's session, so that
+// the next page shows what the person just changed about themselves (name,
+// language, e-mail address, two-step verification) rather than the copy
+// sessionParticipant keeps for a moment.
+func (s *Server) refreshOwnSession(c *gin.Context) {
+	if h := currentSessionHash(c); h != nil {
+		s.sessions.forget(string(h))
+	}
+}
+
 // sessionID is what OpenSession.ID looks like.
 var sessionID = regexp.MustCompile(`^[0-9a-f]{16}$`)
 

@@ -107,6 +107,7 @@ func (s *Server) enableTwoStep(c *gin.Context) {
 		return
 	}
 	s.mailPoke()
+	s.refreshOwnSession(c)
 	s.render(c, http.StatusOK, "account_two_step", map[string]any{"On": true, "RecoveryLeft": len(codes), "NewCodes": codes})
 }
 
@@ -122,6 +123,7 @@ func (s *Server) disableTwoStep(c *gin.Context) {
 		return
 	}
 	s.mailPoke()
+	s.refreshOwnSession(c)
 	s.redirectWithFlash(c, "/account", "flash.two_step_off")
 }
 
