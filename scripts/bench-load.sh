@@ -24,7 +24,7 @@ log: {level: error}   # 503 refusals log at warn: not shown
 http:
   addr: 127.0.0.1:18080
   public_url: https://bench.quartier.test
-  max_in_flight: ${MAX_IN_FLIGHT:-24}
+  max_in_flight: ${MAX_IN_FLIGHT:-12}
   queue_wait: ${QUEUE_WAIT:-1ms}
   burst_wait: ${BURST_WAIT:-100ms}
 database: {max_conns: ${DB_CONNS:-6}}
