@@ -242,7 +242,7 @@ func TestBrowserStaffTargets(t *testing.T) {
 	w.typeInto("#body", "Une aire de jeux près de l'entrée.")
 	w.click("main form.stack button[type=submit]")
 	w.mustSee(".flash", "Merci")
-	w.mustSee("main article", "Modifier mon idée") // the author may still correct it
+	w.mustSee("main article", "Modifier ou retirer mon idée") // the author may still correct it
 	// A photo, described for those who cannot see it.
 	w.upload("#photo", writePNG(t, 1200, 900))
 	w.typeInto("#alt", "L'entrée du futur parc")

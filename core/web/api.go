@@ -45,6 +45,7 @@ func (s *Server) apiRoutes(api *gin.RouterGroup) {
 	api.GET("/ideas/:id/comments", s.apiComments)
 	api.POST("/ideas", s.requireAPIUser, s.apiCreateIdea)
 	api.PATCH("/ideas/:id", s.requireAPIUser, s.apiEditIdea)
+	api.DELETE("/ideas/:id", s.requireAPIUser, s.apiWithdrawIdea)
 	api.POST("/ideas/:id/comments", s.requireAPIUser, s.apiCreateComment)
 	api.PATCH("/comments/:id", s.requireAPIUser, s.apiEditComment)
 	api.DELETE("/comments/:id", s.requireAPIUser, s.apiWithdrawComment)

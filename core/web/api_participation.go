@@ -419,6 +419,26 @@ func (s *Server) apiEditIdea(c *gin.Context) {
 	s.answerIdea(c, http.StatusOK, i.ID)
 }
 
+// apiWithdrawIdea deletes the author's idea on the same terms as the web page
+// (Store.WithdrawIdea): 204, 403 for someone else's idea, 409 once others
+// took part, 404 for none.
+func (s *Server) apiWithdrawIdea(c *gin.Context) {
+	u, ok := s.contentAuthor(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		s.fail(c, core.NotFound("error.idea_not_found"))
+		return
+	}
+	if err := s.store.WithdrawIdea(c.Request.Context(), u.ID, id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
 // apiEditComment lets the author correct a comment until someone replies
 // (403 for someone else's, 409 after a reply).
 func (s *Server) apiEditComment(c *gin.Context) {

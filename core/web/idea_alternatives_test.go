@@ -82,3 +82,43 @@ func TestProposeAnAlternative(t *testing.T) {
 		t.Errorf("refused alternatives stored ideas: %d visible, want %d", after, before-1)
 	}
 }
+
+// An author withdraws an idea from its edit page (or the API) while nobody
+// else took part; afterwards its page is gone. Someone else cannot, and once
+// someone supported it the author cannot either.
+func TestWithdrawAnIdea(t *testing.T) {
+	a := newApp(t, nil)
+	lea, tom := a.signedIn("lea@example.lu", core.RoleCitizen), a.signedIn("tom@example.lu", core.RoleCitizen)
+	mistake := lea.propose(url.Values{"title": {"Envoyée par erreur"}, "body": {"Ce texte n'était pas prêt."}})
+	kept := lea.propose(url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}})
+
+	lea.get(mistake+"/edit").contains(t, `action="`+mistake+`/withdraw"`, "Retirer mon idée")
+	if r := tom.post(mistake+"/withdraw", nil); r.status != http.StatusForbidden {
+		t.Fatalf("someone else withdrew it: %d", r.status)
+	}
+	r := lea.post(mistake+"/withdraw", nil)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/account#mine-h" {
+		t.Fatalf("withdraw: %d %s", r.status, r.body)
+	}
+	if r := a.browser().get(mistake); r.status != http.StatusNotFound {
+		t.Fatalf("the withdrawn idea's page: %d", r.status)
+	}
+
+	tom.get(kept)
+	tom.post(kept+"/support", nil)
+	if r := lea.post(kept+"/withdraw", nil); r.status != http.StatusConflict {
+		t.Fatalf("withdrawing a supported idea: %d", r.status)
+	}
+	token := a.apiToken("lea@example.lu")
+	keptID := strings.TrimPrefix(kept, "/ideas/")
+	if r := a.apiCall("DELETE", "/api/v1/ideas/"+keptID, token, "", ""); r.status != http.StatusConflict {
+		t.Fatalf("API withdrawal of a supported idea: %d %s", r.status, r.body)
+	}
+	fresh := lea.propose(url.Values{"title": {"Une autre erreur"}, "body": {"Encore envoyée trop tôt."}})
+	if r := a.apiCall("DELETE", "/api/v1"+fresh, token, "", ""); r.status != http.StatusNoContent {
+		t.Fatalf("API withdrawal: %d %s", r.status, r.body)
+	}
+	if r := a.browser().get("/api/v1" + fresh); r.status != http.StatusNotFound {
+		t.Fatalf("the API still serves it: %d", r.status)
+	}
+}

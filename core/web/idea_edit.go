@@ -58,3 +58,17 @@ func (s *Server) editIdea(c *gin.Context) {
 	}
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10), "flash.idea_edited")
 }
+
+// withdrawIdea deletes the author's idea while nobody else has taken part in
+// it (Store.WithdrawIdea), and leads back to their account.
+func (s *Server) withdrawIdea(c *gin.Context) {
+	i, ok := s.editableIdea(c)
+	if !ok {
+		return
+	}
+	if err := s.store.WithdrawIdea(c.Request.Context(), userOf(c).ID, i.ID); err != nil {
+		s.fail(c, err) // a support, a comment or an alternative arrived meanwhile: the conflict says so
+		return
+	}
+	s.redirectWithFlash(c, "/account#mine-h", "flash.idea_withdrawn")
+}

@@ -239,7 +239,7 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	a := newApp(t, nil)
 	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
 	idea := lea.propose(url.Values{"title": {"Un bnac au parc"}, "body": {"Pour se reposer à l'ombre."}})
-	lea.get(idea).contains(t, `<a href="`+idea+`/edit">Modifier mon idée</a>`)
+	lea.get(idea).contains(t, `<a href="`+idea+`/edit">Modifier ou retirer mon idée</a>`)
 	lea.get(idea+"/edit").contains(t, `value="Un bnac au parc"`, ">Pour se reposer à l&#39;ombre.</textarea>")
 	if r := lea.post(idea+"/edit", url.Values{"title": {"Un"}, "body": {"Pour se reposer à l'ombre."}}); r.status != http.StatusUnprocessableEntity {
 		t.Fatalf("a title too short: %d", r.status)
@@ -263,7 +263,7 @@ func TestAuthorEditsIdeaUntilOthersTakePart(t *testing.T) {
 	if r := lea.post(idea+"/edit", url.Values{"title": {"Un autre banc"}, "body": {"Pour se reposer à l'ombre."}}); r.status != http.StatusConflict {
 		t.Fatalf("edit after a comment: %d", r.status)
 	}
-	if page := lea.get(idea); strings.Contains(page.body, "Modifier mon idée") || !strings.Contains(page.body, `<h1 lang="fr">Un banc au parc</h1>`) {
+	if page := lea.get(idea); strings.Contains(page.body, "Modifier ou retirer mon idée") || !strings.Contains(page.body, `<h1 lang="fr">Un banc au parc</h1>`) {
 		t.Error("after a comment, the idea still offers editing or changed")
 	}
 }

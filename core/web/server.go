@@ -356,6 +356,7 @@ func (s *Server) routes() (*gin.Engine, error) {
 	h.GET("/ideas/:id", s.ideaOrFeed)
 	h.GET("/ideas/:id/edit", s.requireLogin, s.editIdeaForm)
 	h.POST("/ideas/:id/edit", s.requireLogin, s.editIdea)
+	h.POST("/ideas/:id/withdraw", s.requireLogin, s.withdrawIdea)
 	h.POST("/ideas/:id/support", s.requireLogin, s.support)
 	h.POST("/ideas/:id/follow", s.requireLogin, s.followIdea)
 	h.POST("/ideas/:id/photos/:photo/remove", s.requireLogin, s.removeIdeaPhoto)
