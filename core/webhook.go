@@ -12,7 +12,7 @@ import (
 // change-log row is named in a webhook's "type".
 var WebhookKinds = []string{
 	"project.published", "project.updated", "project_update.created",
-	"idea.created", "idea.status_changed", "comment.created",
+	"idea.created", "idea.status_changed", "idea.withdrawn", "comment.created",
 	"consultation.published", "event.published", "newsletter.sent",
 	"debate.concluded",
 }
@@ -30,6 +30,8 @@ func WebhookKind(e Event) string {
 		return "idea.created"
 	case e.Entity == EntityIdea && e.Kind == EventUpdated && e.Data["status"] != nil:
 		return "idea.status_changed"
+	case e.Entity == EntityIdea && e.Kind == EventDeleted && e.Data["withdrawn"] == true:
+		return "idea.withdrawn"
 	case e.Entity == EntityComment && e.Kind == EventCreated:
 		return "comment.created"
 	case e.Entity == EntityConsultation && e.Data["published"] == true:
