@@ -41,7 +41,7 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 		Generated: t("council.doc_generated", "date", s.now().Format("02/01/2006"), "n", len(ideas)),
 		Page:      func(n int) string { return t("pager.page", "page", n, "pages", "{nb}") }}
 	table := [][]any{{"id", t("council.col_title"), t("council.col_project"), t("council.col_supports"), t("council.col_proposed"),
-		t("ideas.location"), t("council.col_review"), "url"}}
+		t("ideas.location"), t("ideas_export.alternative_to"), t("council.col_review"), "url"}}
 	for n, i := range ideas {
 		project := i.ProjectTitle
 		if project == "" {
@@ -62,8 +62,11 @@ func (s *Server) PrepareCouncil(ctx context.Context, actorID int64, month time.T
 		if place != "" {
 			entry.Place = t("ideas.location") + i18n.Colon(councilLanguage) + " " + place
 		}
+		if i.AlternativeTo != 0 { // the collège reads alternatives beside the idea they answer
+			entry.Meta += " · " + t("ideas_export.alternative_to") + "\u00a0" + strconv.FormatInt(i.AlternativeTo, 10)
+		}
 		doc.Ideas = append(doc.Ideas, entry)
-		table = append(table, []any{i.ID, i.Title, project, i.SupportCount, i.CreatedAt.Format("2006-01-02"), place, i.Answer, link})
+		table = append(table, []any{i.ID, i.Title, project, i.SupportCount, i.CreatedAt.Format("2006-01-02"), place, idOrBlank(i.AlternativeTo), i.Answer, link})
 	}
 	var csvFile bytes.Buffer
 	writeCSV(&csvFile, table)

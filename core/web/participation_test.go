@@ -890,7 +890,8 @@ func TestCouncilSubmission(t *testing.T) {
 	staff.get("/staff" + idea)
 	staff.post("/staff"+idea+"/decision", url.Values{"status": {"feasible"}, "answer": {"Faisable : budget 2027, 12 places."}})
 	// A title a spreadsheet would run as a formula.
-	formula := lea.propose(url.Values{"title": {`=HYPERLINK("http://evil.example","Cliquez")`}, "body": {"Une idée qui se veut une formule."}})
+	formula := lea.propose(url.Values{"title": {`=HYPERLINK("http://evil.example","Cliquez")`}, "body": {"Une idée qui se veut une formule."},
+		"alternative_to": {strings.TrimPrefix(idea, "/ideas/")}}) // and an alternative to the first
 	staff.get("/staff" + formula)
 	staff.post("/staff"+formula+"/decision", url.Values{"status": {"feasible"}, "answer": {"-Faisable."}})
 	a.store.ClaimDueMail(ctx, 50, time.Hour)
@@ -918,7 +919,7 @@ func TestCouncilSubmission(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"Ville de Luxembourg", "1. Un abri à vélos (gare)", "Lieu\u00a0: près de 30, Place de la Gare, 1616 Luxembourg",
-		"Les quais sans abri", "Avis de faisabilité\u00a0:", "Faisable : budget 2027, 12 places.", "Page 1 sur 1", "2. =HYPERLINK"} {
+		"Les quais sans abri", "Avis de faisabilité\u00a0:", "Faisable : budget 2027, 12 places.", "Page 1 sur 1", "2. =HYPERLINK", "Alternative à l'idée n°\u00a01"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the council's PDF lacks %q:\n%s", want, text)
 		}
@@ -932,8 +933,8 @@ func TestCouncilSubmission(t *testing.T) {
 	}
 	csvBody := staff.get(fmt.Sprintf("/staff/council/%d.csv", id)).body
 	if !strings.Contains(csvBody, "Un abri à vélos (gare)") || !strings.Contains(csvBody, "Faisable : budget 2027, 12 places.") ||
-		!strings.Contains(csvBody, ";Lieu;") || !strings.Contains(csvBody, "près de 30, Place de la Gare, 1616 Luxembourg") ||
-		!strings.Contains(csvBody, `;"'=HYPERLINK(""http://evil.example"",""Cliquez"")";`) || !strings.Contains(csvBody, ";'-Faisable.;") {
+		!strings.Contains(csvBody, ";Lieu;Alternative à l'idée n°;") || !strings.Contains(csvBody, "près de 30, Place de la Gare, 1616 Luxembourg") ||
+		!strings.Contains(csvBody, `;"'=HYPERLINK(""http://evil.example"",""Cliquez"")";`) || !strings.Contains(csvBody, ";1;'-Faisable.;") {
 		t.Fatalf("csv: %s", csvBody)
 	}
 	// Nothing left: a manual run says so.
