@@ -11,8 +11,9 @@ import (
 
 // ChangePassword gives participantID a new password hash (its first, for an
 // account that signed in only through a provider until now), ends every other
-// session of the account (keep is the token hash of the one that asked) and
-// every unused reset link, and queues mail to tell its owner; one transaction
+// session of the account (keep is the token hash of the one that asked),
+// every unused reset link and every API token (whoever knew the old password
+// may have made one), and queues mail to tell its owner; one transaction
 // with the change-log row. It returns the token hashes of the sessions ended,
 // for the caches.
 func (s *Store) ChangePassword(ctx context.Context, participantID int64, passwordHash string, keep []byte, mail core.Mail) ([][]byte, error) {
@@ -34,6 +35,9 @@ func (s *Store) ChangePassword(ctx context.Context, participantID int64, passwor
 		}
 		if _, err := tx.Exec(ctx, `UPDATE email_token SET used_at = $2 WHERE participant_id = $1 AND purpose = $3 AND used_at IS NULL`,
 			participantID, now, PurposeResetPassword); err != nil {
+			return err
+		}
+		if err := revokeAPITokens(ctx, tx, participantID, now); err != nil {
 			return err
 		}
 		if err := queueMail(ctx, tx, mail); err != nil {
@@ -142,4 +146,11 @@ func (s *Store) PasswordHash(ctx context.Context, participantID int64) (string, 
 	var hash string
 	err := s.pool.QueryRow(ctx, `SELECT coalesce(password_hash, '') FROM participant WHERE id = $1 AND deleted_at IS NULL`, participantID).Scan(&hash)
 	return hash, notFoundOr(err, "error.participant_not_found", "read password hash")
+}
+
+// revokeAPITokens revokes every live API token of a participant whose
+// password changed.
+func revokeAPITokens(ctx context.Context, tx pgx.Tx, participantID int64, now time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE api_token SET revoked_at = $2 WHERE participant_id = $1 AND revoked_at IS NULL`, participantID, now)
+	return err
 }

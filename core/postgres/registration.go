@@ -145,7 +145,8 @@ func (s *Store) CheckLink(ctx context.Context, purpose string, tokenHash []byte)
 }
 
 // ResetPassword uses a reset link: sets the new password hash, confirms the address
-// (the link proved the mailbox) and ends every session of the account.
+// (the link proved the mailbox), ends every session of the account and
+// revokes its API tokens.
 func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, passwordHash string) (core.Participant, error) {
 	var p core.Participant
 	err := s.inTx(ctx, "reset password", func(tx pgx.Tx) error {
@@ -166,6 +167,9 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, passwordHas
 		// Other reset links of the account die with this one.
 		if _, err := tx.Exec(ctx, `UPDATE email_token SET used_at = $2 WHERE participant_id = $1 AND purpose = $3 AND used_at IS NULL`,
 			id, now, PurposeResetPassword); err != nil {
+			return err
+		}
+		if err := revokeAPITokens(ctx, tx, id, now); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityParticipant, p.ID, p.Revision, p.ID))

@@ -38,6 +38,7 @@ func TestChangePassword(t *testing.T) {
 	lea := a.signedIn("lea@example.lu", core.RoleCitizen)
 	elsewhere := a.browser()
 	elsewhere.login("lea@example.lu")
+	token := a.apiToken("lea@example.lu") // made by whoever knew the old password, maybe
 	a.sentMails()
 
 	lea.get("/account").contains(t, `href="/account/password"`, `href="/account/email"`)
@@ -64,6 +65,9 @@ func TestChangePassword(t *testing.T) {
 	}
 	if got, _ := a.sentMails(); len(got) != 1 || got[0] != "lea@example.lu: Votre mot de passe a été changé – Quartier" {
 		t.Fatalf("mails: %q", got)
+	}
+	if r := a.apiCall("GET", "/api/v1/me/export", token, "", ""); r.status != http.StatusUnauthorized {
+		t.Fatalf("an API token outlived the password: %d", r.status)
 	}
 	b := a.browser()
 	b.get("/login")

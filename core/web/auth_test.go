@@ -209,11 +209,14 @@ func TestSessionCookieIsHardened(t *testing.T) {
 	}
 }
 
+// A reset ends every session and API token of the account, and its link
+// works once.
 func TestPasswordResetEndsOtherSessions(t *testing.T) {
 	a := newApp(t, nil)
 	a.account("lea@example.lu", core.RoleCitizen)
 	laptop := a.browser()
 	laptop.login("lea@example.lu")
+	token := a.apiToken("lea@example.lu")
 	phone := a.browser()
 	phone.get("/password/forgot")
 	phone.post("/password/forgot", url.Values{"email": {"lea@example.lu"}})
@@ -231,6 +234,9 @@ func TestPasswordResetEndsOtherSessions(t *testing.T) {
 	}
 	if r := laptop.get("/account"); r.status != http.StatusSeeOther {
 		t.Fatalf("other session still open after reset: %d", r.status)
+	}
+	if r := a.apiCall("GET", "/api/v1/me/export", token, "", ""); r.status != http.StatusUnauthorized {
+		t.Fatalf("an API token outlived the reset: %d", r.status)
 	}
 	if r := phone.get(path); r.status != http.StatusConflict {
 		t.Fatalf("reset link reused: %d", r.status)
