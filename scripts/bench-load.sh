@@ -5,8 +5,8 @@
 # none) so that its own delays, which count in every latency, stay small: it
 # stands for clients on other machines, and its CPU use is set by the offered
 # rate, not by its priority.
-#   scripts/bench-load.sh [supports|baseline|overload|ideas|map|ballots]...   (default: all but baseline)
-# Knobs: RATES, OVERLOAD_RATE, MAX_IN_FLIGHT, QUEUE_WAIT, BURST_WAIT, DB_CONNS, PROCS_PER_CORE, GC_PERCENT, DEFER_GC,
+#   scripts/bench-load.sh [supports|baseline|overload|twice|ideas|map|ballots]...   (default: all but baseline and twice)
+# Knobs: RATES, OVERLOAD_RATE, PROBE_RATE, MAX_IN_FLIGHT, QUEUE_WAIT, BURST_WAIT, DB_CONNS, PROCS_PER_CORE, GC_PERCENT, DEFER_GC,
 # GEN_NICE, PG_OPTS, PPROF (the server's pprof address), SAMPLES (a folder for
 # every request of each run, as CSV).
 # Figures go to stdout; docs/PERFORMANCE.md records them.
@@ -60,8 +60,15 @@ for s in $scenarios; do
   case $s in
     baseline) baseline ;;
     supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users "$(visitors "$r")" --ideas 100; done ;;
-    # overload: about twice what the server sustains here (9,200–9,600/s on 2026-11-27 with the epoll generator)
-    overload) o=${OVERLOAD_RATE:-20000}; run supports --rate "$o" --duration 10s --users "$(visitors "$o")" --ideas 100 ;;
+    # overload: about twice what the server sustains here (7,900–8,800/s on 2026-11-28 with 12 in flight)
+    overload) o=${OVERLOAD_RATE:-16000}; run supports --rate "$o" --duration 10s --users "$(visitors "$o")" --ideas 100 ;;
+    # twice: the sustained maximum (what is accepted when offered PROBE_RATE), then three runs offered exactly twice it
+    twice)
+      p=${PROBE_RATE:-13000}
+      out=$(run supports --rate "$p" --duration 10s --users "$(visitors "$p")" --ideas 100); echo "$out"
+      max=$(echo "$out" | sed -nE 's/.* accepted \(([0-9]+)\/s\).*/\1/p' | head -1)
+      echo "twice: sustained maximum ${max}/s; offering $((2 * max))/s"
+      for i in 1 2 3; do run supports --rate $((2 * max)) --duration 10s --users "$(visitors $((2 * max)))" --ideas 100; done ;;
     ideas) run ideas --ideas 100000 --supports 1000000 --rate "${IDEAS_RATE:-5000}" --duration 10s ;;
     map) run map --ideas 100000 --rate "${MAP_RATE:-1000}" --duration 10s ;;
     ballots) run ballots --voters "${VOTERS:-20000}" --rate "${BALLOT_RATE:-1000}" ;;
