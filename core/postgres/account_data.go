@@ -108,7 +108,7 @@ func (s *Store) AccountData(ctx context.Context, id int64) (AccountData, error) 
 }
 
 // DeleteAccount erases a participant's personal data: e-mail, password, name,
-// sessions, links, tokens and unsent mail. The row stays so that what they wrote
+// sessions, links, tokens, links to login providers and apps, and unsent mail. The row stays so that what they wrote
 // remains attributed to a former participant; with removeContent, what they wrote
 // is erased too (see removeAuthoredContent).
 func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool) error {
@@ -116,7 +116,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 		now := s.now()
 		var email string
 		var revision int
-		err := tx.QueryRow(ctx, `SELECT email FROM participant WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`, id).Scan(&email)
+		err := tx.QueryRow(ctx, `SELECT coalesce(email, '') FROM participant WHERE id = $1 AND deleted_at IS NULL FOR UPDATE`, id).Scan(&email)
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "lock participant")
 		}
@@ -136,6 +136,8 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, removeContent bool)
 			`DELETE FROM api_token WHERE participant_id = $1`,
 			`DELETE FROM idea_follow WHERE participant_id = $1`,
 			`DELETE FROM idea_mute WHERE participant_id = $1`,
+			// a provider's sign-in or an app's member opens a new account next time
+			`DELETE FROM external_identity WHERE participant_id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, id); err != nil {
 				return err

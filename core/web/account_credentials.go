@@ -80,6 +80,10 @@ func (s *Server) passwordPage(c *gin.Context) {
 func (s *Server) changePassword(c *gin.Context) {
 	u := userOf(c)
 	password := c.PostForm("password")
+	if u.Email == "" { // one signs in with an address and a password: the address first
+		s.credentialsPage(c, "account_password", nil, core.Invalid("password", "error.password_needs_email"), nil)
+		return
+	}
 	if err := core.ValidatePassword(password); err != nil {
 		s.credentialsPage(c, "account_password", nil, err, nil)
 		return

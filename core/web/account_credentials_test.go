@@ -180,6 +180,15 @@ func TestAccountWithoutPasswordProvesItselfBySigningIn(t *testing.T) {
 	if _, err := a.store.Pool().Exec(ctx, `UPDATE participant SET password_hash = NULL WHERE email = 'lea@example.lu'`); err != nil {
 		t.Fatal(err)
 	}
+	// Without an address, a password would open nothing: the page asks for one first.
+	if _, err := a.store.Pool().Exec(ctx, `UPDATE participant SET email = NULL, member = true WHERE email = 'lea@example.lu'`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // the session cache's moment
+	lea.get("/account/password").contains(t, "donnez d&#39;abord une adresse à votre compte", `href="/account/email"`)
+	if r := lea.post("/account/password", url.Values{"password": {"another brand new secret"}}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a password for an account without an address: %d", r.status)
+	}
 	lea.get("/account/delete")
 	if r := lea.post("/account/delete", url.Values{"remove_content": {"no"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("deleting after signing in: %d %s", r.status, r.body)

@@ -1,0 +1,40 @@
+package postgres_test
+
+import (
+	"testing"
+
+	"quartier/core"
+	"quartier/core/postgres/pgtest"
+)
+
+// A provider's identity finds its account again; once that account is
+// deleted (with an address or without one), the same identity opens a new
+// account rather than failing on the erased one.
+func TestSignInAfterDeletingTheAccount(t *testing.T) {
+	s := pgtest.Store(t)
+	withMail := core.ExternalIdentity{Provider: "hoplr", Subject: "m-1", Name: "Léa", Email: "lea@example.lu", EmailVerified: true}
+	without := core.ExternalIdentity{Provider: "hoplr", Subject: "m-2", Name: "Tom"}
+	first, err := s.SignIn(ctx, withMail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := s.SignIn(ctx, withMail); err != nil || again.ID != first.ID {
+		t.Fatalf("the same identity again: %v %+v", err, again)
+	}
+	member, err := s.SignIn(ctx, without)
+	if err != nil || member.Email != "" {
+		t.Fatalf("an identity without an address: %v %+v", err, member)
+	}
+	for _, c := range []struct {
+		id core.ExternalIdentity
+		p  core.Participant
+	}{{withMail, first}, {without, member}} {
+		if err := s.DeleteAccount(ctx, c.p.ID, false); err != nil {
+			t.Fatalf("deleting %s: %v", c.id.Subject, err)
+		}
+		fresh, err := s.SignIn(ctx, c.id)
+		if err != nil || fresh.ID == c.p.ID || fresh.Deleted() {
+			t.Fatalf("signing in as %s after deletion: %v %+v", c.id.Subject, err, fresh)
+		}
+	}
+}
