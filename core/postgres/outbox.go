@@ -9,7 +9,13 @@ import (
 	"quartier/core"
 )
 
+// queueMail adds m to the outbox in the caller's transaction. A mail to
+// nobody (an account without an address: an app's member) is dropped, since
+// no attempt could deliver it.
 func queueMail(ctx context.Context, tx pgx.Tx, m core.Mail) error {
+	if m.To == "" {
+		return nil
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (recipient, subject, body, unsubscribe) VALUES ($1, $2, $3, $4)`,
 		m.To, m.Subject, m.Body, m.Unsubscribe)
 	return err

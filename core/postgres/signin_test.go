@@ -38,3 +38,20 @@ func TestSignInAfterDeletingTheAccount(t *testing.T) {
 		}
 	}
 }
+
+// A mail to an account without an address is not queued: no attempt could
+// deliver it.
+func TestNoMailToNobody(t *testing.T) {
+	s := pgtest.Store(t)
+	member, err := s.SignIn(ctx, core.ExternalIdentity{Provider: "hoplr", Subject: "m-3", Name: "Tom"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := core.HashPassword("correct horse battery")
+	if _, err := s.ChangePassword(ctx, member.ID, hash, nil, core.Mail{To: member.Email, Subject: "changed"}); err != nil {
+		t.Fatal(err)
+	}
+	if mails := claimAll(t, s); len(mails) != 0 {
+		t.Fatalf("queued: %q", mails)
+	}
+}
