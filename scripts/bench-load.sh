@@ -24,7 +24,7 @@ log: {level: error}   # 503 refusals log at warn: not shown
 http:
   addr: 127.0.0.1:18080
   public_url: https://bench.quartier.test
-  max_in_flight: ${MAX_IN_FLIGHT:-12}
+  max_in_flight: ${MAX_IN_FLIGHT:-8}
   queue_wait: ${QUEUE_WAIT:-1ms}
   burst_wait: ${BURST_WAIT:-100ms}
 database: {max_conns: ${DB_CONNS:-6}}
@@ -60,8 +60,8 @@ for s in $scenarios; do
   case $s in
     baseline) baseline ;;
     supports) for r in ${RATES:-1000 2000 3000}; do run supports --rate "$r" --duration 10s --users "$(visitors "$r")" --ideas 100; done ;;
-    # overload: about twice what the server sustains here (7,900–8,800/s on 2026-11-28 with 12 in flight)
-    overload) o=${OVERLOAD_RATE:-16000}; run supports --rate "$o" --duration 10s --users "$(visitors "$o")" --ideas 100 ;;
+    # overload: about twice what the server sustains here (5,100–6,900/s on 2026-11-28 with 8 in flight)
+    overload) o=${OVERLOAD_RATE:-13000}; run supports --rate "$o" --duration 10s --users "$(visitors "$o")" --ideas 100 ;;
     # twice: the sustained maximum (what is accepted when offered PROBE_RATE), then three runs offered exactly twice it
     twice)
       p=${PROBE_RATE:-13000}

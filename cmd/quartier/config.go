@@ -238,7 +238,7 @@ func defaultConfig() Config {
 	c.HTTP.PublicURL = "http://localhost:8080"
 	c.HTTP.MaxBodyBytes = 1 << 20
 	c.HTTP.MaxUploadBytes = 128 << 20
-	c.HTTP.MaxInFlight = 12
+	c.HTTP.MaxInFlight = 8
 	c.HTTP.QueueWait = time.Millisecond
 	c.HTTP.BurstWait = 100 * time.Millisecond
 	c.Map.TileURL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
