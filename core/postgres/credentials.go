@@ -108,7 +108,9 @@ func (s *Store) ChangeEmail(ctx context.Context, tokenHash []byte, tell func(p c
 			WHERE t.token_hash = $1`, tokenHash).Scan(&oldEmail, &newEmail); err != nil {
 			return err
 		}
-		p, err = scanParticipant(tx.QueryRow(ctx, `UPDATE participant SET email = $2, email_verified_at = $3, updated_at = $3, revision = revision + 1
+		// An account a provider opened without an address was counted as an
+		// app's member; with an address it is a registered participant.
+		p, err = scanParticipant(tx.QueryRow(ctx, `UPDATE participant SET email = $2, email_verified_at = $3, member = false, updated_at = $3, revision = revision + 1
 			WHERE id = $1 AND deleted_at IS NULL RETURNING `+participantColumns, id, newEmail, now))
 		switch {
 		case isUniqueViolation(err):

@@ -2,8 +2,10 @@ package postgres_test
 
 import (
 	"testing"
+	"time"
 
 	"quartier/core"
+	"quartier/core/postgres"
 	"quartier/core/postgres/pgtest"
 )
 
@@ -53,5 +55,32 @@ func TestNoMailToNobody(t *testing.T) {
 	}
 	if mails := claimAll(t, s); len(mails) != 0 {
 		t.Fatalf("queued: %q", mails)
+	}
+}
+
+// A provider's member without an address who confirms one becomes a
+// registered participant (the indicators count them).
+func TestMemberWhoAddsAnAddressIsRegistered(t *testing.T) {
+	s := pgtest.Store(t)
+	member, err := s.SignIn(ctx, core.ExternalIdentity{Provider: "hoplr", Subject: "m-4", Name: "Tom"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.CountParticipants(ctx)
+	err = s.RequestEmailChange(ctx, postgres.EmailChange{ParticipantID: member.ID, NewEmail: "tom@example.lu", TokenHash: []byte("t-4"),
+		ExpiresAt: time.Now().Add(time.Hour), Confirm: func(p core.Participant, to string) core.Mail { return core.Mail{To: to, Subject: "link"} },
+		Taken: func(o core.Participant) core.Mail { return core.Mail{To: o.Email, Subject: "taken"} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChangeEmail(ctx, []byte("t-4"), func(p core.Participant, old string) core.Mail { return core.Mail{To: old, Subject: "changed"} }); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.CountParticipants(ctx)
+	if after.Total != before.Total+1 {
+		t.Fatalf("registered participants: %d then %d", before.Total, after.Total)
+	}
+	if mails := claimAll(t, s); len(mails) != 1 || mails[0] != "tom@example.lu link" {
+		t.Fatalf("mails: %q (none to the old address, there was none)", mails)
 	}
 }
