@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,9 +20,11 @@ import (
 // with a length or in chunks, reuses its connections, and redials when the
 // server closes one.
 func TestOpenLoopKeepsSendingAndCountsFromTheSchedule(t *testing.T) {
-	start := time.Now()
+	var first sync.Once
+	var start time.Time // when the first request arrived (the generator builds them all before it sends)
 	var conns, served atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first.Do(func() { start = time.Now() })
 		if d := 100*time.Millisecond - time.Since(start); d > 0 {
 			time.Sleep(d) // the first 100 ms: nothing answers
 		}
