@@ -93,10 +93,13 @@ func TestWithdrawAnIdea(t *testing.T) {
 	kept := lea.propose(url.Values{"title": {"Un banc au parc"}, "body": {"Pour se reposer à l'ombre."}})
 
 	lea.get(mistake+"/edit").contains(t, `action="`+mistake+`/withdraw"`, "Retirer mon idée")
-	if r := tom.post(mistake+"/withdraw", nil); r.status != http.StatusForbidden {
+	if r := tom.post(mistake+"/withdraw", url.Values{"confirm": {"yes"}}); r.status != http.StatusForbidden {
 		t.Fatalf("someone else withdrew it: %d", r.status)
 	}
-	r := lea.post(mistake+"/withdraw", nil)
+	if r := lea.post(mistake+"/withdraw", nil); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Cochez la case") {
+		t.Fatalf("withdrawing without ticking the box: %d", r.status)
+	}
+	r := lea.post(mistake+"/withdraw", url.Values{"confirm": {"yes"}})
 	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/account#mine-h" {
 		t.Fatalf("withdraw: %d %s", r.status, r.body)
 	}
@@ -106,7 +109,7 @@ func TestWithdrawAnIdea(t *testing.T) {
 
 	tom.get(kept)
 	tom.post(kept+"/support", nil)
-	if r := lea.post(kept+"/withdraw", nil); r.status != http.StatusConflict {
+	if r := lea.post(kept+"/withdraw", url.Values{"confirm": {"yes"}}); r.status != http.StatusConflict {
 		t.Fatalf("withdrawing a supported idea: %d", r.status)
 	}
 	token := a.apiToken("lea@example.lu")

@@ -59,11 +59,16 @@ func (s *Server) editIdea(c *gin.Context) {
 	s.redirectWithFlash(c, "/ideas/"+strconv.FormatInt(i.ID, 10), "flash.idea_edited")
 }
 
-// withdrawIdea deletes the author's idea while nobody else has taken part in
-// it (Store.WithdrawIdea), and leads back to their account.
+// withdrawIdea deletes the author's idea, once they ticked that they mean it,
+// while nobody else has taken part in it (Store.WithdrawIdea), and leads back
+// to their account.
 func (s *Server) withdrawIdea(c *gin.Context) {
 	i, ok := s.editableIdea(c)
 	if !ok {
+		return
+	}
+	if c.PostForm("confirm") != "yes" { // one tap on a phone must not delete it
+		s.formPage(c, "idea_edit", core.Invalid("confirm", "error.withdraw_confirm"), map[string]string{"title": i.Title, "body": i.Body}, map[string]any{"Idea": i})
 		return
 	}
 	if err := s.store.WithdrawIdea(c.Request.Context(), userOf(c).ID, i.ID); err != nil {
