@@ -33,11 +33,7 @@ func (s *Store) ChangePassword(ctx context.Context, participantID int64, passwor
 		if ended, err = pgx.CollectRows(rows, pgx.RowTo[[]byte]); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE email_token SET used_at = $2 WHERE participant_id = $1 AND purpose = $3 AND used_at IS NULL`,
-			participantID, now, PurposeResetPassword); err != nil {
-			return err
-		}
-		if err := revokeAPITokens(ctx, tx, participantID, now); err != nil {
+		if err := retireOldCredentials(ctx, tx, participantID, now); err != nil {
 			return err
 		}
 		if err := queueMail(ctx, tx, mail); err != nil {
@@ -150,9 +146,14 @@ func (s *Store) PasswordHash(ctx context.Context, participantID int64) (string, 
 	return hash, notFoundOr(err, "error.participant_not_found", "read password hash")
 }
 
-// revokeAPITokens revokes every live API token of a participant whose
-// password changed.
-func revokeAPITokens(ctx context.Context, tx pgx.Tx, participantID int64, now time.Time) error {
+// retireOldCredentials runs in the transaction that gives participantID a
+// new password (changed or reset): its unused reset links die and its API
+// tokens are revoked, since whoever knew the old password may have made one.
+func retireOldCredentials(ctx context.Context, tx pgx.Tx, participantID int64, now time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE email_token SET used_at = $2 WHERE participant_id = $1 AND purpose = $3 AND used_at IS NULL`,
+		participantID, now, PurposeResetPassword); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `UPDATE api_token SET revoked_at = $2 WHERE participant_id = $1 AND revoked_at IS NULL`, participantID, now)
 	return err
 }

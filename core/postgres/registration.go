@@ -164,12 +164,8 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, passwordHas
 		if _, err := tx.Exec(ctx, `DELETE FROM web_session WHERE participant_id = $1`, id); err != nil {
 			return err
 		}
-		// Other reset links of the account die with this one.
-		if _, err := tx.Exec(ctx, `UPDATE email_token SET used_at = $2 WHERE participant_id = $1 AND purpose = $3 AND used_at IS NULL`,
-			id, now, PurposeResetPassword); err != nil {
-			return err
-		}
-		if err := revokeAPITokens(ctx, tx, id, now); err != nil {
+		// Other reset links of the account die with this one, and its API tokens.
+		if err := retireOldCredentials(ctx, tx, id, now); err != nil {
 			return err
 		}
 		return appendEvent(ctx, tx, eventAt(now, core.EventUpdated, core.EntityParticipant, p.ID, p.Revision, p.ID))
