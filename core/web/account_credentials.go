@@ -161,13 +161,7 @@ func (s *Server) requestEmailChange(c *gin.Context) {
 // emailChangeForm shows the button that follows an e-mail change link (a
 // link opened by a mail scanner changes nothing).
 func (s *Server) emailChangeForm(c *gin.Context) {
-	token := c.Query("token")
-	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeChangeEmail, core.HashToken(token)); err != nil {
-		s.linkProblem(c, err, "/account/email")
-		return
-	}
-	c.Header("Referrer-Policy", "no-referrer")
-	s.render(c, http.StatusOK, "email_change", map[string]any{"Token": token})
+	s.linkPage(c, postgres.PurposeChangeEmail, "email_change", "/account/email")
 }
 
 // confirmEmailChange follows an e-mail change link: the account moves to the

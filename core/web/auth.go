@@ -73,12 +73,21 @@ func (s *Server) mailBudgetSpent(c *gin.Context, address string) bool {
 }
 
 func (s *Server) confirmForm(c *gin.Context) {
+	s.linkPage(c, postgres.PurposeVerifyEmail, "confirm", "/confirm/resend")
+}
+
+// linkPage shows page for the one-time link of purpose in ?token=: a form
+// that carries the token on (out of the address bar, and no Referer leaks
+// it), so that a mail scanner opening the link changes nothing. An unusable
+// link is explained, with retry to get another.
+func (s *Server) linkPage(c *gin.Context, purpose, page, retry string) {
 	token := c.Query("token")
-	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeVerifyEmail, core.HashToken(token)); err != nil {
-		s.linkProblem(c, err, "/confirm/resend")
+	if err := s.store.CheckLink(c.Request.Context(), purpose, core.HashToken(token)); err != nil {
+		s.linkProblem(c, err, retry)
 		return
 	}
-	s.render(c, http.StatusOK, "confirm", map[string]any{"Token": token})
+	c.Header("Referrer-Policy", "no-referrer")
+	s.render(c, http.StatusOK, page, map[string]any{"Token": token})
 }
 
 func (s *Server) confirm(c *gin.Context) {
@@ -191,14 +200,7 @@ func (s *Server) logout(c *gin.Context) {
 }
 
 func (s *Server) resetForm(c *gin.Context) {
-	token := c.Query("token")
-	if err := s.store.CheckLink(c.Request.Context(), postgres.PurposeResetPassword, core.HashToken(token)); err != nil {
-		s.linkProblem(c, err, "/password/forgot")
-		return
-	}
-	// The token travels in the form from here on, not in the address bar.
-	c.Header("Referrer-Policy", "no-referrer")
-	s.render(c, http.StatusOK, "reset", map[string]any{"Token": token})
+	s.linkPage(c, postgres.PurposeResetPassword, "reset", "/password/forgot")
 }
 
 func (s *Server) reset(c *gin.Context) {
