@@ -155,6 +155,6 @@ func (s *Server) privacy(c *gin.Context) {
 		tiles = u.Hostname()
 	}
 	s.render(c, http.StatusOK, "privacy", map[string]any{"Commune": s.communeName(), "Contact": s.cfg.Commune.Contact, "DPO": s.cfg.Commune.DPO,
-		"SessionDays": int(s.cfg.SessionTTL.Hours() / 24), "LinkHours": hours(s.cfg.ConfirmLinkTTL), "TileHost": tiles,
+		"SessionDays": int(s.cfg.SessionTTL.Hours() / 24), "LinkHours": hours(max(s.cfg.ConfirmLinkTTL, s.cfg.ResetLinkTTL)), "TileHost": tiles,
 		"Providers": strings.Join(providers, ", ")})
 }

@@ -179,7 +179,7 @@ func TestPrivacyNotice(t *testing.T) {
 		t.Fatalf("status %d", page.status)
 	}
 	page.contains(t, "Commune d'Ettelbruck est responsable des données personnelles", `<a href="mailto:dpo@ettelbruck.lu">`,
-		`<a href="mailto:participation@ettelbruck.lu">`, "Une session dure 30 jours", "valent 1 heure et",
+		`<a href="mailto:participation@ettelbruck.lu">`, "Une session dure 30 jours", "valent au plus 1 heure et",
 		"Le fond des cartes vient de tiles.example.lu", `href="/account/export"`, `href="/account/delete"`, `href="https://cnpd.public.lu"`)
 	a.browser().get("/").contains(t, `<a href="/privacy">Données personnelles</a>`)
 	none := newApp(t, func(c *webConfig) { c.Map.TileURL = "" }).browser().get("/privacy")
