@@ -125,7 +125,8 @@ type apiIdea struct {
 	URL            string         `json:"url"`
 	Timeline       []apiStep      `json:"timeline,omitempty"`
 	Milestones     []apiMilestone `json:"milestones,omitempty"`
-	Photos         []apiPhoto     `json:"photos,omitempty"` // a single idea's only
+	Photos         []apiPhoto     `json:"photos,omitempty"`       // a single idea's only
+	Alternatives   []int64        `json:"alternatives,omitempty"` // a single idea's only: the visible ideas proposed as alternatives to it
 }
 
 type apiPhoto struct {
@@ -299,6 +300,14 @@ func (s *Server) apiIdea(c *gin.Context) {
 	}
 	for _, p := range photos {
 		out.Photos = append(out.Photos, apiPhoto{URL: s.link("/idea-photos/" + strconv.FormatInt(p.ID, 10)), Alt: p.Alt, Width: p.Width, Height: p.Height})
+	}
+	links, err := s.store.IdeaLinks(c.Request.Context(), i.ID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	for _, a := range links.Alternatives {
+		out.Alternatives = append(out.Alternatives, a.ID)
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -60,6 +60,9 @@ func TestProposeAnAlternative(t *testing.T) {
 	if r.status != http.StatusCreated || !strings.Contains(r.body, `"alternative_to":`+originalID) {
 		t.Fatalf("API alternative: %d %s", r.status, r.body)
 	}
+	if r := a.browser().get("/api/v1" + original); !strings.Contains(r.body, `"alternatives":[`+strings.TrimPrefix(alternative, "/ideas/")+`,`) {
+		t.Fatalf("the API's idea does not list its alternatives: %s", r.body)
+	}
 
 	before, _ := a.store.CountIdeas(ctx, postgres.IdeaFilter{})
 	hiddenID, _ := strconv.ParseInt(strings.TrimPrefix(alternative, "/ideas/"), 10, 64)
