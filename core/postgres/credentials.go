@@ -26,11 +26,7 @@ func (s *Store) ChangePassword(ctx context.Context, participantID int64, passwor
 		if err != nil {
 			return notFoundOr(err, "error.participant_not_found", "change password")
 		}
-		rows, err := tx.Query(ctx, `DELETE FROM web_session WHERE participant_id = $1 AND token_hash IS DISTINCT FROM $2 RETURNING token_hash`, participantID, keep)
-		if err != nil {
-			return err
-		}
-		if ended, err = pgx.CollectRows(rows, pgx.RowTo[[]byte]); err != nil {
+		if ended, err = endSessions(ctx, tx, participantID, "", keep); err != nil {
 			return err
 		}
 		if err := retireOldCredentials(ctx, tx, participantID, now); err != nil {

@@ -102,11 +102,17 @@ func (s *Store) OpenSessions(ctx context.Context, participantID int64, current [
 }
 
 // EndSessions ends participantID's sessions named by id (OpenSession.ID), or
-// all but the one whose token hashes to keep when id is empty, and returns
-// the hashes of those it ended (for the processes' session caches).
+// all but the one whose token hashes to keep when id is empty (all of them
+// when keep is nil), and returns the hashes of those it ended (for the
+// processes' session caches).
 func (s *Store) EndSessions(ctx context.Context, participantID int64, id string, keep []byte) ([][]byte, error) {
-	rows, err := s.pool.Query(ctx, `DELETE FROM web_session WHERE participant_id = $1
-		AND CASE WHEN $2 = '' THEN token_hash <> $3 ELSE substr(encode(token_hash, 'hex'), 1, 16) = $2 END
+	return endSessions(ctx, s.pool, participantID, id, keep)
+}
+
+// endSessions is EndSessions on db (the pool, or the caller's transaction).
+func endSessions(ctx context.Context, db dbtx, participantID int64, id string, keep []byte) ([][]byte, error) {
+	rows, err := db.Query(ctx, `DELETE FROM web_session WHERE participant_id = $1
+		AND CASE WHEN $2 = '' THEN token_hash IS DISTINCT FROM $3 ELSE substr(encode(token_hash, 'hex'), 1, 16) = $2 END
 		RETURNING token_hash`, participantID, id, keep)
 	if err != nil {
 		return nil, wrapDB("end sessions", err)

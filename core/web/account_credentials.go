@@ -33,14 +33,19 @@ func (s *Server) identityProofOf(c *gin.Context, u *core.Participant) (identityP
 	return identityProof{recent: err == nil && s.now().Sub(opened) <= recentSignIn}, err
 }
 
-// proveIdentity checks that whoever holds u's session is u: their password,
-// or for an account without one a sign-in within recentSignIn. Attempts
-// count with the sign-in's per-account limit. The error is for the form
-// (field current_password).
+// proveIdentity checks that whoever holds u's session is u (identityProven);
+// attempts count with the sign-in's per-account limit.
 func (s *Server) proveIdentity(c *gin.Context, u *core.Participant, password string) error {
 	if err := s.allow(c, bucketLoginAccount, s.cfg.Limits.LoginPerAccount, u.Email); err != nil {
 		return err
 	}
+	return s.identityProven(c, u, password)
+}
+
+// identityProven checks, without counting the attempt, that whoever holds
+// u's session is u: their password, or for an account without one a sign-in
+// within recentSignIn. The error is for the form (field current_password).
+func (s *Server) identityProven(c *gin.Context, u *core.Participant, password string) error {
 	proof, err := s.identityProofOf(c, u)
 	switch {
 	case err != nil:

@@ -85,15 +85,14 @@ func (s *Server) enableTwoStep(c *gin.Context) {
 		s.renderTwoStep(c, http.StatusTooManyRequests, form, err)
 		return
 	}
-	// The password too, where the account has one: a session taken from an
-	// open browser must not lock its owner out with someone else's app.
-	_, hash, err := s.store.Credentials(c.Request.Context(), u.Email)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	if hash != "" && !core.VerifyPassword(hash, c.PostForm("password")) {
-		s.renderTwoStep(c, http.StatusUnprocessableEntity, form, core.Invalid("password", "error.password_wrong"))
+	// The password too (or a recent sign-in, without one): a session taken
+	// from an open browser must not lock its owner out with someone else's app.
+	if err := s.identityProven(c, u, c.PostForm("password")); err != nil {
+		if core.CodeOf(err) != core.CodeInvalid {
+			s.fail(c, err)
+			return
+		}
+		s.renderTwoStep(c, http.StatusUnprocessableEntity, form, err)
 		return
 	}
 	step, ok := core.MatchTOTP(secret, c.PostForm("code"), s.now(), 0)

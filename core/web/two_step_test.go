@@ -48,7 +48,8 @@ func TestTwoStepVerification(t *testing.T) {
 		t.Fatalf("forged key: %d", r.status)
 	}
 	// Without the password (a session left open somewhere): refused.
-	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"devinette"}, "code": {code(step)}}); r.status != http.StatusUnprocessableEntity {
+	if r := staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"devinette"}, "code": {code(step)}}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, `<p class="field-error" id="password-error">Ce mot de passe n&#39;est pas le bon.</p>`) {
 		t.Fatalf("wrong password: %d", r.status)
 	}
 	r = staff.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {code(step)}})
@@ -281,5 +282,21 @@ func turnOnTwoStep(t *testing.T, b *browser, page response) {
 	code := core.TOTPCode(secret, core.TOTPStepAt(time.Now()))
 	if r := b.post("/account/two-step", url.Values{"secret": {secretText}, "secret_sig": {sig}, "password": {"correct horse battery"}, "code": {code}}); r.status != http.StatusOK {
 		t.Fatalf("turn on: %d", r.status)
+	}
+}
+
+// An account a provider opened without an address or password turns two-step
+// verification on by its recent sign-in (it was refused: the check looked the
+// account up by its address).
+func TestTwoStepForAnAccountWithoutAddress(t *testing.T) {
+	a := newApp(t, nil)
+	tom := a.signedIn("tom@example.lu", core.RoleCitizen)
+	if _, err := a.store.Pool().Exec(ctx, `UPDATE participant SET email = NULL, member = true, password_hash = NULL WHERE email = 'tom@example.lu'`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2100 * time.Millisecond) // the session cache's moment
+	turnOnTwoStep(t, tom, tom.get("/account/two-step"))
+	if f, err := a.store.SecondFactor(ctx, 1); err != nil || !f.Enabled {
+		t.Fatalf("two-step: %v %+v", err, f)
 	}
 }
